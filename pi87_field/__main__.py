@@ -1,0 +1,3 @@
+from pi87_field.cli import main
+
+main()

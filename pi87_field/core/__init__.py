@@ -1,0 +1,1 @@
+"""The terminal-free core: model, guides, store, exchange formats. Never imports textual."""

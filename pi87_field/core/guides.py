@@ -1,0 +1,308 @@
+"""Interview guides: YAML files validated into immutable objects.
+
+Every problem is reported with the file name and the line it was found on; a malformed
+guide never raises anything but `GuideError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pi87_field.core.errors import GuideError
+from pi87_field.core.model import QUESTION_ID_RE
+from pi87_field.core.text import clean_text
+
+ANSWER_KINDS = ("text", "short_text", "amount", "number")
+_GUIDE_ID_RE = QUESTION_ID_RE
+MAX_GUIDE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class SubPoint:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    text: str
+    kind: str = "text"
+    number: str = ""
+    condition: str = ""
+    subpoints: tuple[SubPoint, ...] = ()
+    relances: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    intro: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Guide:
+    id: str
+    version: str
+    title: str
+    sections: tuple[Section, ...]
+    project_kind: str = ""
+    source: str = ""
+    description: str = ""
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+    @property
+    def question_ids(self) -> list[str]:
+        return [q.id for s in self.sections for q in s.questions]
+
+    def question(self, qid: str) -> Question | None:
+        return self._index().get(qid, (None, None))[1]
+
+    def section_of(self, qid: str) -> Section | None:
+        return self._index().get(qid, (None, None))[0]
+
+    def _index(self) -> dict[str, tuple[Section, Question]]:
+        return {q.id: (s, q) for s in self.sections for q in s.questions}
+
+    def question_texts(self) -> dict[str, str]:
+        return {q.id: full_question_text(q) for q in self.questions}
+
+
+def full_question_text(q: Question) -> str:
+    """The question as one block of text, sub-points included (kept with each interview)."""
+    lines = [q.text]
+    lines += [f"{sp.id}. {sp.text}" for sp in q.subpoints]
+    return "\n".join(lines)
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+class _Problems:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.items: list[str] = []
+
+    def add(self, node: yaml.Node | None, message: str) -> None:
+        line = f":{node.start_mark.line + 1}" if node is not None else ""
+        self.items.append(f"{self.path}{line}: {message}")
+
+
+def _mapping(node: yaml.Node, problems: _Problems, what: str) -> dict[str, yaml.Node] | None:
+    if not isinstance(node, yaml.MappingNode):
+        problems.add(node, f"{what} : un dictionnaire (clé: valeur) est attendu")
+        return None
+    out: dict[str, yaml.Node] = {}
+    for key, value in node.value:
+        k = key.value if isinstance(key, yaml.ScalarNode) else None
+        if not isinstance(k, str):
+            problems.add(key, f"{what} : clé invalide")
+            continue
+        if k in out:
+            problems.add(key, f"{what} : clé « {k} » en double")
+        out[k] = value
+    return out
+
+
+def _scalar(m: dict, key: str, problems: _Problems, parent: yaml.Node, what: str,
+            required: bool = True, default: str = "") -> str:
+    node = m.get(key)
+    if node is None:
+        if required:
+            problems.add(parent, f"{what} : champ « {key} » manquant")
+        return default
+    if not isinstance(node, yaml.ScalarNode) or node.value in ("", None):
+        if required or not isinstance(node, yaml.ScalarNode):
+            problems.add(node, f"{what} : « {key} » doit être un texte non vide")
+        return default
+    return clean_text(str(node.value)).strip()
+
+
+def _sequence(m: dict, key: str, problems: _Problems, what: str) -> list[yaml.Node]:
+    node = m.get(key)
+    if node is None:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        problems.add(node, f"{what} : « {key} » doit être une liste")
+        return []
+    return list(node.value)
+
+
+def _check_keys(m: dict, allowed: set[str], problems: _Problems, what: str) -> None:
+    for key, node in m.items():
+        if key not in allowed:
+            problems.add(node, f"{what} : champ inconnu « {key} » (attendus : {', '.join(sorted(allowed))})")
+
+
+def _check_id(value: str, node: yaml.Node | None, problems: _Problems, what: str) -> None:
+    if value and not _GUIDE_ID_RE.match(value):
+        problems.add(node, f"{what} : identifiant « {value} » invalide (minuscules, chiffres, . - _)")
+
+
+def parse_guide(text: str, path: str = "<guide>") -> Guide:
+    """Parse and validate a guide; raise GuideError listing every problem (file:line: message)."""
+    problems = _Problems(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise GuideError(f"{path}{line}: YAML illisible ({reason})") from None
+    if root is None:
+        raise GuideError(f"{path}:1: fichier vide")
+    top = _mapping(root, problems, "guide")
+    if top is None:
+        raise GuideError("\n".join(problems.items))
+    _check_keys(top, {"id", "version", "title", "source", "project_kind", "description", "sections"},
+                problems, "guide")
+    gid = _scalar(top, "id", problems, root, "guide")
+    _check_id(gid, top.get("id"), problems, "guide")
+    version = _scalar(top, "version", problems, root, "guide")
+    title = _scalar(top, "title", problems, root, "guide")
+    kind = _scalar(top, "project_kind", problems, root, "guide", required=False)
+    if kind and kind not in ("case_study", "interview_series"):
+        problems.add(top.get("project_kind"), "guide : project_kind doit valoir case_study ou interview_series")
+    sections: list[Section] = []
+    seen_sections: set[str] = set()
+    seen_questions: set[str] = set()
+    section_nodes = _sequence(top, "sections", problems, "guide")
+    if not section_nodes:
+        problems.add(top.get("sections", root), "guide : au moins une section est attendue")
+    for s_node in section_nodes:
+        sm = _mapping(s_node, problems, "section")
+        if sm is None:
+            continue
+        _check_keys(sm, {"id", "title", "intro", "questions"}, problems, "section")
+        sid = _scalar(sm, "id", problems, s_node, "section")
+        _check_id(sid, sm.get("id"), problems, "section")
+        if sid in seen_sections:
+            problems.add(sm.get("id"), f"section : identifiant « {sid} » en double")
+        seen_sections.add(sid)
+        questions: list[Question] = []
+        q_nodes = _sequence(sm, "questions", problems, f"section {sid}")
+        if not q_nodes:
+            problems.add(s_node, f"section {sid} : au moins une question est attendue")
+        for q_node in q_nodes:
+            qm = _mapping(q_node, problems, "question")
+            if qm is None:
+                continue
+            _check_keys(qm, {"id", "text", "kind", "number", "condition", "subpoints", "relances"},
+                        problems, "question")
+            qid = _scalar(qm, "id", problems, q_node, "question")
+            _check_id(qid, qm.get("id"), problems, "question")
+            if qid in seen_questions:
+                problems.add(qm.get("id"), f"question : identifiant « {qid} » en double")
+            seen_questions.add(qid)
+            qkind = _scalar(qm, "kind", problems, q_node, "question", required=False, default="text")
+            if qkind not in ANSWER_KINDS:
+                problems.add(qm.get("kind"), f"question {qid} : type de réponse « {qkind} » inconnu "
+                             f"(attendus : {', '.join(ANSWER_KINDS)})")
+            subpoints: list[SubPoint] = []
+            seen_sp: set[str] = set()
+            for sp_node in _sequence(qm, "subpoints", problems, f"question {qid}"):
+                spm = _mapping(sp_node, problems, "sous-point")
+                if spm is None:
+                    continue
+                _check_keys(spm, {"id", "text"}, problems, "sous-point")
+                spid = _scalar(spm, "id", problems, sp_node, f"sous-point de {qid}")
+                if spid in seen_sp:
+                    problems.add(spm.get("id"), f"sous-point « {spid} » en double dans {qid}")
+                seen_sp.add(spid)
+                subpoints.append(SubPoint(spid, _scalar(spm, "text", problems, sp_node, f"sous-point {spid}")))
+            relances = []
+            for r_node in _sequence(qm, "relances", problems, f"question {qid}"):
+                if not isinstance(r_node, yaml.ScalarNode) or not str(r_node.value).strip():
+                    problems.add(r_node, f"question {qid} : chaque relance doit être un texte")
+                else:
+                    relances.append(clean_text(str(r_node.value)).strip())
+            questions.append(Question(
+                id=qid, text=_scalar(qm, "text", problems, q_node, f"question {qid}"), kind=qkind,
+                number=_scalar(qm, "number", problems, q_node, "question", required=False),
+                condition=_scalar(qm, "condition", problems, q_node, "question", required=False),
+                subpoints=tuple(subpoints), relances=tuple(relances),
+            ))
+        sections.append(Section(
+            id=sid, title=_scalar(sm, "title", problems, s_node, f"section {sid}"),
+            intro=_scalar(sm, "intro", problems, s_node, "section", required=False),
+            questions=tuple(questions),
+        ))
+    if problems.items:
+        raise GuideError("\n".join(problems.items))
+    return Guide(
+        id=gid, version=version, title=title, sections=tuple(sections), project_kind=kind,
+        source=_scalar(top, "source", problems, root, "guide", required=False),
+        description=_scalar(top, "description", problems, root, "guide", required=False),
+        path=Path(path) if path != "<guide>" else None,
+    )
+
+
+def load_guide_file(path: Path) -> Guide:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GuideError(f"{path}: illisible ({exc.strerror})") from None
+    if len(raw) > MAX_GUIDE_BYTES:
+        raise GuideError(f"{path}: fichier trop volumineux pour un guide")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise GuideError(f"{path}:{line}: le fichier n'est pas en UTF-8") from None
+    return parse_guide(text, str(path))
+
+
+class GuideLibrary:
+    """Guides found in the built-in folder and the user's data directory (user guides win)."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.guides: dict[str, Guide] = {}
+        self.problems: list[str] = []
+        for folder in folders:
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.y*ml")):
+                try:
+                    guide = load_guide_file(path)
+                except GuideError as exc:
+                    self.problems.append(str(exc))
+                    continue
+                self.guides[guide.id] = guide
+
+    def get(self, guide_id: str) -> Guide | None:
+        return self.guides.get(guide_id)
+
+    def for_kind(self, kind: str) -> list[Guide]:
+        return [g for g in self.guides.values() if g.project_kind in ("", kind)]
+
+    def __iter__(self):
+        return iter(sorted(self.guides.values(), key=lambda g: g.id))
+
+    def __len__(self) -> int:
+        return len(self.guides)
+
+
+def guide_to_dict(g: Guide) -> dict:
+    return {
+        "id": g.id, "version": g.version, "title": g.title, "project_kind": g.project_kind,
+        "source": g.source, "description": g.description,
+        "sections": [
+            {"id": s.id, "title": s.title, **({"intro": s.intro} if s.intro else {}),
+             "questions": [
+                 {"id": q.id, "text": q.text, "kind": q.kind,
+                  **({"number": q.number} if q.number else {}),
+                  **({"condition": q.condition} if q.condition else {}),
+                  "subpoints": [{"id": sp.id, "text": sp.text} for sp in q.subpoints],
+                  "relances": list(q.relances)}
+                 for q in s.questions]}
+            for s in g.sections
+        ],
+    }

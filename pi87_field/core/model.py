@@ -1,0 +1,228 @@
+"""Domain objects of the fieldwork. Their stored form lives in `serialize.py`, nowhere else."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pi87_field.core.errors import StoreError
+
+PROJECT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class ProjectKind(StrEnum):
+    CASE_STUDY = "case_study"
+    INTERVIEW_SERIES = "interview_series"
+
+    @property
+    def label(self) -> str:
+        return {"case_study": "Étude de cas", "interview_series": "Entretiens qualitatifs"}[self.value]
+
+
+class AnswerState(StrEnum):
+    ANSWERED = "answered"
+    NOT_ASKED = "not_asked"
+    DECLINED = "declined"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def label(self) -> str:
+        return ANSWER_STATE_LABELS[self.value]
+
+
+ANSWER_STATE_LABELS = {
+    "answered": "répondu",
+    "not_asked": "non abordé",
+    "declined": "refus de répondre",
+    "not_applicable": "sans objet",
+    "empty": "sans réponse",
+}
+
+
+class InterviewStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+    @property
+    def label(self) -> str:
+        return {"planned": "prévu", "in_progress": "en cours", "complete": "terminé"}[self.value]
+
+
+class InterviewMode(StrEnum):
+    ON_SITE = "sur_place"
+    PHONE = "telephone"
+    VIDEO = "visio"
+
+    @property
+    def label(self) -> str:
+        return {"sur_place": "sur place", "telephone": "téléphone", "visio": "visio"}[self.value]
+
+
+# Vocabularies of the report (sections 2-3), offered as choices; stored as plain strings.
+OS_LABELS = {
+    1: "OS 1 : Expérimenter de nouveaux types de services à destination des demandeurs "
+    "d’emploi et des entreprises",
+    2: "OS 2 : Augmenter le nombre de conseillers formés à de nouveaux services et aux "
+    "nouvelles modalités d’accompagnement",
+}
+VOLETS = ["national", "régional"]
+TERRITORIAL_LEVELS = ["local", "départemental", "régional", "national"]
+OPERATION_TYPES = [
+    "Relation aux employeurs et appui au recrutement : nouvelle offre de services aux employeurs",
+    "Relation aux employeurs et appui au recrutement : nouvelles pratiques de placement",
+    "Méthodes d’accompagnement : démarches expérimentales pour améliorer les parcours",
+    "Méthodes d’accompagnement : nouvelles méthodes d’accompagnement",
+    "Méthodes d’accompagnement : outils et services accessibles à distance",
+    "Méthodes d’accompagnement : diagnostic d’attractivité des dispositifs",
+    "Collaboration entre acteurs du SPE et employeurs : outils ou services de coopération",
+    "Collaboration entre acteurs du SPE et employeurs : démarches territoriales",
+    "Coopération transnationale",
+]
+DIGITAL_COMPONENTS = [
+    "Développement d’un outil",
+    "Action d’information, de sensibilisation, de formation",
+    "Etude d’un problème ou d’un besoin dans la perspective de développer des solutions",
+    "Organisation de process, de partenariats ou d’action de coopération",
+]
+# Only the steps the report names; the list stays editable per project.
+INNOVATION_STEPS = ["ingénierie", "expérimentation", "évaluation", "capitalisation", "essaimage"]
+
+
+def now_iso() -> str:
+    """Current time, ISO 8601 with offset, to the second."""
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def new_interview_id() -> str:
+    return str(uuid.uuid4())
+
+
+def check_project_id(value: str) -> str:
+    if not isinstance(value, str) or not PROJECT_ID_RE.match(value):
+        raise StoreError(
+            f"Identifiant de projet invalide : « {value} » "
+            "(lettres minuscules, chiffres, - et _ seulement)"
+        )
+    return value
+
+
+def check_interview_id(value: str) -> str:
+    if not isinstance(value, str) or not UUID_RE.match(value):
+        raise StoreError(f"Identifiant d'entretien invalide : « {value} » (UUID attendu)")
+    return value
+
+
+def text_rev(text: str, state: str) -> str:
+    """Content address of one version of an answer (derived, never stored)."""
+    return hashlib.sha256(f"{state}\x00{text}".encode()).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class AnswerVersion:
+    """A version of an answer kept beside the current one after a conflicting import."""
+
+    text: str
+    state: AnswerState
+    updated_at: str
+    author: str
+    source: str = ""
+
+    @property
+    def rev(self) -> str:
+        return text_rev(self.text, self.state)
+
+
+@dataclass(slots=True)
+class Answer:
+    text: str = ""
+    state: AnswerState = AnswerState.ANSWERED
+    updated_at: str = field(default_factory=now_iso)
+    author: str = ""
+    # Revisions this answer grew from (newest first): lets an import tell an edit from a conflict.
+    ancestors: list[str] = field(default_factory=list)
+    concurrent: list[AnswerVersion] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rev(self) -> str:
+        return text_rev(self.text, self.state)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.state == AnswerState.ANSWERED and not self.text.strip()
+
+    @property
+    def mark(self) -> str:
+        """State key for display: one of ANSWER_STATE_LABELS' keys."""
+        return "empty" if self.is_empty else self.state.value
+
+
+@dataclass(slots=True)
+class Interviewee:
+    name: str = ""
+    role: str = ""
+    organisation: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Interview:
+    id: str
+    project_id: str
+    guide_id: str
+    guide_version: str
+    interviewer: str = ""
+    interviewees: list[Interviewee] = field(default_factory=list)
+    date: date | None = None
+    mode: InterviewMode | None = None
+    consent: bool | None = None
+    status: InterviewStatus = InterviewStatus.PLANNED
+    answers: dict[str, Answer] = field(default_factory=dict)
+    # The question texts the answers were given against (question id -> text).
+    question_texts: dict[str, str] = field(default_factory=dict)
+    notes: str = ""
+    created_at: str = field(default_factory=now_iso)
+    updated_at: str = field(default_factory=now_iso)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def answered_count(self, question_ids: list[str] | None = None) -> int:
+        """Questions that have an answer or an explicit state (not empty)."""
+        ids = question_ids if question_ids is not None else list(self.answers)
+        return sum(1 for q in ids if q in self.answers and not self.answers[q].is_empty)
+
+    @property
+    def label(self) -> str:
+        who = ", ".join(p.organisation or p.name for p in self.interviewees if p.organisation or p.name)
+        when = self.date.strftime("%d/%m/%Y") if self.date else "date à fixer"
+        return f"{who or 'Entretien'} — {when}"
+
+
+@dataclass(slots=True)
+class Project:
+    id: str
+    kind: ProjectKind
+    title: str
+    carrier: str = ""
+    os: int | None = None
+    fse_amount: Decimal | None = None
+    fse_amount_note: str = ""
+    characteristics: str = ""
+    guide_id: str = ""
+    volet: str | None = None
+    territorial_level: str | None = None
+    region: str | None = None
+    operation_type: str | None = None
+    digital: list[str] = field(default_factory=list)
+    innovation_steps: list[str] = field(default_factory=list)
+    created_at: str = field(default_factory=now_iso)
+    updated_at: str = field(default_factory=now_iso)
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,111 @@
+"""TinyDB storage that never leaves a half-written file, and keeps rolling backups.
+
+TinyDB's own JSONStorage rewrites the live file in place: a crash or a full disk leaves broken
+JSON. This storage writes a temp file, fsyncs it, renames it over the old one and fsyncs the
+folder. A file that cannot be parsed is reported as damaged and never written over.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from pi87_field.core.atomic import atomic_write_bytes, ensure_dir
+from pi87_field.core.errors import DamagedFileError
+
+SCHEMA_VERSION = 1
+BACKUP_EVERY_SECONDS = 600
+BACKUPS_KEPT = 5
+MAX_STORE_FILE_BYTES = 256 * 1024 * 1024
+
+
+def read_json_file(path: Path) -> Any:
+    """Parse a store file, raising DamagedFileError (never returning junk) if it is broken."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_STORE_FILE_BYTES:
+            raise DamagedFileError(path, "taille anormale")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise DamagedFileError(path, exc.strerror or "illisible") from None
+    if not raw.strip():
+        raise DamagedFileError(path, "fichier vide")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DamagedFileError(path, f"JSON invalide : {exc}") from None
+
+
+def dump_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB Storage: atomic durable writes, damaged files refused, rolling hard-link backups."""
+
+    _last_backup: dict[str, float] = {}
+
+    def __init__(self, path: str | os.PathLike, backup_root: Path | None = None,
+                 relative_to: Path | None = None, durable: bool = True) -> None:
+        self.path = Path(path)
+        self.backup_root = backup_root
+        self.relative_to = relative_to
+        self.durable = durable
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        data = read_json_file(self.path)
+        if data is None:
+            return None
+        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+            raise DamagedFileError(self.path, "structure inattendue")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._maybe_backup()
+        atomic_write_bytes(self.path, dump_json(data), durable=self.durable)
+
+    def close(self) -> None:
+        pass
+
+    def _maybe_backup(self) -> None:
+        """Keep the previous version of the file as a hard link (no copy), every 10 minutes."""
+        if self.backup_root is None or not self.path.exists():
+            return
+        key = str(self.path)
+        now = time.monotonic()
+        last = self._last_backup.get(key)
+        if last is not None and now - last < BACKUP_EVERY_SECONDS:
+            return
+        self._last_backup[key] = now
+        rel = self.path.relative_to(self.relative_to) if self.relative_to else Path(self.path.name)
+        folder = ensure_dir(self.backup_root / rel.parent)
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        target = folder / f"{rel.stem}.{stamp}{rel.suffix}"
+        try:
+            os.link(self.path, target)
+        except OSError:
+            try:  # filesystems without hard links: copy instead
+                atomic_write_bytes(target, self.path.read_bytes(), durable=False)
+            except OSError:
+                return
+        olds = sorted(folder.glob(f"{rel.stem}.*{rel.suffix}"))
+        for old in olds[:-BACKUPS_KEPT]:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+
+
+def open_db(path: Path, backup_root: Path | None = None, relative_to: Path | None = None,
+            durable: bool = True) -> TinyDB:
+    return TinyDB(path, storage=AtomicJSONStorage, backup_root=backup_root,
+                  relative_to=relative_to, durable=durable)

@@ -1,0 +1,424 @@
+"""ProjectStore: the durable local store of the fieldwork (TinyDB files, one per interview).
+
+Layout of a data directory::
+
+    pi87-field.json                     store metadata (schema version)
+    projects/<project id>/project.json  the project's facts
+    projects/<project id>/interviews/<uuid>.json   one interview: facts + one document per answer
+    backups/                            rolling hard-link backups of the files above
+    guides/                             the user's own guides (*.yaml)
+    .lock                               single-writer lock (released by the OS if the process dies)
+
+Saving one answer rewrites one interview file only, so it costs the same with 1 or 1,000
+interviews in the store, and one damaged file cannot take the others down.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import Query
+
+from pi87_field.core.atomic import atomic_write_bytes, ensure_dir, remove_stale_temp_files
+from pi87_field.core.errors import DamagedFileError, StoreError, StoreLockedError
+from pi87_field.core.guides import Guide, GuideLibrary
+from pi87_field.core.model import (
+    Answer,
+    Interview,
+    InterviewStatus,
+    Project,
+    check_interview_id,
+    check_project_id,
+    now_iso,
+)
+from pi87_field.core.serialize import (
+    answer_from_dict,
+    answer_to_dict,
+    interview_from_dict,
+    interview_to_dict,
+    project_from_dict,
+    project_to_dict,
+)
+from pi87_field.core.storage import SCHEMA_VERSION, dump_json, open_db, read_json_file
+from pi87_field.core.text import clean_text, excerpt
+
+META_FILE = "pi87-field.json"
+# Successive saves by the same author within this many seconds are one edit (one revision).
+EDIT_BURST_SECONDS = 90
+MAX_ANCESTORS = 50
+
+
+@dataclass
+class StoreScan:
+    projects: list[Project] = field(default_factory=list)
+    damaged: list[DamagedFileError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    project_id: str
+    project_title: str
+    interview_id: str
+    interview_label: str
+    question_id: str
+    excerpt: str
+
+
+class ProjectStore:
+    """Open with `ProjectStore.open(root)`; writers hold the data directory's lock."""
+
+    def __init__(self, root: Path, *, writer: bool = True, guide_dirs: list[Path] | None = None,
+                 durable: bool = True) -> None:
+        self.root = Path(root)
+        self.writer = writer
+        self.durable = durable
+        self._lock: FileLock | None = None
+        self.damaged: list[DamagedFileError] = []
+        from pi87_field.locations import builtin_guides_dir
+
+        self.guide_dirs = guide_dirs if guide_dirs is not None else [builtin_guides_dir(), self.root / "guides"]
+        self._guides: GuideLibrary | None = None
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, root: Path, *, writer: bool = True, seed: bool = True, **kwargs: Any) -> "ProjectStore":
+        store = cls(root, writer=writer, **kwargs)
+        store._open(seed=seed)
+        return store
+
+    def _open(self, *, seed: bool) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"Le dossier de données n'est pas un dossier : {self.root}")
+        ensure_dir(self.root)
+        meta = self._read_meta()
+        if self.writer:
+            self._acquire_lock()
+            remove_stale_temp_files(self.root / "projects")
+            if meta is None:
+                self._write_meta()
+        elif meta is None and seed and not any(self.projects_dir.glob("*/project.json")):
+            # A read-only command on a brand-new store: seed it under a brief lock.
+            try:
+                with self._briefly_locked():
+                    self.seed_campaign_if_empty()
+                    if self._read_meta() is None:
+                        self._write_meta()
+            except StoreLockedError:
+                pass
+            return
+        if seed and self.writer:
+            self.seed_campaign_if_empty()
+
+    def _read_meta(self) -> dict | None:
+        data = read_json_file(self.root / META_FILE)
+        if data is not None:
+            schema = (data.get("meta", {}).get("1", {}) or {}).get("schema") if isinstance(data, dict) else None
+            if isinstance(schema, int) and schema > SCHEMA_VERSION:
+                raise StoreError(
+                    f"Ces données ont été écrites par une version plus récente de pi87-field "
+                    f"(schéma {schema}) : mettez le programme à jour."
+                )
+        return data
+
+    def _write_meta(self) -> None:
+        payload = {"meta": {"1": {"schema": SCHEMA_VERSION, "created_at": now_iso()}}}
+        atomic_write_bytes(self.root / META_FILE, dump_json(payload), durable=self.durable)
+
+    def _acquire_lock(self) -> None:
+        lock = FileLock(self.root / ".lock", timeout=0, mode=0o600, thread_local=False)
+        try:
+            lock.acquire()
+        except Timeout:
+            owner = ""
+            try:
+                owner = (self.root / ".lock.owner").read_text(encoding="utf-8").strip()
+            except OSError:
+                pass
+            raise StoreLockedError(
+                f"Les données {self.root} sont déjà ouvertes par un autre pi87-field"
+                f"{f' ({owner})' if owner else ''} : fermez-le, ou choisissez un autre --data-dir."
+            ) from None
+        self._lock = lock
+        try:
+            info = f"pid {os.getpid()} sur {socket.gethostname()}, depuis {datetime.now():%H:%M:%S}"
+            atomic_write_bytes(self.root / ".lock.owner", info.encode(), durable=False)
+        except OSError:
+            pass
+
+    class _Brief:
+        def __init__(self, store: "ProjectStore") -> None:
+            self.store = store
+
+        def __enter__(self):
+            self.store._acquire_lock()
+            self.store.writer = True
+
+        def __exit__(self, *exc):
+            self.store.writer = False
+            self.store._release_lock()
+
+    def _briefly_locked(self) -> "ProjectStore._Brief":
+        return ProjectStore._Brief(self)
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def close(self) -> None:
+        self._release_lock()
+
+    def __enter__(self) -> "ProjectStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- paths ---------------------------------------------------------------------------------
+
+    @property
+    def projects_dir(self) -> Path:
+        return self.root / "projects"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.root / "backups"
+
+    def project_dir(self, project_id: str) -> Path:
+        return self.projects_dir / check_project_id(project_id)
+
+    def project_file(self, project_id: str) -> Path:
+        return self.project_dir(project_id) / "project.json"
+
+    def interview_file(self, project_id: str, interview_id: str) -> Path:
+        return self.project_dir(project_id) / "interviews" / f"{check_interview_id(interview_id)}.json"
+
+    def _db(self, path: Path):
+        return open_db(path, backup_root=self.backups_dir, relative_to=self.projects_dir, durable=self.durable)
+
+    def _require_writer(self) -> None:
+        if not self.writer or self._lock is None:
+            raise StoreError("Le magasin est ouvert en lecture seule.")
+
+    # -- guides --------------------------------------------------------------------------------
+
+    @property
+    def guides(self) -> GuideLibrary:
+        if self._guides is None:
+            self._guides = GuideLibrary(self.guide_dirs)
+        return self._guides
+
+    def guide_for(self, guide_id: str) -> Guide | None:
+        return self.guides.get(guide_id)
+
+    # -- projects ------------------------------------------------------------------------------
+
+    def scan(self) -> StoreScan:
+        """All readable projects, sorted by id, plus the files that could not be read."""
+        scan = StoreScan()
+        if not self.projects_dir.is_dir():
+            return scan
+        for folder in sorted(self.projects_dir.iterdir()):
+            path = folder / "project.json"
+            if not path.is_file():
+                continue
+            try:
+                scan.projects.append(self._read_project(path))
+            except DamagedFileError as exc:
+                scan.damaged.append(exc)
+        self.damaged = scan.damaged
+        return scan
+
+    def list_projects(self) -> list[Project]:
+        return self.scan().projects
+
+    def _read_project(self, path: Path) -> Project:
+        data = read_json_file(path)
+        try:
+            doc = data["project"]["1"]
+            project = project_from_dict(doc)
+        except DamagedFileError:
+            raise
+        except Exception as exc:  # any shape problem means the file is damaged
+            raise DamagedFileError(path, f"contenu inattendu ({exc})") from None
+        if project.id != path.parent.name:
+            raise DamagedFileError(path, "l'identifiant ne correspond pas au dossier")
+        return project
+
+    def has_project(self, project_id: str) -> bool:
+        return self.project_file(project_id).is_file()
+
+    def get_project(self, project_id: str) -> Project:
+        path = self.project_file(project_id)
+        if not path.is_file():
+            raise StoreError(f"Projet inconnu : « {project_id} »")
+        return self._read_project(path)
+
+    def save_project(self, project: Project, *, touch: bool = True) -> Project:
+        self._require_writer()
+        check_project_id(project.id)
+        if touch:
+            project.updated_at = now_iso()
+        path = self.project_file(project.id)
+        ensure_dir(path.parent / "interviews")
+        payload = {"_meta": {"1": {"schema": SCHEMA_VERSION}}, "project": {"1": project_to_dict(project)}}
+        db = self._db(path)
+        db.storage.write(payload)
+        return project
+
+    # -- interviews ----------------------------------------------------------------------------
+
+    def _read_interview(self, path: Path, project_id: str) -> Interview:
+        data = read_json_file(path)
+        if data is None:
+            raise StoreError(f"Entretien introuvable : {path.name}")
+        try:
+            doc = dict(data["interview"]["1"])
+            doc["answers"] = {a["qid"]: {k: v for k, v in a.items() if k != "qid"}
+                              for a in data.get("answers", {}).values()}
+            interview = interview_from_dict(doc, project_id)
+        except DamagedFileError:
+            raise
+        except Exception as exc:
+            raise DamagedFileError(path, f"contenu inattendu ({exc})") from None
+        if interview.id != path.stem:
+            raise DamagedFileError(path, "l'identifiant ne correspond pas au fichier")
+        return interview
+
+    def list_interviews(self, project_id: str, damaged: list | None = None) -> list[Interview]:
+        folder = self.project_dir(project_id) / "interviews"
+        out: list[Interview] = []
+        if not folder.is_dir():
+            return out
+        for path in folder.glob("*.json"):
+            try:
+                out.append(self._read_interview(path, project_id))
+            except DamagedFileError as exc:
+                if damaged is not None:
+                    damaged.append(exc)
+                else:
+                    self.damaged.append(exc)
+        out.sort(key=lambda i: (i.date is None, i.date or "", i.created_at, i.id))
+        return out
+
+    def get_interview(self, project_id: str, interview_id: str) -> Interview:
+        return self._read_interview(self.interview_file(project_id, interview_id), project_id)
+
+    def save_interview(self, interview: Interview, *, touch: bool = True) -> Interview:
+        """Write a whole interview (facts and every answer) in one atomic write."""
+        self._require_writer()
+        if not self.has_project(interview.project_id):
+            raise StoreError(f"Projet inconnu : « {interview.project_id} »")
+        if touch:
+            interview.updated_at = now_iso()
+        doc = interview_to_dict(interview, with_answers=False)
+        answers = {str(n): {"qid": qid, **answer_to_dict(a)}
+                   for n, (qid, a) in enumerate(interview.answers.items(), start=1)}
+        payload = {"_meta": {"1": {"schema": SCHEMA_VERSION}}, "interview": {"1": doc}, "answers": answers}
+        self._db(self.interview_file(interview.project_id, interview.id)).storage.write(payload)
+        return interview
+
+    def save_answer(self, project_id: str, interview_id: str, question_id: str,
+                    text: str, state: str | None = None, author: str = "") -> Answer:
+        """Save one answer: one read and one atomic write of this interview's file only."""
+        self._require_writer()
+        path = self.interview_file(project_id, interview_id)
+        db = self._db(path)
+        data = db.storage.read()
+        if data is None or "interview" not in data:
+            raise StoreError(f"Entretien introuvable : {interview_id}")
+        answers = data.setdefault("answers", {})
+        key, old_doc = next(((k, d) for k, d in answers.items() if d.get("qid") == question_id), (None, None))
+        old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
+        new = Answer(text=clean_text(text), author=author or (old.author if old else ""))
+        if state is not None:
+            new.state = type(new.state)(state)
+        elif old is not None:
+            new.state = old.state
+        if old is not None:
+            if old.rev == new.rev and old.author == new.author:
+                return old
+            new.concurrent = old.concurrent
+            new.extra = old.extra
+            new.ancestors = _next_ancestors(old, new)
+        if key is None:
+            key = str(max((int(k) for k in answers), default=0) + 1)
+        answers[key] = {"qid": question_id, **answer_to_dict(new)}
+        meta = data["interview"]["1"]
+        meta["updated_at"] = new.updated_at
+        if meta.get("status") == InterviewStatus.PLANNED.value:
+            meta["status"] = InterviewStatus.IN_PROGRESS.value
+        db.storage.write(data)
+        return new
+
+    def delete_interview(self, project_id: str, interview_id: str) -> None:
+        """Move an interview file to the backups folder (never destroyed outright)."""
+        self._require_writer()
+        path = self.interview_file(project_id, interview_id)
+        if path.exists():
+            target = ensure_dir(self.backups_dir / "deleted" / project_id)
+            os.replace(path, target / f"{interview_id}.{datetime.now():%Y%m%dT%H%M%S}.json")
+
+    # -- campaign and search ---------------------------------------------------------------------
+
+    def seed_campaign_if_empty(self) -> bool:
+        if any(self.projects_dir.glob("*/project.json")):
+            return False
+        from pi87_field.core.campaign import build_campaign
+
+        for project, interviews in build_campaign(self.guides):
+            self.save_project(project, touch=False)
+            for interview in interviews:
+                self.save_interview(interview, touch=False)
+        return True
+
+    def iter_interviews(self) -> Iterator[tuple[Project, Interview]]:
+        for project in self.list_projects():
+            for interview in self.list_interviews(project.id):
+                yield project, interview
+
+    def search(self, needle: str, limit: int = 200) -> list[SearchHit]:
+        """Case- and accent-insensitive search across every answer of the store."""
+        from pi87_field.core.text import fold
+
+        target = fold(needle)
+        hits: list[SearchHit] = []
+        if not target:
+            return hits
+        for project, interview in self.iter_interviews():
+            for qid, answer in interview.answers.items():
+                folded = fold(answer.text)
+                pos = folded.find(target)
+                if pos < 0:
+                    continue
+                start = max(0, pos - 60)
+                snippet = ("…" if start else "") + excerpt(answer.text[start:], 160)
+                hits.append(SearchHit(project.id, project.title, interview.id, interview.label, qid, snippet))
+                if len(hits) >= limit:
+                    return hits
+        return hits
+
+
+def _next_ancestors(old: Answer, new: Answer) -> list[str]:
+    """Revisions `new` descends from. A burst of autosaves by one author counts as one edit."""
+    try:
+        same_burst = (
+            old.author == new.author
+            and (datetime.fromisoformat(new.updated_at) - datetime.fromisoformat(old.updated_at)).total_seconds()
+            < EDIT_BURST_SECONDS
+            and bool(old.ancestors)
+        )
+    except ValueError:
+        same_burst = False
+    chain = list(old.ancestors) if same_burst else [old.rev, *old.ancestors]
+    seen: set[str] = set()
+    out = [r for r in chain if r != new.rev and not (r in seen or seen.add(r))]
+    return out[:MAX_ANCESTORS]
