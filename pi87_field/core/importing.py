@@ -1,0 +1,115 @@
+"""`import`: bring bundles (.json) and Word write-ups (.docx) into a store, nothing dropped."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pi87_field.core.bundle import Bundle, read_bundle_file
+from pi87_field.core.errors import FieldError, ImportFormatError
+from pi87_field.core.reconcile import Change, Outcome, reconcile_project
+from pi87_field.core.store import ProjectStore
+
+
+@dataclass
+class FileResult:
+    path: Path
+    project_id: str = ""
+    changes: list[Change] = field(default_factory=list)
+    error: str = ""
+    edited: int = 0          # answers whose text was changed in Word after export
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(c.outcome for c in self.changes)
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return any(not f.error for f in self.files)
+
+    @property
+    def errors(self) -> list[FileResult]:
+        return [f for f in self.files if f.error]
+
+    def totals(self) -> Counter:
+        total: Counter = Counter()
+        for f in self.files:
+            total.update(f.counts)
+        return total
+
+    @property
+    def conflicts(self) -> list[Change]:
+        return [c for f in self.files for c in f.changes if c.outcome == Outcome.CONFLICT]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_input(path: Path) -> tuple[Bundle, int]:
+    """Read a .json bundle or a .docx write-up. Returns the bundle and the count of answers
+    edited in Word after export (0 for JSON)."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise ImportFormatError(f"{path} : fichier introuvable")
+    if suffix == ".json":
+        return read_bundle_file(path), 0
+    if suffix == ".docx":
+        from pi87_field.core.docx_read import read_writeup
+
+        writeup = read_writeup(path)
+        return writeup.bundle, len(writeup.edited)
+    raise ImportFormatError(f"{path} : format non pris en charge (attendu : .json ou .docx)")
+
+
+def import_files(store: ProjectStore, paths: list[Path],
+                 progress: Callable[[Path], None] | None = None) -> ImportReport:
+    """Import each file on its own: a bad file is reported and skipped, the others go in."""
+    report = ImportReport()
+    for path in paths:
+        result = FileResult(path=path)
+        report.files.append(result)
+        try:
+            bundle, result.edited = read_input(path)
+            result.project_id = bundle.project.id
+            import_bundle(store, bundle, source=path.name, result=result)
+        except FieldError as exc:
+            result.error = str(exc)
+        except OSError as exc:
+            result.error = f"{path} : {exc.strerror or exc}"
+        if progress:
+            progress(path)
+    return report
+
+
+def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result: FileResult | None = None) -> FileResult:
+    result = result or FileResult(path=Path(source))
+    pid = bundle.project.id
+    known = store.get_project(pid) if store.has_project(pid) else None
+    damaged: list = []
+    known_interviews = {i.id: i for i in store.list_interviews(pid, damaged=damaged)} if known else {}
+    damaged_ids = {Path(d.path).stem for d in damaged}
+    incoming = [i for i in bundle.interviews if i.id not in damaged_ids]
+    for skipped in damaged_ids & {i.id for i in bundle.interviews}:
+        result.changes.append(Change(Outcome.OLDER, pid, skipped, detail="fichier local endommagé : non modifié"))
+    merged = reconcile_project(known, known_interviews, bundle.project, incoming, source)
+    if merged.project_changed:
+        store.save_project(merged.project, touch=False)
+    for iid in sorted(merged.changed_interview_ids):
+        store.save_interview(merged.interviews[iid], touch=False)
+    result.changes.extend(merged.changes)
+    if not merged.changes:
+        result.changes.append(Change(Outcome.UNCHANGED, pid, detail="déjà importé"))
+    return result
