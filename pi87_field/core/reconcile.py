@@ -13,6 +13,7 @@ volume). The rule: nothing is ever dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from enum import StrEnum
 
 from pi87_field.core.model import Answer, AnswerVersion, Interview, Project
@@ -53,6 +54,19 @@ class Reconciled:
     project_changed: bool = False
 
 
+def newer(a: str, b: str) -> bool:
+    """True if ISO timestamp a is later than b (offsets honoured; unreadable counts as oldest)."""
+    return _ts(a) > _ts(b)
+
+
+def _ts(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
 def _version(a: Answer, source: str) -> AnswerVersion:
     return AnswerVersion(text=a.text, state=a.state, updated_at=a.updated_at, author=a.author, source=source)
 
@@ -84,7 +98,7 @@ def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "")
         incoming.concurrent = _merge_concurrent(current.concurrent, incoming.concurrent, exclude=incoming.rev)
         return incoming, Outcome.UPDATED
     # Both sides changed the answer: keep the newest as the answer, the other beside it.
-    if incoming.updated_at > current.updated_at:
+    if newer(incoming.updated_at, current.updated_at):
         winner, loser = incoming, current
         loser_source = "version précédente"
     else:
@@ -119,7 +133,7 @@ def reconcile_project(
     if known is None:
         result.project_changed = True
         result.changes.append(Change(Outcome.ADDED, incoming.id, detail="projet"))
-    elif incoming.updated_at > known.updated_at and incoming != known:
+    elif newer(incoming.updated_at, known.updated_at) and incoming != known:
         incoming.created_at = known.created_at
         result.project = incoming
         result.project_changed = True
@@ -133,7 +147,7 @@ def reconcile_project(
                                          detail=f"entretien ({len(inc.answers)} réponses)"))
             continue
         changed = False
-        if _meta_key(inc) != _meta_key(cur) and inc.updated_at > cur.updated_at:
+        if _meta_key(inc) != _meta_key(cur) and newer(inc.updated_at, cur.updated_at):
             for name in _META_FIELDS:
                 setattr(cur, name, getattr(inc, name))
             changed = True

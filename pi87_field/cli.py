@@ -1,0 +1,314 @@
+"""The `pi87-field` command. A thin face over the core; imports the TUI only to open it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pi87_field import __version__
+from pi87_field.core.errors import FieldError, GuideError
+from pi87_field.locations import data_dir as resolve_data_dir
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print("[bold red]Erreur :[/] ", end="")
+    err.print(str(message), markup=False, soft_wrap=True)
+    sys.exit(code)
+
+
+def guarded(func: Callable) -> Callable:
+    """Turn every error into one clear line on stderr and a non-zero exit, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except FieldError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrompu.", 130)
+        except OSError as exc:
+            fail(f"{exc.filename or ''} : {exc.strerror or exc}".strip(" :"))
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+            fail(f"erreur inattendue ({type(exc).__name__}: {exc})", 2)
+
+    return wrapper
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=False,
+    )
+
+
+def _open_store(ctx: click.Context, *, writer: bool):
+    from pi87_field.core.store import ProjectStore
+
+    return ProjectStore.open(ctx.obj["data_dir"], writer=writer)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Data folder (default: $PI87_FIELD_DATA_DIR, else the user data folder).")
+@click.version_option(__version__, prog_name="pi87-field")
+@click.pass_context
+@guarded
+def main(ctx: click.Context, data_dir: Path | None) -> None:
+    """pi87-field: interview grids, durable local store and Word write-ups for the PI 8.7 evaluation.
+
+    Without a command, opens the interviewer's application (TUI).
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["data_dir"] = resolve_data_dir(data_dir)
+    if ctx.invoked_subcommand is None:
+        store = _open_store(ctx, writer=True)
+        from pi87_field.tui.app import run
+
+        sys.exit(run(store))
+
+
+# -- projects ----------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON list of project objects.")
+@click.pass_context
+@guarded
+def projects(ctx: click.Context, as_json: bool) -> None:
+    """List the projects of the store."""
+    from pi87_field.core.money import format_amount
+    from pi87_field.core.serialize import project_to_dict
+    from pi87_field.core.summary import project_summary
+
+    store = _open_store(ctx, writer=False)
+    scan = store.scan()
+    for damaged in scan.damaged:
+        err.print(f"[yellow]Attention :[/] {damaged}", soft_wrap=True)
+    if as_json:
+        click.echo(json.dumps([project_to_dict(p) for p in scan.projects], ensure_ascii=False, indent=1))
+        return
+    wide = out.width >= 120
+    table = Table(title=f"Projets — {store.root}", title_justify="left", expand=False,
+                  box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
+    id_w = max((len(p.id) for p in scan.projects), default=2)
+    fixed = {"Id": id_w, "Type": 12, "OS": 2, "Montant FSE": 12, "Entr.": 5, "Compl.": 6}
+    columns = ["Id", "Type", "OS", "Porteur", "Intitulé", "Montant FSE", "Entr.", "Compl."]
+    if not wide:
+        columns = [c for c in columns if c not in ("Type", "Porteur")]
+    free = max(10, out.width - sum(fixed.get(c, 0) for c in columns) - (3 * len(columns) - 1))
+    flexible = {"Porteur": free // 3, "Intitulé": free - free // 3} if wide else {"Intitulé": free}
+    for col in columns:
+        table.add_column(col, width=fixed.get(col) or flexible[col], no_wrap=True, overflow="ellipsis",
+                         justify="right" if col in ("Montant FSE", "Entr.", "Compl.") else "left")
+    for p in scan.projects:
+        s = project_summary(p, store.list_interviews(p.id), store.guides)
+        cells = [p.id, *([p.kind.label] if wide else []), str(p.os or "—"),
+                 *([p.carrier] if wide else []), p.title,
+                 format_amount(p.fse_amount) or "—", s.done_label, s.completion_label]
+        table.add_row(*cells)
+    out.print(table)
+
+
+# -- guides ------------------------------------------------------------------------------------
+
+@main.group()
+def guides() -> None:
+    """Interview guides: list, show, validate."""
+
+
+def _library(ctx: click.Context):
+    from pi87_field.core.guides import GuideLibrary
+    from pi87_field.locations import builtin_guides_dir
+
+    return GuideLibrary([builtin_guides_dir(), ctx.obj["data_dir"] / "guides"])
+
+
+@guides.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@guarded
+def guides_list(ctx: click.Context, as_json: bool) -> None:
+    """List the available guides."""
+    lib = _library(ctx)
+    for problem in lib.problems:
+        err.print(f"[yellow]Guide ignoré :[/] {problem}", soft_wrap=True)
+    if as_json:
+        click.echo(json.dumps([{"id": g.id, "version": g.version, "title": g.title,
+                                "project_kind": g.project_kind, "sections": len(g.sections),
+                                "questions": len(g.questions), "path": str(g.path or "")} for g in lib],
+                              ensure_ascii=False, indent=1))
+        return
+    table = Table(title="Guides d'entretien", title_justify="left")
+    for col in ("Id", "Version", "Titre", "Sections", "Questions"):
+        table.add_column(col)
+    for g in lib:
+        table.add_row(g.id, g.version, g.title, str(len(g.sections)), str(len(g.questions)))
+    out.print(table)
+
+
+@guides.command("show")
+@click.argument("guide_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@guarded
+def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
+    """Show one guide, question by question."""
+    from pi87_field.core.guides import guide_to_dict
+
+    guide = _library(ctx).get(guide_id)
+    if guide is None:
+        raise FieldError(f"Guide inconnu : « {guide_id} » (voir « pi87-field guides list »)")
+    if as_json:
+        click.echo(json.dumps(guide_to_dict(guide), ensure_ascii=False, indent=1))
+        return
+    out.print(f"[bold]{guide.title}[/] ({guide.id}, version {guide.version})")
+    if guide.source:
+        out.print(f"[dim]{guide.source}[/]")
+    for s in guide.sections:
+        out.print(f"\n[bold cyan]{s.title}[/]  [dim]{s.id}[/]")
+        for q in s.questions:
+            num = f"{q.number}. " if q.number else "• "
+            cond = f" [dim](si {q.condition})[/]" if q.condition else ""
+            out.print(f"  {num}{q.text}{cond}  [dim]{q.id}[/]", soft_wrap=True)
+            for sp in q.subpoints:
+                out.print(f"      {sp.id}. {sp.text}", soft_wrap=True)
+            for r in q.relances:
+                out.print(f"      [italic]relance :[/] {r}", soft_wrap=True)
+
+
+@guides.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@guarded
+def guides_validate(files: tuple[Path, ...]) -> None:
+    """Check guide files; every problem is reported with file and line."""
+    from pi87_field.core.guides import load_guide_file
+
+    bad = 0
+    for path in files:
+        try:
+            guide = load_guide_file(path)
+        except GuideError as exc:
+            bad += 1
+            for line in str(exc).splitlines():
+                err.print(line, soft_wrap=True, markup=False)
+            continue
+        out.print(f"{path}: OK — {guide.id} v{guide.version}, {len(guide.sections)} sections, "
+                  f"{len(guide.questions)} questions", soft_wrap=True, markup=False)
+    if bad:
+        sys.exit(1)
+
+
+# -- import / export ---------------------------------------------------------------------------
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+@guarded
+def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Import .json bundles and .docx write-ups (also edited in Word or LibreOffice)."""
+    from pi87_field.core.importing import import_files
+    from pi87_field.core.reconcile import Outcome
+
+    store = _open_store(ctx, writer=True)
+    try:
+        with _progress() as bar:
+            task = bar.add_task("Import", total=len(files))
+            report = import_files(store, list(files), progress=lambda _p: bar.advance(task))
+    finally:
+        store.close()
+    table = Table(title="Résumé de l'import", title_justify="left")
+    table.add_column("Fichier")
+    table.add_column("Projet")
+    for outcome in Outcome:
+        table.add_column(outcome.label.capitalize(), justify="right")
+    table.add_column("Modifiées dans Word", justify="right")
+    for f in report.files:
+        if f.error:
+            table.add_row(f.path.name, f"[red]{f.error}[/]", *[""] * (len(Outcome) + 1))
+            continue
+        counts = f.counts
+        table.add_row(f.path.name, f.project_id, *[str(counts.get(o, 0)) for o in Outcome], str(f.edited))
+    out.print(table)
+    if report.conflicts:
+        out.print("[bold yellow]Réponses en conflit[/] (les deux versions sont conservées ; la plus récente est affichée) :")
+        for c in report.conflicts:
+            out.print(f"  • {c.project_id} / entretien {c.interview_id[:8]} / {c.question_id}", soft_wrap=True)
+    for f in report.errors:
+        err.print(f"[red]Erreur :[/] {f.error}", soft_wrap=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every project of the store.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "json"]), default="docx", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: ./exports/).")
+@click.option("--pseudonymise", is_flag=True, help="Replace interviewee names by stable pseudonyms.")
+@click.pass_context
+@guarded
+def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
+           pseudonymise: bool) -> None:
+    """Write one file per project (Word write-up or JSON bundle)."""
+    from pi87_field.core.exporting import export_project
+    from pi87_field.core.model import check_project_id
+    from pi87_field.locations import default_exports_dir
+
+    store = _open_store(ctx, writer=False)
+    if all_:
+        wanted = [p.id for p in store.list_projects()]
+    elif ids:
+        wanted = [check_project_id(i) for i in ids]
+        for pid in wanted:
+            store.get_project(pid)  # unknown id: one line, nothing written
+    else:
+        raise FieldError("Indiquez un ou plusieurs identifiants de projet, ou --all.")
+    target = out_dir or default_exports_dir()
+    written = []
+    with _progress() as bar:
+        task = bar.add_task(f"Export {fmt}", total=len(wanted))
+        for pid in wanted:
+            written.append(export_project(store, pid, target, fmt, pseudonymise=pseudonymise))
+            bar.advance(task)
+    for path in written:
+        out.print(str(path), markup=False, soft_wrap=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@guarded
+def merge(files: tuple[Path, ...], out_file: Path, json_file: Path | None) -> None:
+    """Build one consolidated volume from several write-ups, without touching any store."""
+    from pi87_field.core.merge import merge_files
+
+    if out_file.suffix.lower() != ".docx":
+        raise FieldError(f"Le volume doit être un fichier .docx : {out_file}")
+    with _progress() as bar:
+        task = bar.add_task("Fusion", total=len(files))
+        report = merge_files(list(files), out_file, json_file, progress=lambda _p: bar.advance(task))
+    _print_merge_report(report)
+    out.print(str(out_file), markup=False)
+
+
+def _print_merge_report(report: Any) -> None:
+    from pi87_field.cli_merge import print_merge_report
+
+    print_merge_report(out, err, report)

@@ -1,0 +1,52 @@
+"""Shared fixtures. Every test runs against a temporary data directory, never the user's."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory, monkeypatch):
+    """No test may touch the real user data directory."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("PI87_FIELD_DATA_DIR", str(home / "default-data"))
+    monkeypatch.setenv("PI87_FIELD_USER", "Évaluatrice Test")
+    yield
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir):
+    from pi87_field.core.store import ProjectStore
+
+    s = ProjectStore.open(data_dir)
+    yield s
+    s.close()
+
+
+def tree_snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under root with its bytes (lock files excluded): to prove nothing changed."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.name.startswith(".lock"):
+            out[str(path.relative_to(root))] = path.read_bytes()
+    return out
+
+
+HOSTILE_TEXTS = {
+    "control": "avant\x00\x01\x07\x1b[31mrouge\x7f\x85 après\ud800",
+    "emoji": "Très bien 👍🏽 — l’équipe 👩‍👩‍👧 a « adoré » 🎉",
+    "rtl": "مرحبا بالعالم — שלום עולם ‏(RTL)‏ mixed",
+    "crlf": "ligne 1\r\nligne 2\r\n\r\nparagraphe 2\rfin",
+    "long": ("Un très long entretien, répété. " * 3300)[:100_000],
+}

@@ -1,0 +1,246 @@
+"""The store: atomic durable writes, one writer, damaged files named and kept, campaign seed."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pi87_field.core.errors import DamagedFileError, StoreError, StoreLockedError
+from pi87_field.core.model import AnswerState, Interview, new_interview_id
+from pi87_field.core.store import ProjectStore
+from tests.conftest import FIXTURES, HOSTILE_TEXTS, REPO, tree_snapshot
+
+
+def _first_interview(store: ProjectStore, pid: str = "ec01-pole-emploi-dg") -> Interview:
+    return store.list_interviews(pid)[0]
+
+
+def test_empty_store_starts_with_the_pi87_campaign(store):
+    projects = {p.id: p for p in store.list_projects()}
+    assert len(projects) == 9
+    cases = [p for p in projects.values() if p.kind == "case_study"]
+    assert len(cases) == 8
+    assert [p.os for p in cases].count(2) == 2
+    table = " ".join((FIXTURES / "annex_5_1_table.txt").read_text(encoding="utf-8").split())
+    table = table.replace("Vitré- Porte", "Vitré-Porte")
+    from pi87_field.core.money import format_amount
+
+    for p in cases:
+        assert p.title in table, p.title
+        assert p.carrier in table, p.carrier
+        assert " ".join(p.characteristics.split()) in table, p.characteristics
+        shown = format_amount(p.fse_amount).replace("\u00a0", " ")
+        assert shown in table or shown.replace(" €", "€") in table, shown
+    assert projects["ec07-arml-basse-normandie"].fse_amount == Decimal("21914.89")
+    assert projects["ec08-insup"].fse_amount == Decimal("113516.76")
+    assert projects["ec01-pole-emploi-dg"].fse_amount == Decimal("1500000")
+    assert projects["ec02-mef-auxerrois"].fse_amount_note == "pour les 4 opérations"
+
+
+def test_campaign_has_the_qualitative_interviews_of_section_1_4(store):
+    interviews = store.list_interviews("entretiens-qualitatifs")
+    orgs = sorted(i.interviewees[0].organisation for i in interviews)
+    assert orgs.count("Pôle Emploi") == 2 and orgs.count("Alliances Ville Emploi") == 2
+    assert len(orgs) == 9
+    section = " ".join((FIXTURES / "section_1_4_interviews.txt").read_text(encoding="utf-8").split())
+    for org in set(orgs):
+        assert org in section or org.replace(" – service de Rhône-Alpes", "") in section, org
+    assert all(i.status == "planned" and i.guide_id == "entretiens-qualitatifs" for i in interviews)
+
+
+def test_save_answer_round_trip_with_hostile_text(store, data_dir):
+    interview = _first_interview(store)
+    for n, (name, text) in enumerate(HOSTILE_TEXTS.items()):
+        qid = store.guide_for("etude-de-cas").question_ids[n]
+        store.save_answer(interview.project_id, interview.id, qid, text, author="Anne")
+    again = ProjectStore(data_dir, writer=False).get_interview(interview.project_id, interview.id)
+    ids = store.guide_for("etude-de-cas").question_ids
+    assert again.answers[ids[0]].text == "avant[31mrouge après"
+    assert again.answers[ids[1]].text == HOSTILE_TEXTS["emoji"]
+    assert again.answers[ids[2]].text == HOSTILE_TEXTS["rtl"]
+    assert again.answers[ids[3]].text == "ligne 1\nligne 2\n\nparagraphe 2\nfin"
+    assert again.answers[ids[4]].text == HOSTILE_TEXTS["long"]
+    assert again.status == "in_progress"
+    raw = store.interview_file(interview.project_id, interview.id).read_bytes()
+    assert "👍🏽".encode() in raw and b"\\u" not in raw  # UTF-8 without escapes
+
+
+def test_answer_state_and_revision_history(store):
+    i = _first_interview(store)
+    a1 = store.save_answer(i.project_id, i.id, "budget.cout", "500 000 €", author="Anne")
+    a2 = store.save_answer(i.project_id, i.id, "budget.cout", "", state="declined", author="Bruno")
+    assert a2.state == AnswerState.DECLINED and a1.rev in a2.ancestors
+    assert store.get_interview(i.project_id, i.id).answers["budget.cout"].state == "declined"
+
+
+def test_files_are_private(store, data_dir):
+    i = _first_interview(store)
+    store.save_answer(i.project_id, i.id, "budget.cout", "x")
+    for path in data_dir.rglob("*"):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if path.is_dir():
+            assert mode == 0o700, path
+        else:
+            assert mode == 0o600, path
+
+
+def test_second_writer_is_refused_but_readers_work(store, data_dir):
+    with pytest.raises(StoreLockedError, match="déjà ouvertes par un autre pi87-field"):
+        ProjectStore.open(data_dir)
+    reader = ProjectStore.open(data_dir, writer=False)
+    assert len(reader.list_projects()) == 9
+    with pytest.raises(StoreError, match="lecture seule"):
+        reader.save_project(reader.list_projects()[0])
+
+
+def test_lock_of_a_killed_process_never_blocks(data_dir):
+    code = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(REPO)!r})
+        from pathlib import Path
+        from pi87_field.core.store import ProjectStore
+        s = ProjectStore.open(Path({str(data_dir)!r}))
+        print("locked", flush=True)
+        time.sleep(60)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    with pytest.raises(StoreLockedError):
+        ProjectStore.open(data_dir)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    s = ProjectStore.open(data_dir)  # the OS released the lock with the process
+    assert len(s.list_projects()) == 9
+    s.close()
+
+
+def test_damaged_project_file_is_named_kept_and_others_list(store, data_dir):
+    path = store.project_file("ec03-meef-vitre")
+    path.write_bytes(b'{"project": {"1": {"id": "ec03-meef-vit')  # truncated
+    before = path.read_bytes()
+    scan = store.scan()
+    assert len(scan.projects) == 8
+    assert [Path(d.path) for d in scan.damaged] == [path]
+    assert "ec03-meef-vitre" in str(scan.damaged[0]) and "conservé tel quel" in str(scan.damaged[0])
+    # Nothing overwrites it: not a re-seed, not a new writer, not a save elsewhere
+    store.close()
+    s2 = ProjectStore.open(data_dir)
+    i = _first_interview(s2)
+    s2.save_answer(i.project_id, i.id, "budget.cout", "ok")
+    assert path.read_bytes() == before
+    with pytest.raises(DamagedFileError):
+        s2.get_project("ec03-meef-vitre")
+    s2.close()
+
+
+def test_damaged_interview_file_is_refused_not_overwritten(store):
+    i = _first_interview(store)
+    path = store.interview_file(i.project_id, i.id)
+    path.write_bytes(b"\x00\x00garbage")
+    damaged: list = []
+    assert store.list_interviews(i.project_id, damaged=damaged) == []
+    assert len(damaged) == 1 and str(path) in str(damaged[0])
+    with pytest.raises(DamagedFileError):
+        store.save_answer(i.project_id, i.id, "budget.cout", "x")
+    assert path.read_bytes() == b"\x00\x00garbage"
+
+
+def test_rolling_backups_keep_previous_versions(store, data_dir, monkeypatch):
+    from pi87_field.core import storage
+
+    monkeypatch.setattr(storage, "BACKUP_EVERY_SECONDS", 0)
+    i = _first_interview(store)
+    for n in range(8):
+        store.save_answer(i.project_id, i.id, "budget.cout", f"version {n}")
+    backups = sorted((data_dir / "backups" / i.project_id / "interviews").glob(f"{i.id}.*.json"))
+    assert len(backups) == storage.BACKUPS_KEPT
+    last = json.loads(backups[-1].read_text(encoding="utf-8"))
+    texts = [a["text"] for a in last["answers"].values()]
+    assert texts == ["version 6"]
+
+
+def test_bad_ids_never_reach_the_file_system(store, data_dir):
+    for bad in ["../../x", "a/b", "", "X" * 200, "Majuscule"]:
+        with pytest.raises(StoreError):
+            store.project_file(bad)
+    with pytest.raises(StoreError):
+        store.interview_file("ec01-pole-emploi-dg", "../../../etc/passwd")
+
+
+def test_new_interview_and_search(store):
+    guide = store.guide_for("etude-de-cas")
+    interview = Interview(id=new_interview_id(), project_id="ec05-ml-lunevillois", guide_id=guide.id,
+                          guide_version=guide.version, question_texts=guide.question_texts())
+    store.save_interview(interview)
+    store.save_answer("ec05-ml-lunevillois", interview.id, "resultats.principaux",
+                      "Les agences d'intérim ont recruté 12 jeunes.")
+    hits = store.search("INTERIM")
+    assert len(hits) == 1 and hits[0].question_id == "resultats.principaux"
+    assert "intérim" in hits[0].excerpt
+
+
+KILL_WORKER = textwrap.dedent("""
+    import sys, json, uuid, random
+    sys.path.insert(0, sys.argv[1])
+    from pathlib import Path
+    from pi87_field.core.store import ProjectStore
+    from pi87_field.core.bundle import bundle_from_dict
+    from pi87_field.core.importing import import_bundle
+    store = ProjectStore.open(Path(sys.argv[2]))
+    n = 0
+    while True:
+        n += 1
+        pid = f"kill-{n % 7}"
+        data = {"format": "pi87-field/1", "exported_at": "2019-10-15T09:00:00+00:00",
+                "project": {"id": pid, "kind": "case_study", "title": f"Projet {n}", "os": 1,
+                            "fse_amount": "1000.00", "updated_at": f"2019-10-{n % 28 + 1:02d}T00:00:00+00:00"},
+                "interviews": [{"id": str(uuid.uuid4()), "guide_id": "etude-de-cas", "guide_version": "1.0",
+                                "status": "complete",
+                                "answers": {f"q{k}": {"text": "é" * 4000 + str(n), "state": "answered",
+                                                      "updated_at": "2019-10-14T10:05:00+00:00"}
+                                            for k in range(40)}}]}
+        import_bundle(store, bundle_from_dict(data))
+        print(n, flush=True)
+""")
+
+
+@pytest.mark.slow
+def test_sigkill_during_import_never_leaves_the_store_unreadable(data_dir):
+    ProjectStore.open(data_dir).close()
+    rng = random.Random(87)
+    total_imports = 0
+    for _round in range(12):
+        proc = subprocess.Popen([sys.executable, "-c", KILL_WORKER, str(REPO), str(data_dir)],
+                                stdout=subprocess.PIPE, text=True)
+        proc.stdout.readline()  # wait until it imports for real
+        time.sleep(rng.uniform(0.0, 0.25))
+        proc.send_signal(signal.SIGKILL)
+        rest = proc.stdout.read()
+        proc.wait()
+        total_imports += len(rest.split())
+        # Every file of the store parses; a damaged file is impossible by construction.
+        for path in data_dir.rglob("*.json"):
+            if path.name.startswith("."):
+                continue
+            json.loads(path.read_text(encoding="utf-8"))
+        store = ProjectStore.open(data_dir)  # the lock is free again; temp files are swept
+        scan = store.scan()
+        assert scan.damaged == []
+        for p in scan.projects:
+            damaged: list = []
+            store.list_interviews(p.id, damaged=damaged)
+            assert damaged == []
+        assert not list(data_dir.rglob(".*.tmp"))
+        store.close()
+    assert total_imports > 0
