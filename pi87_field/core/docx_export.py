@@ -1,0 +1,423 @@
+"""The Word write-up of one project: what the evaluation team reads, edits and sends around.
+
+Layout: a cover page (title, facts table, evaluators, pseudonymisation notice), a table of
+contents, then one chapter per interview (facts, then the guide's sections and questions with
+their answers), answers to questions that left the guide in a section of their own.
+
+Readable back (see `docx_read.py`), through Word and through LibreOffice:
+- the whole project (`pi87-field/1` bundle) is embedded as a custom XML part
+  (`customXml/item1.xml`, related from the document part); a second copy, compressed and cut in
+  250-character pieces, is kept in the custom document properties (`docProps/custom.xml`),
+  which both Word and LibreOffice keep. (Checked with LibreOffice 7.4: custom XML parts, custom
+  properties, bookmarks and hidden text survive a save; content-control tags and `w:docVars` are
+  dropped, so neither is used.)
+- each answer is marked by a hidden bookmark `_pi87_<hash of interview id and question id>`
+  that starts at its question heading and ends after its last paragraph; the answer is the run of
+  paragraphs under that heading. If a bookmark is lost, the heading text (kept in the payload)
+  finds the question again.
+- text convention: an answer's paragraphs are separated by a blank line ("\\n\\n") in the
+  stored text, a single "\\n" is a line break inside a paragraph, "\\t" a tab. Unedited text
+  reads back exactly. A state other than a plain answer is shown as a first paragraph
+  "[non abordé]" (etc.); "[sans réponse]" marks an empty answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+import zlib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+
+from pi87_field.core import docx_style as S
+from pi87_field.core.atomic import atomic_write_bytes
+from pi87_field.core.bundle import FORMAT, Bundle, bundle_from_dict, bundle_to_dict
+from pi87_field.core.guides import Guide, GuideLibrary, Question, full_question_text
+from pi87_field.core.model import (
+    ANSWER_STATE_LABELS,
+    OS_LABELS,
+    Answer,
+    AnswerState,
+    AnswerVersion,
+    Interview,
+    Project,
+    ProjectKind,
+)
+from pi87_field.core.money import format_amount
+from pi87_field.core.text import clean_text, one_line
+
+PAYLOAD_NS = "urn:pi87-field:writeup"
+PAYLOAD_VERSION = "1"
+ITEM_PART = "/customXml/item1.xml"
+ITEM_PROPS_PART = "/customXml/itemProps1.xml"
+RT_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+RT_CUSTOM_XML_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
+RT_CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CT_CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+CT_CUSTOM_PROPS = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PROPS_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+PROP_PREFIX = "pi87-field."
+PROP_CHUNK = 250              # Word's user interface keeps text properties up to 255 characters
+BOOKMARK_PREFIX = "_pi87_"    # "_" = hidden bookmark in Word; names must stay <= 40 characters
+ORPHANS_TITLE = "Réponses hors grille"
+PSEUDONYMISED_NOTICE = (
+    "Document pseudonymisé : les noms des personnes interrogées ont été remplacés par des "
+    "pseudonymes (« Personne A », « Personne B »…), dans les fiches comme dans les réponses."
+)
+EMPTY_LABEL = ANSWER_STATE_LABELS["empty"]
+
+
+# -- answer slots: shared with docx_read ---------------------------------------------------------
+
+def answer_bookmark(interview_id: str, question_id: str) -> str:
+    digest = hashlib.sha256(f"{interview_id}\x00{question_id}".encode()).hexdigest()[:20]
+    return BOOKMARK_PREFIX + digest
+
+
+def state_label_text(mark: str) -> str:
+    return f"[{ANSWER_STATE_LABELS[mark]}]"
+
+
+def slot_paragraphs(answer: Answer | None) -> list[tuple[str, bool]]:
+    """The paragraphs an answer is shown as: (text, is_state_label)."""
+    if answer is None or answer.is_empty:
+        return [(state_label_text("empty"), True)]
+    out: list[tuple[str, bool]] = []
+    if answer.state != AnswerState.ANSWERED:
+        out.append((state_label_text(answer.state.value), True))
+    if answer.text:
+        out.extend((part, False) for part in answer.text.split("\n\n"))
+    return out
+
+
+def slot_text(answer: Answer | None) -> str:
+    """What the body shows for an answer, paragraphs joined by a blank line (as read back)."""
+    return "\n\n".join(text for text, _ in slot_paragraphs(answer))
+
+
+# -- small formatting helpers ---------------------------------------------------------------------
+
+def _fr_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _fr_datetime(value: str) -> str:
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return one_line(value or "")
+    return when.strftime("%d/%m/%Y à %H:%M")
+
+
+def _yes_no(value: bool | None) -> str:
+    return {True: "oui", False: "non", None: "non renseigné"}[value]
+
+
+def _clean_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_tree(v) for v in value]
+    return value
+
+
+def clean_bundle(bundle: Bundle) -> Bundle:
+    """A copy of `bundle` holding only text XML can carry (the body and the embedded copy agree)."""
+    return bundle_from_dict(_clean_tree(bundle_to_dict(bundle)))
+
+
+def evaluators(bundle: Bundle) -> list[str]:
+    return list(dict.fromkeys(one_line(i.interviewer) for i in bundle.interviews if one_line(i.interviewer)))
+
+
+def _interview_order(interviews: list[Interview]) -> list[Interview]:
+    return sorted(interviews, key=lambda i: (i.date or date.max, i.created_at, i.id))
+
+
+def display_title(project: Project) -> str:
+    if project.kind == ProjectKind.CASE_STUDY and project.carrier:
+        return one_line(project.carrier)
+    return one_line(project.title) or project.id
+
+
+# -- the write-up ---------------------------------------------------------------------------------
+
+class _Writer:
+    def __init__(self, bundle: Bundle, guides: GuideLibrary, pseudonymised: bool) -> None:
+        self.bundle = bundle
+        self.guides = guides
+        self.pseudonymised = pseudonymised
+        self.parts: list[str] = []
+        self.slots: list[list[str]] = []
+        self.toc: list[tuple[int, str]] = []
+        self.bookmark_id = 100
+
+    # building blocks
+    def p(self, content: str | list[str] = "", style: str | None = None, **kw: str) -> None:
+        self.parts.append(S.paragraph_xml(content, style, **kw))
+
+    def heading(self, level: int, text: str, *, before: str = "", in_toc: bool = True) -> None:
+        self.parts.append(S.paragraph_xml(text, S.HEADINGS[level], before=before))
+        if in_toc and level <= 2:
+            self.toc.append((level, text))
+
+    def facts(self, rows: list[tuple[str, str]]) -> None:
+        rows = [(label, value) for label, value in rows if value]
+        if rows:
+            self.parts.append(S.table_xml(rows, [2750, S.TEXT_WIDTH - 2750], label_column=True))
+            self.p("", S.SMALL)
+
+    # document parts
+    def cover(self) -> None:
+        project = self.bundle.project
+        kicker = "Évaluation de la PI 8.7 du FSE · Compte rendu de terrain"
+        self.p([S.run_xml(kicker.upper(), f'<w:color w:val="{S.MUTED}"/><w:spacing w:val="10"/>')], S.SMALL,
+               ppr='<w:spacing w:before="0" w:after="480"/>')
+        self.p(display_title(project), S.TITLE)
+        subtitle = project.kind.label
+        if project.kind == ProjectKind.CASE_STUDY and project.carrier:
+            subtitle += f" · {one_line(project.title)}"
+        self.p(subtitle, S.SUBTITLE)
+        if self.pseudonymised:
+            self.p([S.run_xml("Document pseudonymisé. ", "<w:b/>"),
+                    S.run_xml(PSEUDONYMISED_NOTICE.split(" : ", 1)[1][0].upper()
+                              + PSEUDONYMISED_NOTICE.split(" : ", 1)[1][1:])], S.NOTICE)
+        self.p([S.run_xml("FICHE DU PROJET", f'<w:b/><w:color w:val="{S.ACCENT}"/><w:spacing w:val="10"/>')],
+               S.SMALL, ppr='<w:spacing w:before="240" w:after="80"/>')
+        self.facts(self.project_facts(project))
+        names = evaluators(self.bundle)
+        info = [
+            f"Évaluateur·rice{'s' if len(names) > 1 else ''} : {', '.join(names) or 'non renseigné'}",
+            f"Exporté le {_fr_datetime(self.bundle.exported_at)}",
+            f"Identifiant : {project.id}",
+        ]
+        self.p(" · ".join(info), S.SMALL)
+        self.p("Les réponses sont reproduites telles que saisies. Ce document peut être modifié dans "
+               "Word ou LibreOffice puis réimporté (pi87-field import) : les réponses corrigées sont "
+               "reconnues.", S.SMALL)
+
+    def project_facts(self, project: Project) -> list[tuple[str, str]]:
+        amount = format_amount(project.fse_amount)
+        if amount and project.fse_amount_note:
+            amount += f" ({one_line(project.fse_amount_note)})"
+        guide = self.guides.get(project.guide_id) if project.guide_id else None
+        statuses: dict[str, int] = {}
+        for interview in self.bundle.interviews:
+            statuses[interview.status.label] = statuses.get(interview.status.label, 0) + 1
+        count = len(self.bundle.interviews)
+        interviews = f"{count} ({', '.join(f'{n} {label}' for label, n in statuses.items())})" if count else "aucun"
+        return [
+            ("Type", project.kind.label),
+            ("Objectif spécifique", OS_LABELS.get(project.os, "") if project.os else ""),
+            ("Porteur de projet", one_line(project.carrier)),
+            ("Intitulé de l’opération", one_line(project.title)),
+            ("Montant FSE programmé", amount),
+            ("Caractéristiques retenues", project.characteristics.strip()),
+            ("Volet", project.volet or ""),
+            ("Niveau territorial", project.territorial_level or ""),
+            ("Région", project.region or ""),
+            ("Type d’opération", project.operation_type or ""),
+            ("Dimension numérique", "\n".join(project.digital)),
+            ("Étapes de l’innovation", ", ".join(project.innovation_steps)),
+            ("Grille d’entretien", f"{guide.title} (version {guide.version})" if guide else project.guide_id),
+            ("Entretiens", interviews),
+        ]
+
+    def contents(self, entries: list[tuple[int, str]]) -> str:
+        return S.page_break_xml() + S.toc_xml("Sommaire", "1-2", entries)
+
+    def interview(self, n: int, interview: Interview) -> None:
+        guide = self.guides.get(interview.guide_id)
+        self.heading(1, f"Entretien {n} — {one_line(interview.label)}")
+        people = "\n".join(
+            " — ".join(x for x in (one_line(p.name), ", ".join(y for y in (one_line(p.role), one_line(p.organisation)) if y)) if x)
+            for p in interview.interviewees
+        )
+        qids = guide.question_ids if guide else []
+        done = interview.answered_count(qids) if guide else interview.answered_count()
+        total = len(qids) if guide else len(interview.answers)
+        self.facts([
+            ("Enquêteur·rice", one_line(interview.interviewer) or "non renseigné"),
+            ("Date", _fr_date(interview.date) or "à fixer"),
+            ("Mode", interview.mode.label if interview.mode else ""),
+            ("Personnes interrogées", people),
+            ("Consentement", _yes_no(interview.consent)),
+            ("Statut", interview.status.label),
+            ("Grille", f"{guide.title} (version {interview.guide_version or guide.version})" if guide
+             else f"{interview.guide_id} (grille introuvable)"),
+            ("Avancement", f"{done} / {total} questions renseignées" if total else ""),
+            ("Notes", interview.notes.strip()),
+        ])
+        number = 0
+        if guide:
+            for section in guide.sections:
+                self.heading(2, section.title)
+                if section.intro:
+                    self.p(section.intro, S.QUESTION_DETAIL)
+                for question in section.questions:
+                    number += 1
+                    self.question(interview, question.id, self.question_title(interview, question, number),
+                                  self.question_details(interview, question))
+        known = set(qids)
+        orphans = [qid for qid in interview.answers if qid not in known]
+        if orphans:
+            self.heading(2, ORPHANS_TITLE)
+            self.p("Réponses à des questions qui ne figurent pas dans la grille actuelle "
+                   f"« {guide.title if guide else interview.guide_id} » : elles sont conservées.",
+                   S.QUESTION_DETAIL)
+            for qid in orphans:
+                text = interview.question_texts.get(qid, "")
+                lines = [one_line(x) for x in text.split("\n") if one_line(x)]
+                title = lines[0] if lines else qid
+                self.question(interview, qid, title, [*lines[1:], f"Identifiant : {qid}"])
+
+    def question_title(self, interview: Interview, q: Question, number: int) -> str:
+        stored = interview.question_texts.get(q.id, "")
+        first = one_line(stored.split("\n", 1)[0]) if stored else one_line(q.text)
+        return f"{q.number or number}. {first}"
+
+    def question_details(self, interview: Interview, q: Question) -> list[str]:
+        stored = interview.question_texts.get(q.id) or full_question_text(q)
+        lines = [one_line(x) for x in stored.split("\n")[1:] if one_line(x)]
+        if q.condition:
+            lines.insert(0, f"Condition : {q.condition}")
+        lines += [f"Relance : {r}" for r in q.relances]
+        return lines
+
+    def question(self, interview: Interview, qid: str, title: str, details: list[str]) -> None:
+        name = answer_bookmark(interview.id, qid)
+        self.bookmark_id += 1
+        bid = self.bookmark_id
+        self.heading(3, title, before=f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>', in_toc=False)
+        self.slots.append([interview.id, qid, title])
+        for line in details:
+            self.p(line, S.QUESTION_DETAIL)
+        answer = interview.answers.get(qid)
+        paragraphs = slot_paragraphs(answer)
+        last = len(paragraphs) - 1
+        for i, (text, is_label) in enumerate(paragraphs):
+            runs = [S.run_xml(text, style=S.STATE_CHAR) if is_label else (S.run_xml(text) if text else "")]
+            self.p(runs, S.ANSWER, after=f'<w:bookmarkEnd w:id="{bid}"/>' if i == last else "")
+        if answer is not None:
+            for version in answer.concurrent:
+                self.concurrent(version)
+
+    def concurrent(self, version: AnswerVersion) -> None:
+        who = ", ".join(x for x in (one_line(version.author), _fr_datetime(version.updated_at),
+                                    one_line(version.source)) if x)
+        self.p([S.run_xml("Version concurrente", "<w:b/>"), S.run_xml(f" — {who}" if who else "")], S.CONCURRENT)
+        shown = Answer(text=version.text, state=version.state)
+        for text, is_label in slot_paragraphs(shown):
+            self.p([S.run_xml(text, style=S.STATE_CHAR) if is_label else (S.run_xml(text) if text else "")],
+                   S.CONCURRENT)
+
+    def build(self) -> list[str]:
+        self.cover()
+        head = self.parts
+        self.parts = []
+        for n, interview in enumerate(_interview_order(self.bundle.interviews), start=1):
+            self.interview(n, interview)
+        if not self.bundle.interviews:
+            self.heading(1, "Entretiens")
+            self.p("Aucun entretien n’est encore enregistré pour ce projet.")
+        return [*head, self.contents(self.toc), *self.parts]
+
+
+def payload_dict(bundle: Bundle, slots: list[list[str]]) -> dict[str, Any]:
+    return {"bundle": bundle_to_dict(bundle), "slots": slots}
+
+
+def _payload_xml(payload: dict[str, Any]) -> bytes:
+    bundle_json = json.dumps(payload["bundle"], ensure_ascii=False, separators=(",", ":"))
+    slots_json = json.dumps(payload["slots"], ensure_ascii=False, separators=(",", ":"))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<pi87:writeup xmlns:pi87="{PAYLOAD_NS}" version="{PAYLOAD_VERSION}" format="{FORMAT}">'
+        f"<pi87:bundle>{S.esc(bundle_json)}</pi87:bundle>"
+        f"<pi87:slots>{S.esc(slots_json)}</pi87:slots>"
+        "</pi87:writeup>"
+    ).encode("utf-8")
+
+
+def _custom_props_xml(payload: dict[str, Any]) -> bytes:
+    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    packed = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+    chunks = [packed[i:i + PROP_CHUNK] for i in range(0, len(packed), PROP_CHUNK)] or [""]
+    props = [("format", FORMAT), ("chunks", str(len(chunks))), ("sha256", hashlib.sha256(raw).hexdigest())]
+    props += [(f"data.{i:04d}", chunk) for i, chunk in enumerate(chunks)]
+    body = "".join(
+        f'<property fmtid="{CUSTOM_PROPS_FMTID}" pid="{pid}" name="{PROP_PREFIX}{name}">'
+        f"<vt:lpwstr>{S.esc(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(props, start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"{body}</Properties>"
+    ).encode("utf-8")
+
+
+def _embed(document: Any, project_id: str, payload: dict[str, Any]) -> None:
+    package = document.part.package
+    item = Part(PackURI(ITEM_PART), "application/xml", _payload_xml(payload), package)
+    item_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pi87-field:{project_id}")).upper() + "}"
+    props = Part(
+        PackURI(ITEM_PROPS_PART), CT_CUSTOM_XML_PROPS,
+        ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+         f'<ds:datastoreItem ds:itemID="{item_id}" '
+         'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
+         f'<ds:schemaRefs><ds:schemaRef ds:uri="{PAYLOAD_NS}"/></ds:schemaRefs></ds:datastoreItem>').encode("utf-8"),
+        package,
+    )
+    item.relate_to(props, RT_CUSTOM_XML_PROPS)
+    document.part.relate_to(item, RT_CUSTOM_XML)
+    custom = Part(PackURI("/docProps/custom.xml"), CT_CUSTOM_PROPS, _custom_props_xml(payload), package)
+    package.relate_to(custom, RT_CUSTOM_PROPS)
+
+
+def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: bool = False) -> bytes:
+    """The write-up as bytes (nothing touches the disk)."""
+    if pseudonymised and not bundle.extra.get("pseudonymised"):
+        from pi87_field.core.pseudonymise import pseudonymise_bundle
+
+        bundle = pseudonymise_bundle(bundle)
+    bundle = clean_bundle(bundle)
+    project = bundle.project
+    writer = _Writer(bundle, guides, pseudonymised)
+    body = writer.build()
+    names = evaluators(bundle)
+    document = S.new_document(
+        title=f"{display_title(project)} — {project.kind.label}",
+        subject="Évaluation de la PI 8.7 du FSE : compte rendu de terrain",
+        author=", ".join(names),
+        identifier=project.id,
+        created=bundle.exported_at,
+        keywords=f"PI 8.7; FSE; {project.kind.label}; {project.id}",
+        description=f"{project.kind.label} « {one_line(project.title)} »"
+                    + (" — document pseudonymisé" if pseudonymised else ""),
+        category=project.kind.label,
+    )
+    S.append_body_xml(document, body)
+    S.update_fields_on_open(document)
+    footer_left = f"{display_title(project)} · {project.id}" + (" · pseudonymisé" if pseudonymised else "")
+    S.add_page_number_footer(document.sections[0], footer_left,
+                             header_text="Évaluation de la PI 8.7 du FSE · compte rendu de terrain")
+    _embed(document, project.id, payload_dict(bundle, writer.slots))
+    return S.document_bytes(document)
+
+
+def write_project_docx(bundle: Bundle, guides: GuideLibrary, path: Path, *, pseudonymised: bool = False) -> Path:
+    """Write the project's write-up to `path`, atomically (an existing file is replaced whole)."""
+    data = build_project_docx(bundle, guides, pseudonymised=pseudonymised)
+    path = Path(path)
+    atomic_write_bytes(path, data)
+    return path
