@@ -1,0 +1,1 @@
+"""The interviewer's terminal interface (Textual). Depends on the core, never the reverse."""

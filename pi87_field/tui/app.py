@@ -1,0 +1,181 @@
+"""The Textual application: one factory (`make_app`) for the CLI and the tests, and `run`,
+which adds what Textual leaves to us: flushing answers on SIGTERM/SIGHUP and closing the store."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+import signal
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandPalette
+
+from pi87_field.core.errors import FieldError
+from pi87_field.core.store import ProjectStore
+from pi87_field.tui.commands import Pi87Commands
+
+ENV_USER = "PI87_FIELD_USER"
+HANDLED_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
+
+
+def default_interviewer() -> str:
+    try:
+        return os.environ.get(ENV_USER) or getpass.getuser()
+    except Exception:  # getuser fails without a passwd entry or USER variable
+        return ""
+
+
+class Pi87FieldApp(App[int]):
+    """Fieldwork interviews for the ESF PI 8.7 evaluation."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "pi87-field"
+    SUB_TITLE = "Évaluation FSE · PI 8.7"
+    COMMANDS = {Pi87Commands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True,
+                tooltip="Enregistre la réponse en cours et quitte pi87-field."),
+        Binding("f1", "help", "Aide", id="app.help",
+                tooltip="Les touches de l'écran et le déroulé d'un entretien."),
+        Binding("ctrl+f", "search", "Rechercher", id="app.search", show=False,
+                tooltip="Chercher un mot dans toutes les réponses."),
+    ]
+
+    def __init__(self, store: ProjectStore, *, interviewer: str = "",
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.interviewer = interviewer or default_interviewer()
+        self._clock = clock or (lambda: datetime.now().astimezone())
+        self.install_signal_handlers = False
+
+    def now(self) -> datetime:
+        """The app's clock (fixed in snapshot tests)."""
+        return self._clock()
+
+    def on_mount(self) -> None:
+        from pi87_field.tui.screens.home import HomeScreen
+
+        if self.install_signal_handlers:
+            self._install_signal_handlers()
+        self.push_screen(HomeScreen())
+        if self.store.damaged:
+            self.notify_damaged()
+
+    def notify_damaged(self) -> None:
+        for problem in self.store.damaged[:3]:
+            self.notify(str(problem), severity="warning", timeout=10)
+
+    # -- saving -----------------------------------------------------------------------------------
+
+    def flush_pending(self) -> None:
+        """Write every answer still waiting for its autosave (called before any exit)."""
+        for screen in list(self.screen_stack):
+            save = getattr(screen, "save_now", None)
+            if save is not None:
+                save()
+
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in HANDLED_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self._on_terminate_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):  # pragma: no cover - Windows
+                signal.signal(signum, lambda s, _f: loop.call_soon_threadsafe(self._on_terminate_signal, s))
+
+    def _on_terminate_signal(self, signum: int) -> None:
+        # The terminal may already be gone (SIGHUP): save first, then leave quietly.
+        self.flush_pending()
+        self.exit(return_code=0)
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        self.flush_pending()
+        self.exit(return_code=0)
+
+    def action_help(self) -> None:
+        from pi87_field.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_search(self) -> None:
+        from pi87_field.tui.screens.search import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder="Commande : projet, entretien, export…"))
+
+    # -- shared commands (screens and the palette use them) --------------------------------------
+
+    def open_project(self, project_id: str) -> None:
+        from pi87_field.tui.screens.project import ProjectScreen
+
+        self.flush_pending()
+        self.push_screen(ProjectScreen(project_id))
+
+    def new_interview(self, project_id: str, planned_id: str | None = None) -> None:
+        from pi87_field.tui.screens.new_interview import NewInterviewScreen
+
+        self.flush_pending()
+        self.push_screen(NewInterviewScreen(project_id, planned_id))
+
+    def open_interview(self, project_id: str, interview_id: str, question_id: str | None = None) -> None:
+        from pi87_field.tui.screens.interview import InterviewScreen
+
+        self.flush_pending()
+        self.push_screen(InterviewScreen(project_id, interview_id, question_id))
+
+    def open_import(self) -> None:
+        from pi87_field.tui.screens.import_files import ImportScreen
+
+        self.push_screen(ImportScreen())
+
+    def export_project(self, project_id: str, fmt: str = "docx") -> Path | None:
+        """Export one project into ./exports; tell the user where it went, or why not."""
+        from pi87_field.core.exporting import export_project
+
+        self.flush_pending()
+        try:
+            path = export_project(self.store, project_id, Path.cwd() / "exports", fmt)
+        except FieldError as exc:
+            self.notify(str(exc), title="Export impossible", severity="error", timeout=10)
+            return None
+        except ImportError:
+            self.notify("L'export Word n'est pas disponible dans cette version : utilisez l'export JSON.",
+                        title="Export impossible", severity="error", timeout=10)
+            return None
+        except OSError as exc:
+            self.notify(f"{exc.strerror or exc} : {getattr(exc, 'filename', '') or ''}",
+                        title="Export impossible", severity="error", timeout=10)
+            return None
+        self.notify(str(path), title="Exporté")
+        return path
+
+
+def make_app(store: ProjectStore, *, interviewer: str = "",
+             clock: Callable[[], datetime] | None = None) -> Pi87FieldApp:
+    """The one factory of the app, used by the CLI (through `run`) and the tests."""
+    return Pi87FieldApp(store, interviewer=interviewer, clock=clock)
+
+
+def run(store: ProjectStore) -> int:
+    """Run the TUI on an open (writer) store until the user quits or a signal ends it."""
+    app = make_app(store)
+    app.install_signal_handlers = True
+    try:
+        result = app.run()
+    finally:
+        store.close()
+    return result if isinstance(result, int) else 0

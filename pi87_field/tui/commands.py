@@ -1,0 +1,60 @@
+"""The command palette's own commands (ctrl+p): open a project, new interview, export,
+search, import, help, quit — in French, built from the store's current projects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from pi87_field.tui.progress import clip
+
+if TYPE_CHECKING:
+    from pi87_field.tui.app import Pi87FieldApp
+
+
+class Pi87Commands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app: Pi87FieldApp = self.app  # type: ignore[assignment]
+        out: list[tuple[str, Callable[[], object], str]] = []
+        current = getattr(app.screen, "project_id", None)
+        if current is None:
+            # The palette is a screen of its own: look at what is under it.
+            for screen in reversed(app.screen_stack):
+                current = getattr(screen, "project_id", None)
+                if current:
+                    break
+        if current:
+            out.append(("Nouvel entretien (projet ouvert)", partial(app.new_interview, current),
+                        "Préparer et commencer un entretien pour ce projet"))
+            out.append(("Exporter le projet ouvert en Word", partial(app.export_project, current, "docx"),
+                        "Écrit ./exports/<projet>.docx"))
+            out.append(("Exporter le projet ouvert en JSON", partial(app.export_project, current, "json"),
+                        "Écrit ./exports/<projet>.json"))
+        out.append(("Rechercher dans les réponses", app.action_search, "Un mot dans tous les entretiens"))
+        out.append(("Importer des fichiers (.docx, .json)", app.open_import,
+                    "Comptes rendus Word ou paquets JSON d'autres enquêteurs"))
+        for project in app.store.list_projects():
+            title = clip(f"{project.carrier or project.id} — {project.title}", 60)
+            out.append((f"Ouvrir : {title}", partial(app.open_project, project.id), project.id))
+            out.append((f"Nouvel entretien : {title}", partial(app.new_interview, project.id), project.id))
+            out.append((f"Exporter en Word : {title}", partial(app.export_project, project.id, "docx"), project.id))
+            out.append((f"Exporter en JSON : {title}", partial(app.export_project, project.id, "json"), project.id))
+        out.append(("Aide", app.action_help, "Les touches et le déroulé d'un entretien"))
+        out.append(("Quitter", app.action_quit, "Enregistre et quitte"))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in self._commands():
+            if name.startswith(("Exporter en", "Nouvel entretien :")):
+                continue  # listed once searched for, to keep the first list short
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)

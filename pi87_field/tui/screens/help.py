@@ -1,0 +1,62 @@
+"""Help: the keys of the screen underneath (taken from its bindings, declared once) and
+how an interview goes."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+WORKFLOW = """\
+[b]Déroulé d'un entretien[/b]
+1. Accueil : tapez quelques lettres pour filtrer les projets, Entrée ouvre le projet.
+2. Projet : Entrée sur un entretien prévu ouvre sa fiche ; ctrl+n en prépare un nouveau.
+   La fiche (grille, enquêteur, interlocuteurs, date, mode) et le consentement sont
+   enregistrés avant l'ouverture de la grille.
+3. Grille : écrivez la réponse ; elle est enregistrée automatiquement pendant la frappe
+   (au plus une seconde de retard), en changeant de question, en quittant.
+   F2 à F5 fixent l'état de la réponse ; la même touche une seconde fois revient à « répondu ».
+   Marques : ✓ répondu  – non abordé  ✗ refus de répondre  ∅ sans objet  · sans réponse.
+4. ctrl+p ouvre la palette de commandes : ouvrir un projet, exporter, importer, rechercher.
+"""
+
+
+def _key_name(key: str) -> str:
+    return key.replace("ctrl+", "ctrl+").replace("escape", "Échap").replace("enter", "Entrée")
+
+
+def bindings_text(screen: Screen) -> str:
+    rows: list[str] = []
+    seen: set[str] = set()
+    sources = [screen, screen.app]
+    for source in sources:
+        for binding in getattr(source, "BINDINGS", []):
+            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys = ", ".join(_key_name(k.strip()) for k in binding.key.split(","))
+            tip = f" — {binding.tooltip}" if binding.tooltip else ""
+            rows.append(f"  [b]{escape(keys):<16}[/b] {escape(binding.description)}{escape(tip)}")
+    rows.append(f"  [b]{'ctrl+p':<16}[/b] Palette de commandes")
+    return "\n".join(rows)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Fermer", id="help.close")]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-dialog", classes="dialog"):
+            yield Label("Aide — touches de cet écran", classes="dialog-title")
+            yield Static(bindings_text(self.under))
+            yield Static(WORKFLOW)
+            yield Label("[dim]Échap ou F1 pour fermer.[/dim]")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-dialog").focus()

@@ -1,0 +1,172 @@
+"""Home: the campaign's projects in one table, filtered as you type; Enter opens one."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from pi87_field.core.model import Project, ProjectKind
+from pi87_field.core.money import format_amount
+from pi87_field.core.text import fold
+from pi87_field.tui.progress import ProjectProgress, clip, project_progress
+
+KIND_SHORT = {ProjectKind.CASE_STUDY: "EC", ProjectKind.INTERVIEW_SERIES: "EQ"}
+# Fixed columns: kind, OS, amount, interviews, completion. Carrier and title share the rest.
+FIXED_WIDTHS = {"kind": 4, "amount": 12, "interviews": 5, "completion": 6}
+
+
+class ProjectTable(DataTable):
+    """The project list (cursor on rows)."""
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open_project", "Ouvrir", id="home.open", priority=True,
+                tooltip="Ouvrir le projet sélectionné."),
+        Binding("ctrl+n", "new_interview", "Nouvel entretien", id="home.new_interview",
+                tooltip="Préparer un entretien pour le projet sélectionné."),
+        Binding("ctrl+o", "import", "Importer", id="home.import",
+                tooltip="Importer des comptes rendus .docx ou des paquets .json."),
+        Binding("ctrl+e", "export", "Exporter", id="home.export", show=False,
+                tooltip="Exporter le projet sélectionné en Word dans ./exports."),
+        Binding("ctrl+f", "app.search", "Rechercher", id="home.search",
+                tooltip="Chercher un mot dans toutes les réponses."),
+        Binding("down", "cursor(1)", show=False, id="home.down"),
+        Binding("up", "cursor(-1)", show=False, id="home.up"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.projects: list[Project] = []
+        self.progress: dict[str, ProjectProgress] = {}
+        self._shown: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Filtrer : porteur, intitulé, OS, région…", id="home-filter")
+        yield ProjectTable(id="home-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="home-status")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(ProjectTable)
+        for key, label in (("kind", "Type"), ("carrier", "Porteur"), ("title", "Intitulé"),
+                           ("amount", "FSE progr."), ("interviews", "Entr."), ("completion", "Avanc.")):
+            table.add_column(label, key=key)
+        self.reload()
+        self.query_one(Input).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.projects:  # back from a project: figures may have changed
+            self.reload()
+
+    def reload(self) -> None:
+        self.projects = self.app.store.list_projects()
+        self.populate()
+        self.load_progress()
+
+    @work(thread=True, exclusive=True, group="home-progress")
+    def load_progress(self) -> None:
+        """Reading every interview can take a moment with a big store: after the first paint."""
+        store = self.app.store
+        figures = {p.id: project_progress(store, p) for p in self.projects}
+        self.app.call_from_thread(self._progress_loaded, figures)
+
+    def _progress_loaded(self, figures: dict[str, ProjectProgress]) -> None:
+        self.progress = figures
+        self.populate()
+
+    # -- table ------------------------------------------------------------------------------------
+
+    def _matches(self, project: Project, needle: str) -> bool:
+        if not needle:
+            return True
+        hay = " ".join(str(v) for v in (
+            project.id, project.title, project.carrier, f"OS {project.os}" if project.os else "",
+            project.kind.label, project.region or "", project.characteristics, project.volet or "",
+        ))
+        return all(word in fold(hay) for word in needle.split())
+
+    def populate(self) -> None:
+        table = self.query_one(ProjectTable)
+        needle = fold(self.query_one(Input).value.strip())
+        selected = self._shown[table.cursor_row] if self._shown and 0 <= table.cursor_row < len(self._shown) else None
+        # Each column has one cell of padding on both sides; keep 2 cells for the scrollbar.
+        free = max(20, self.size.width - sum(FIXED_WIDTHS.values()) - 2 * 6 - 3)
+        carrier_w, title_w = free * 2 // 5, free - free * 2 // 5
+        table.clear()
+        self._shown = []
+        for project in self.projects:
+            if not self._matches(project, needle):
+                continue
+            fig = self.progress.get(project.id)
+            table.add_row(
+                KIND_SHORT.get(project.kind, "?") + (f"{project.os}" if project.os else ""),
+                clip(project.carrier, carrier_w),
+                clip(project.title, title_w),
+                format_amount(project.fse_amount).rjust(FIXED_WIDTHS["amount"]),
+                f"{fig.done}/{fig.total}" if fig else "…",
+                f"{fig.percent} %".rjust(6) if fig else "…",
+                key=project.id,
+            )
+            self._shown.append(project.id)
+        if selected in self._shown:
+            table.move_cursor(row=self._shown.index(selected), animate=False)
+        count = len(self._shown)
+        status = f"{count} projet{'s' if count > 1 else ''}"
+        if needle:
+            status += f" sur {len(self.projects)} (filtre « {self.query_one(Input).value.strip()} »)"
+        status += " · EC : étude de cas · EQ : entretiens · ctrl+p : commandes"
+        self.query_one("#home-status", Static).update(status)
+        self.refresh_bindings()
+
+    def on_resize(self) -> None:
+        if self.projects:
+            self.populate()
+
+    @on(Input.Changed, "#home-filter")
+    def _filter(self) -> None:
+        self.populate()
+        self.query_one(ProjectTable).move_cursor(row=0, animate=False)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_project(str(event.row_key.value))
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    @property
+    def selected_project_id(self) -> str | None:
+        table = self.query_one(ProjectTable)
+        if not self._shown or not (0 <= table.cursor_row < len(self._shown)):
+            return None
+        return self._shown[table.cursor_row]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open_project", "new_interview", "export"):
+            return True if self.selected_project_id else None
+        if action == "cursor":
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(ProjectTable)
+        table.move_cursor(row=max(0, table.cursor_row + step), animate=False)
+
+    def action_open_project(self) -> None:
+        if self.selected_project_id:
+            self.app.open_project(self.selected_project_id)
+
+    def action_new_interview(self) -> None:
+        if self.selected_project_id:
+            self.app.new_interview(self.selected_project_id)
+
+    def action_export(self) -> None:
+        if self.selected_project_id:
+            self.app.export_project(self.selected_project_id)
+
+    def action_import(self) -> None:
+        self.app.open_import()

@@ -1,0 +1,99 @@
+"""Import write-ups (.docx) or bundles (.json) from the home screen: type a path (a file or a
+folder) or pick one in the tree below."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DirectoryTree, Input, Label, Static
+
+from pi87_field.core.importing import ImportReport, import_files
+from pi87_field.core.reconcile import Outcome
+
+SUFFIXES = (".docx", ".json")
+
+
+class ImportTree(DirectoryTree):
+    """Folders, and the files import can read."""
+
+    def filter_paths(self, paths):
+        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in SUFFIXES)]
+
+
+def expand_paths(raw: str) -> list[Path]:
+    """One path, or several separated by ';'. A folder means its .docx and .json files."""
+    out: list[Path] = []
+    for part in raw.split(";"):
+        part = part.strip().strip('"').strip("'")
+        if not part:
+            continue
+        path = Path(part).expanduser()
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def summary(report: ImportReport) -> str:
+    totals = report.totals()
+    parts = []
+    for outcome in Outcome:
+        if totals.get(outcome):
+            parts.append(f"{outcome.label} : {totals[outcome]}")
+    ok = sum(1 for f in report.files if not f.error)
+    text = f"{ok} fichier(s) importé(s)" + (f" — {', '.join(parts)}" if parts else "")
+    if report.conflicts:
+        text += f"\n{len(report.conflicts)} conflit(s) : les deux versions sont gardées (ctrl+r dans la grille)."
+    return text
+
+
+class ImportScreen(ModalScreen[ImportReport | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Fermer", id="import.close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-dialog", classes="dialog"):
+            yield Label("Importer des comptes rendus (.docx) ou des paquets (.json)", classes="dialog-title")
+            yield Input(placeholder="Chemin d'un fichier ou d'un dossier (plusieurs : séparés par ;)",
+                        id="import-path")
+            yield ImportTree(Path.cwd(), id="import-tree")
+            yield Static("[dim]Entrée dans le champ : importer · un fichier choisi dans l'arbre remplit le champ[/dim]",
+                         id="import-status")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(DirectoryTree.FileSelected)
+    def _file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        field = self.query_one(Input)
+        field.value = str(event.path)
+        field.focus()
+
+    @on(Input.Submitted, "#import-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        paths = expand_paths(event.value)
+        if not paths:
+            self.query_one("#import-status", Static).update("Indiquez un fichier .docx ou .json, ou un dossier.")
+            return
+        self.run_import(paths)
+
+    @work(exclusive=True, group="import")
+    async def run_import(self, paths: list[Path]) -> None:
+        status = self.query_one("#import-status", Static)
+        status.update(f"Import de {len(paths)} fichier(s)…")
+        self.app.flush_pending()
+        report = await asyncio.to_thread(import_files, self.app.store, paths)
+        for failed in report.errors:
+            self.notify(failed.error, title="Fichier ignoré", severity="error", timeout=12)
+        text = summary(report)
+        status.update(escape(text))
+        if report.ok:
+            self.notify(text, title="Import terminé", timeout=10)
+            self.dismiss(report)

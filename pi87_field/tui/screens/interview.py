@@ -1,0 +1,375 @@
+"""The live interview: navigator, current question, answer editor, state keys, clock, saving.
+
+Saving: every edit starts a debounced autosave (a worker that sleeps first; continuous typing
+is still written at least every MAX_UNSAVED_SECONDS), and the answer is written at once when
+the question changes, when its state changes, when the screen is left, on ctrl+q and on
+SIGTERM/SIGHUP (through `Pi87FieldApp.flush_pending`)."""
+
+from __future__ import annotations
+
+import asyncio
+from time import monotonic
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea, Tree
+
+from pi87_field.core.errors import FieldError
+from pi87_field.core.guides import Guide
+from pi87_field.core.model import Answer, AnswerState, Interview, InterviewStatus, Project
+from pi87_field.core.text import excerpt
+from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
+from pi87_field.tui.widgets.answer_editor import AnswerEditor
+from pi87_field.tui.widgets.elapsed_clock import ElapsedClock
+from pi87_field.tui.widgets.navigator import QuestionNavigator, Slot
+
+AUTOSAVE_DELAY_SECONDS = 0.6
+MAX_UNSAVED_SECONDS = 1.0
+ORPHAN_SECTION = "Hors grille (réponses conservées)"
+
+
+def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
+    """Guide questions in order, then answers whose question is not (or no longer) in the guide."""
+    slots: list[Slot] = []
+    known: set[str] = set()
+    if guide is not None:
+        for si, section in enumerate(guide.sections, start=1):
+            for qi, question in enumerate(section.questions, start=1):
+                slots.append(Slot(question.id, question.number or f"{si}.{qi}", question.text, si, section.title))
+                known.add(question.id)
+    orphans = [qid for qid in interview.answers if qid not in known]
+    if guide is None:
+        orphans = [q for q in interview.question_texts if q not in known] + \
+                  [q for q in orphans if q not in interview.question_texts]
+    for n, qid in enumerate(orphans, start=1):
+        text = interview.question_texts.get(qid, qid).split("\n", 1)[0]
+        slots.append(Slot(qid, f"H{n}", text, 0, ORPHAN_SECTION))
+    return slots
+
+
+class InterviewScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+n,alt+down", "next_question", "Suivante", id="interview.next",
+                tooltip="Enregistrer et passer à la question suivante."),
+        Binding("ctrl+b,alt+up", "prev_question", "Précédente", id="interview.prev",
+                tooltip="Enregistrer et revenir à la question précédente."),
+        Binding("ctrl+g", "jump_section", "Section", id="interview.section",
+                tooltip="Aller directement à une section de la grille."),
+        Binding("f2", "set_state('answered')", "Répondu", id="interview.answered", show=False,
+                tooltip="État de la réponse : répondu."),
+        Binding("f3", "set_state('not_asked')", "Non abordé", id="interview.not_asked", show=False,
+                tooltip="État : question non abordée (appuyer de nouveau pour revenir à répondu)."),
+        Binding("f4", "set_state('declined')", "Refus", id="interview.declined", show=False,
+                tooltip="État : refus de répondre (appuyer de nouveau pour revenir à répondu)."),
+        Binding("f5", "set_state('not_applicable')", "Sans objet", id="interview.not_applicable", show=False,
+                tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
+        Binding("ctrl+r", "show_versions", "Versions", id="interview.versions",
+                tooltip="Voir les versions concurrentes de cette réponse (après un import)."),
+        Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
+                tooltip="Enregistrer maintenant (l'enregistrement est aussi automatique)."),
+        Binding("ctrl+t", "finish", "Terminer", id="interview.finish", show=False,
+                tooltip="Marquer l'entretien comme terminé et revenir au projet."),
+        Binding("escape", "back", "Retour", id="interview.back",
+                tooltip="Enregistrer et revenir au projet."),
+    ]
+
+    def __init__(self, project_id: str, interview_id: str, question_id: str | None = None) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.interview_id = interview_id
+        self.start_question = question_id
+        self.project: Project | None = None
+        self.interview: Interview | None = None
+        self.guide: Guide | None = None
+        self.slots: list[Slot] = []
+        self.answers: dict[str, Answer] = {}
+        self.index = 0
+        self._state = AnswerState.ANSWERED
+        self._saved_text = ""
+        self._dirty_since: float | None = None
+        self._state_dirty = False
+        self.last_saved_at: str = ""
+        self.editor: AnswerEditor | None = None
+
+    # -- layout -----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="interview-bar"):
+            yield Static("", id="interview-title")
+            yield Static("✓ à jour", id="save-status")
+            yield ElapsedClock(self.app.now, id="elapsed")
+        with Horizontal(id="interview-body"):
+            yield QuestionNavigator(id="navigator")
+            with Vertical(id="question-pane"):
+                with VerticalScroll(id="question-scroll"):
+                    yield Static("", id="question-text")
+                yield Static("", id="answer-state")
+                yield AnswerEditor(id="answer-editor")
+                yield Static("", id="concurrent-versions")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        store = self.app.store
+        try:
+            self.project = store.get_project(self.project_id)
+            self.interview = store.get_interview(self.project_id, self.interview_id)
+        except FieldError as exc:
+            self.notify(str(exc), severity="error")
+            self.app.pop_screen()
+            return
+        self.guide = store.guide_for(self.interview.guide_id)
+        if self.guide is None:
+            self.notify(f"Grille « {self.interview.guide_id} » introuvable : les questions enregistrées "
+                        "avec l'entretien sont affichées.", severity="warning")
+        self.answers = dict(self.interview.answers)
+        self.slots = build_slots(self.interview, self.guide)
+        self.editor = self.query_one(AnswerEditor)
+        people = ", ".join(filter(None, (p.name or p.organisation for p in self.interview.interviewees)))
+        when = self.interview.date.strftime("%d/%m/%Y") if self.interview.date else ""
+        title = " · ".join(filter(None, (self.project.carrier or self.project.id, people, when)))
+        self.query_one("#interview-title", Static).update(escape(clip(title, 200)))
+        nav = self.query_one(QuestionNavigator)
+        nav.build(self.slots, {qid: a.mark for qid, a in self.answers.items()})
+        if not self.slots:
+            self.editor.disabled = True
+            self.query_one("#question-text", Static).update("Cette grille ne contient aucune question.")
+            return
+        start = next((i for i, s in enumerate(self.slots) if s.qid == self.start_question), None)
+        if start is None:  # resume at the first question without an answer
+            start = next((i for i, s in enumerate(self.slots)
+                          if s.qid not in self.answers or self.answers[s.qid].is_empty), 0)
+        self.show_question(start)
+        self.editor.focus()
+
+    # -- showing a question ----------------------------------------------------------------------
+
+    @property
+    def current(self) -> Slot | None:
+        return self.slots[self.index] if self.slots else None
+
+    def show_question(self, index: int) -> None:
+        """Save the current answer, then put question `index` in front of the interviewer."""
+        if not self.slots or self.editor is None:
+            return
+        self.save_now()
+        self.index = max(0, min(index, len(self.slots) - 1))
+        slot = self.slots[self.index]
+        answer = self.answers.get(slot.qid)
+        self._state = answer.state if answer else AnswerState.ANSWERED
+        self._saved_text = answer.text if answer else ""
+        self._dirty_since = None
+        self._state_dirty = False
+        self.editor.load_text(self._saved_text)
+        self.editor.move_cursor(self.editor.document.end)
+        self.query_one("#question-text", Static).update(self._question_markup(slot))
+        self.query_one("#question-scroll").scroll_home(animate=False)
+        self._show_state()
+        self._show_versions()
+        self.query_one(QuestionNavigator).select_question(slot.qid)
+        self.refresh_bindings()
+
+    def _question_markup(self, slot: Slot) -> str:
+        in_guide = [s for s in self.slots if s.section_index]
+        lines: list[str] = []
+        if slot.section_index:
+            count = len(self.guide.sections) if self.guide else 0
+            position = in_guide.index(slot) + 1
+            lines.append(f"[dim]Section {slot.section_index}/{count} · {escape(slot.section_title)} · "
+                         f"question {position}/{len(in_guide)}[/dim]")
+        else:
+            lines.append(f"[dim]{ORPHAN_SECTION} : question absente de la grille actuelle[/dim]")
+        question = self.guide.question(slot.qid) if self.guide else None
+        if question is None:
+            full = (self.interview.question_texts.get(slot.qid, slot.qid) if self.interview else slot.qid)
+            lines.append(f"[b]{escape(full)}[/b]")
+            return "\n".join(lines)
+        lines.append(f"[b]{escape(slot.number)}. {escape(question.text)}[/b]")
+        if question.condition:
+            lines.append(f"[i]Condition : {escape(question.condition)}[/i]")
+        for sp in question.subpoints:
+            lines.append(f"  {escape(sp.id)}. {escape(sp.text)}")
+        for relance in question.relances:
+            lines.append(f"  [i]Relance : {escape(relance)}[/i]")
+        return "\n".join(lines)
+
+    def _mark(self) -> str:
+        if self._state == AnswerState.ANSWERED and self.editor is not None and not self.editor.text.strip():
+            return "empty"
+        return self._state.value
+
+    def _show_state(self) -> None:
+        mark = self._mark()
+        from pi87_field.core.model import ANSWER_STATE_LABELS
+
+        self.query_one("#answer-state", Static).update(
+            f"État : [{STATE_STYLES[mark]}]{STATE_MARKS[mark]} {ANSWER_STATE_LABELS[mark]}[/]"
+            "  [dim]F2 ✓  F3 –  F4 ✗  F5 ∅[/dim]")
+
+    def _show_versions(self) -> None:
+        panel = self.query_one("#concurrent-versions", Static)
+        answer = self.answers.get(self.current.qid) if self.current else None
+        versions = answer.concurrent if answer else []
+        panel.display = bool(versions)
+        if versions:
+            first = versions[0]
+            who = first.author or first.source or "autre enquêteur"
+            more = f" (+{len(versions) - 1})" if len(versions) > 1 else ""
+            panel.update(f"[b]⚠ {len(versions)} version(s) concurrente(s)[/b] — ctrl+r pour tout lire\n"
+                         f"{escape(who)}{more} : {escape(excerpt(first.text, 140))}")
+
+    # -- editing and saving -----------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#answer-editor")
+    def _answer_changed(self) -> None:
+        if self.editor is None or not self.slots:
+            return
+        if self.editor.text == self._saved_text:
+            if self._dirty_since is not None and not self._state_dirty:
+                self._dirty_since = None
+                self._set_status(f"✓ enregistré à {self.last_saved_at}" if self.last_saved_at else "✓ à jour")
+            return
+        if self._dirty_since is None:
+            self._dirty_since = monotonic()
+            self._set_status("… saisie en cours")
+            self._show_state()
+        self.autosave()
+
+    @work(exclusive=True, group="autosave")
+    async def autosave(self) -> None:
+        """Debounced save: wait for a pause in typing, but never longer than MAX_UNSAVED_SECONDS."""
+        delay = AUTOSAVE_DELAY_SECONDS
+        if self._dirty_since is not None:
+            delay = min(delay, max(0.0, self._dirty_since + MAX_UNSAVED_SECONDS - monotonic()))
+        await asyncio.sleep(delay)
+        self.save_now()
+
+    def save_now(self) -> bool:
+        """Write the current answer if it changed. Returns False if the write failed."""
+        if self.editor is None or not self.slots or (self._dirty_since is None and not self._state_dirty):
+            return True
+        slot = self.slots[self.index]
+        text = self.editor.text
+        try:
+            answer = self.app.store.save_answer(self.project_id, self.interview_id, slot.qid, text,
+                                                state=self._state.value, author=self.app.interviewer)
+        except (FieldError, OSError) as exc:
+            self._set_status("⚠ NON enregistré")
+            self.notify(f"{exc}", title="Réponse non enregistrée", severity="error", timeout=10)
+            return False
+        self.answers[slot.qid] = answer
+        self._saved_text = text
+        self._dirty_since = None
+        self._state_dirty = False
+        self.last_saved_at = self.app.now().strftime("%H:%M:%S")
+        if self.is_mounted:
+            self._set_status(f"✓ enregistré à {self.last_saved_at}")
+            self.query_one(QuestionNavigator).set_mark(slot.qid, answer.mark)
+            self._show_state()
+        return True
+
+    def _set_status(self, text: str) -> None:
+        if self.is_mounted:
+            self.query_one("#save-status", Static).update(text)
+
+    def on_unmount(self) -> None:
+        self.save_now()
+
+    # -- navigation -------------------------------------------------------------------------------
+
+    @on(Tree.NodeSelected, "#navigator")
+    def _node_selected(self, event: Tree.NodeSelected) -> None:
+        data = event.node.data or ""
+        if data.startswith("section:"):
+            return
+        index = next((i for i, s in enumerate(self.slots) if s.qid == data), None)
+        if index is not None:
+            self.show_question(index)
+            self.editor.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "prev_question":
+            return True if self.slots and self.index > 0 else None
+        if action == "next_question":
+            return True if self.slots and self.index < len(self.slots) - 1 else None
+        if action == "show_versions":
+            answer = self.answers.get(self.current.qid) if self.current else None
+            return bool(answer and answer.concurrent)
+        if action in ("set_state", "jump_section"):
+            return True if self.slots else None
+        return True
+
+    def action_next_question(self) -> None:
+        if self.index < len(self.slots) - 1:
+            self.show_question(self.index + 1)
+
+    def action_prev_question(self) -> None:
+        if self.index > 0:
+            self.show_question(self.index - 1)
+
+    def action_jump_section(self) -> None:
+        from pi87_field.tui.screens.section_picker import SectionPicker
+
+        sections: list[tuple[int, str, int, int]] = []
+        for slot in self.slots:
+            if not sections or sections[-1][0] != slot.section_index:
+                sections.append((slot.section_index, slot.section_title, 0, 0))
+            index, title, got, total = sections[-1]
+            answer = self.answers.get(slot.qid)
+            sections[-1] = (index, title, got + (1 if answer and not answer.is_empty else 0), total + 1)
+        current = self.current.section_index if self.current else None
+
+        def chosen(section_index: int | None) -> None:
+            if section_index is None:
+                return
+            first = next((i for i, s in enumerate(self.slots) if s.section_index == section_index), None)
+            if first is not None:
+                self.show_question(first)
+            if self.editor is not None:
+                self.editor.focus()
+
+        self.app.push_screen(SectionPicker(sections, current), chosen)
+
+    def action_set_state(self, state: str) -> None:
+        new = AnswerState(state)
+        if new == self._state and new != AnswerState.ANSWERED:
+            new = AnswerState.ANSWERED  # the same key again undoes it
+        self._state = new
+        self._state_dirty = True
+        self.save_now()
+        self._show_state()
+
+    def action_save(self) -> None:
+        self._state_dirty = self._state_dirty or self._dirty_since is not None
+        if self.save_now() and self.last_saved_at:
+            self._set_status(f"✓ enregistré à {self.last_saved_at}")
+
+    def action_show_versions(self) -> None:
+        from pi87_field.tui.screens.versions import VersionsScreen
+
+        answer = self.answers.get(self.current.qid) if self.current else None
+        if answer and answer.concurrent:
+            self.app.push_screen(VersionsScreen(self.current.text, answer))
+
+    def action_finish(self) -> None:
+        if not self.save_now():
+            return
+        store = self.app.store
+        interview = store.get_interview(self.project_id, self.interview_id)
+        interview.status = InterviewStatus.COMPLETE
+        try:
+            store.save_interview(interview)
+        except (FieldError, OSError) as exc:
+            self.notify(str(exc), title="Statut non enregistré", severity="error")
+            return
+        missing = sum(1 for s in self.slots if s.section_index and
+                      (s.qid not in self.answers or self.answers[s.qid].is_empty))
+        self.notify("Entretien terminé." + (f" {missing} question(s) sans réponse." if missing else ""))
+        self.app.pop_screen()
+
+    def action_back(self) -> None:
+        self.save_now()
+        self.app.pop_screen()

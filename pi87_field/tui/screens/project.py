@@ -1,0 +1,169 @@
+"""One project: its facts (editable on the facts screen) and its interviews."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from pi87_field.core.errors import FieldError
+from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
+from pi87_field.core.money import format_amount
+from pi87_field.tui.progress import clip, interview_progress
+
+
+def project_facts_text(project: Project) -> str:
+    """The facts as a few lines of Rich markup (escaped), for the top of the project screen."""
+    from rich.markup import escape
+
+    lines = [f"[b]{escape(project.title)}[/b]"]
+    lines.append(f"Porteur : {escape(project.carrier or '—')}")
+    first = [project.kind.label]
+    if project.os:
+        first.append(f"OS {project.os}")
+    if project.fse_amount is not None:
+        amount = format_amount(project.fse_amount)
+        if project.fse_amount_note:
+            amount += f" ({project.fse_amount_note})"
+        first.append(f"FSE programmé : {amount}")
+    lines.append(escape(" · ".join(first)))
+    optional = [v for v in (project.volet and f"volet {project.volet}",
+                            project.territorial_level and f"niveau {project.territorial_level}",
+                            project.region) if v]
+    if optional:
+        lines.append(escape(" · ".join(optional)))
+    if project.operation_type:
+        lines.append(f"Type d'opération : {escape(project.operation_type)}")
+    if project.digital:
+        lines.append(f"Numérique : {escape(' ; '.join(project.digital))}")
+    if project.innovation_steps:
+        lines.append(f"Innovation : {escape(', '.join(project.innovation_steps))}")
+    if project.characteristics:
+        lines.append(f"[dim]Caractéristiques : {escape(' / '.join(project.characteristics.splitlines()))}[/dim]")
+    return "\n".join(lines)
+
+
+def os_label(value: int | None) -> str:
+    return OS_LABELS.get(value, "") if value else ""
+
+
+class InterviewTable(DataTable):
+    """The project's interviews (cursor on rows)."""
+
+
+class ProjectScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Projets", id="project.back", tooltip="Revenir à la liste des projets."),
+        Binding("enter", "open_interview", "Ouvrir", id="project.open", priority=True,
+                tooltip="Ouvrir l'entretien sélectionné (un entretien prévu s'ouvre sur sa fiche)."),
+        Binding("ctrl+n", "new_interview", "Nouvel entretien", id="project.new_interview",
+                tooltip="Préparer et commencer un nouvel entretien."),
+        Binding("ctrl+t", "edit_facts", "Fiche", id="project.edit_facts",
+                tooltip="Modifier la fiche du projet (intitulé, montant FSE, vocabulaire du rapport)."),
+        Binding("ctrl+e", "export", "Exporter", id="project.export",
+                tooltip="Exporter le compte rendu Word dans ./exports."),
+    ]
+
+    def __init__(self, project_id: str) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.project: Project | None = None
+        self.interviews: list[Interview] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="project-facts"):
+            yield Static("", id="project-facts-text")
+        yield InterviewTable(id="interview-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="project-status")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(InterviewTable)
+        for key, label in (("date", "Date"), ("who", "Interlocuteurs"), ("mode", "Mode"),
+                           ("interviewer", "Enquêteur"), ("status", "Statut"), ("progress", "Réponses")):
+            table.add_column(label, key=key)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.project is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        store = self.app.store
+        try:
+            self.project = store.get_project(self.project_id)
+        except FieldError as exc:
+            self.notify(str(exc), severity="error")
+            self.app.pop_screen()
+            return
+        self.sub_title = self.project.carrier or self.project.id
+        self.query_one("#project-facts-text", Static).update(project_facts_text(self.project))
+        self.interviews = store.list_interviews(self.project_id)
+        table = self.query_one(InterviewTable)
+        row = table.cursor_row
+        table.clear()
+        who_w = max(12, self.size.width - 52)
+        for interview in self.interviews:
+            got, out_of = interview_progress(interview, store.guide_for(interview.guide_id))
+            who = ", ".join(filter(None, (p.organisation or p.name for p in interview.interviewees)))
+            table.add_row(
+                interview.date.strftime("%d/%m/%Y") if interview.date else "à fixer",
+                clip(who or "—", who_w),
+                interview.mode.label if interview.mode else "",
+                clip(interview.interviewer, 10),
+                interview.status.label,
+                f"{got}/{out_of}",
+                key=interview.id,
+            )
+        if self.interviews:
+            table.move_cursor(row=min(max(row, 0), len(self.interviews) - 1), animate=False)
+        done = sum(1 for i in self.interviews if i.status == InterviewStatus.COMPLETE)
+        self.query_one("#project-status", Static).update(
+            f"{len(self.interviews)} entretien(s), {done} terminé(s)"
+            if self.interviews else "Aucun entretien : ctrl+n pour en préparer un.")
+        self.refresh_bindings()
+
+    @property
+    def selected_interview(self) -> Interview | None:
+        table = self.query_one(InterviewTable)
+        if not self.interviews or not (0 <= table.cursor_row < len(self.interviews)):
+            return None
+        return self.interviews[table.cursor_row]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_interview":
+            return True if self.selected_interview else None
+        return True
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open_interview()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_open_interview(self) -> None:
+        interview = self.selected_interview
+        if interview is None:
+            return
+        if interview.status == InterviewStatus.PLANNED and not interview.answers:
+            # The facts (date, mode, consent) are recorded before the grid opens.
+            self.app.new_interview(self.project_id, interview.id)
+        else:
+            self.app.open_interview(self.project_id, interview.id)
+
+    def action_new_interview(self) -> None:
+        self.app.new_interview(self.project_id)
+
+    def action_edit_facts(self) -> None:
+        from pi87_field.tui.screens.facts import FactsScreen
+
+        self.app.push_screen(FactsScreen(self.project_id))
+
+    def action_export(self) -> None:
+        self.app.export_project(self.project_id)

@@ -1,0 +1,35 @@
+"""An elapsed-time clock ("Durée 00:12:03") driven by the app's clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.widgets import Static
+
+
+def format_elapsed(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class ElapsedClock(Static):
+    DEFAULT_CSS = """
+    ElapsedClock { width: auto; padding: 0 1; }
+    """
+
+    def __init__(self, now: Callable[[], datetime], **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self._now = now
+        self.started = now()
+
+    def on_mount(self) -> None:
+        self.tick()
+        self.set_interval(1.0, self.tick)
+
+    @property
+    def elapsed(self) -> float:
+        return (self._now() - self.started).total_seconds()
+
+    def tick(self) -> None:
+        self.update(f"Durée {format_elapsed(self.elapsed)}")
