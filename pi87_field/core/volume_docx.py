@@ -1,31 +1,32 @@
 """The consolidated volume (.docx) of a merge: cover, table of contents, overview of the cases,
-one chapter per project, cross-case matrices per guide section (landscape), appendices of
-conflicts and of provenance.
+one chapter per project, cross-case matrices per guide section (landscape pages), appendices
+of conflicts and of provenance.
 
-Speed matters (127 write-ups make tens of thousands of paragraphs), so the body is written as
-WordprocessingML text in one pass and parsed once by lxml, instead of going through python-docx
-object by object. python-docx still provides the package: built-in styles (Title,
-Heading 1/2/3, TOC Heading, Table Grid), the footer part, core properties. Only built-in
-heading styles carry the outline, so Word's navigation pane and TOC work, in a French Word too
-(styles are referenced by id, not by localised name).
+The look (styles, fonts, colours, footer) is the one of every Word file pi87-field writes:
+`docx_style`. Speed matters (127 write-ups make tens of thousands of paragraphs), so the body
+is written as WordprocessingML text in one pass and parsed once, never paragraph by paragraph
+through python-docx. Headings use the built-in styles (Title, Heading 1/2/3, TOC Heading), so
+Word's navigation pane and table of contents work, in a French Word too.
+
+Where each answer appears: in its project's chapter (in full, with its concurrent versions) and
+in the matrix of its guide section (an excerpt, concurrent versions too, with a link to the
+chapter). Conflicts are listed again in appendix A with every version in full.
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
-from html import escape
 from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
-from docx.shared import Pt, RGBColor
+from docx.oxml.ns import qn
 
+from pi87_field.core import docx_style as S
 from pi87_field.core.guides import Guide, GuideLibrary, Question, Section
 from pi87_field.core.model import (
     ANSWER_STATE_LABELS,
@@ -42,59 +43,34 @@ from pi87_field.core.text import clean_text, excerpt, one_line
 if TYPE_CHECKING:  # pragma: no cover
     from pi87_field.core.merge import Conflict, Consolidation, MergedProject
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-# Page geometry (twentieths of a point). A4, 2 cm margins portrait, 1.5 cm landscape.
-A4_W, A4_H = 11906, 16838
-MARGIN_PORTRAIT = 1134
-MARGIN_LANDSCAPE = 851
-PORTRAIT_TEXT_W = A4_W - 2 * MARGIN_PORTRAIT
-LANDSCAPE_TEXT_W = A4_H - 2 * MARGIN_LANDSCAPE
-
 MATRIX_COLUMNS = 4            # case columns per matrix table (landscape)
-MATRIX_EXCERPT = 220          # characters of an answer shown in a matrix cell
+MATRIX_EXCERPT = 160          # characters of an answer shown in a matrix cell (several interviews)
+MATRIX_EXCERPT_SINGLE = 300   # ... when the column is one interview
+CASE_STUDY_GUIDE = "etude-de-cas"
 
-# Palette, defined once.
-INK = "1F2A44"
-ACCENT = "1F4E79"
-MUTED = "6B7280"
-HEAD_FILL = "1F4E79"
-ZEBRA_FILL = "F2F5F9"
-TOTAL_FILL = "DCE6F1"
-CONFLICT_FILL = "FFF4E5"
-CONFLICT_INK = "9A5B00"
-RULE = "BFC7D5"
-
-# Custom paragraph styles: (style id, name, size pt, bold, italic, colour, space before, after,
-# left indent twips, keep with next).
-_PARA_STYLES = [
-    ("PiQuestion", "Question", 10.5, True, False, ACCENT, 9, 2, 0, True),
-    ("PiAnswer", "Réponse", 10.5, False, False, None, 0, 3, 284, False),
-    ("PiState", "État de réponse", 10, False, True, MUTED, 0, 3, 284, False),
-    ("PiMeta", "Mention", 8.5, False, False, MUTED, 0, 4, 284, False),
-    ("PiConflict", "Version concurrente", 10, False, False, CONFLICT_INK, 2, 2, 567, False),
-    ("PiCell", "Cellule", 8.5, False, False, None, 0, 2, 0, False),
-    ("PiCellSmall", "Cellule discrète", 7.5, False, False, MUTED, 0, 0, 0, False),
-    ("PiCellHead", "Cellule d’en-tête", 8.5, True, False, "FFFFFF", 0, 0, 0, False),
-    ("PiCoverLine", "Page de titre", 12, False, False, INK, 0, 6, 0, False),
-    ("PiNote", "Note", 9, False, True, MUTED, 6, 6, 0, False),
-]
+# Styles of the volume's own (added to this document only; the shared ones are in docx_style).
+CELL = "VolCellule"
+CELL_REF = "VolRenvoi"
+QUESTION = "VolQuestion"
+_VOLUME_STYLES = (
+    f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{CELL}"><w:name w:val="Cellule de matrice"/>'
+    '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="50" w:line="240" '
+    'w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>'
+    f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{CELL_REF}"><w:name w:val="Renvoi"/>'
+    '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="20" w:after="0" w:line="240" '
+    f'w:lineRule="auto"/><w:jc w:val="right"/></w:pPr><w:rPr><w:color w:val="{S.MUTED}"/><w:sz w:val="14"/>'
+    '<w:szCs w:val="14"/></w:rPr></w:style>'
+    f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{QUESTION}"><w:name w:val="Question"/>'
+    '<w:basedOn w:val="Normal"/><w:next w:val="Reponse"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>'
+    '<w:spacing w:before="160" w:after="60" w:line="252" w:lineRule="auto"/></w:pPr>'
+    f'<w:rPr><w:b/><w:bCs/><w:color w:val="{S.ACCENT}"/></w:rPr></w:style>'
+)
 
 
-# -- WordprocessingML text helpers ---------------------------------------------------------------
-
-def _x(text: str) -> str:
-    return escape(clean_text(text), quote=False)
-
-
-def _attr(text: str) -> str:
-    return escape(clean_text(text), quote=True)
-
+# -- XML helpers -----------------------------------------------------------------------------------
 
 def _run(text: str, *, bold: bool = False, italic: bool = False, color: str | None = None,
-         size: float | None = None, mono: bool = False) -> str:
-    """One run; newlines become line breaks."""
+         size: float | None = None, mono: bool = False, style: str | None = None) -> str:
     props = []
     if mono:
         props.append('<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/>')
@@ -105,111 +81,86 @@ def _run(text: str, *, bold: bool = False, italic: bool = False, color: str | No
     if color:
         props.append(f'<w:color w:val="{color}"/>')
     if size:
-        props.append(f'<w:sz w:val="{int(size * 2)}"/>')
-    rpr = f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
-    lines = clean_text(text).split("\n")
-    body = '<w:br/>'.join(f'<w:t xml:space="preserve">{escape(line, quote=False)}</w:t>' for line in lines)
-    return f"<w:r>{rpr}{body}</w:r>"
+        props.append(f'<w:sz w:val="{int(size * 2)}"/><w:szCs w:val="{int(size * 2)}"/>')
+    return S.run_xml(clean_text(text), "".join(props), style=style)
 
 
-def _para(content: str = "", style: str | None = None, *, align: str | None = None,
-          keep_next: bool = False, page_break: bool = False, extra_ppr: str = "") -> str:
-    ppr = []
-    if style:
-        ppr.append(f'<w:pStyle w:val="{style}"/>')
-    if keep_next:
-        ppr.append("<w:keepNext/>")
-    if page_break:
-        ppr.append("<w:pageBreakBefore/>")
-    if extra_ppr:
-        ppr.append(extra_ppr)
-    if align:
-        ppr.append(f'<w:jc w:val="{align}"/>')
-    ppr_xml = f"<w:pPr>{''.join(ppr)}</w:pPr>" if ppr else ""
-    return f"<w:p>{ppr_xml}{content}</w:p>"
+def _p(content: str | list[str] = "", style: str | None = None, *, ppr: str = "", before: str = "",
+       after: str = "") -> str:
+    if isinstance(content, str) and content:
+        content = [_run(content)]
+    return S.paragraph_xml(content, style, ppr=ppr, before=before, after=after)
 
 
-def _text_paras(text: str, style: str) -> str:
-    """Paragraphs of an answer: blank lines separate paragraphs, single newlines are breaks."""
-    blocks = [b for b in clean_text(text).split("\n\n")]
-    return "".join(_para(_run(b.strip("\n")), style) for b in blocks if b.strip()) or _para("", style)
+def _text_paras(text: str, style: str, ppr: str = "") -> str:
+    """An answer's paragraphs: blank lines separate paragraphs, single newlines are breaks."""
+    blocks = [b.strip("\n") for b in clean_text(text).split("\n\n")]
+    return "".join(_p([_run(b)], style, ppr=ppr) for b in blocks if b.strip()) or _p("", style, ppr=ppr)
 
 
-def _link(anchor: str, text: str, *, size: float | None = None, color: str = ACCENT) -> str:
-    return f'<w:hyperlink w:anchor="{anchor}" w:history="1">{_run(text, color=color, size=size)}</w:hyperlink>'
+def _link(anchor: str, text: str, *, size: float | None = None) -> str:
+    return f'<w:hyperlink w:anchor="{anchor}" w:history="1">{_run(text, size=size, style="Hyperlink")}</w:hyperlink>'
 
 
-def _cell(content: str, width: int, *, fill: str | None = None, span: int = 1, valign: str | None = None) -> str:
+def _cell(content: str, width: int, *, fill: str | None = None, span: int = 1) -> str:
     props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
     if span > 1:
         props.append(f'<w:gridSpan w:val="{span}"/>')
     if fill:
-        props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
-    if valign:
-        props.append(f'<w:vAlign w:val="{valign}"/>')
-    return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{content or _para('', 'PiCell')}</w:tc>"
+        props.append(S.shading_xml(fill))
+    return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{content or _p('', S.TABLE_TEXT)}</w:tc>"
 
 
-def _row(cells: Iterable[str], *, header: bool = False, cant_split: bool = False) -> str:
-    props = []
-    if cant_split:
-        props.append("<w:cantSplit/>")
-    if header:
-        props.append("<w:tblHeader/>")
-    trpr = f"<w:trPr>{''.join(props)}</w:trPr>" if props else ""
-    return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
+def _row(cells: Iterable[str], *, header: bool = False, cant_split: bool = True) -> str:
+    props = ("<w:cantSplit/>" if cant_split else "") + ("<w:tblHeader/>" if header else "")
+    return f"<w:tr>{f'<w:trPr>{props}</w:trPr>' if props else ''}{''.join(cells)}</w:tr>"
 
 
-def _table(widths: list[int], rows: Iterable[str], *, style: str = "TableGrid") -> str:
+def _table(widths: list[int], rows: Iterable[str]) -> str:
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    borders = "".join(
-        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>'
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-    )
-    return (
-        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-        f'<w:tblLayout w:type="fixed"/><w:tblBorders>{borders}</w:tblBorders>'
-        '<w:tblCellMar><w:top w:w="45" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
-        '<w:bottom w:w="45" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
-        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-        'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
-        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
-    )
+    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="{S.TABLE_STYLE}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+            'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
 
 
-def _head_cell(text: str, width: int, *, align: str | None = None) -> str:
-    return _cell(_para(_run(text), "PiCellHead", align=align), width, fill=HEAD_FILL, valign="bottom")
+def _head_row(heads: list[str], widths: list[int], aligns: list[str | None] | None = None,
+              style: str = S.TABLE_TEXT) -> str:
+    aligns = aligns or [None] * len(heads)
+    return _row([
+        _cell(_p([_run(h, bold=True, color=S.ACCENT)], style, ppr=f'<w:jc w:val="{a}"/>' if a else ""), w,
+              fill=S.ACCENT_SOFT)
+        for h, w, a in zip(heads, widths, aligns)
+    ], header=True)
 
 
-def _facts_table(rows: list[tuple[str, str]], width: int = PORTRAIT_TEXT_W) -> str:
-    label_w = 2600
-    out = []
-    for n, (label, value) in enumerate(rows):
-        fill = ZEBRA_FILL if n % 2 == 0 else None
-        out.append(_row([
-            _cell(_para(_run(label, bold=True, color=INK), "PiCell"), label_w, fill=fill),
-            _cell(_text_paras(value, "PiCell"), width - label_w, fill=fill),
-        ], cant_split=True))
-    return _table([label_w, width - label_w], out)
+def _facts(rows: list[tuple[str, str]], width: int = S.TEXT_WIDTH) -> str:
+    rows = [(label, value) for label, value in rows if value]
+    return S.table_xml([(label, clean_text(value)) for label, value in rows], [2750, width - 2750],
+                       label_column=True) + _p("", S.SMALL)
 
 
-# -- formatting of values ------------------------------------------------------------------------
+def _jc(align: str | None) -> str:
+    return f'<w:jc w:val="{align}"/>' if align else ""
+
+
+# -- values --------------------------------------------------------------------------------------
 
 def format_timestamp(value: str) -> str:
-    """ISO 8601 -> "14/10/2019 10:05" (local time of the writer); unparsable values as they are."""
+    """ISO 8601 -> "14/10/2019 10:05" (as written, no time-zone shift); else as it is."""
     if not value:
         return ""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return one_line(value)
-    if moment.hour == moment.minute == moment.second == 0 and "T" not in value:
+    if "T" not in value:
         return moment.strftime("%d/%m/%Y")
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
 def format_percent(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{round(ratio * 100)}{NBSP}%"
+    return "—" if ratio is None else f"{math.floor(ratio * 100 + 0.5)}{NBSP}%"
 
 
 def _consent(value: bool | None) -> str:
@@ -219,22 +170,35 @@ def _consent(value: bool | None) -> str:
 def _interviewees(interview: Interview) -> str:
     lines = []
     for p in interview.interviewees:
-        who = p.name or "(nom non renseigné)"
         detail = ", ".join(x for x in (p.role, p.organisation) if x)
-        lines.append(f"{who} — {detail}" if detail else who)
+        who = p.name or ""
+        lines.append(" — ".join(x for x in (who, detail) if x) or "(non renseigné)")
     return "\n".join(lines) or "non renseigné"
 
 
-# -- model helpers ------------------------------------------------------------------------------
+def _state_label(answer: Answer | None) -> str:
+    return ANSWER_STATE_LABELS["empty" if answer is None else answer.mark]
+
+
+def _meta(author: str, updated_at: str, source: str = "") -> str:
+    return ", ".join(x for x in (author, format_timestamp(updated_at), source) if x)
+
+
+def chapter_title(project: Project) -> str:
+    if project.kind == ProjectKind.CASE_STUDY and project.carrier:
+        return one_line(project.carrier)
+    return one_line(project.title) or project.id
+
+
+# -- guides as shown -----------------------------------------------------------------------------
 
 @dataclass
 class _GuideView:
-    """The guide an interview is shown against: a known guide, or one rebuilt from the texts
-    the interview carries (a guide this installation does not have)."""
+    """The guide an interview is shown against: a known guide, or one rebuilt from the question
+    texts the interviews carry (a guide this installation does not have)."""
 
     id: str
     title: str
-    version: str
     sections: tuple[Section, ...]
 
     @property
@@ -245,7 +209,7 @@ class _GuideView:
 def _guide_view(guides: GuideLibrary, guide_id: str, interviews: list[Interview]) -> _GuideView:
     guide: Guide | None = guides.get(guide_id) if guide_id else None
     if guide is not None:
-        return _GuideView(guide.id, guide.title, guide.version, guide.sections)
+        return _GuideView(guide.id, guide.title, guide.sections)
     texts: dict[str, str] = {}
     for i in interviews:
         for qid, text in i.question_texts.items():
@@ -253,42 +217,16 @@ def _guide_view(guides: GuideLibrary, guide_id: str, interviews: list[Interview]
         for qid in i.answers:
             texts.setdefault(qid, qid)
     questions = tuple(Question(id=qid, text=one_line(text.split("\n")[0]) or qid) for qid, text in texts.items())
-    title = f"Grille « {guide_id} » (non disponible ici)" if guide_id else "Questions sans grille"
-    return _GuideView(guide_id or "", title, "", (Section(id="questions", title="Questions", questions=questions),))
+    title = f"Grille « {guide_id} » (absente de cette installation)" if guide_id else "Questions sans grille"
+    return _GuideView(guide_id, title, (Section(id="questions", title="Questions", questions=questions),))
 
 
-def _interview_guide_id(interview: Interview, project: Project) -> str:
+def _guide_id(interview: Interview, project: Project) -> str:
     return interview.guide_id or project.guide_id
 
 
-def _completeness(merged: MergedProject, views: dict[str, _GuideView]) -> float | None:
-    expected = answered = 0
-    for interview in merged.interviews.values():
-        view = views[_interview_guide_id(interview, merged.project)]
-        qids = view.question_ids
-        expected += len(qids)
-        answered += interview.answered_count(qids)
-    return answered / expected if expected else None
-
-
-def _answer_meta(author: str, updated_at: str, source: str = "") -> str:
-    parts = [p for p in (author, format_timestamp(updated_at)) if p]
-    text = ", ".join(parts)
-    if source:
-        text = f"{text} ({source})" if text else source
-    return text
-
-
-def _state_label(answer: Answer | None) -> str:
-    if answer is None:
-        return ANSWER_STATE_LABELS["empty"]
-    return ANSWER_STATE_LABELS[answer.mark]
-
-
-def _chapter_title(project: Project) -> str:
-    if project.kind == ProjectKind.CASE_STUDY and project.carrier:
-        return project.carrier
-    return project.title or project.id
+def _question_label(q: Question, n: int) -> str:
+    return f"{q.number or n}. {one_line(q.text)}"
 
 
 # -- the writer ----------------------------------------------------------------------------------
@@ -310,296 +248,256 @@ class _Column:
 
 
 class _VolumeWriter:
-    def __init__(self, state: Consolidation, guides: GuideLibrary, conflicts: list[Conflict],
-                 footer_ref: str) -> None:
+    def __init__(self, state: Consolidation, guides: GuideLibrary, conflicts: list[Conflict]) -> None:
         self.state = state
-        self.guides = guides
         self.conflicts = conflicts
-        self.footer_ref = footer_ref
         self.parts: list[str] = []
         self._bookmark = 0
-        self._fresh_page = True
-        projects = state.ordered_projects()
-        self.chapters = [
-            _Chapter(n, m, f"_pi87_chap{n}", m.ordered_interviews()) for n, m in enumerate(projects, start=1)
-        ]
-        # One guide view per guide id in use (interviews may carry guides we do not have).
+        self._after_section_break = False
+        self.chapters = [_Chapter(n, m, f"_pi87_chap{n}", m.ordered_interviews())
+                         for n, m in enumerate(state.ordered_projects(), start=1)]
         by_guide: dict[str, list[Interview]] = {}
         for ch in self.chapters:
             for i in ch.interviews:
-                by_guide.setdefault(_interview_guide_id(i, ch.merged.project), []).append(i)
+                by_guide.setdefault(_guide_id(i, ch.merged.project), []).append(i)
         self.views = {gid: _guide_view(guides, gid, ivs) for gid, ivs in by_guide.items()}
+        self.sect_refs = ""          # header/footer references, set by build_volume
 
-    # -- low level --
     def add(self, xml: str) -> None:
         self.parts.append(xml)
-        self._fresh_page = False
+        self._after_section_break = False
 
     def heading(self, level: int, text: str, *, anchor: str | None = None, new_page: bool = False) -> None:
-        content = _run(text)
+        before = after = ""
         if anchor:
             self._bookmark += 1
-            bid = self._bookmark
-            content = (f'<w:bookmarkStart w:id="{bid}" w:name="{anchor}"/>{content}'
-                       f'<w:bookmarkEnd w:id="{bid}"/>')
-        self.add(_para(content, f"Heading{level}", page_break=new_page and not self._fresh_page))
+            before = f'<w:bookmarkStart w:id="{self._bookmark}" w:name="{anchor}"/>'
+            after = f'<w:bookmarkEnd w:id="{self._bookmark}"/>'
+        ppr = ""
+        if level == 1 and self._after_section_break:
+            ppr = '<w:pageBreakBefore w:val="0"/>'   # the section break already starts a page
+        elif level > 1 and new_page and not self._after_section_break:
+            ppr = "<w:pageBreakBefore/>"
+        self.add(_p(text, S.HEADINGS[level], ppr=ppr, before=before, after=after))
 
-    def page_break(self) -> None:
-        if not self._fresh_page:
-            self.parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
-            self._fresh_page = True
+    def sect_pr(self, landscape: bool, *, first: bool = False) -> str:
+        w, h = (S.PAGE_H, S.PAGE_W) if landscape else (S.PAGE_W, S.PAGE_H)
+        orient = ' w:orient="landscape"' if landscape else ""
+        return (f"<w:sectPr>{self.sect_refs}<w:type w:val=\"nextPage\"/>"
+                f'<w:pgSz w:w="{w}" w:h="{h}"{orient}/>'
+                f'<w:pgMar w:top="{S.MARGIN_TOP}" w:right="{S.MARGIN_LR}" w:bottom="{S.MARGIN_BOTTOM}" '
+                f'w:left="{S.MARGIN_LR}" w:header="567" w:footer="567" w:gutter="0"/><w:cols w:space="708"/>'
+                f'{"<w:titlePg/>" if first else ""}<w:docGrid w:linePitch="360"/></w:sectPr>')
 
-    def _sect_pr(self, landscape: bool, *, title_page: bool = False) -> str:
-        if landscape:
-            size = f'<w:pgSz w:w="{A4_H}" w:h="{A4_W}" w:orient="landscape"/>'
-            m = MARGIN_LANDSCAPE
-        else:
-            size = f'<w:pgSz w:w="{A4_W}" w:h="{A4_H}"/>'
-            m = MARGIN_PORTRAIT
-        return (f"<w:sectPr>{self.footer_ref}<w:type w:val=\"nextPage\"/>{size}"
-                f'<w:pgMar w:top="{m}" w:right="{m}" w:bottom="{m}" w:left="{m}" w:header="567" '
-                f'w:footer="454" w:gutter="0"/><w:cols w:space="708"/>'
-                f"{'<w:titlePg/>' if title_page else ''}</w:sectPr>")
+    def end_section(self, landscape: bool, *, first: bool = False) -> None:
+        """Close the section so far (portrait or landscape pages); what follows starts a page."""
+        self.parts.append(f"<w:p><w:pPr>{self.sect_pr(landscape, first=first)}</w:pPr></w:p>")
+        self._after_section_break = True
 
-    def end_section(self, landscape: bool, *, title_page: bool = False) -> None:
-        """Close the section so far (its pages portrait or landscape); the next starts a page."""
-        self.parts.append(f"<w:p><w:pPr>{self._sect_pr(landscape, title_page=title_page)}</w:pPr></w:p>")
-        self._fresh_page = True
-
-    # -- document --
     def build(self) -> str:
         self.cover()
-        self.toc()
+        self.contents()
         self.overview()
-        self.end_section(False, title_page=True)
         for chapter in self.chapters:
             self.chapter(chapter)
-        self.end_section(False)
+        self.end_section(False, first=True)
         self.matrices()
         self.end_section(True)
         self.conflict_appendix()
         self.provenance_appendix()
         return "".join(self.parts)
 
-    def final_sect_pr(self) -> str:
-        return self._sect_pr(False)
-
-    # -- cover --
+    # -- cover and contents --
     def cover(self) -> None:
         counts = self.state.counts()
         evaluators = sorted({n for r in self.state.inputs for n in r.evaluators})
-        self.add(_para("", extra_ppr='<w:spacing w:before="2400"/>'))
-        self.add(_para(_run("Évaluation de la PI 8.7 du FSE"), "Subtitle"))
-        self.add(_para(_run("Volume consolidé des travaux de terrain"), "Title"))
-        self.add(_para(_run("Études de cas et entretiens qualitatifs : comptes rendus des évaluateurs, "
-                            "vue d’ensemble, matrices transversales"), "PiCoverLine"))
-        self.add(_para("", extra_ppr='<w:spacing w:before="600"/>'))
-        ok = counts.inputs - counts.duplicates - counts.errors
-        rows = [
+        kicker = "Évaluation de la PI 8.7 du FSE · Travaux de terrain"
+        self.add(_p([_run(kicker.upper(), color=S.MUTED)], S.SMALL, ppr='<w:spacing w:before="1800" w:after="480"/>'))
+        self.add(_p("Volume consolidé des travaux de terrain", S.TITLE))
+        self.add(_p("Études de cas et entretiens qualitatifs : comptes rendus des évaluateurs, vue d’ensemble, "
+                    "matrices transversales", S.SUBTITLE))
+        merged = counts.inputs - counts.duplicates - counts.errors
+        self.add(_p([_run("SYNTHÈSE", bold=True, color=S.ACCENT)], S.SMALL, ppr='<w:spacing w:before="240" w:after="80"/>'))
+        self.add(_facts([
             ("Consolidé le", format_timestamp(self.state.merged_at)),
-            ("Fichiers reçus", f"{format_int(counts.inputs)} (fusionnés : {format_int(ok)} ; "
-                               f"doublons : {format_int(counts.duplicates)} ; erreurs : {format_int(counts.errors)})"),
+            ("Fichiers reçus", f"{format_int(counts.inputs)} : {format_int(merged)} fusionné(s), "
+                               f"{format_int(counts.duplicates)} doublon(s), {format_int(counts.errors)} en erreur"),
             ("Projets", format_int(counts.projects)),
             ("Entretiens", format_int(counts.interviews)),
             ("Réponses", format_int(counts.answers)),
             ("Réponses en conflit", format_int(counts.conflicts)),
             ("Évaluateurs", ", ".join(evaluators) or "non renseigné"),
-        ]
-        self.add(_facts_table(rows))
-        self.add(_para(_run(
-            "Les conflits (réponses modifiées différemment par deux évaluateurs) sont signalés dans le "
-            "texte et détaillés en annexe A ; l’origine de chaque fichier est en annexe B. Pour mettre à "
-            "jour la table des matières dans Word : clic droit sur la table, « Mettre à jour les champs »."),
-            "PiNote"))
-        self.page_break()
+        ]))
+        self.add(_p("Les réponses modifiées différemment par deux évaluateurs (conflits) sont signalées dans "
+                    "les chapitres et les matrices, et détaillées en annexe A ; l’origine de chaque fichier "
+                    "reçu figure en annexe B.", S.NOTICE))
 
-    def toc(self) -> None:
-        self.add(_para(_run("Sommaire"), "TOCHeading"))
-        entries = [("Vue d’ensemble des cas", "_pi87_overview")]
-        entries += [(f"{c.number}. {_chapter_title(c.merged.project)}", c.anchor) for c in self.chapters]
-        entries += [("Matrices transversales", "_pi87_matrices"), ("Annexe A — Conflits", "_pi87_annexA"),
-                    ("Annexe B — Provenance des fichiers", "_pi87_annexB")]
-        begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-                 '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-1" \\h \\z \\u </w:instrText></w:r>'
-                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
-        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-        # Pre-filled entries (without page numbers) so the table reads well before any update.
-        for n, (text, anchor) in enumerate(entries):
-            content = _link(anchor, text, color=INK)
-            if n == 0:
-                content = begin + content
-            if n == len(entries) - 1:
-                content += end
-            self.add(_para(content, "TOC1"))
-        self.page_break()
+    def contents(self) -> None:
+        entries = [(1, "Vue d’ensemble des cas")]
+        entries += [(1, f"{c.number}. {chapter_title(c.merged.project)}") for c in self.chapters]
+        entries += [(1, "Matrices transversales"), (1, "Annexe A — Conflits"),
+                    (1, "Annexe B — Provenance des fichiers")]
+        self.add(S.page_break_xml() + S.toc_xml("Sommaire", "1-1", [(lvl, clean_text(t)) for lvl, t in entries]))
 
     # -- overview --
     def overview(self) -> None:
         self.heading(1, "Vue d’ensemble des cas", anchor="_pi87_overview")
-        widths = [620, 1250, 520, 2150, 2598, 1200, 700, 600]
+        widths = [520, 1000, 400, 1700, 2100, 1450, 950, 950]
         heads = ["Chap.", "Type", "OS", "Porteur", "Intitulé de l’opération", "Montant FSE",
-                 "Entre-tiens", "Complé-tude"]
+                 "Entretiens", "Complétude"]
         aligns = [None, None, "center", None, None, "right", "center", "right"]
-        rows = [_row([_head_cell(h, w, align=a) for h, w, a in zip(heads, widths, aligns)], header=True)]
-        total_amount = Decimal("0")
-        amounts = 0
-        total_interviews = 0
-        expected = answered = 0
+        rows = [_head_row(heads, widths, aligns)]
+        total = Decimal("0")
+        with_amount = interviews = expected = answered = 0
         for n, ch in enumerate(self.chapters):
             p = ch.merged.project
-            ratio = _completeness(ch.merged, self.views)
-            for i in ch.interviews:
-                qids = self.views[_interview_guide_id(i, p)].question_ids
-                expected += len(qids)
-                answered += i.answered_count(qids)
+            exp, ans = self._completeness(ch)
+            expected, answered = expected + exp, answered + ans
             if p.fse_amount is not None:
-                total_amount += p.fse_amount
-                amounts += 1
-            total_interviews += len(ch.interviews)
-            fill = ZEBRA_FILL if n % 2 else None
+                total += p.fse_amount
+                with_amount += 1
+            interviews += len(ch.interviews)
+            fill = S.LABEL_SHADE if n % 2 else None
             kind = "Étude de cas" if p.kind == ProjectKind.CASE_STUDY else "Entretiens qualitatifs"
-            amount = format_amount(p.fse_amount) if p.fse_amount is not None else "—"
             values = [
-                _link(ch.anchor, str(ch.number), size=8.5), _run(kind), _run(str(p.os) if p.os else "—"),
-                _run(p.carrier or "—"), _run(p.title or "—"), _run(amount),
-                _run(format_int(len(ch.interviews))), _run(format_percent(ratio)),
+                _link(ch.anchor, str(ch.number)), _run(kind), _run(str(p.os) if p.os else "—"),
+                _run(one_line(p.carrier) or "—"), _run(one_line(p.title) or "—"),
+                _run(format_amount(p.fse_amount) if p.fse_amount is not None else "—"),
+                _run(format_int(len(ch.interviews))), _run(format_percent(ans / exp if exp else None)),
             ]
-            rows.append(_row([_cell(_para(v, "PiCell", align=a), w, fill=fill)
-                              for v, w, a in zip(values, widths, aligns)], cant_split=True))
-        overall = answered / expected if expected else None
-        label = f"Total ({format_int(len(self.chapters))} projets"
-        label += f", montant sur {format_int(amounts)} cas)" if amounts != len(self.chapters) else ")"
-        total_cells = [
-            _cell(_para(_run(label, bold=True), "PiCell"), sum(widths[:5]), fill=TOTAL_FILL, span=5),
-            _cell(_para(_run(format_amount(total_amount), bold=True), "PiCell", align="right"), widths[5], fill=TOTAL_FILL),
-            _cell(_para(_run(format_int(total_interviews), bold=True), "PiCell", align="center"), widths[6], fill=TOTAL_FILL),
-            _cell(_para(_run(format_percent(overall), bold=True), "PiCell", align="right"), widths[7], fill=TOTAL_FILL),
-        ]
-        rows.append(_row(total_cells, cant_split=True))
+            rows.append(_row([_cell(_p([v], S.TABLE_TEXT, ppr=_jc(a)), w, fill=fill)
+                              for v, w, a in zip(values, widths, aligns)]))
+        label = f"Total : {format_int(len(self.chapters))} projet(s)"
+        if with_amount != len(self.chapters):
+            label += f", montant FSE de {format_int(with_amount)} étude(s) de cas"
+        rows.append(_row([
+            _cell(_p([_run(label, bold=True)], S.TABLE_TEXT), sum(widths[:5]), fill=S.ACCENT_SOFT, span=5),
+            _cell(_p([_run(format_amount(total), bold=True)], S.TABLE_TEXT, ppr=_jc("right")), widths[5], fill=S.ACCENT_SOFT),
+            _cell(_p([_run(format_int(interviews), bold=True)], S.TABLE_TEXT, ppr=_jc("center")), widths[6], fill=S.ACCENT_SOFT),
+            _cell(_p([_run(format_percent(answered / expected if expected else None), bold=True)], S.TABLE_TEXT,
+                     ppr=_jc("right")), widths[7], fill=S.ACCENT_SOFT),
+        ]))
         self.add(_table(widths, rows))
-        self.add(_para(_run(
-            "Montant FSE : montant programmé. Complétude : part des questions de la grille ayant une réponse ou "
-            "un état explicite (non abordé, refus, sans objet), sur l’ensemble des entretiens du projet."), "PiNote"))
+        self.add(_p("Montant FSE : montant programmé (annexe 5.1 du rapport). Complétude : part des questions "
+                    "de la grille qui ont une réponse ou un état explicite (non abordé, refus de répondre, sans "
+                    "objet), sur l’ensemble des entretiens du projet. Le numéro de chapitre renvoie au détail.",
+                    S.SMALL, ppr='<w:spacing w:before="120"/>'))
+
+    def _completeness(self, ch: _Chapter) -> tuple[int, int]:
+        expected = answered = 0
+        for i in ch.interviews:
+            qids = self.views[_guide_id(i, ch.merged.project)].question_ids
+            expected += len(qids)
+            answered += i.answered_count(qids)
+        return expected, answered
 
     # -- chapters --
     def chapter(self, ch: _Chapter) -> None:
         p = ch.merged.project
-        self.heading(1, f"{ch.number}. {_chapter_title(p)}", anchor=ch.anchor, new_page=True)
-        self.add(_facts_table(self._project_facts(ch)))
+        self.heading(1, f"{ch.number}. {chapter_title(p)}", anchor=ch.anchor)
+        amount = format_amount(p.fse_amount) if p.fse_amount is not None else ""
+        if amount and p.fse_amount_note:
+            amount += f" ({p.fse_amount_note})"
+        evaluators = list(dict.fromkeys(i.interviewer for i in ch.interviews if i.interviewer))
+        self.add(_facts([
+            ("Type", p.kind.label),
+            ("Identifiant", p.id),
+            ("Objectif spécifique", OS_LABELS.get(p.os, f"OS {p.os}") if p.os else ""),
+            ("Porteur de projet", p.carrier),
+            ("Intitulé de l’opération", p.title),
+            ("Montant FSE programmé", amount),
+            ("Caractéristiques retenues", p.characteristics.strip()),
+            ("Volet", p.volet or ""),
+            ("Niveau territorial", p.territorial_level or ""),
+            ("Région", p.region or ""),
+            ("Type d’opération", p.operation_type or ""),
+            ("Dimension numérique", "\n".join(p.digital)),
+            ("Étapes de l’innovation", ", ".join(p.innovation_steps)),
+            ("Évaluateurs", ", ".join(evaluators) or "non renseigné"),
+            ("Fichiers reçus", "\n".join(ch.merged.sources)),
+        ]))
         if not ch.interviews:
-            self.add(_para(_run("Aucun entretien dans les fichiers reçus."), "PiState"))
+            self.add(_p([_run("Aucun entretien dans les fichiers reçus.", style=S.STATE_CHAR)], S.ANSWER))
         for k, interview in enumerate(ch.interviews, start=1):
             self.interview(ch, k, interview)
 
-    def _project_facts(self, ch: _Chapter) -> list[tuple[str, str]]:
-        p = ch.merged.project
-        rows = [("Type", p.kind.label), ("Identifiant", p.id)]
-        if p.os:
-            rows.append(("Objectif spécifique", OS_LABELS.get(p.os, f"OS {p.os}")))
-        if p.carrier:
-            rows.append(("Porteur", p.carrier))
-        rows.append(("Intitulé de l’opération", p.title))
-        if p.fse_amount is not None:
-            amount = format_amount(p.fse_amount)
-            rows.append(("Montant FSE programmé", f"{amount} ({p.fse_amount_note})" if p.fse_amount_note else amount))
-        if p.characteristics:
-            rows.append(("Caractéristiques retenues", p.characteristics))
-        for label, value in (("Volet", p.volet), ("Niveau territorial", p.territorial_level),
-                             ("Région", p.region), ("Type d’opération", p.operation_type)):
-            if value:
-                rows.append((label, value))
-        if p.digital:
-            rows.append(("Dimension numérique", "\n".join(p.digital)))
-        if p.innovation_steps:
-            rows.append(("Étapes d’innovation", ", ".join(p.innovation_steps)))
-        evaluators = list(dict.fromkeys(i.interviewer for i in ch.interviews if i.interviewer))
-        rows.append(("Évaluateurs", ", ".join(evaluators) or "non renseigné"))
-        rows.append(("Fichiers sources", "\n".join(ch.merged.sources)))
-        return rows
-
     def interview(self, ch: _Chapter, k: int, interview: Interview) -> None:
-        p = ch.merged.project
-        self.heading(2, f"Entretien {k} — {interview.label}")
-        view = self.views[_interview_guide_id(interview, p)]
-        facts = [
-            ("Évaluateur", interview.interviewer or "non renseigné"),
+        view = self.views[_guide_id(interview, ch.merged.project)]
+        self.heading(2, f"Entretien {k} — {one_line(interview.label)}")
+        qids = view.question_ids
+        self.add(_facts([
+            ("Évaluateur·rice", interview.interviewer or "non renseigné"),
             ("Date", interview.date.strftime("%d/%m/%Y") if interview.date else "à fixer"),
-            ("Mode", interview.mode.label if interview.mode else "non renseigné"),
+            ("Mode", interview.mode.label if interview.mode else ""),
             ("Personnes interrogées", _interviewees(interview)),
             ("Consentement", _consent(interview.consent)),
             ("Statut", interview.status.label),
-            ("Grille", f"{view.title}" + (f" (version {interview.guide_version})" if interview.guide_version else "")),
-        ]
-        if interview.notes:
-            facts.append(("Notes", interview.notes))
-        self.add(_facts_table(facts))
+            ("Grille", view.title + (f" (version {interview.guide_version})" if interview.guide_version else "")),
+            ("Avancement", f"{interview.answered_count(qids)} / {len(qids)} questions renseignées" if qids else ""),
+            ("Notes", interview.notes.strip()),
+        ]))
         if not interview.answers:
-            self.add(_para(_run("Aucune réponse enregistrée pour cet entretien."), "PiState"))
+            self.add(_p([_run("Aucune réponse enregistrée pour cet entretien.", style=S.STATE_CHAR)], S.ANSWER))
             return
-        known = set(view.question_ids)
+        known = set(qids)
         for section in view.sections:
             self.heading(3, section.title)
             for n, q in enumerate(section.questions, start=1):
-                self.question(ch, interview, q.id, self._question_label(q, n), interview.answers.get(q.id))
+                self.question(_question_label(q, n), interview.answers.get(q.id))
         outside = [qid for qid in interview.answers if qid not in known]
         if outside:
             self.heading(3, "Questions hors grille")
             for qid in outside:
                 text = one_line(interview.question_texts.get(qid, "").split("\n")[0]) or qid
-                self.question(ch, interview, qid, f"{text} [{qid}]", interview.answers[qid])
+                self.question(f"{text} [{qid}]", interview.answers[qid])
 
-    @staticmethod
-    def _question_label(q: Question, n: int) -> str:
-        number = q.number or str(n)
-        return f"{number}. {q.text}"
-
-    def question(self, ch: _Chapter, interview: Interview, qid: str, label: str, answer: Answer | None) -> None:
-        self.add(_para(_run(label), "PiQuestion"))
+    def question(self, label: str, answer: Answer | None) -> None:
+        self.add(_p(label, QUESTION))
         if answer is None or answer.is_empty:
-            self.add(_para(_run(_state_label(answer)), "PiState"))
+            self.add(_p([_run(_state_label(answer), style=S.STATE_CHAR)], S.ANSWER))
         else:
             if answer.state != AnswerState.ANSWERED:
-                self.add(_para(_run(answer.state.label), "PiState"))
+                self.add(_p([_run(answer.state.label, style=S.STATE_CHAR)], S.ANSWER))
             if answer.text.strip():
-                self.add(_text_paras(answer.text, "PiAnswer"))
-            meta = _answer_meta(answer.author, answer.updated_at)
+                self.add(_text_paras(answer.text, S.ANSWER))
+            meta = _meta(answer.author, answer.updated_at)
             if meta:
-                self.add(_para(_run(f"— {meta}"), "PiMeta"))
-        if answer is not None:
-            for version in answer.concurrent:
-                head = f"Version concurrente — {_answer_meta(version.author, version.updated_at, version.source)}"
-                if version.state != AnswerState.ANSWERED:
-                    head += f" — {version.state.label}"
-                self.add(_para(_run(head, bold=True, size=9), "PiConflict", keep_next=True))
-                if version.text.strip():
-                    self.add(_text_paras(version.text, "PiConflict"))
+                self.add(_p(f"— {meta}", S.SMALL, ppr='<w:ind w:left="227"/>'))
+        for version in answer.concurrent if answer is not None else ():
+            head = [_run("Version concurrente", bold=True),
+                    _run(f" — {_meta(version.author, version.updated_at, version.source)}")]
+            if version.state != AnswerState.ANSWERED:
+                head.append(_run(f" — {version.state.label}", style=S.STATE_CHAR))
+            self.add(_p(head, S.CONCURRENT, ppr="<w:keepNext/>"))
+            if version.text.strip():
+                self.add(_text_paras(version.text, S.CONCURRENT))
 
     # -- matrices --
     def _columns(self, guide_id: str) -> list[_Column]:
         columns = []
         for ch in self.chapters:
             p = ch.merged.project
-            numbered = [(k, i) for k, i in enumerate(ch.interviews, start=1)
-                        if _interview_guide_id(i, p) == guide_id]
+            numbered = [(k, i) for k, i in enumerate(ch.interviews, start=1) if _guide_id(i, p) == guide_id]
             if not numbered:
                 continue
             if p.kind == ProjectKind.INTERVIEW_SERIES:
                 for k, i in numbered:
                     who = ", ".join(x.organisation or x.name for x in i.interviewees if x.organisation or x.name)
-                    columns.append(_Column(f"{who or 'Entretien'} (chap. {ch.number}, E{k})", ch, [(k, i)], True))
+                    columns.append(_Column(f"{one_line(who) or 'Entretien'} (chap. {ch.number}, E{k})", ch, [(k, i)], True))
             else:
-                columns.append(_Column(f"{ch.number}. {_chapter_title(p)}", ch, numbered, False))
+                columns.append(_Column(f"{ch.number}. {chapter_title(p)}", ch, numbered, False))
         return columns
 
     def matrices(self) -> None:
         self.heading(1, "Matrices transversales", anchor="_pi87_matrices")
-        self.add(_para(_run(
-            "Une matrice par section de grille : les questions en lignes, les cas en colonnes (pour les "
-            "entretiens qualitatifs, chaque entretien est une colonne). Chaque cellule donne la réponse ou son "
-            "début, et renvoie au chapitre où elle figure en entier (E1, E2… : numéro de l’entretien dans le "
-            "chapitre)."), "PiNote"))
+        self.add(_p("Une matrice par section de grille : les questions en lignes, les cas en colonnes (pour les "
+                    "entretiens qualitatifs, chaque entretien est une colonne). Chaque cellule donne la réponse ou "
+                    "son début et renvoie au chapitre où elle figure en entier ; E1, E2… numérotent les entretiens "
+                    "dans le chapitre. Les versions concurrentes d’une réponse en conflit sont signalées par « ≠ ».",
+                    S.NOTICE))
         first = True
-        for guide_id, view in sorted(self.views.items(), key=lambda kv: kv[0] != "etude-de-cas"):
+        ordered = sorted(self.views.items(), key=lambda kv: (kv[0] != CASE_STUDY_GUIDE, kv[0]))
+        for guide_id, view in ordered:
             columns = self._columns(guide_id)
             if not columns:
                 continue
@@ -613,282 +511,159 @@ class _VolumeWriter:
             sections = list(view.sections)
             if extra:
                 sections.append(Section(id="hors-grille", title="Questions hors grille",
-                                        questions=tuple(Question(id=q, text=t) for q, t in extra.items())))
+                                        questions=tuple(Question(id=q, text=f"{t} [{q}]") for q, t in extra.items())))
             for section in sections:
                 self.heading(2, f"{view.title} — {section.title}", new_page=not first)
                 first = False
-                self.matrix_tables(section, columns)
+                self.matrix(section, columns)
 
-    def matrix_tables(self, section: Section, columns: list[_Column]) -> None:
+    def matrix(self, section: Section, columns: list[_Column]) -> None:
+        q_w = 3000
+        col_w = (S.LANDSCAPE_TEXT_WIDTH - q_w) // MATRIX_COLUMNS
         groups = math.ceil(len(columns) / MATRIX_COLUMNS)
-        q_w = 3200
         for g in range(groups):
             chunk = columns[g * MATRIX_COLUMNS:(g + 1) * MATRIX_COLUMNS]
-            col_w = (LANDSCAPE_TEXT_W - q_w) // MATRIX_COLUMNS
             widths = [q_w] + [col_w] * len(chunk)
             if groups > 1:
                 first, last = g * MATRIX_COLUMNS + 1, g * MATRIX_COLUMNS + len(chunk)
-                self.add(_para(_run(f"Colonnes {first} à {last} sur {len(columns)}"
-                                    if last > first else f"Colonne {first} sur {len(columns)}"),
-                               "PiNote", keep_next=True))
-            rows = [_row([_head_cell("Question", q_w)] + [_head_cell(c.header, col_w) for c in chunk], header=True)]
+                label = f"Colonnes {first} à {last} sur {len(columns)}" if last > first else f"Colonne {first} sur {len(columns)}"
+                self.add(_p(label, S.SMALL, ppr='<w:keepNext/><w:spacing w:before="160"/>'))
+            rows = [_head_row(["Question"] + [c.header for c in chunk], widths, style=CELL)]
             for n, q in enumerate(section.questions, start=1):
-                fill = ZEBRA_FILL if n % 2 == 0 else None
-                cells = [_cell(_para(_run(self._question_label(q, n), bold=True, color=INK), "PiCell"), q_w, fill=fill)]
+                fill = S.LABEL_SHADE if n % 2 == 0 else None
+                cells = [_cell(_p([_run(_question_label(q, n), bold=True, color=S.ACCENT)], CELL), q_w, fill=fill)]
                 cells += [_cell(self.matrix_cell(c, q.id), col_w, fill=fill) for c in chunk]
-                rows.append(_row(cells, cant_split=True))
+                # Rows may break across pages: one question of 4 cases x 3 interviews can be tall.
+                rows.append(_row(cells, cant_split=False))
             self.add(_table(widths, rows))
-            if g < groups - 1:
-                self.add(_para("", "PiCellSmall"))
 
     def matrix_cell(self, column: _Column, qid: str) -> str:
         out = []
-        any_answer = False
+        limit = MATRIX_EXCERPT_SINGLE if column.single else MATRIX_EXCERPT
         for k, interview in column.interviews:
             answer = interview.answers.get(qid)
-            prefix = "" if column.single else f"E{k} "
-            if answer is None or answer.is_empty:
-                if not column.single and answer is not None:
-                    out.append(_para(_run(prefix, bold=True, color=MUTED) + _run(_state_label(answer), italic=True, color=MUTED), "PiCell"))
+            prefix = [] if column.single else [_run(f"E{k} ", bold=True, color=S.ACCENT)]
+            if answer is None:
                 continue
-            any_answer = True
-            content = _run(prefix, bold=True, color=ACCENT) if prefix else ""
-            if answer.state != AnswerState.ANSWERED:
-                content += _run(answer.state.label + (" : " if answer.text.strip() else ""), italic=True, color=MUTED)
-            if answer.text.strip():
-                content += _run(excerpt(answer.text, MATRIX_EXCERPT))
-            out.append(_para(content, "PiCell"))
+            if answer.is_empty:
+                out.append(_p(prefix + [_run(_state_label(answer), style=S.STATE_CHAR)], CELL))
+            else:
+                runs = list(prefix)
+                if answer.state != AnswerState.ANSWERED:
+                    runs.append(_run(answer.state.label, style=S.STATE_CHAR))
+                    if answer.text.strip():
+                        runs.append(_run(" : "))
+                if answer.text.strip():
+                    runs.append(_run(excerpt(answer.text, limit)))
+                out.append(_p(runs, CELL))
             for version in answer.concurrent:
-                label = f"≠ version concurrente ({version.author or 'auteur inconnu'}) : "
-                text = excerpt(version.text, MATRIX_EXCERPT) if version.text.strip() else version.state.label
-                out.append(_para(_run(label, bold=True, color=CONFLICT_INK) + _run(text, color=CONFLICT_INK), "PiCell"))
-        if not any_answer and not out:
-            return _para(_run("—", color=MUTED), "PiCell", align="center")
+                who = version.author or "auteur inconnu"
+                text = excerpt(version.text, limit) if version.text.strip() else version.state.label
+                out.append(_p([_run(f"≠ {who} : ", bold=True, color=S.WARN), _run(text, color=S.WARN)], CELL))
+        if not out:
+            return _p([_run("—", color=S.MUTED)], CELL, ppr=_jc("center"))
         ref = f"→ chap. {column.chapter.number}"
         if column.single:
             ref += f", E{column.interviews[0][0]}"
-        out.append(_para(_link(column.chapter.anchor, ref, size=7.5), "PiCellSmall", align="right"))
+        out.append(_p([_link(column.chapter.anchor, ref)], CELL_REF))
         return "".join(out)
 
     # -- appendices --
     def conflict_appendix(self) -> None:
         self.heading(1, "Annexe A — Conflits", anchor="_pi87_annexA")
         if not self.conflicts:
-            self.add(_para(_run("Aucun conflit : aucune réponse n’a été modifiée différemment par deux évaluateurs."), "PiNote"))
+            self.add(_p("Aucun conflit : aucune réponse n’a été modifiée différemment par deux évaluateurs.", S.NOTICE))
             return
-        self.add(_para(_run(
-            f"{format_int(len(self.conflicts))} réponse(s) modifiée(s) différemment par plusieurs évaluateurs. "
-            "La version la plus récente est affichée comme réponse ; les autres sont conservées et listées ici."),
-            "PiNote"))
-        chapter_of = {c.merged.project.id: c for c in self.chapters}
-        widths = [1350, 1500, 1400, 1700, PORTRAIT_TEXT_W - 5950]
+        self.add(_p(f"{format_int(len(self.conflicts))} réponse(s) modifiée(s) différemment par plusieurs "
+                    "évaluateurs. La version la plus récente est affichée comme réponse ; les autres sont "
+                    "conservées et reproduites ici en entier.", S.NOTICE))
+        chapters = {c.merged.project.id: c for c in self.chapters}
+        widths = [1150, 1500, 1300, 1700, S.TEXT_WIDTH - 5650]
         for conflict in self.conflicts:
-            ch = chapter_of.get(conflict.project_id)
+            ch = chapters.get(conflict.project_id)
             k = next((n for n, i in enumerate(ch.interviews, start=1) if i.id == conflict.interview_id), 0) if ch else 0
-            where = f"{ch.number}. {_chapter_title(ch.merged.project)}" if ch else conflict.project_id
+            where = f"{ch.number}. {chapter_title(ch.merged.project)}" if ch else conflict.project_id
             question = one_line(conflict.question_text.split("\n")[0]) or conflict.question_id
-            self.add(_para(_run(f"{where} — Entretien {k} ({conflict.interview_label})"), "PiQuestion"))
-            self.add(_para(_run(f"Question : {question} [{conflict.question_id}]"), "PiMeta", keep_next=True))
-            rows = [_row([_head_cell(h, w) for h, w in zip(
-                ["Version", "Auteur", "Date", "Source", "Texte"], widths)], header=True)]
+            self.add(_p(f"{where} — Entretien {k} ({one_line(conflict.interview_label)})", QUESTION))
+            self.add(_p(f"Question : {question} [{conflict.question_id}]", S.SMALL, ppr="<w:keepNext/>"))
+            rows = [_head_row(["Version", "Auteur", "Date", "Source", "Texte"], widths)]
             for v in conflict.versions:
-                text = v.text if v.text.strip() else ANSWER_STATE_LABELS[
-                    "empty" if v.state == AnswerState.ANSWERED else v.state.value]
-                if v.text.strip() and v.state != AnswerState.ANSWERED:
-                    text = f"[{v.state.label}] {text}"
-                fill = None if v.shown else CONFLICT_FILL
+                fill = None if v.shown else S.LABEL_SHADE
+                if v.text.strip():
+                    text = v.text if v.state == AnswerState.ANSWERED else f"[{v.state.label}] {v.text}"
+                else:
+                    text = ANSWER_STATE_LABELS["empty" if v.state == AnswerState.ANSWERED else v.state.value]
                 rows.append(_row([
-                    _cell(_para(_run("affichée" if v.shown else "concurrente", bold=v.shown), "PiCell"), widths[0], fill=fill),
-                    _cell(_para(_run(v.author or "—"), "PiCell"), widths[1], fill=fill),
-                    _cell(_para(_run(format_timestamp(v.updated_at) or "—"), "PiCell"), widths[2], fill=fill),
-                    _cell(_para(_run(v.source or "—"), "PiCell"), widths[3], fill=fill),
-                    _cell(_text_paras(text, "PiCell"), widths[4], fill=fill),
-                ]))
+                    _cell(_p([_run("affichée" if v.shown else "concurrente", bold=v.shown)], S.TABLE_TEXT), widths[0], fill=fill),
+                    _cell(_p(v.author or "—", S.TABLE_TEXT), widths[1], fill=fill),
+                    _cell(_p(format_timestamp(v.updated_at) or "—", S.TABLE_TEXT), widths[2], fill=fill),
+                    _cell(_p(v.source or "—", S.TABLE_TEXT), widths[3], fill=fill),
+                    _cell(_text_paras(text, S.TABLE_TEXT), widths[4], fill=fill),
+                ], cant_split=False))
             self.add(_table(widths, rows))
 
     def provenance_appendix(self) -> None:
-        self.heading(1, "Annexe B — Provenance des fichiers", anchor="_pi87_annexB", new_page=True)
-        self.add(_para(_run(
-            "Chaque fichier reçu, dans l’ordre de traitement. Deux fichiers de même empreinte SHA-256 sont "
-            "identiques octet pour octet : le second est compté comme doublon et n’est pas fusionné une seconde fois."),
-            "PiNote"))
-        widths = [2050, 1450, 1500, 1450, 1050, PORTRAIT_TEXT_W - 7500]
-        rows = [_row([_head_cell(h, w) for h, w in zip(
-            ["Fichier", "Statut", "Projet", "Évaluateur(s)", "Exporté le", "SHA-256"], widths)], header=True)]
+        self.heading(1, "Annexe B — Provenance des fichiers", anchor="_pi87_annexB")
+        self.add(_p("Chaque fichier reçu, dans l’ordre de traitement. Deux fichiers de même empreinte SHA-256 sont "
+                    "identiques octet pour octet : le second est compté comme doublon et n’est pas fusionné une "
+                    "seconde fois. Un fichier en erreur n’a pas été fusionné.", S.NOTICE))
+        widths = [1900, 1500, 1450, 1300, 1000, S.TEXT_WIDTH - 7150]
+        rows = [_head_row(["Fichier", "Statut", "Projet", "Évaluateur(s)", "Exporté le", "SHA-256"], widths)]
         for n, r in enumerate(self.state.inputs):
-            fill = ZEBRA_FILL if n % 2 else None
+            fill = S.LABEL_SHADE if n % 2 else None
             status = r.status.label + (f" : {r.reason}" if r.reason else "")
-            status_run = _run(status, color=CONFLICT_INK if r.status.value == "error" else None)
             sha = r.sha256 or "—"
             rows.append(_row([
-                _cell(_para(_run(r.file), "PiCell"), widths[0], fill=fill),
-                _cell(_para(status_run, "PiCell"), widths[1], fill=fill),
-                _cell(_para(_run(r.project_id or "—"), "PiCell"), widths[2], fill=fill),
-                _cell(_para(_run(r.evaluator or "—"), "PiCell"), widths[3], fill=fill),
-                _cell(_para(_run(format_timestamp(r.exported_at) or "—"), "PiCell"), widths[4], fill=fill),
-                # The digest in two halves of 32 so it wraps cleanly and can be compared by eye.
-                _cell(_para(_run(sha[:32] + ("\n" + sha[32:] if len(sha) > 32 else ""), mono=True, size=7),
-                            "PiCell"), widths[5], fill=fill),
-            ], cant_split=True))
+                _cell(_p(r.file, S.TABLE_TEXT), widths[0], fill=fill),
+                _cell(_p([_run(status, color=S.WARN if r.status.value == "error" else None)], S.TABLE_TEXT),
+                      widths[1], fill=fill),
+                _cell(_p(r.project_id or "—", S.TABLE_TEXT), widths[2], fill=fill),
+                _cell(_p(r.evaluator or "—", S.TABLE_TEXT), widths[3], fill=fill),
+                _cell(_p(format_timestamp(r.exported_at) or "—", S.TABLE_TEXT), widths[4], fill=fill),
+                # The digest in two halves so it wraps cleanly and can be compared by eye.
+                _cell(_p([_run(sha[:32] + ("\n" + sha[32:] if len(sha) > 32 else ""), mono=True, size=7)],
+                         S.TABLE_TEXT), widths[5], fill=fill),
+            ]))
         self.add(_table(widths, rows))
 
 
-# -- package ------------------------------------------------------------------------------------
+# -- package --------------------------------------------------------------------------------------
 
-_APP_XML = (
-    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Application>pi87-field</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
-    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-)
-
-
-def _setup_styles(doc) -> None:
-    """The look, defined once: fonts, French language, headings, the volume's own styles."""
-    styles = doc.styles
-    # Document defaults: font and language (fr-FR) for every run.
-    rpr_default = doc.styles.element.find(f"{{{W_NS}}}docDefaults/{{{W_NS}}}rPrDefault/{{{W_NS}}}rPr")
-    if rpr_default is not None:
-        for child in list(rpr_default):
-            if child.tag in (f"{{{W_NS}}}rFonts", f"{{{W_NS}}}lang"):
-                rpr_default.remove(child)
-        rpr_default.insert(0, parse_xml(
-            f'<w:rFonts xmlns:w="{W_NS}" w:ascii="Arial" w:hAnsi="Arial" w:eastAsia="Arial" w:cs="Arial"/>'))
-        rpr_default.append(parse_xml(f'<w:lang xmlns:w="{W_NS}" w:val="fr-FR" w:eastAsia="fr-FR" w:bidi="ar-SA"/>'))
-    normal = styles["Normal"]
-    normal.font.size = Pt(10.5)
-    normal.font.color.rgb = RGBColor.from_string(INK)
-    for name, size, color, before, after in (("Title", 26, INK, 0, 12), ("Subtitle", 13, ACCENT, 0, 6),
-                                             ("Heading 1", 17, ACCENT, 0, 10), ("Heading 2", 13.5, ACCENT, 16, 6),
-                                             ("Heading 3", 11.5, INK, 12, 4), ("TOC Heading", 17, ACCENT, 0, 12)):
-        style = styles[name]
-        style.font.name = "Arial"
-        style.font.size = Pt(size)
-        style.font.color.rgb = RGBColor.from_string(color)
-        style.font.italic = False
-        style.paragraph_format.space_before = Pt(before)
-        style.paragraph_format.space_after = Pt(after)
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(f"{{{W_NS}}}rFonts")
-        if fonts is not None:
-            for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-                fonts.attrib.pop(f"{{{W_NS}}}{attr}", None)
-    styles["Title"].font.bold = True
-    title_ppr = styles["Title"].element.get_or_add_pPr()
-    for el in title_ppr.findall(f"{{{W_NS}}}pBdr"):
-        title_ppr.remove(el)
-    if "TOC1" not in [s.style_id for s in styles]:
-        toc1 = styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
-        toc1.base_style = styles["Normal"]
-        toc1.paragraph_format.space_after = Pt(3)
-        toc1.element.style_id = "TOC1"
-    for sid, name, size, bold, italic, color, before, after, indent, keep in _PARA_STYLES:
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.element.style_id = sid
-        style.base_style = styles["Normal"]
-        style.quick_style = True
-        font = style.font
-        font.size = Pt(size)
-        font.bold = bold
-        font.italic = italic
-        if color:
-            font.color.rgb = RGBColor.from_string(color)
-        pf = style.paragraph_format
-        pf.space_before = Pt(before)
-        pf.space_after = Pt(after)
-        pf.line_spacing = 1.08 if size >= 10 else 1.0
-        if indent:
-            pf.left_indent = indent * 635  # twips -> EMU
-        pf.keep_with_next = keep or None
-    conflict_ppr = styles["Version concurrente"].element.get_or_add_pPr()
-    conflict_ppr.append(parse_xml(
-        f'<w:pBdr xmlns:w="{W_NS}"><w:left w:val="single" w:sz="18" w:space="6" w:color="E3A33B"/></w:pBdr>'))
-
-
-def _footer_reference(doc) -> str:
-    section = doc.sections[0]
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    paragraph = footer.paragraphs[0]
-    paragraph.style = doc.styles["Cellule discrète"]
-    p = paragraph._p
-    p.get_or_add_pPr().append(parse_xml(f'<w:jc xmlns:w="{W_NS}" w:val="center"/>'))
-    field_runs = (
-        f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve">PI 8.7 — volume consolidé · page </w:t></w:r>',
-        f'<w:r xmlns:w="{W_NS}"><w:fldChar w:fldCharType="begin"/></w:r>',
-        f'<w:r xmlns:w="{W_NS}"><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
-        f'<w:r xmlns:w="{W_NS}"><w:fldChar w:fldCharType="separate"/></w:r>',
-        f'<w:r xmlns:w="{W_NS}"><w:t>1</w:t></w:r>',
-        f'<w:r xmlns:w="{W_NS}"><w:fldChar w:fldCharType="end"/></w:r>',
+def _section_references(document) -> str:
+    """The header/footer references of the first section, as XML for the other sections."""
+    sect = document.sections[0]._sectPr
+    refs = [el for el in sect if el.tag in (qn("w:headerReference"), qn("w:footerReference"))
+            and el.get(qn("w:type")) == "default"]
+    return "".join(
+        f'<w:{"headerReference" if el.tag == qn("w:headerReference") else "footerReference"} '
+        f'w:type="default" r:id="{el.get(qn("r:id"))}"/>'
+        for el in refs
     )
-    for run in field_runs:
-        p.append(parse_xml(run))
-    sect = section._sectPr
-    ref = sect.find(f"{{{W_NS}}}footerReference")
-    rid = ref.get(f"{{{R_NS}}}id")
-    return f'<w:footerReference w:type="default" r:id="{rid}"/>'
-
-
-def _set_properties(doc, state: Consolidation) -> None:
-    import hashlib
-
-    props = doc.core_properties
-    evaluators = sorted({n for r in state.inputs for n in r.evaluators})
-    props.title = "PI 8.7 — Volume consolidé des travaux de terrain"
-    props.subject = "Évaluation de la priorité d’investissement 8.7 du FSE : études de cas et entretiens qualitatifs"
-    props.author = ", ".join(evaluators)[:250] or "Équipe d’évaluation"
-    props.last_modified_by = "pi87-field"
-    props.comments = ""
-    props.keywords = "PI 8.7; FSE; évaluation; volume consolidé"
-    props.category = "Volume consolidé"
-    props.language = "fr-FR"
-    digest = hashlib.sha256("".join(sorted(r.sha256 for r in state.inputs if r.sha256)).encode()).hexdigest()
-    props.identifier = f"pi87-field-merge:{digest[:32]}"
-    props.revision = 1
-    try:
-        moment = datetime.fromisoformat(state.merged_at).astimezone(timezone.utc).replace(tzinfo=None)
-    except ValueError:
-        moment = datetime.now(timezone.utc).replace(tzinfo=None)
-    props.created = moment
-    props.modified = moment
-    package = doc.part.package
-    for rel in list(package.rels.values()):
-        if rel.reltype.endswith("/thumbnail"):
-            package.rels.pop(rel.rId)
-        elif rel.reltype.endswith("/extended-properties"):
-            rel.target_part._blob = _APP_XML.encode("utf-8")
-
-
-def _ask_to_update_fields(doc) -> None:
-    settings = doc.settings.element
-    if settings.find(f"{{{W_NS}}}updateFields") is None:
-        settings.append(parse_xml(f'<w:updateFields xmlns:w="{W_NS}" w:val="true"/>'))
-    lang = settings.find(f"{{{W_NS}}}themeFontLang")
-    if lang is not None:
-        lang.set(f"{{{W_NS}}}val", "fr-FR")
-    for tag, val in (("decimalSymbol", ","), ("listSeparator", ";")):
-        el = settings.find(f"{{{W_NS}}}{tag}")
-        if el is not None:
-            el.set(f"{{{W_NS}}}val", val)
 
 
 def build_volume(state: Consolidation, guides: GuideLibrary, conflicts: list[Conflict] | None = None) -> bytes:
     """The consolidated volume as .docx bytes (nothing is written to disk here)."""
-    doc = Document()
-    _setup_styles(doc)
-    footer_ref = _footer_reference(doc)
-    _set_properties(doc, state)
-    _ask_to_update_fields(doc)
-    writer = _VolumeWriter(state, guides, conflicts if conflicts is not None else state.conflicts(), footer_ref)
-    body_xml = writer.build()
-    fragment = parse_xml(f'<w:body xmlns:w="{W_NS}" xmlns:r="{R_NS}">{body_xml}{writer.final_sect_pr()}</w:body>')
-    body = doc.element.body
-    for child in list(body):
-        body.remove(child)
-    body.extend(list(fragment))
-    del fragment, body_xml
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    evaluators = sorted({n for r in state.inputs for n in r.evaluators})
+    digest = hashlib.sha256("".join(sorted(r.sha256 for r in state.inputs if r.sha256)).encode()).hexdigest()
+    document = S.new_document(
+        title="PI 8.7 — Volume consolidé des travaux de terrain",
+        subject="Évaluation de la PI 8.7 du FSE : études de cas et entretiens qualitatifs",
+        author=", ".join(evaluators) or "Équipe d’évaluation",
+        identifier=f"pi87-field-merge:{digest[:32]}",
+        created=state.merged_at,
+        keywords="PI 8.7; FSE; évaluation; volume consolidé",
+        description=f"Volume consolidé de {len(state.inputs)} fichier(s) reçu(s)",
+        category="Volume consolidé",
+    )
+    document.styles.element.extend(parse_xml(f"<w:styles {S.NSDECL}>{_VOLUME_STYLES}</w:styles>"))
+    S.add_page_number_footer(document.sections[0], "PI 8.7 · volume consolidé",
+                             header_text="Évaluation de la PI 8.7 du FSE · volume consolidé")
+    S.update_fields_on_open(document)
+    # That section is the body's last one (appendices): only the cover's section hides the
+    # header and footer on its first page (see _VolumeWriter.sect_pr).
+    document.sections[0].different_first_page_header_footer = False
+    writer = _VolumeWriter(state, guides, conflicts if conflicts is not None else state.conflicts())
+    writer.sect_refs = _section_references(document)
+    # The body's own final section (appendices, portrait) keeps python-docx's sectPr and refs.
+    S.append_body_xml(document, [writer.build()])
+    return S.document_bytes(document)
