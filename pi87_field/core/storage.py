@@ -87,9 +87,9 @@ class AtomicJSONStorage(Storage):
             return
         self._last_backup[key] = now
         rel = self.path.relative_to(self.relative_to) if self.relative_to else Path(self.path.name)
-        folder = ensure_dir(self.backup_root / rel.parent)
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
-        target = folder / f"{rel.stem}.{stamp}{rel.suffix}"
+        # One folder per file, so that pruning lists a handful of entries, not the whole store.
+        folder = ensure_dir(self.backup_root / rel.parent / rel.stem)
+        target = folder / f"{datetime.now():%Y%m%dT%H%M%S%f}{rel.suffix}"
         try:
             os.link(self.path, target)
         except OSError:
@@ -97,8 +97,7 @@ class AtomicJSONStorage(Storage):
                 atomic_write_bytes(target, self.path.read_bytes(), durable=False)
             except OSError:
                 return
-        olds = sorted(folder.glob(f"{rel.stem}.*{rel.suffix}"))
-        for old in olds[:-BACKUPS_KEPT]:
+        for old in sorted(folder.glob(f"*{rel.suffix}"))[:-BACKUPS_KEPT]:
             try:
                 old.unlink()
             except OSError:

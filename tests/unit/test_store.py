@@ -163,7 +163,7 @@ def test_rolling_backups_keep_previous_versions(store, data_dir, monkeypatch):
     i = _first_interview(store)
     for n in range(8):
         store.save_answer(i.project_id, i.id, "budget.cout", f"version {n}")
-    backups = sorted((data_dir / "backups" / i.project_id / "interviews").glob(f"{i.id}.*.json"))
+    backups = sorted((data_dir / "backups" / i.project_id / "interviews" / i.id).glob("*.json"))
     assert len(backups) == storage.BACKUPS_KEPT
     last = json.loads(backups[-1].read_text(encoding="utf-8"))
     texts = [a["text"] for a in last["answers"].values()]
