@@ -309,6 +309,37 @@ def merge(files: tuple[Path, ...], out_file: Path, json_file: Path | None) -> No
 
 
 def _print_merge_report(report: Any) -> None:
-    from pi87_field.cli_merge import print_merge_report
+    from pi87_field.core.merge import InputStatus
 
-    print_merge_report(out, err, report)
+    table = Table(title="Fichiers fusionnés", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("Fichier", overflow="fold")
+    table.add_column("État", no_wrap=True)
+    table.add_column("Projet", overflow="fold")
+    table.add_column("Évaluateur", overflow="fold")
+    table.add_column("Entr.", justify="right", no_wrap=True)
+    table.add_column("Rép.", justify="right", no_wrap=True)
+    if out.width >= 110:
+        table.add_column("SHA-256", no_wrap=True)
+    labels = {InputStatus.OK: "[green]fusionné[/]", InputStatus.DUPLICATE: "[yellow]doublon[/]",
+              InputStatus.ERROR: "[red]erreur[/]"}
+    for row in report.rows:
+        cells = [row.file, labels[row.status]]
+        if row.status == InputStatus.OK:
+            cells += [row.project_id, row.evaluator, str(row.interviews), str(row.answers)]
+        elif row.status == InputStatus.DUPLICATE:
+            cells += [f"= {row.duplicate_of.name if row.duplicate_of else ''}", "", "", ""]
+        else:
+            cells += ["voir ci-dessous", "", "", ""]
+        if out.width >= 110:
+            cells.append(row.sha256_short)
+        table.add_row(*cells)
+    out.print(table)
+    c = report.counts
+    out.print(f"{c.projects} projets, {c.interviews} entretiens, {c.answers} réponses ; "
+              f"{c.conflicts} en conflit, {c.duplicates} doublon(s), {c.errors} erreur(s).")
+    for conflict in report.conflicts:
+        out.print(f"  • conflit : {conflict.project_id} / {conflict.interview_label} / {conflict.question_id}",
+                  soft_wrap=True, markup=False)
+    for row in report.errors:
+        err.print("[red]Erreur :[/] ", end="")
+        err.print(f"{row.file} : {row.reason}", markup=False, soft_wrap=True)
