@@ -242,9 +242,9 @@ class MergeReport:
 # -- consolidation -----------------------------------------------------------------------------
 
 def _evaluators(bundle: Bundle) -> list[str]:
+    """Interviewers first, then anyone else who wrote an answer in this file."""
     names = [i.interviewer for i in bundle.interviews if i.interviewer]
-    if not names:
-        names = [a.author for i in bundle.interviews for a in i.answers.values() if a.author]
+    names += [a.author for i in bundle.interviews for a in i.answers.values() if a.author]
     return list(dict.fromkeys(names))
 
 

@@ -121,3 +121,72 @@ def test_generated_bundle_round_trips(tmp_path):
     assert all(len(a.text) == 300 for a in answers.values())
     assert answers["structure.presentation"].text.startswith(tag("Alice", "ec01-test", 1, "structure.presentation"))
     assert all(a.state == AnswerState.ANSWERED for a in answers.values())
+
+
+# -- the three-evaluator scenario ------------------------------------------------------------------
+
+CONFLICT_QID = "structure.presentation"
+SHARED_PROJECT = "ec02-partage"
+
+
+def _short_interview(project: Project, n: int, evaluator: str, qids: list[str], *, when: str,
+                     author: str | None = None, organisation: str = "") -> Interview:
+    interview = make_interview(project, n, evaluator, qids, when=when, organisation=organisation)
+    for qid, answer in interview.answers.items():
+        answer.text += f" Réponse courte de {author or evaluator}."
+        answer.author = author or evaluator
+    return interview
+
+
+def three_evaluators(folder: Path) -> dict:
+    """Alice, Bruno and Chloé send write-ups with overlapping projects, one conflicting answer
+    and one duplicated file. Returns the input paths and what the volume must contain."""
+    cs = guides().get("etude-de-cas")
+    qs = guides().get("entretiens-qualitatifs")
+    all_cs = cs.question_ids
+    ec01 = case_project("ec01-commun", 1)
+    ec02 = case_project(SHARED_PROJECT, 2)
+    series = series_project()
+
+    # Alice: ec01, interview 1 full, interview 2 partial with explicit states.
+    a1 = _short_interview(ec01, 1, "Alice", all_cs, when="2019-10-14T10:05:00+02:00")
+    a2 = _short_interview(ec01, 2, "Alice", all_cs[:5], when="2019-10-15T10:05:00+02:00")
+    a2.answers["budget.cout"] = Answer(text="", state=AnswerState.NOT_ASKED, updated_at="2019-10-15T10:06:00+02:00",
+                                       author="Alice")
+    a2.answers["budget.connaissance-pi87"] = Answer(text="", state=AnswerState.DECLINED,
+                                                    updated_at="2019-10-15T10:07:00+02:00", author="Alice")
+    alice = write_bundle(Bundle(ec01, [a1, a2], exported_at="2019-10-16T09:00:00+02:00"), folder / "alice-ec01.json")
+    # Bruno: interview 3 of ec01, and the shared interview of ec02.
+    b3 = _short_interview(ec01, 3, "Bruno", all_cs, when="2019-10-17T10:05:00+02:00")
+    bruno1 = write_bundle(Bundle(ec01, [b3], exported_at="2019-10-18T09:00:00+02:00"), folder / "bruno-ec01.json")
+    shared_b = _short_interview(ec02, 1, "Bruno", all_cs, when="2019-10-18T10:00:00+02:00")
+    bruno2 = write_bundle(Bundle(ec02, [shared_b], exported_at="2019-10-18T12:00:00+02:00"), folder / "bruno-ec02.json")
+    # Chloé received Bruno's ec02 and rewrote one answer on her own: a conflict (hers is newer).
+    shared_c = _short_interview(ec02, 1, "Bruno", all_cs, when="2019-10-18T10:00:00+02:00")
+    chloe_text = f"{tag('Chloé', SHARED_PROJECT, 1, CONFLICT_QID)} Version réécrite par Chloé, différente."
+    shared_c.answers[CONFLICT_QID] = Answer(text=chloe_text, updated_at="2019-10-19T11:00:00+02:00", author="Chloé")
+    chloe1 = write_bundle(Bundle(ec02, [shared_c], exported_at="2019-10-19T12:00:00+02:00"), folder / "chloe-ec02.json")
+    # Chloé: two qualitative interviews.
+    s1 = _short_interview(series, 1, "Chloé", qs.question_ids, when="2019-10-20T10:00:00+02:00", organisation="DGEFP")
+    s2 = _short_interview(series, 2, "Chloé", qs.question_ids[:3], when="2019-10-21T10:00:00+02:00",
+                          organisation="Pôle Emploi")
+    chloe2 = write_bundle(Bundle(series, [s1, s2], exported_at="2019-10-22T09:00:00+02:00"), folder / "chloe-series.json")
+    duplicate = folder / "alice-ec01 (copie).json"
+    duplicate.write_bytes(alice.read_bytes())
+
+    # Every answer text that must be shown: (project id, text).
+    expected: list[tuple[str, str]] = []
+    for project, interviews in ((ec01, [a1, a2, b3]), (ec02, [shared_b]), (series, [s1, s2])):
+        for interview in interviews:
+            for answer in interview.answers.values():
+                if answer.text:
+                    expected.append((project.id, answer.text))
+    expected.append((ec02.id, chloe_text))
+    return {
+        "paths": [alice, bruno1, bruno2, chloe1, duplicate, chloe2],
+        "duplicate": duplicate,
+        "expected": expected,
+        "conflict": {"shown": chloe_text, "other": shared_b.answers[CONFLICT_QID].text},
+        "interviews": 6,
+        "amount_total": ec01.fse_amount + ec02.fse_amount,
+    }
