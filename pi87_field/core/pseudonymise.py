@@ -80,7 +80,8 @@ class Replacer:
             ordered = sorted(names, key=len, reverse=True)
             self.lookup = {k: names[k] for k in ordered}
             alternatives = "|".join(_pattern(k.split()) for k in ordered)
-            self.regex = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
+            # whole words; a hyphenated compound ("Dupont-Aignan") is another name
+            self.regex = re.compile(rf"(?<![\w-])(?:{alternatives})(?!-?\w)")
 
     def __call__(self, text: str) -> str:
         if not text or self.regex is None:

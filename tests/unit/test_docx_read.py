@@ -1,0 +1,350 @@
+"""Reading write-ups back: exact answers, edits made in Word or LibreOffice, fallbacks when a
+carrier is lost, and hostile files refused quickly with one clear line."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import time
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from pi87_field.core.docx_export import answer_bookmark, write_project_docx
+from pi87_field.core.docx_read import read_writeup
+from pi87_field.core.errors import ImportFormatError
+from pi87_field.core.model import AnswerState
+from pi87_field.core.text import clean_text
+from tests.unit.test_docx_export import guides, make_bundle
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+HAS_SOFFICE = shutil.which("soffice") is not None
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    bundle = make_bundle()
+    path = tmp_path_factory.mktemp("read") / "ec05.docx"
+    write_project_docx(bundle, guides(), path)
+    return bundle, path
+
+
+def rewrite(src: Path, dst: Path, changes: dict[str, bytes | None]) -> Path:
+    """Copy a .docx, replacing (bytes) or dropping (None) some members."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename in changes:
+                if changes[info.filename] is not None:
+                    zout.writestr(info.filename, changes[info.filename])
+            else:
+                zout.writestr(info, zin.read(info.filename))
+    return dst
+
+
+def answer_paragraphs(root, interview_id: str, qid: str) -> list:
+    """The answer paragraphs under the heading bookmarked for (interview, question)."""
+    name = answer_bookmark(interview_id, qid)
+    start = next(b for b in root.iter(W + "bookmarkStart") if b.get(W + "name") == name)
+    heading = start.getparent()
+    out = []
+    node = heading.getnext()
+    while node is not None and node.tag == W + "p":
+        style = node.find(f"{W}pPr/{W}pStyle")
+        sid = style.get(W + "val") if style is not None else ""
+        if sid == "QuestionDetail":
+            node = node.getnext()
+            continue
+        if sid != "Reponse":
+            break
+        out.append(node)
+        node = node.getnext()
+    return out
+
+
+def set_text_as_word_does(paragraph, text: str) -> None:
+    """Replace a paragraph's runs by new ones, split with rsid attributes like Word does."""
+    for run in paragraph.findall(W + "r"):
+        paragraph.remove(run)
+    half = len(text) // 2
+    for chunk in (text[:half], text[half:]):
+        run = etree.SubElement(paragraph, W + "r", {W + "rsidR": "00A1B2C3"})
+        etree.SubElement(run, W + "rPr").append(etree.Element(W + "lang", {W + "val": "fr-FR"}))
+        t = etree.SubElement(run, W + "t")
+        t.text = chunk
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def core_edited_by(path: Path, who: str, when: str) -> bytes:
+    core = zipfile.ZipFile(path).read("docProps/core.xml").decode()
+    core = core.replace("<cp:lastModifiedBy></cp:lastModifiedBy>", f"<cp:lastModifiedBy>{who}</cp:lastModifiedBy>")
+    core = core.replace("<cp:lastModifiedBy/>", f"<cp:lastModifiedBy>{who}</cp:lastModifiedBy>")
+    import re
+
+    return re.sub(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rf"\g<1>{when}\g<2>", core).encode()
+
+
+def assert_same_answers(bundle, back) -> None:
+    original = {(i.id, q): (clean_text(a.text), a.state) for i in bundle.interviews for q, a in i.answers.items()}
+    found = {(i.id, q): (a.text, a.state) for i in back.interviews for q, a in i.answers.items()}
+    assert found == original
+
+
+def test_unedited_export_reads_back_exactly(export):
+    bundle, path = export
+    started = time.perf_counter()
+    writeup = read_writeup(path)
+    elapsed = time.perf_counter() - started
+    assert writeup.edited == [] and writeup.missing == [] and writeup.source == "customXml"
+    assert_same_answers(bundle, writeup.bundle)
+    assert writeup.bundle.project.id == bundle.project.id
+    assert writeup.bundle.exported_at == bundle.exported_at
+    assert elapsed < 2.0
+
+
+def test_edit_in_document_xml_is_reported_with_the_new_text(export, tmp_path):
+    bundle, path = export
+    interview = bundle.interviews[1]
+    qid = "projet.description"
+    old = interview.answers[qid]
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    paragraphs = answer_paragraphs(root, interview.id, qid)
+    assert len(paragraphs) == 2
+    set_text_as_word_does(paragraphs[0], "Texte corrigé dans Word : 42 participants, « très satisfaits ».")
+    edited = rewrite(path, tmp_path / "edited.docx", {
+        "word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),
+        "docProps/core.xml": core_edited_by(path, "Relecteur Word", "2019-10-20T08:00:00Z"),
+    })
+    writeup = read_writeup(edited)
+    assert writeup.edited == [(interview.id, qid)]
+    answer = next(i for i in writeup.bundle.interviews if i.id == interview.id).answers[qid]
+    assert answer.text == ("Texte corrigé dans Word : 42 participants, « très satisfaits »."
+                           "\n\nDeuxième paragraphe\tavec tabulation.")
+    assert answer.state == AnswerState.ANSWERED
+    assert answer.ancestors[0] == old.rev
+    assert answer.author == "Relecteur Word"
+    assert datetime.fromisoformat(answer.updated_at) == datetime(2019, 10, 20, 8, 0, tzinfo=timezone.utc)
+    # everything else is unchanged
+    others = {(i.id, q): a.text for i in writeup.bundle.interviews for q, a in i.answers.items()
+              if (i.id, q) != (interview.id, qid)}
+    assert others == {(i.id, q): clean_text(a.text) for i in bundle.interviews for q, a in i.answers.items()
+                      if (i.id, q) != (interview.id, qid)}
+
+
+def test_added_paragraph_and_state_changes_are_read(export, tmp_path):
+    bundle, path = export
+    interview = bundle.interviews[0]
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    # 1. a paragraph added after the last one of an answer (Enter at its end)
+    last = answer_paragraphs(root, interview.id, "structure.presentation")[-1]
+    added = etree.Element(W + "p")
+    added.append(etree.fromstring(f'<w:pPr xmlns:w="{W[1:-1]}"><w:pStyle w:val="Reponse"/></w:pPr>'))
+    set_text_as_word_does(added, "Paragraphe ajouté.")
+    last.addnext(added)
+    # 2. "[non abordé]" replaced by an answer
+    label = answer_paragraphs(root, interview.id, "realisations.equipe")[0]
+    set_text_as_word_does(label, "Finalement abordé : trois conseillers.")
+    # 3. an answer replaced by a state label
+    qid3 = "resultats.principaux"
+    paragraphs = answer_paragraphs(root, interview.id, qid3)
+    set_text_as_word_does(paragraphs[0], "[refus de répondre]")
+    for extra in paragraphs[1:]:
+        extra.getparent().remove(extra)
+    edited = rewrite(path, tmp_path / "edited2.docx", {"word/document.xml": etree.tostring(root)})
+    writeup = read_writeup(edited)
+    answers = writeup.bundle.interviews[0].answers
+    assert sorted(writeup.edited) == sorted([(interview.id, "structure.presentation"),
+                                             (interview.id, "realisations.equipe"), (interview.id, qid3)])
+    assert answers["structure.presentation"].text == clean_text(
+        interview.answers["structure.presentation"].text) + "\n\nParagraphe ajouté."
+    assert (answers["realisations.equipe"].state, answers["realisations.equipe"].text) == (
+        AnswerState.ANSWERED, "Finalement abordé : trois conseillers.")
+    assert (answers[qid3].state, answers[qid3].text) == (AnswerState.DECLINED, "")
+    # no modified time later than the export, no editor name: now, and the embedded author
+    assert answers[qid3].author == interview.answers[qid3].author
+    assert answers[qid3].updated_at > "2019-10-16"
+
+
+def test_bundle_recovered_from_custom_properties_when_custom_xml_is_lost(export, tmp_path):
+    bundle, path = export
+    stripped = rewrite(path, tmp_path / "no-customxml.docx", {
+        "customXml/item1.xml": None, "customXml/itemProps1.xml": None, "customXml/_rels/item1.xml.rels": None,
+    })
+    assert not any(n.startswith("customXml/") for n in zipfile.ZipFile(stripped).namelist())
+    writeup = read_writeup(stripped)
+    assert writeup.source == "custom-properties"
+    assert writeup.edited == []
+    assert_same_answers(bundle, writeup.bundle)
+
+
+def test_answers_found_by_heading_when_bookmarks_are_lost(export, tmp_path):
+    bundle, path = export
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    qid = "projet.parcours"
+    paragraphs = answer_paragraphs(root, bundle.interviews[2].id, qid)
+    set_text_as_word_does(paragraphs[0], "Édité sans signets.")
+    for tag in ("bookmarkStart", "bookmarkEnd"):
+        for node in list(root.iter(W + tag)):
+            node.getparent().remove(node)
+    stripped = rewrite(path, tmp_path / "no-bookmarks.docx", {"word/document.xml": etree.tostring(root)})
+    writeup = read_writeup(stripped)
+    assert writeup.missing == []
+    assert writeup.edited == [(bundle.interviews[2].id, qid)]
+    assert writeup.bundle.interviews[2].answers[qid].text.startswith("Édité sans signets.")
+
+
+def test_foreign_docx_and_non_zip_are_refused(tmp_path):
+    foreign = tmp_path / "foreign.docx"
+    document = docx.Document()
+    document.add_paragraph("Un document quelconque")
+    document.save(str(foreign))
+    with pytest.raises(ImportFormatError, match="sans données pi87-field"):
+        read_writeup(foreign)
+    junk = tmp_path / "junk.docx"
+    junk.write_bytes(b"%PDF-1.4 not a zip at all" * 10)
+    with pytest.raises(ImportFormatError, match="archive ZIP invalide"):
+        read_writeup(junk)
+    empty = tmp_path / "empty.docx"
+    with zipfile.ZipFile(empty, "w") as z:
+        z.writestr("hello.txt", "x")
+    with pytest.raises(ImportFormatError, match="pas un document Word"):
+        read_writeup(empty)
+
+
+def _bomb(path: Path, name: str, size_mb: int, other: dict[str, bytes] | None = None) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for member, data in (other or {}).items():
+            z.writestr(member, data)
+        with z.open(name, "w", force_zip64=True) as handle:
+            block = b"\0" * (1 << 20)
+            for _ in range(size_mb):
+                handle.write(block)
+    return path
+
+
+def _lie_about_size(path: Path, name: str, fake: int = 1000) -> None:
+    """Rewrite the declared (uncompressed) size of `name` in the central directory."""
+    data = bytearray(path.read_bytes())
+    encoded = name.encode()
+    i = data.find(b"PK\x01\x02" + b"", 0)
+    while i != -1:
+        name_len = struct.unpack_from("<H", data, i + 28)[0]
+        if bytes(data[i + 46:i + 46 + name_len]) == encoded:
+            struct.pack_into("<I", data, i + 24, fake)
+            extra_len = struct.unpack_from("<H", data, i + 30)[0]
+            extra_at = i + 46 + name_len
+            j = extra_at
+            while j < extra_at + extra_len:          # the zip64 extra field holds the real size
+                header, length = struct.unpack_from("<HH", data, j)
+                if header == 1:
+                    struct.pack_into("<Q", data, j + 4, fake)
+                j += 4 + length
+        i = data.find(b"PK\x01\x02", i + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_zip_bomb_is_refused_quickly(export, tmp_path):
+    _, path = export
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist() if n != "word/document.xml"}
+    honest = _bomb(tmp_path / "bomb.docx", "word/document.xml", 200, members)
+    started = time.perf_counter()
+    with pytest.raises(ImportFormatError, match="bombe ZIP"):
+        read_writeup(honest)
+    assert time.perf_counter() - started < 1.0
+    lying = _bomb(tmp_path / "bomb2.docx", "word/document.xml", 200, members)
+    _lie_about_size(lying, "word/document.xml", fake=1000)
+    assert zipfile.ZipFile(lying).getinfo("word/document.xml").file_size == 1000
+    started = time.perf_counter()
+    with pytest.raises(ImportFormatError):
+        read_writeup(lying)
+    assert time.perf_counter() - started < 3.0
+
+
+def test_too_many_members_is_refused(tmp_path):
+    path = tmp_path / "many.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        for i in range(2500):
+            z.writestr(f"x/{i}.xml", b"")
+    with pytest.raises(ImportFormatError, match="2500 éléments"):
+        read_writeup(path)
+
+
+XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+       b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+       b"<w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>")
+LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                     for i in range(1, 10))
+          + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+          b"<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>")
+
+
+@pytest.mark.parametrize("payload", [XXE, LAUGHS], ids=["xxe", "billion-laughs"])
+def test_entity_attacks_are_refused(export, tmp_path, payload):
+    _, path = export
+    bad = rewrite(path, tmp_path / "xxe.docx", {"word/document.xml": payload})
+    started = time.perf_counter()
+    with pytest.raises(ImportFormatError, match="DOCTYPE"):
+        read_writeup(bad)
+    assert time.perf_counter() - started < 1.0
+    # the same in the embedded data: refused there too (and no fallback invents data)
+    bad_item = rewrite(path, tmp_path / "xxe-item.docx", {"customXml/item1.xml": payload, "docProps/custom.xml": None})
+    with pytest.raises(ImportFormatError, match="sans données pi87-field"):
+        read_writeup(bad_item)
+
+
+def test_damaged_document_xml_is_one_line(export, tmp_path):
+    _, path = export
+    data = zipfile.ZipFile(path).read("word/document.xml")
+    bad = rewrite(path, tmp_path / "trunc.docx", {"word/document.xml": data[: len(data) // 2]})
+    with pytest.raises(ImportFormatError, match="XML illisible") as info:
+        read_writeup(bad)
+    assert "\n" not in str(info.value)
+
+
+def _soffice_to_docx(src: Path, out_dir: Path) -> Path:
+    out_dir.mkdir(exist_ok=True)
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{out_dir / 'lo-profile'}", "--headless",
+         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out_dir), str(src)],
+        capture_output=True, timeout=240,
+    )
+    assert result.returncode == 0, result.stderr
+    return out_dir / src.name
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed")
+def test_saved_by_libreoffice_every_answer_is_recovered(export, tmp_path):
+    bundle, path = export
+    saved = _soffice_to_docx(path, tmp_path / "lo")
+    assert saved.read_bytes() != path.read_bytes()
+    writeup = read_writeup(saved)
+    assert writeup.edited == [] and writeup.missing == []
+    assert_same_answers(bundle, writeup.bundle)
+    # and an edit made in the LibreOffice-saved file (its own styles and ids) is still found
+    root = etree.fromstring(zipfile.ZipFile(saved).read("word/document.xml"))
+    interview = bundle.interviews[0]
+    name = answer_bookmark(interview.id, "structure.publics")
+    start = next(b for b in root.iter(W + "bookmarkStart") if b.get(W + "name") == name)
+    heading = start.getparent() if start.getparent().tag == W + "p" else start.getnext()
+    paragraph = heading.getnext()
+    set_text_as_word_does(paragraph, "Modifié après LibreOffice.")
+    edited = rewrite(saved, tmp_path / "lo-edited.docx", {"word/document.xml": etree.tostring(root)})
+    writeup = read_writeup(edited)
+    assert writeup.edited == [(interview.id, "structure.publics")]
+    assert writeup.bundle.interviews[0].answers["structure.publics"].text.startswith("Modifié après LibreOffice.")
+
+
+def test_reading_from_bytes_of_many_exports_is_fast(tmp_path):
+    bundle = make_bundle(hostile=False)
+    path = write_project_docx(bundle, guides(), tmp_path / "p.docx")
+    started = time.perf_counter()
+    for _ in range(10):
+        read_writeup(path)
+    assert (time.perf_counter() - started) / 10 < 0.5

@@ -1,0 +1,116 @@
+"""Pseudonymisation: stable pseudonyms, names replaced in facts and free text, nowhere left in
+the exported file."""
+
+from __future__ import annotations
+
+import uuid
+import zipfile
+from datetime import date
+
+import docx
+
+from pi87_field.core.bundle import Bundle
+from pi87_field.core.docx_export import write_project_docx
+from pi87_field.core.docx_read import read_embedded_payload, read_writeup
+from pi87_field.core.model import Answer, AnswerState, AnswerVersion, Interview, Interviewee, Project, ProjectKind
+from pi87_field.core.pseudonymise import AMBIGUOUS, pseudonym, pseudonymise_bundle
+from tests.unit.test_docx_export import guides, make_bundle
+
+
+def _interview(n: int, people: list[str], text: str, when: date | None = None) -> Interview:
+    return Interview(
+        id=str(uuid.uuid5(uuid.NAMESPACE_OID, f"p{n}")), project_id="ec01", guide_id="etude-de-cas",
+        guide_version="1.0", interviewer="Claire Martin", date=when or date(2019, 10, n),
+        interviewees=[Interviewee(name=p, role="Directrice", organisation="Pôle emploi", extra={"tel": "06"})
+                      for p in people],
+        answers={"structure.presentation": Answer(text=text, author="Claire Martin")},
+    )
+
+
+def _bundle(*interviews: Interview) -> Bundle:
+    return Bundle(project=Project(id="ec01", kind=ProjectKind.CASE_STUDY, title="Projet"), interviews=list(interviews))
+
+
+def test_pseudonym_sequence():
+    assert [pseudonym(i) for i in (0, 1, 25, 26, 27, 51, 52)] == [
+        "Personne A", "Personne B", "Personne Z", "Personne AA", "Personne AB", "Personne AZ", "Personne BA"]
+
+
+def test_names_replaced_in_facts_and_answers_whole_word_case_and_accent_insensitive():
+    text = ("Jean Dupont nous reçoit. M. DUPONT précise, avec Mme Lefevre, que Dupontel n'est pas concerné ; "
+            "Dupont-Aignan non plus. Amélie LEFÈVRE conclut. Lefèvre Amélie signe.")
+    original = _bundle(_interview(1, ["Jean Dupont", "Amélie Lefèvre"], text))
+    out = pseudonymise_bundle(original)
+    interview = out.interviews[0]
+    assert [p.name for p in interview.interviewees] == ["Personne A", "Personne B"]
+    assert all(p.extra == {} for p in interview.interviewees)
+    assert interview.answers["structure.presentation"].text == (
+        "Personne A nous reçoit. M. Personne A précise, avec Mme Personne B, que Dupontel n'est pas concerné ; "
+        "Dupont-Aignan non plus. Personne B conclut. Personne B signe.")
+    assert out.extra["pseudonymised"] is True
+    # a deep copy: the original is untouched
+    assert original.interviews[0].interviewees[0].name == "Jean Dupont"
+    assert original.interviews[0].answers["structure.presentation"].text == text
+    assert "pseudonymised" not in original.extra
+
+
+def test_pseudonyms_are_stable_across_interviews_and_orders():
+    first = _interview(1, ["Jean Dupont"], "Jean Dupont", date(2019, 10, 1))
+    second = _interview(2, ["Paul Martin", "jean dupont"], "Paul Martin et Jean Dupont", date(2019, 10, 5))
+    a = pseudonymise_bundle(_bundle(first, second))
+    b = pseudonymise_bundle(_bundle(second, first))       # same project, other order in the bundle
+    for out in (a, b):
+        by_id = {i.id: i for i in out.interviews}
+        assert by_id[first.id].interviewees[0].name == "Personne A"
+        assert [p.name for p in by_id[second.id].interviewees] == ["Personne B", "Personne A"]
+        assert by_id[second.id].answers["structure.presentation"].text == "Personne B et Personne A"
+
+
+def test_shared_last_name_is_masked_not_attributed():
+    out = pseudonymise_bundle(_bundle(_interview(1, ["Jean Dupont", "Marie Dupont"],
+                                                 "Jean Dupont et Marie Dupont ; Mme Dupont a parlé.")))
+    assert out.interviews[0].answers["structure.presentation"].text == (
+        f"Personne A et Personne B ; Mme {AMBIGUOUS} a parlé.")
+
+
+def test_concurrent_versions_and_notes_are_pseudonymised():
+    interview = _interview(1, ["Karim Benali"], "Rien.")
+    interview.notes = "Rappeler M. Benali."
+    interview.answers["structure.presentation"].concurrent.append(
+        AnswerVersion("Karim Benali a dit non.", AnswerState.ANSWERED, "2019-10-15T10:00:00+02:00", "Paul"))
+    out = pseudonymise_bundle(_bundle(interview))
+    assert out.interviews[0].notes == "Rappeler M. Personne A."
+    assert out.interviews[0].answers["structure.presentation"].concurrent[0].text == "Personne A a dit non."
+
+
+def test_pseudonymised_export_says_so_and_carries_no_name(tmp_path):
+    bundle = make_bundle(hostile=False)
+    bundle.interviews[0].answers["structure.presentation"].text = "Entretien avec Jean Dupont ; M. Dupont insiste."
+    path = write_project_docx(pseudonymise_bundle(bundle), guides(), tmp_path / "p.docx", pseudonymised=True)
+    document = docx.Document(str(path))
+    first_page = []
+    for p in document.paragraphs:
+        if p.style.name == "Heading 1":
+            break
+        first_page.append(p.text)
+    assert any(t.startswith("Document pseudonymisé.") for t in first_page)
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            data = z.read(name).decode("utf-8", "replace")
+            for person in ("Dupont", "Lefèvre", "Benali"):
+                assert person not in data, (name, person)
+    payload = read_embedded_payload(path)
+    assert payload["bundle"]["pseudonymised"] is True
+    assert "Dupont" not in str(payload)
+    writeup = read_writeup(path)
+    assert writeup.bundle.extra["pseudonymised"] is True
+    assert writeup.bundle.interviews[0].answers["structure.presentation"].text == (
+        "Entretien avec Personne A ; M. Personne A insiste.")
+
+
+def test_write_project_docx_pseudonymises_when_asked_even_if_the_caller_did_not(tmp_path):
+    bundle = make_bundle(hostile=False)
+    path = write_project_docx(bundle, guides(), tmp_path / "p.docx", pseudonymised=True)
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "Document pseudonymisé" in text and "Jean Dupont" not in text
+    assert bundle.interviews[0].interviewees[0].name == "Jean Dupont"
