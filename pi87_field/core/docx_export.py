@@ -142,6 +142,12 @@ def _interview_order(interviews: list[Interview]) -> list[Interview]:
     return sorted(interviews, key=lambda i: (i.date or date.max, i.created_at, i.id))
 
 
+def interview_title(interview: Interview) -> str:
+    """"Mission locale du Lunévillois — 14/10/2019": who was met (organisations, else names), when."""
+    who = list(dict.fromkeys(x for x in (one_line(p.organisation or p.name) for p in interview.interviewees) if x))
+    return f"{', '.join(who) or 'Entretien'} — {_fr_date(interview.date) or 'date à fixer'}"
+
+
 def display_title(project: Project) -> str:
     if project.kind == ProjectKind.CASE_STUDY and project.carrier:
         return one_line(project.carrier)
@@ -157,7 +163,7 @@ class _Writer:
         self.pseudonymised = pseudonymised
         self.parts: list[str] = []
         self.slots: list[list[str]] = []
-        self.toc: list[tuple[int, str]] = []
+        self.toc: list[tuple[int, str, str]] = []
         self.bookmark_id = 100
 
     # building blocks
@@ -165,9 +171,12 @@ class _Writer:
         self.parts.append(S.paragraph_xml(content, style, **kw))
 
     def heading(self, level: int, text: str, *, before: str = "", in_toc: bool = True) -> None:
-        self.parts.append(S.paragraph_xml(text, S.HEADINGS[level], before=before))
+        after = ""
         if in_toc and level <= 2:
-            self.toc.append((level, text))
+            name, start, after = S.heading_bookmark_xml(len(self.toc) + 1)
+            before += start
+            self.toc.append((level, text, name))
+        self.parts.append(S.paragraph_xml(text, S.HEADINGS[level], before=before, after=after))
 
     def facts(self, rows: list[tuple[str, str]]) -> None:
         rows = [(label, value) for label, value in rows if value]
@@ -180,7 +189,7 @@ class _Writer:
         project = self.bundle.project
         kicker = "Évaluation de la PI 8.7 du FSE · Compte rendu de terrain"
         self.p([S.run_xml(kicker.upper(), f'<w:color w:val="{S.MUTED}"/><w:spacing w:val="10"/>')], S.SMALL,
-               ppr='<w:spacing w:before="0" w:after="480"/>')
+               ppr='<w:spacing w:before="720" w:after="360"/>')
         self.p(display_title(project), S.TITLE)
         subtitle = project.kind.label
         if project.kind == ProjectKind.CASE_STUDY and project.carrier:
@@ -193,6 +202,21 @@ class _Writer:
         self.p([S.run_xml("FICHE DU PROJET", f'<w:b/><w:color w:val="{S.ACCENT}"/><w:spacing w:val="10"/>')],
                S.SMALL, ppr='<w:spacing w:before="240" w:after="80"/>')
         self.facts(self.project_facts(project))
+        if self.bundle.interviews:
+            self.p([S.run_xml("ENTRETIENS", f'<w:b/><w:color w:val="{S.ACCENT}"/><w:spacing w:val="10"/>')],
+                   S.SMALL, ppr='<w:spacing w:before="120" w:after="80"/>')
+            rows = [["N°", "Date", "Personnes interrogées", "Enquêteur·rice", "Avancement"]]
+            for n, interview in enumerate(_interview_order(self.bundle.interviews), start=1):
+                guide = self.guides.get(interview.guide_id)
+                qids = guide.question_ids if guide else list(interview.answers)
+                people = "\n".join(
+                    one_line(p.name) + (f" ({one_line(p.organisation)})" if p.organisation and p.name else one_line(p.organisation) if not p.name else "")
+                    for p in interview.interviewees) or "—"
+                rows.append([str(n), _fr_date(interview.date) or "à fixer", people,
+                             one_line(interview.interviewer) or "—",
+                             f"{interview.answered_count(qids)} / {len(qids)} · {interview.status.label}"])
+            self.parts.append(S.table_xml(rows, [500, 1150, 3720, 1700, 2000], header=True))
+            self.p("", S.SMALL)
         names = evaluators(self.bundle)
         info = [
             f"Évaluateur·rice{'s' if len(names) > 1 else ''} : {', '.join(names) or 'non renseigné'}",
@@ -228,15 +252,15 @@ class _Writer:
             ("Dimension numérique", "\n".join(project.digital)),
             ("Étapes de l’innovation", ", ".join(project.innovation_steps)),
             ("Grille d’entretien", f"{guide.title} (version {guide.version})" if guide else project.guide_id),
-            ("Entretiens", interviews),
+            ("Entretiens", "" if count else interviews),    # else detailed in the table below
         ]
 
-    def contents(self, entries: list[tuple[int, str]]) -> str:
+    def contents(self, entries: list[tuple[int, str, str]]) -> str:
         return S.page_break_xml() + S.toc_xml("Sommaire", "1-2", entries)
 
     def interview(self, n: int, interview: Interview) -> None:
         guide = self.guides.get(interview.guide_id)
-        self.heading(1, f"Entretien {n} — {one_line(interview.label)}")
+        self.heading(1, f"Entretien {n} — {interview_title(interview)}")
         people = "\n".join(
             " — ".join(x for x in (one_line(p.name), ", ".join(y for y in (one_line(p.role), one_line(p.organisation)) if y)) if x)
             for p in interview.interviewees

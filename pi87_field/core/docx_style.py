@@ -482,12 +482,16 @@ def field_runs_xml(instruction: str, placeholder: str = "", rpr: str = "") -> st
 
 
 def toc_xml(title: str = "Sommaire", levels: str = "1-3",
-            entries: Sequence[tuple[int, str]] = ()) -> str:
+            entries: Sequence[tuple[int, str, str]] = ()) -> str:
     """A table of contents field under a "TOC Heading" paragraph.
 
-    `entries` (level, text) pre-fill the field's result so the contents are readable before
-    the field is updated (Word refreshes it on open, see `update_fields_on_open`; page numbers
-    appear then). Without entries a one-line hint is shown instead.
+    `entries` (level, text, bookmark name of the heading) pre-fill the field's result with one
+    hyperlink per heading, so the contents are readable and clickable before anyone updates
+    the field. Page numbers are left to the update: Word refreshes the field on open
+    (`update_fields_on_open`); LibreOffice does not update fields on load and would show the
+    cached value, so no guessed number is written. Headings get their bookmark with
+    `heading_bookmark_xml`.
+    Without entries a one-line hint is shown instead.
     """
     instruction = f'TOC \\o "{levels}" \\h \\z \\u'
     out = [paragraph_xml(title, TOC_HEADING)]
@@ -495,17 +499,27 @@ def toc_xml(title: str = "Sommaire", levels: str = "1-3",
              f'<w:r><w:instrText xml:space="preserve"> {esc(instruction)} </w:instrText></w:r>'
              f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
     end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    items = list(entries) or [(1, "Table des matières : clic droit puis « Mettre à jour le champ ».")]
-    for i, (level, text) in enumerate(items):
+    if not entries:
+        hint = "Table des matières : clic droit puis « Mettre à jour le champ »."
+        return "".join(out) + paragraph_xml([begin, run_xml(hint), end], "TOC1")
+    for i, (level, text, anchor) in enumerate(entries):
+        link = f'<w:hyperlink w:anchor="{anchor}" w:history="1">{run_xml(text)}</w:hyperlink>'
         out.append(paragraph_xml(
-            [begin if i == 0 else "", run_xml(text), end if i == len(items) - 1 else ""],
+            [begin if i == 0 else "", link, end if i == len(entries) - 1 else ""],
             f"TOC{min(max(level, 1), 3)}",
         ))
     return "".join(out)
 
 
+def heading_bookmark_xml(number: int) -> tuple[str, str, str]:
+    """(name, start XML, end XML) of the bookmark a TOC entry points to ("_Toc…" like Word)."""
+    name = f"_Toc{number:09d}"
+    bid = 10_000_000 + number
+    return name, f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>', f'<w:bookmarkEnd w:id="{bid}"/>'
+
+
 def add_toc_field(document: Document, title: str = "Sommaire", levels: str = "1-3",
-                  entries: Sequence[tuple[int, str]] = ()) -> None:
+                  entries: Sequence[tuple[int, str, str]] = ()) -> None:
     append_body_xml(document, [toc_xml(title, levels, entries)])
     update_fields_on_open(document)
 

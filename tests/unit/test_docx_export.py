@@ -178,7 +178,11 @@ def test_facts_table_has_the_french_amount(exported):
     assert facts["Porteur de projet"] == "Mission locale du Lunévillois"
     assert facts["Région"] == "Grand Est"
     assert "Volet" not in facts                      # optional facts appear only when filled
-    interview_facts = {row.cells[0].text: row.cells[1].text for row in document.tables[1].rows}
+    overview = [[c.text for c in row.cells] for row in document.tables[1].rows]
+    assert overview[0] == ["N°", "Date", "Personnes interrogées", "Enquêteur·rice", "Avancement"]
+    assert overview[1][:4] == ["1", "11/10/2019", "Jean Dupont (Mission locale du Lunévillois)", "Claire Martin"]
+    assert overview[3][3] == "Paul Bernard" and len(overview) == 4
+    interview_facts = {row.cells[0].text: row.cells[1].text for row in document.tables[2].rows}
     assert interview_facts["Personnes interrogées"] == "Jean Dupont — Directeur, Mission locale du Lunévillois"
     assert interview_facts["Date"] == "11/10/2019"
     assert interview_facts["Consentement"] == "oui"
