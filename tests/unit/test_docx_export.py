@@ -36,6 +36,12 @@ from tests.conftest import HOSTILE_TEXTS
 EXPORTED_AT = "2019-10-15T09:00:00+02:00"
 HOSTILE_QIDS = ["projet.description", "projet.publics-vises", "projet.parcours", "budget.connaissance-pi87",
                 "realisations.etapes"]
+# whitespace a careless writer or LibreOffice could lose; read back exactly (interview 2)
+EDGE_TEXTS = {
+    "effets.notables": "  deux espaces devant", "effets.differences": "fin avec espaces   ",
+    "suites.specificites": "a\n\n\n\nb (paragraphe vide entre)", "suites.poursuite": "\nligne vide avant",
+    "suites.transferabilite": "\t tab devant, [sans réponse] au milieu, espaces\u00a0:\u202finsécables",
+}
 _NS = uuid.UUID("5b0c9a52-2f7e-4d7e-8f0a-6a3b9d1c2e44")
 
 
@@ -64,6 +70,8 @@ def make_bundle(*, hostile: bool = True) -> Bundle:
             text = f"Entretien {n}, {q.id} : réponse détaillée.\nDeuxième ligne.\n\nDeuxième paragraphe\tavec tabulation."
             if n == 1 and q.id in HOSTILE_QIDS[:len(hostile_texts)]:
                 text = hostile_texts[HOSTILE_QIDS.index(q.id)]
+            if hostile and n == 2 and q.id in EDGE_TEXTS:
+                text = EDGE_TEXTS[q.id]
             answers[q.id] = Answer(text=text, updated_at="2019-10-14T10:05:00+02:00", author="Claire Martin")
         answers["budget.cout"] = Answer(text="", state=AnswerState.DECLINED, author="Claire Martin")
         answers["realisations.equipe"] = Answer(text="", state=AnswerState.NOT_ASKED)
