@@ -16,8 +16,10 @@ chapter). Conflicts are listed again in appendix A with every version in full.
 from __future__ import annotations
 
 import hashlib
+import io
 import math
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -294,18 +296,30 @@ class _VolumeWriter:
         self.parts.append(f"<w:p><w:pPr>{self.sect_pr(landscape, first=first)}</w:pPr></w:p>")
         self._after_section_break = True
 
-    def build(self) -> str:
+    def chunks(self) -> Iterator[str]:
+        """The body, a piece at a time (a chapter, a matrix section…): memory stays bounded
+        by the largest piece, not by the volume."""
+        def flush() -> str:
+            text = "".join(self.parts)
+            self.parts = []
+            return text
+
         self.cover()
         self.contents()
         self.overview()
+        yield flush()
         for chapter in self.chapters:
             self.chapter(chapter)
+            yield flush()
         self.end_section(False, first=True)
-        self.matrices()
+        yield from self.matrices(flush)
         self.end_section(True)
         self.conflict_appendix()
         self.provenance_appendix()
-        return "".join(self.parts)
+        yield flush()
+
+    def build(self) -> str:
+        return "".join(self.chunks())
 
     # -- cover and contents --
     def cover(self) -> None:
@@ -333,11 +347,19 @@ class _VolumeWriter:
                     "reçu figure en annexe B.", S.NOTICE))
 
     def contents(self) -> None:
-        entries = [(1, "Vue d’ensemble des cas")]
-        entries += [(1, f"{c.number}. {chapter_title(c.merged.project)}") for c in self.chapters]
-        entries += [(1, "Matrices transversales"), (1, "Annexe A — Conflits"),
-                    (1, "Annexe B — Provenance des fichiers")]
-        self.add(S.page_break_xml() + S.toc_xml("Sommaire", "1-1", [(lvl, clean_text(t)) for lvl, t in entries]))
+        """A TOC field pre-filled with links to the chapters (Word adds page numbers on update)."""
+        entries = [("Vue d’ensemble des cas", "_pi87_overview")]
+        entries += [(f"{c.number}. {chapter_title(c.merged.project)}", c.anchor) for c in self.chapters]
+        entries += [("Matrices transversales", "_pi87_matrices"), ("Annexe A — Conflits", "_pi87_annexA"),
+                    ("Annexe B — Provenance des fichiers", "_pi87_annexB")]
+        begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+                 '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-1" \\h \\z \\u </w:instrText></w:r>'
+                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        self.add(S.page_break_xml() + _p("Sommaire", S.TOC_HEADING))
+        for n, (text, anchor) in enumerate(entries):
+            runs = [begin if n == 0 else "", _link(anchor, text), end if n == len(entries) - 1 else ""]
+            self.add(_p(runs, "TOC1"))
 
     # -- overview --
     def overview(self) -> None:
@@ -488,7 +510,7 @@ class _VolumeWriter:
                 columns.append(_Column(f"{ch.number}. {chapter_title(p)}", ch, numbered, False))
         return columns
 
-    def matrices(self) -> None:
+    def matrices(self, flush: Callable[[], str]) -> Iterator[str]:
         self.heading(1, "Matrices transversales", anchor="_pi87_matrices")
         self.add(_p("Une matrice par section de grille : les questions en lignes, les cas en colonnes (pour les "
                     "entretiens qualitatifs, chaque entretien est une colonne). Chaque cellule donne la réponse ou "
@@ -516,6 +538,7 @@ class _VolumeWriter:
                 self.heading(2, f"{view.title} — {section.title}", new_page=not first)
                 first = False
                 self.matrix(section, columns)
+                yield flush()
 
     def matrix(self, section: Section, columns: list[_Column]) -> None:
         q_w = 3000
@@ -641,6 +664,39 @@ def _section_references(document) -> str:
     )
 
 
+_PLACEHOLDER = "@@pi87-volume-body@@"
+
+
+def _splice_body(package: bytes, body: Iterable[str]) -> bytes:
+    """Stream the body text in place of the placeholder paragraph of the saved package.
+
+    The body of a full volume is tens of megabytes of XML: parsing it into an lxml tree only to
+    serialise it again would cost seconds and hundreds of megabytes, so it is written straight
+    into the archive, piece by piece. The text comes from our own helpers, which escape
+    everything; the tests read every volume back with python-docx.
+    """
+    marker = S.paragraph_xml(_PLACEHOLDER).encode("utf-8")
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename != "word/document.xml":
+                target.writestr(info.filename, data)
+                continue
+            head, found, tail = data.partition(marker)
+            if not found:  # pragma: no cover - would be a bug in docx_style's serialisation
+                raise RuntimeError("volume: body placeholder not found")
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(member, "w") as stream:
+                stream.write(head)
+                for piece in body:
+                    stream.write(piece.encode("utf-8"))
+                stream.write(tail)
+    return out.getvalue()
+
+
 def build_volume(state: Consolidation, guides: GuideLibrary, conflicts: list[Conflict] | None = None) -> bytes:
     """The consolidated volume as .docx bytes (nothing is written to disk here)."""
     evaluators = sorted({n for r in state.inputs for n in r.evaluators})
@@ -664,6 +720,5 @@ def build_volume(state: Consolidation, guides: GuideLibrary, conflicts: list[Con
     document.sections[0].different_first_page_header_footer = False
     writer = _VolumeWriter(state, guides, conflicts if conflicts is not None else state.conflicts())
     writer.sect_refs = _section_references(document)
-    # The body's own final section (appendices, portrait) keeps python-docx's sectPr and refs.
-    S.append_body_xml(document, [writer.build()])
-    return S.document_bytes(document)
+    S.append_body_xml(document, [S.paragraph_xml(_PLACEHOLDER)])
+    return _splice_body(S.document_bytes(document), writer.chunks())
