@@ -180,17 +180,16 @@ STYLES_XML = (
               ppr=["<w:keepNext/>", _spacing(0, 4, 252), '<w:ind w:left="227"/>'],
               rpr=_font(9, MUTED, italic=True))
     + _pstyle(CONCURRENT, nxt=CONCURRENT, custom=True,
-              ppr=[_spacing(2, 4, 252), '<w:ind w:left="454"/>',
-                   f'<w:pBdr><w:left w:val="single" w:sz="12" w:space="8" w:color="{WARN}"/></w:pBdr>'],
+              ppr=[f'<w:pBdr><w:left w:val="single" w:sz="12" w:space="8" w:color="{WARN}"/></w:pBdr>',
+                   _spacing(2, 4, 252), '<w:ind w:left="454"/>'],
               rpr=_font(9, "3F3F3F"))
     + _pstyle(NOTICE, custom=True,
-              ppr=[_spacing(6, 12, 264),
-                   f'<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/>'
+              ppr=[f'<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/>'
                    f'<w:left w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/>'
                    f'<w:bottom w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/>'
                    f'<w:right w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/></w:pBdr>',
                    f'<w:shd w:val="clear" w:color="auto" w:fill="{LABEL_SHADE}"/>',
-                   '<w:ind w:left="113" w:right="113"/>'],
+                   _spacing(6, 12, 264), '<w:ind w:left="113" w:right="113"/>'],
               rpr=_font(9.5, "262626"))
     + _pstyle(SMALL, custom=True, ppr=[_spacing(0, 2, 252)], rpr=_font(8.5, MUTED))
     + _pstyle(TABLE_TEXT, custom=True, ppr=[_spacing(1, 1, 252)], rpr=_font(9))
@@ -198,9 +197,9 @@ STYLES_XML = (
     + _ppr(f'<w:tabs><w:tab w:val="center" w:pos="{TEXT_WIDTH // 2}"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>',
            _spacing(0, 0)) + _rpr(*_font(8, MUTED)) + "</w:style>"
     + '<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/>'
-    + _ppr(f'<w:tabs><w:tab w:val="center" w:pos="{TEXT_WIDTH // 2}"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>',
-           _spacing(0, 0),
-           f'<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/></w:pBdr>')
+    + _ppr(f'<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/></w:pBdr>',
+           f'<w:tabs><w:tab w:val="center" w:pos="{TEXT_WIDTH // 2}"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>',
+           _spacing(0, 0))
     + _rpr(*_font(8, MUTED)) + "</w:style>"
     + f'<w:style w:type="character" w:customStyle="1" w:styleId="{STATE_CHAR}"><w:name w:val="{STYLE_NAMES[STATE_CHAR]}"/>'
     + _rpr(*_font(None, "7F7F7F", italic=True)) + "</w:style>"
@@ -529,10 +528,12 @@ def update_fields_on_open(document: Document) -> None:
     settings = document.settings.element
     if settings.find(qn("w:updateFields")) is None:
         node = parse_xml(f'<w:updateFields {NSDECL} w:val="true"/>')
-        # schema order: updateFields comes after zoom … hyphenationZone; before compat is fine
-        compat = settings.find(qn("w:characterSpacingControl"))
-        if compat is not None:
-            compat.addprevious(node)
+        # schema order (Word is strict): … characterSpacingControl … updateFields, …, compat …
+        follower = next((settings.find(qn(f"w:{tag}")) for tag in (
+            "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "themeFontLang",
+            "clrSchemeMapping", "decimalSymbol", "listSeparator") if settings.find(qn(f"w:{tag}")) is not None), None)
+        if follower is not None:
+            follower.addprevious(node)
         else:
             settings.append(node)
 
