@@ -231,18 +231,22 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
             report = import_files(store, list(files), progress=lambda _p: bar.advance(task))
     finally:
         store.close()
-    table = Table(title="Résumé de l'import", title_justify="left")
-    table.add_column("Fichier")
-    table.add_column("Projet")
-    for outcome in Outcome:
-        table.add_column(outcome.label.capitalize(), justify="right")
-    table.add_column("Modifiées dans Word", justify="right")
+    table = Table(title="Résumé de l'import", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("Fichier", overflow="fold", ratio=2)
+    table.add_column("Projet", overflow="fold", ratio=2)
+    table.add_column("Résultat", overflow="fold", ratio=3)
     for f in report.files:
         if f.error:
-            table.add_row(f.path.name, f"[red]{f.error}[/]", *[""] * (len(Outcome) + 1))
+            table.add_row(f.path.name, "", "[red]erreur (voir ci-dessous)[/]")
             continue
         counts = f.counts
-        table.add_row(f.path.name, f.project_id, *[str(counts.get(o, 0)) for o in Outcome], str(f.edited))
+        parts = [f"{counts[o]} {o.label}" for o in Outcome if counts.get(o)]
+        if f.edited:
+            parts.append(f"{f.edited} modifiée(s) dans Word")
+        table.add_row(f.path.name, f.project_id, ", ".join(parts) or "rien à faire")
+    totals = report.totals()
+    table.caption = "Total : " + (", ".join(f"{totals[o]} {o.label}" for o in Outcome if totals.get(o)) or "rien")
+    table.caption_justify = "left"
     out.print(table)
     if report.conflicts:
         out.print("[bold yellow]Réponses en conflit[/] (les deux versions sont conservées ; la plus récente est affichée) :")
