@@ -61,7 +61,7 @@ class InputStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"ok": "fusionné", "duplicate": "doublon (compté une fois)", "error": "erreur"}[self.value]
+        return {"ok": "fusionné", "duplicate": "doublon", "error": "erreur"}[self.value]
 
 
 @dataclass
@@ -308,7 +308,7 @@ def consolidate(paths: list[Path], progress: Callable[[Path], None] | None = Non
             if row.sha256 in seen:
                 row.status = InputStatus.DUPLICATE
                 row.duplicate_of = seen[row.sha256]
-                row.reason = f"doublon de {seen[row.sha256].name}"
+                row.reason = f"identique à {seen[row.sha256].name}, compté une fois"
             else:
                 bundle, row.edited = read_input(path)
                 seen[row.sha256] = path

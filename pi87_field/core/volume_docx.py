@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MATRIX_COLUMNS = 4            # case columns per matrix table (landscape)
 MATRIX_EXCERPT = 160          # characters of an answer shown in a matrix cell (several interviews)
 MATRIX_EXCERPT_SINGLE = 300   # ... when the column is one interview
+MATRIX_ROW_LINES = 42         # taller matrix rows may break across pages
 CASE_STUDY_GUIDE = "etude-de-cas"
 
 # Styles of the volume's own (added to this document only; the shared ones are in docx_style).
@@ -263,7 +264,8 @@ class _VolumeWriter:
             for i in ch.interviews:
                 by_guide.setdefault(_guide_id(i, ch.merged.project), []).append(i)
         self.views = {gid: _guide_view(guides, gid, ivs) for gid, ivs in by_guide.items()}
-        self.sect_refs = ""          # header/footer references, set by build_volume
+        # header/footer references per orientation (landscape ones have their own tab stops)
+        self.sect_refs = {False: "", True: ""}
 
     def add(self, xml: str) -> None:
         self.parts.append(xml)
@@ -285,7 +287,7 @@ class _VolumeWriter:
     def sect_pr(self, landscape: bool, *, first: bool = False) -> str:
         w, h = (S.PAGE_H, S.PAGE_W) if landscape else (S.PAGE_W, S.PAGE_H)
         orient = ' w:orient="landscape"' if landscape else ""
-        return (f"<w:sectPr>{self.sect_refs}<w:type w:val=\"nextPage\"/>"
+        return (f"<w:sectPr>{self.sect_refs[landscape]}<w:type w:val=\"nextPage\"/>"
                 f'<w:pgSz w:w="{w}" w:h="{h}"{orient}/>'
                 f'<w:pgMar w:top="{S.MARGIN_TOP}" w:right="{S.MARGIN_LR}" w:bottom="{S.MARGIN_BOTTOM}" '
                 f'w:left="{S.MARGIN_LR}" w:header="567" w:footer="567" w:gutter="0"/><w:cols w:space="708"/>'
@@ -304,16 +306,19 @@ class _VolumeWriter:
             self.parts = []
             return text
 
+        # Sections: cover and contents (portrait), overview (landscape), chapters (portrait),
+        # matrices and appendices (landscape: the body's own last section, see build_volume).
         self.cover()
         self.contents()
+        self.end_section(False, first=True)
         self.overview()
+        self.end_section(True)
         yield flush()
         for chapter in self.chapters:
             self.chapter(chapter)
             yield flush()
-        self.end_section(False, first=True)
+        self.end_section(False)
         yield from self.matrices(flush)
-        self.end_section(True)
         self.conflict_appendix()
         self.provenance_appendix()
         yield flush()
@@ -364,7 +369,7 @@ class _VolumeWriter:
     # -- overview --
     def overview(self) -> None:
         self.heading(1, "Vue d’ensemble des cas", anchor="_pi87_overview")
-        widths = [520, 1000, 400, 1700, 2100, 1450, 950, 950]
+        widths = [760, 1650, 520, 3000, 3872, 1600, 1150, 1450]
         heads = ["Chap.", "Type", "OS", "Porteur", "Intitulé de l’opération", "Montant FSE",
                  "Entretiens", "Complétude"]
         aligns = [None, None, "center", None, None, "right", "center", "right"]
@@ -556,9 +561,24 @@ class _VolumeWriter:
                 fill = S.LABEL_SHADE if n % 2 == 0 else None
                 cells = [_cell(_p([_run(_question_label(q, n), bold=True, color=S.ACCENT)], CELL), q_w, fill=fill)]
                 cells += [_cell(self.matrix_cell(c, q.id), col_w, fill=fill) for c in chunk]
-                # Rows may break across pages: one question of 4 cases x 3 interviews can be tall.
-                rows.append(_row(cells, cant_split=False))
+                # A row stays on one page unless it could not fit on one (Word would cut it).
+                lines = max(self._cell_lines(c, q.id, col_w) for c in chunk)
+                rows.append(_row(cells, cant_split=lines <= MATRIX_ROW_LINES))
             self.add(_table(widths, rows))
+
+    @staticmethod
+    def _cell_lines(column: _Column, qid: str, width: int) -> int:
+        """Rough height of a matrix cell in lines (8 pt text: about 85 twips a character)."""
+        per_line = max(10, (width - 200) // 85)
+        limit = MATRIX_EXCERPT_SINGLE if column.single else MATRIX_EXCERPT
+        lines = 1
+        for _, interview in column.interviews:
+            answer = interview.answers.get(qid)
+            if answer is None:
+                continue
+            for text in [answer.text, *(v.text for v in answer.concurrent)]:
+                lines += 1 + min(len(text), limit + 20) // per_line
+        return lines
 
     def matrix_cell(self, column: _Column, qid: str) -> str:
         out = []
@@ -601,7 +621,7 @@ class _VolumeWriter:
                     "évaluateurs. La version la plus récente est affichée comme réponse ; les autres sont "
                     "conservées et reproduites ici en entier.", S.NOTICE))
         chapters = {c.merged.project.id: c for c in self.chapters}
-        widths = [1150, 1500, 1300, 1700, S.TEXT_WIDTH - 5650]
+        widths = [1400, 1900, 1500, 2300, S.LANDSCAPE_TEXT_WIDTH - 7100]
         for conflict in self.conflicts:
             ch = chapters.get(conflict.project_id)
             k = next((n for n, i in enumerate(ch.interviews, start=1) if i.id == conflict.interview_id), 0) if ch else 0
@@ -630,7 +650,7 @@ class _VolumeWriter:
         self.add(_p("Chaque fichier reçu, dans l’ordre de traitement. Deux fichiers de même empreinte SHA-256 sont "
                     "identiques octet pour octet : le second est compté comme doublon et n’est pas fusionné une "
                     "seconde fois. Un fichier en erreur n’a pas été fusionné.", S.NOTICE))
-        widths = [1900, 1500, 1450, 1300, 1000, S.TEXT_WIDTH - 7150]
+        widths = [2700, 2600, 2000, 2300, 1300, S.LANDSCAPE_TEXT_WIDTH - 10900]
         rows = [_head_row(["Fichier", "Statut", "Projet", "Évaluateur(s)", "Exporté le", "SHA-256"], widths)]
         for n, r in enumerate(self.state.inputs):
             fill = S.LABEL_SHADE if n % 2 else None
@@ -652,16 +672,42 @@ class _VolumeWriter:
 
 # -- package --------------------------------------------------------------------------------------
 
-def _section_references(document) -> str:
-    """The header/footer references of the first section, as XML for the other sections."""
-    sect = document.sections[0]._sectPr
-    refs = [el for el in sect if el.tag in (qn("w:headerReference"), qn("w:footerReference"))
-            and el.get(qn("w:type")) == "default"]
-    return "".join(
-        f'<w:{"headerReference" if el.tag == qn("w:headerReference") else "footerReference"} '
-        f'w:type="default" r:id="{el.get(qn("r:id"))}"/>'
-        for el in refs
-    )
+def _references(sect_pr) -> str:
+    """The default header/footer references of a section, as XML for our own sections."""
+    out = []
+    for el in sect_pr:
+        if el.tag in (qn("w:headerReference"), qn("w:footerReference")) and el.get(qn("w:type")) == "default":
+            kind = "headerReference" if el.tag == qn("w:headerReference") else "footerReference"
+            out.append(f'<w:{kind} w:type="default" r:id="{el.get(qn("r:id"))}"/>')
+    return "".join(out)
+
+
+def _header_footer_parts(document) -> dict[bool, str]:
+    """One header/footer pair for portrait pages, one for landscape pages (whose tab stops
+    follow the wider text area); returns their references by orientation.
+
+    python-docx creates the parts; the sections it adds for that are removed again, the body
+    then gets its sections from `_VolumeWriter.sect_pr`.
+    """
+    left, top = "PI 8.7 · volume consolidé", "Évaluation de la PI 8.7 du FSE · volume consolidé"
+    S.add_page_number_footer(document.sections[0], left, header_text=top, first_page_plain=False)
+    portrait = _references(document.sections[0]._sectPr)
+    landscape_section = document.add_section()
+    S.add_page_number_footer(landscape_section, left, header_text=top, first_page_plain=False)
+    width = S.LANDSCAPE_TEXT_WIDTH
+    tabs = (f'<w:tabs {S.NSDECL}><w:tab w:val="clear" w:pos="{S.TEXT_WIDTH // 2}"/>'
+            f'<w:tab w:val="clear" w:pos="{S.TEXT_WIDTH}"/><w:tab w:val="center" w:pos="{width // 2}"/>'
+            f'<w:tab w:val="right" w:pos="{width}"/></w:tabs>')
+    for part in (landscape_section.header, landscape_section.footer):
+        ppr = part.paragraphs[0]._p.get_or_add_pPr()
+        style = ppr.find(qn("w:pStyle"))
+        (style.addnext if style is not None else (lambda el: ppr.insert(0, el)))(parse_xml(tabs))
+    landscape = _references(landscape_section._sectPr)
+    body = document.element.body
+    for p in body.findall(qn("w:p")):            # the paragraph add_section put in
+        if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            body.remove(p)
+    return {False: portrait, True: landscape}
 
 
 _PLACEHOLDER = "@@pi87-volume-body@@"
@@ -712,13 +758,12 @@ def build_volume(state: Consolidation, guides: GuideLibrary, conflicts: list[Con
         category="Volume consolidé",
     )
     document.styles.element.extend(parse_xml(f"<w:styles {S.NSDECL}>{_VOLUME_STYLES}</w:styles>"))
-    S.add_page_number_footer(document.sections[0], "PI 8.7 · volume consolidé",
-                             header_text="Évaluation de la PI 8.7 du FSE · volume consolidé")
     S.update_fields_on_open(document)
-    # That section is the body's last one (appendices): only the cover's section hides the
-    # header and footer on its first page (see _VolumeWriter.sect_pr).
-    document.sections[0].different_first_page_header_footer = False
     writer = _VolumeWriter(state, guides, conflicts if conflicts is not None else state.conflicts())
-    writer.sect_refs = _section_references(document)
+    writer.sect_refs = _header_footer_parts(document)
+    # The body's own section is the last one: matrices and appendices, landscape.
+    body = document.element.body
+    body.remove(body.find(qn("w:sectPr")))
+    body.append(parse_xml(writer.sect_pr(True).replace("<w:sectPr>", f"<w:sectPr {S.NSDECL}>", 1)))
     S.append_body_xml(document, [S.paragraph_xml(_PLACEHOLDER)])
     return _splice_body(S.document_bytes(document), writer.chunks())

@@ -45,7 +45,7 @@ def test_report_rows_counts_and_conflict(scenario, tmp_path):
         "alice-ec01 (copie).json": InputStatus.DUPLICATE, "chloe-series.json": InputStatus.OK,
     }
     dup = next(r for r in report.rows if r.status == InputStatus.DUPLICATE)
-    assert dup.reason == "doublon de alice-ec01.json"
+    assert dup.reason == "identique à alice-ec01.json, compté une fois"
     assert dup.sha256 == report.rows[0].sha256 and len(dup.sha256_short) == 12
     assert report.rows[0].evaluator == "Alice"
     assert report.rows[0].project_id == "ec01-commun"

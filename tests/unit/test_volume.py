@@ -125,7 +125,7 @@ def test_duplicate_counted_once_and_provenance(merged):
     assert table[0] == ["Fichier", "Statut", "Projet", "Évaluateur(s)", "Exporté le", "SHA-256"]
     rows = {row[0]: row for row in table[1:]}
     assert len(rows) == 6
-    assert rows["alice-ec01 (copie).json"][1] == "doublon (compté une fois) : doublon de alice-ec01.json"
+    assert rows["alice-ec01 (copie).json"][1] == "doublon : identique à alice-ec01.json, compté une fois"
     assert rows["alice-ec01.json"][1] == "fusionné"
     assert rows["alice-ec01.json"][4] == "16/10/2019 09:00"
     for r in report.rows:
@@ -165,10 +165,14 @@ def test_unanswered_questions_show_their_state(merged):
 def test_matrix_layout_landscape_columns_and_chapter_references(merged):
     document = merged["document"]
     orientations = [s.orientation for s in document.sections]
-    assert WD_ORIENT.LANDSCAPE in orientations and orientations[0] == WD_ORIENT.PORTRAIT
-    assert orientations[-1] == WD_ORIENT.PORTRAIT
-    landscape = [s for s in document.sections if s.orientation == WD_ORIENT.LANDSCAPE]
-    assert all(s.page_width > s.page_height for s in landscape)
+    # cover + contents, overview, chapters, matrices + appendices
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    for section in document.sections:
+        assert (section.page_width > section.page_height) == (section.orientation == WD_ORIENT.LANDSCAPE)
+        assert section.footer.paragraphs[0].text.startswith("PI 8.7 · volume consolidé")
+    # Landscape footers have their own tab stops (the page number sits at the right margin).
+    assert document.sections[1].footer.part is not document.sections[0].footer.part
+    assert document.sections[3].footer.part is document.sections[1].footer.part
     matrices = region(merged, "Matrices transversales")
     headings = [t for style, t in matrices.paragraphs if style == "Heading 2"]
     assert headings[0] == "Grille d'entretien des études de cas — Concernant votre structure"
