@@ -5,6 +5,8 @@ once, the overview has the totals, the matrices are on landscape pages."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import zipfile
 from dataclasses import dataclass, field
 
@@ -250,3 +252,25 @@ def test_hostile_text_survives(tmp_path):
         for block in clean_text(value).split("\n\n"):
             assert block.strip("\n") in chapter.text, key
     assert "Titre avec  contrôle" in chapter.text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) or poppler (pdftotext) is not installed")
+def test_libreoffice_renders_the_volume(merged, tmp_path):
+    """LibreOffice opens the volume and lays it out: overview, landscape matrices, appendices."""
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(merged["path"])],
+        capture_output=True, timeout=180)
+    pdf = tmp_path / "volume.pdf"
+    assert done.returncode == 0 and pdf.is_file(), done.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          timeout=60).stdout
+    assert "Vue d’ensemble des cas" in text and "Annexe B — Provenance des fichiers" in text
+    assert "→ chap. 1" in text and "≠ Bruno" in text
+    conflict = merged["scenario"]["conflict"]["shown"]
+    assert TAG.match(conflict).group(0) in text
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "400", str(pdf)], capture_output=True, text=True).stdout
+    sizes = set(re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info))
+    assert any(float(w) > float(h) for w, h in sizes) and any(float(w) < float(h) for w, h in sizes)
