@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,7 @@ from pi87_field.core.money import format_amount
 from pi87_field.core.text import fold
 from pi87_field.tui.progress import ProjectProgress, clip, project_progress
 
+OS_WORDS = re.compile(r"\bos\s*(\d)\b")
 KIND_SHORT = {ProjectKind.CASE_STUDY: "EC", ProjectKind.INTERVIEW_SERIES: "EQ"}
 # Fixed columns: kind, OS, amount, interviews, completion. Carrier and title share the rest.
 FIXED_WIDTHS = {"kind": 4, "amount": 12, "interviews": 5, "completion": 6}
@@ -85,9 +88,10 @@ class HomeScreen(Screen):
         if not needle:
             return True
         hay = " ".join(str(v) for v in (
-            project.id, project.title, project.carrier, f"OS {project.os}" if project.os else "",
+            project.id, project.title, project.carrier, f"os{project.os}" if project.os else "",
             project.kind.label, project.region or "", project.characteristics, project.volet or "",
         ))
+        needle = OS_WORDS.sub(r"os\1", needle)  # "OS 2" is one criterion, not "os" and "2"
         return all(word in fold(hay) for word in needle.split())
 
     def populate(self) -> None:

@@ -20,7 +20,13 @@ from textual.widgets import Footer, Static, TextArea, Tree
 
 from pi87_field.core.errors import FieldError
 from pi87_field.core.guides import Guide
-from pi87_field.core.model import Answer, AnswerState, Interview, InterviewStatus, Project
+from pi87_field.core.model import (
+    Answer,
+    AnswerState,
+    Interview,
+    InterviewStatus,
+    Project,
+)
 from pi87_field.core.text import excerpt
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
@@ -128,6 +134,9 @@ class InterviewScreen(Screen):
         self.answers = dict(self.interview.answers)
         self.slots = build_slots(self.interview, self.guide)
         self.editor = self.query_one(AnswerEditor)
+        self._status = self.query_one("#save-status", Static)
+        self._state_line = self.query_one("#answer-state", Static)
+        self._navigator = self.query_one(QuestionNavigator)
         people = ", ".join(filter(None, (p.name or p.organisation for p in self.interview.interviewees)))
         when = self.interview.date.strftime("%d/%m/%Y") if self.interview.date else ""
         title = " · ".join(filter(None, (self.project.carrier or self.project.id, people, when)))
@@ -205,7 +214,7 @@ class InterviewScreen(Screen):
         mark = self._mark()
         from pi87_field.core.model import ANSWER_STATE_LABELS
 
-        self.query_one("#answer-state", Static).update(
+        self._state_line.update(
             f"État : [{STATE_STYLES[mark]}]{STATE_MARKS[mark]} {ANSWER_STATE_LABELS[mark]}[/]"
             "  [dim]F2 ✓  F3 –  F4 ✗  F5 ∅[/dim]")
 
@@ -265,15 +274,15 @@ class InterviewScreen(Screen):
         self._dirty_since = None
         self._state_dirty = False
         self.last_saved_at = self.app.now().strftime("%H:%M:%S")
-        if self.is_mounted:
-            self._set_status(f"✓ enregistré à {self.last_saved_at}")
-            self.query_one(QuestionNavigator).set_mark(slot.qid, answer.mark)
-            self._show_state()
+        # Widgets are kept by reference: this also runs while the screen is being unmounted.
+        self._set_status(f"✓ enregistré à {self.last_saved_at}")
+        self._navigator.set_mark(slot.qid, answer.mark)
+        self._show_state()
         return True
 
     def _set_status(self, text: str) -> None:
-        if self.is_mounted:
-            self.query_one("#save-status", Static).update(text)
+        if self.editor is not None:
+            self._status.update(text)
 
     def on_unmount(self) -> None:
         self.save_now()

@@ -1,0 +1,59 @@
+"""Steps shared by the Pilot tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from textual.pilot import Pilot
+from textual.widgets import Checkbox
+
+from pi87_field.tui.screens.interview import InterviewScreen
+from pi87_field.tui.screens.new_interview import NewInterviewScreen
+from pi87_field.tui.screens.project import ProjectScreen
+
+PARIS = timezone(timedelta(hours=2))
+FIXED_NOW = datetime(2019, 10, 14, 10, 5, 0, tzinfo=PARIS)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+async def open_project(pilot: Pilot, filter_text: str) -> ProjectScreen:
+    await pilot.pause()
+    await pilot.press(*filter_text)
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ProjectScreen), screen
+    return screen
+
+
+async def start_planned_interview(pilot: Pilot, name: str = "Claire Martin", role: str = "Directrice") -> InterviewScreen:
+    """On a project screen whose first interview is planned: fill its form and open the grid."""
+    await pilot.press("enter")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, NewInterviewScreen), form
+    await pilot.press(*name, "tab", *role)
+    form.query_one("#n-consent", Checkbox).focus()
+    await pilot.press("space")
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, InterviewScreen), screen
+    return screen
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*["space" if c == " " else c for c in text])
+
+
+async def wait_until(pilot: Pilot, predicate, timeout: float = 10.0) -> None:
+    """Let the app run until `predicate()` holds (workers finish in their own time)."""
+    steps = int(timeout / 0.05)
+    for _ in range(steps):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached in time")
