@@ -38,10 +38,9 @@ from docx.opc.part import Part
 from pi87_field.core import docx_style as S
 from pi87_field.core.atomic import atomic_write_bytes
 from pi87_field.core.bundle import FORMAT, Bundle, bundle_from_dict, bundle_to_dict
-from pi87_field.core.guides import Guide, GuideLibrary, Question, full_question_text
+from pi87_field.core.guides import GuideLibrary, Question, full_question_text
 from pi87_field.core.model import (
     ANSWER_STATE_LABELS,
-    OS_LABELS,
     Answer,
     AnswerState,
     AnswerVersion,
@@ -49,7 +48,7 @@ from pi87_field.core.model import (
     Project,
     ProjectKind,
 )
-from pi87_field.core.money import format_amount
+from pi87_field.core.summary import project_fact_rows
 from pi87_field.core.text import clean_text, one_line
 
 PAYLOAD_NS = "urn:pi87-field:writeup"
@@ -229,9 +228,6 @@ class _Writer:
                "reconnues.", S.SMALL)
 
     def project_facts(self, project: Project) -> list[tuple[str, str]]:
-        amount = format_amount(project.fse_amount)
-        if amount and project.fse_amount_note:
-            amount += f" ({one_line(project.fse_amount_note)})"
         guide = self.guides.get(project.guide_id) if project.guide_id else None
         statuses: dict[str, int] = {}
         for interview in self.bundle.interviews:
@@ -239,18 +235,7 @@ class _Writer:
         count = len(self.bundle.interviews)
         interviews = f"{count} ({', '.join(f'{n} {label}' for label, n in statuses.items())})" if count else "aucun"
         return [
-            ("Type", project.kind.label),
-            ("Objectif spécifique", OS_LABELS.get(project.os, "") if project.os else ""),
-            ("Porteur de projet", one_line(project.carrier)),
-            ("Intitulé de l’opération", one_line(project.title)),
-            ("Montant FSE programmé", amount),
-            ("Caractéristiques retenues", project.characteristics.strip()),
-            ("Volet", project.volet or ""),
-            ("Niveau territorial", project.territorial_level or ""),
-            ("Région", project.region or ""),
-            ("Type d’opération", project.operation_type or ""),
-            ("Dimension numérique", "\n".join(project.digital)),
-            ("Étapes de l’innovation", ", ".join(project.innovation_steps)),
+            *project_fact_rows(project),
             ("Grille d’entretien", f"{guide.title} (version {guide.version})" if guide else project.guide_id),
             ("Entretiens", "" if count else interviews),    # else detailed in the table below
         ]
@@ -368,7 +353,7 @@ def _payload_xml(payload: dict[str, Any]) -> bytes:
         f"<pi87:bundle>{S.esc(bundle_json)}</pi87:bundle>"
         f"<pi87:slots>{S.esc(slots_json)}</pi87:slots>"
         "</pi87:writeup>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _custom_props_xml(payload: dict[str, Any]) -> bytes:
@@ -387,7 +372,7 @@ def _custom_props_xml(payload: dict[str, Any]) -> bytes:
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
         'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
         f"{body}</Properties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _embed(document: Any, project_id: str, payload: dict[str, Any]) -> None:
@@ -399,7 +384,7 @@ def _embed(document: Any, project_id: str, payload: dict[str, Any]) -> None:
         ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
          f'<ds:datastoreItem ds:itemID="{item_id}" '
          'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
-         f'<ds:schemaRefs><ds:schemaRef ds:uri="{PAYLOAD_NS}"/></ds:schemaRefs></ds:datastoreItem>').encode("utf-8"),
+         f'<ds:schemaRefs><ds:schemaRef ds:uri="{PAYLOAD_NS}"/></ds:schemaRefs></ds:datastoreItem>').encode(),
         package,
     )
     item.relate_to(props, RT_CUSTOM_XML_PROPS)

@@ -24,9 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
-from tinydb import Query
 
-from pi87_field.core.atomic import atomic_write_bytes, ensure_dir, remove_stale_temp_files
+from pi87_field.core.atomic import (
+    atomic_write_bytes,
+    ensure_dir,
+    remove_stale_temp_files,
+)
 from pi87_field.core.errors import DamagedFileError, StoreError, StoreLockedError
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
@@ -89,7 +92,7 @@ class ProjectStore:
     # -- life cycle ----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, root: Path, *, writer: bool = True, seed: bool = True, **kwargs: Any) -> "ProjectStore":
+    def open(cls, root: Path, *, writer: bool = True, seed: bool = True, **kwargs: Any) -> ProjectStore:
         store = cls(root, writer=writer, **kwargs)
         store._open(seed=seed)
         return store
@@ -154,7 +157,7 @@ class ProjectStore:
             pass
 
     class _Brief:
-        def __init__(self, store: "ProjectStore") -> None:
+        def __init__(self, store: ProjectStore) -> None:
             self.store = store
 
         def __enter__(self):
@@ -165,7 +168,7 @@ class ProjectStore:
             self.store.writer = False
             self.store._release_lock()
 
-    def _briefly_locked(self) -> "ProjectStore._Brief":
+    def _briefly_locked(self) -> ProjectStore._Brief:
         return ProjectStore._Brief(self)
 
     def _release_lock(self) -> None:
@@ -176,7 +179,7 @@ class ProjectStore:
     def close(self) -> None:
         self._release_lock()
 
-    def __enter__(self) -> "ProjectStore":
+    def __enter__(self) -> ProjectStore:
         return self
 
     def __exit__(self, *exc: object) -> None:

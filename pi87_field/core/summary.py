@@ -37,3 +37,31 @@ def project_summary(project: Project, interviews: list[Interview], guides) -> Pr
     done = sum(1 for i in interviews if i.status == InterviewStatus.COMPLETE)
     shares = [interview_completion(i, guides.get(i.guide_id or project.guide_id)) for i in interviews]
     return ProjectSummary(len(interviews), done, sum(shares) / len(shares))
+
+
+def project_fact_rows(project: Project) -> list[tuple[str, str]]:
+    """The project's facts as (French label, value) rows, in the order documents show them.
+
+    Empty optional facts are returned with an empty value; callers drop them if they wish.
+    """
+    from pi87_field.core.model import OS_LABELS
+    from pi87_field.core.money import format_amount
+    from pi87_field.core.text import one_line
+
+    amount = format_amount(project.fse_amount)
+    if amount and project.fse_amount_note:
+        amount += f" ({one_line(project.fse_amount_note)})"
+    return [
+        ("Type", project.kind.label),
+        ("Objectif spécifique", OS_LABELS.get(project.os, f"OS {project.os}") if project.os else ""),
+        ("Porteur de projet", project.carrier),
+        ("Intitulé de l’opération", project.title),
+        ("Montant FSE programmé", amount),
+        ("Caractéristiques retenues", project.characteristics.strip()),
+        ("Volet", project.volet or ""),
+        ("Niveau territorial", project.territorial_level or ""),
+        ("Région", project.region or ""),
+        ("Type d’opération", project.operation_type or ""),
+        ("Dimension numérique", "\n".join(project.digital)),
+        ("Étapes de l’innovation", ", ".join(project.innovation_steps)),
+    ]

@@ -32,7 +32,6 @@ from pi87_field.core import docx_style as S
 from pi87_field.core.guides import Guide, GuideLibrary, Question, Section
 from pi87_field.core.model import (
     ANSWER_STATE_LABELS,
-    OS_LABELS,
     Answer,
     AnswerState,
     Interview,
@@ -40,6 +39,7 @@ from pi87_field.core.model import (
     ProjectKind,
 )
 from pi87_field.core.money import NBSP, format_amount, format_int
+from pi87_field.core.summary import project_fact_rows
 from pi87_field.core.text import clean_text, excerpt, one_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -422,24 +422,11 @@ class _VolumeWriter:
     def chapter(self, ch: _Chapter) -> None:
         p = ch.merged.project
         self.heading(1, f"{ch.number}. {chapter_title(p)}", anchor=ch.anchor)
-        amount = format_amount(p.fse_amount) if p.fse_amount is not None else ""
-        if amount and p.fse_amount_note:
-            amount += f" ({p.fse_amount_note})"
         evaluators = list(dict.fromkeys(i.interviewer for i in ch.interviews if i.interviewer))
+        rows = project_fact_rows(p)
+        rows.insert(1, ("Identifiant", p.id))
         self.add(_facts([
-            ("Type", p.kind.label),
-            ("Identifiant", p.id),
-            ("Objectif spécifique", OS_LABELS.get(p.os, f"OS {p.os}") if p.os else ""),
-            ("Porteur de projet", p.carrier),
-            ("Intitulé de l’opération", p.title),
-            ("Montant FSE programmé", amount),
-            ("Caractéristiques retenues", p.characteristics.strip()),
-            ("Volet", p.volet or ""),
-            ("Niveau territorial", p.territorial_level or ""),
-            ("Région", p.region or ""),
-            ("Type d’opération", p.operation_type or ""),
-            ("Dimension numérique", "\n".join(p.digital)),
-            ("Étapes de l’innovation", ", ".join(p.innovation_steps)),
+            *rows,
             ("Évaluateurs", ", ".join(evaluators) or "non renseigné"),
             ("Fichiers reçus", "\n".join(ch.merged.sources)),
         ]))
@@ -701,7 +688,10 @@ def _header_footer_parts(document) -> dict[bool, str]:
     for part in (landscape_section.header, landscape_section.footer):
         ppr = part.paragraphs[0]._p.get_or_add_pPr()
         style = ppr.find(qn("w:pStyle"))
-        (style.addnext if style is not None else (lambda el: ppr.insert(0, el)))(parse_xml(tabs))
+        if style is not None:  # schema order: pStyle first, then tabs
+            style.addnext(parse_xml(tabs))
+        else:
+            ppr.insert(0, parse_xml(tabs))
     landscape = _references(landscape_section._sectPr)
     body = document.element.body
     for p in body.findall(qn("w:p")):            # the paragraph add_section put in
