@@ -1,8 +1,21 @@
-"""The answer editor: a plain multi-line TextArea (soft wrap, no syntax highlighting)."""
+"""The answer editor: a plain multi-line TextArea (soft wrap, no syntax highlighting).
+
+Textual 8.2's TextArea renders each screen row of a soft-wrapped line by cutting the *whole*
+line into all of its wrapped sections (see the TODO in `TextArea._render_line`). A pasted
+100 KB paragraph has ~2,000 sections, so every visible row cost ~2,000 Text objects and a
+keystroke took most of a second. For long lines this editor renders only the section on
+screen; short lines still go through Textual's own code.
+"""
 
 from __future__ import annotations
 
+from textual.expand_tabs import expand_text_tabs_from_widths
+from textual.strip import Strip
 from textual.widgets import TextArea
+from rich.text import Text
+
+# Lines wrapped into more sections than this are rendered section by section.
+LONG_LINE_SECTIONS = 8
 
 
 class AnswerEditor(TextArea):
@@ -13,3 +26,68 @@ class AnswerEditor(TextArea):
     def __init__(self, text: str = "", **kwargs) -> None:
         super().__init__(text, language=None, soft_wrap=True, show_line_numbers=False,
                          tab_behavior="focus", **kwargs)
+        self.match_cursor_bracket = False
+
+    def _render_line(self, y: int) -> Strip:
+        wrapped = self.wrapped_document
+        _scroll_x, scroll_y = self.scroll_offset
+        try:
+            line_info = wrapped._offset_to_line_info[y + scroll_y]
+        except IndexError:
+            line_info = None
+        if line_info is None or self.show_line_numbers or self.suggestion or self._highlights:
+            return super()._render_line(y)
+        line_index, section_offset = line_info
+        offsets = wrapped.get_offsets(line_index)
+        if len(offsets) < LONG_LINE_SECTIONS:
+            return super()._render_line(y)
+        return self._render_long_line_section(line_index, section_offset, offsets)
+
+    def _render_long_line_section(self, line_index: int, section_offset: int, offsets: list[int]) -> Strip:
+        """Same look as TextArea._render_line (soft wrap, no gutter), for one section only."""
+        theme = self._theme
+        base_style = theme.base_style if theme and theme.base_style is not None else self.rich_style
+        text = self.document.get_line(line_index)
+        start = offsets[section_offset - 1] if section_offset else 0
+        end = offsets[section_offset] if section_offset < len(offsets) else len(text) + 1
+        piece = text[start:end]
+        if end > len(text):
+            piece += " "  # the cell the cursor sits on at the end of the line
+        section = Text(piece, end="", no_wrap=True)
+
+        selection = self.selection
+        cursor_row, cursor_column = selection.end
+        highlight_cursor_line = self.highlight_cursor_line and self._has_cursor
+        cursor_line_style = theme.cursor_line_style if (theme and highlight_cursor_line) else None
+        if cursor_line_style and cursor_row == line_index:
+            section.stylize(cursor_line_style)
+
+        top, bottom = sorted(selection)
+        if selection.start != selection.end and top[0] <= line_index <= bottom[0]:
+            selection_style = theme.selection_style if theme else None
+            if selection_style:
+                first = top[1] if line_index == top[0] else 0
+                last = bottom[1] if line_index == bottom[0] else len(text)
+                lo, hi = max(first, start), min(last, end)
+                if lo < hi:
+                    section.stylize(selection_style, lo - start, hi - start)
+
+        if cursor_row == line_index and self._draw_cursor and start <= cursor_column < end:
+            cursor_style = theme.cursor_style if theme else None
+            if cursor_style:
+                section.stylize(cursor_style, cursor_column - start, cursor_column - start + 1)
+
+        tabs_within = piece.count("\t")
+        if tabs_within:
+            tabs_before = text.count("\t", 0, start)
+            widths = self.wrapped_document.get_tab_widths(line_index)[tabs_before:tabs_before + tabs_within]
+            section = expand_text_tabs_from_widths(section, widths)
+
+        target_width = self.scrollable_content_region.size.width - self.gutter_width
+        strip = Strip(section.render(self.app.console), cell_length=section.cell_len)
+        if cursor_row == line_index and self.highlight_cursor_line:
+            line_style = cursor_line_style
+        else:
+            line_style = theme.base_style if theme else None
+        strip = strip.extend_cell_length(target_width, line_style)
+        return strip.apply_style(base_style)
