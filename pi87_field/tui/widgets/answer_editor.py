@@ -4,7 +4,8 @@ Textual 8.2's TextArea renders each screen row of a soft-wrapped line by cutting
 line into all of its wrapped sections (see the TODO in `TextArea._render_line`). A pasted
 100 KB paragraph has ~2,000 sections, so every visible row cost ~2,000 Text objects and a
 keystroke took most of a second. For long lines this editor renders only the section on
-screen; short lines still go through Textual's own code.
+screen; short lines still go through Textual's own code. Re-wrapping the edited line is made
+incremental too (see `incremental_wrap`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from textual.expand_tabs import expand_text_tabs_from_widths
 from textual.strip import Strip
 from textual.widgets import TextArea
 from rich.text import Text
+
+from pi87_field.tui.widgets import incremental_wrap
+
+incremental_wrap.install()
 
 # Lines wrapped into more sections than this are rendered section by section.
 LONG_LINE_SECTIONS = 8

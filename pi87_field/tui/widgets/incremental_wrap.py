@@ -1,0 +1,63 @@
+"""Incremental soft wrapping of very long lines for the answer editor.
+
+On every keystroke Textual 8.2 re-wraps the whole edited line (`compute_wrap_offsets`), which
+costs ~50 ms for a 100 KB paragraph. Greedy wrapping restarts cleanly at a line break, so
+when the text only changed after some point, every break before that point still holds and
+only the rest needs computing. The result is the same list of offsets (tests compare them
+on random edits); lines with tabs or shorter than LONG_LINE take Textual's path.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import textual.document._wrapped_document as _wrapped_document
+from textual._wrap import compute_wrap_offsets as textual_compute_wrap_offsets
+
+LONG_LINE = 4000
+
+# The last long line wrapped, per (width, tab size, fold): its text and offsets.
+_last: dict[tuple[int, int, bool], tuple[str, list[int]]] = {}
+
+
+def common_prefix_length(a: str, b: str) -> int:
+    """Length of the common prefix (binary search over C-speed slice comparisons)."""
+    lo, hi = 0, min(len(a), len(b))
+    if a[:hi] == b[:hi]:
+        return hi
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def compute_wrap_offsets(text: str, width: int, tab_size: int, fold: bool = True,
+                         precomputed_tab_sections: list[tuple[str, int]] | None = None) -> list[int]:
+    if len(text) < LONG_LINE or width < 8 or "\t" in text:
+        return textual_compute_wrap_offsets(text, width, tab_size, fold, precomputed_tab_sections)
+    key = (width, tab_size, fold)
+    previous = _last.get(key)
+    offsets: list[int]
+    if previous is None:
+        offsets = textual_compute_wrap_offsets(text, width, tab_size, fold)
+    else:
+        old_text, old_offsets = previous
+        same = common_prefix_length(old_text, text)
+        # Breaks at or before `same` are known; the last of them may depend on the changed
+        # word, so drop it and restart at the one before.
+        keep = max(0, bisect_right(old_offsets, same) - 1)
+        kept = old_offsets[:keep]
+        restart = kept[-1] if kept else 0
+        tail = textual_compute_wrap_offsets(text[restart:], width, tab_size, fold)
+        offsets = kept + [restart + offset for offset in tail]
+    _last.clear()
+    _last[key] = (text, offsets)
+    return offsets
+
+
+def install() -> None:
+    """Route the wrapped documents of every TextArea through the incremental path."""
+    _wrapped_document.compute_wrap_offsets = compute_wrap_offsets
