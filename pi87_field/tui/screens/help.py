@@ -3,7 +3,7 @@ how an interview goes."""
 
 from __future__ import annotations
 
-from rich.markup import escape
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -25,11 +25,12 @@ WORKFLOW = """\
 
 
 def _key_name(key: str) -> str:
-    return key.replace("ctrl+", "ctrl+").replace("escape", "Échap").replace("enter", "Entrée")
+    return key.replace("escape", "Échap").replace("enter", "Entrée")
 
 
-def bindings_text(screen: Screen) -> str:
-    rows: list[str] = []
+def binding_rows(screen: Screen) -> list[tuple[str, str]]:
+    """(keys, what they do) for the screen's bindings, then the app's."""
+    rows: list[tuple[str, str]] = []
     seen: set[str] = set()
     sources = [screen, screen.app]
     for source in sources:
@@ -39,9 +40,18 @@ def bindings_text(screen: Screen) -> str:
             seen.add(binding.action)
             keys = ", ".join(_key_name(k.strip()) for k in binding.key.split(","))
             tip = f" — {binding.tooltip}" if binding.tooltip else ""
-            rows.append(f"  [b]{escape(keys):<16}[/b] {escape(binding.description)}{escape(tip)}")
-    rows.append(f"  [b]{'ctrl+p':<16}[/b] Palette de commandes")
-    return "\n".join(rows)
+            rows.append((keys, f"{binding.description}{tip}"))
+    rows.append(("ctrl+p", "Palette de commandes — projets, export, import, recherche"))
+    return rows
+
+
+def bindings_table(rows: list[tuple[str, str]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for keys, what in rows:
+        table.add_row(keys, what)
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
@@ -50,11 +60,12 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, under: Screen) -> None:
         super().__init__()
         self.under = under
+        self.rows = binding_rows(under)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Label("Aide — touches de cet écran", classes="dialog-title")
-            yield Static(bindings_text(self.under))
+            yield Static(bindings_table(self.rows))
             yield Static(WORKFLOW)
             yield Label("[dim]Échap ou F1 pour fermer.[/dim]")
 

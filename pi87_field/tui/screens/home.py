@@ -65,6 +65,9 @@ class HomeScreen(Screen):
     def on_screen_resume(self) -> None:
         if self.projects:  # back from a project: figures may have changed
             self.reload()
+            # Keep the filter, but the next letters typed start a new one.
+            if isinstance(self.focused, Input):
+                self.focused.select_all()
 
     def reload(self) -> None:
         self.projects = self.app.store.list_projects()

@@ -26,6 +26,7 @@ from pi87_field.core.model import (
     Interview,
     InterviewStatus,
     Project,
+    ProjectKind,
 )
 from pi87_field.core.text import excerpt
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
@@ -137,9 +138,13 @@ class InterviewScreen(Screen):
         self._status = self.query_one("#save-status", Static)
         self._state_line = self.query_one("#answer-state", Static)
         self._navigator = self.query_one(QuestionNavigator)
-        people = ", ".join(filter(None, (p.name or p.organisation for p in self.interview.interviewees)))
+        people = ", ".join(
+            f"{p.name} ({p.organisation})" if p.name and p.organisation else (p.name or p.organisation)
+            for p in self.interview.interviewees if p.name or p.organisation)
         when = self.interview.date.strftime("%d/%m/%Y") if self.interview.date else ""
-        title = " · ".join(filter(None, (self.project.carrier or self.project.id, people, when)))
+        # A case study is known by its carrier; a series interview by the people met.
+        where = self.project.carrier if self.project.kind == ProjectKind.CASE_STUDY else ""
+        title = " · ".join(filter(None, (where, people, when))) or self.project.id
         self.query_one("#interview-title", Static).update(escape(clip(title, 200)))
         nav = self.query_one(QuestionNavigator)
         nav.build(self.slots, {qid: a.mark for qid, a in self.answers.items()})
@@ -322,6 +327,7 @@ class InterviewScreen(Screen):
     def action_jump_section(self) -> None:
         from pi87_field.tui.screens.section_picker import SectionPicker
 
+        self.save_now()  # the counts below must include what was just typed
         sections: list[tuple[int, str, int, int]] = []
         for slot in self.slots:
             if not sections or sections[-1][0] != slot.section_index:
