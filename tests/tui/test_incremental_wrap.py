@@ -39,3 +39,16 @@ def test_random_edits_wrap_like_textual(seed, width):
         else:
             text = text[:at] + text[at + rng.randrange(100, 400):] + " fin"
         assert compute_wrap_offsets(text, width, 4) == textual_wrap(text, width, 4)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sections_are_textual_sections(seed):
+    from textual.document._document import Document
+    from textual.document._wrapped_document import WrappedDocument
+
+    rng = random.Random(seed)
+    words = WORDS + ["\x07", "a\rb", "\x0c"] if seed == 2 else WORDS
+    lines = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 900))) for _ in range(5)]
+    wrapped = WrappedDocument(Document("\n".join(lines)), width=41)
+    for index in range(len(lines)):
+        assert incremental_wrap.get_sections(wrapped, index) == incremental_wrap.textual_get_sections(wrapped, index)
