@@ -98,7 +98,8 @@ def _planned(project_id: str, guide: Guide | None, guide_id: str, organisation: 
         interviewees=[Interviewee(organisation=organisation)],
         status=InterviewStatus.PLANNED,
         question_texts=guide.question_texts() if guide else {},
-        created_at=CAMPAIGN_TIMESTAMP,
+        # n seconds apart, so the planned interviews list in the report's order
+        created_at=CAMPAIGN_TIMESTAMP.replace("T00:00:00", f"T00:00:{n:02d}"),
         updated_at=CAMPAIGN_TIMESTAMP,
     )
 

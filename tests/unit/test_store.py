@@ -50,6 +50,9 @@ def test_empty_store_starts_with_the_pi87_campaign(store):
 
 def test_campaign_has_the_qualitative_interviews_of_section_1_4(store):
     interviews = store.list_interviews("entretiens-qualitatifs")
+    from pi87_field.core.campaign import QUALITATIVE_INTERVIEWS
+
+    assert [i.interviewees[0].organisation for i in interviews] == QUALITATIVE_INTERVIEWS  # report order
     orgs = sorted(i.interviewees[0].organisation for i in interviews)
     assert orgs.count("Pôle Emploi") == 2 and orgs.count("Alliances Ville Emploi") == 2
     assert len(orgs) == 9
