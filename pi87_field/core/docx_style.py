@@ -83,7 +83,7 @@ def _rpr(*parts: str) -> str:
     return f"<w:rPr>{''.join(parts)}</w:rPr>"
 
 
-def _font(size_pt: float | None = None, color: str | None = None, bold: bool = False,
+def font_props(size_pt: float | None = None, color: str | None = None, bold: bool = False,
           italic: bool = False, caps: bool = False) -> list[str]:
     out = []
     if bold:
@@ -126,7 +126,7 @@ def _heading(level: int, size: float, before: int, after: int, *, color: str, bo
         sid, nxt="Normal", ui=9,
         ppr=["<w:keepNext/><w:keepLines/>", *extra, _spacing(before, after),
              f'<w:outlineLvl w:val="{level - 1}"/>'],
-        rpr=_font(size, color, bold=bold),
+        rpr=font_props(size, color, bold=bold),
     )
 
 
@@ -136,7 +136,7 @@ def _toc(level: int, indent: int, *, bold: bool = False, before: int = 0) -> str
         f'<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/>'
         + _ppr(f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>',
                _spacing(before, 2), f'<w:ind w:left="{indent}" w:right="567"/>')
-        + _rpr(*_font(None, None, bold=bold))
+        + _rpr(*font_props(None, None, bold=bold))
         + "</w:style>"
     )
 
@@ -160,10 +160,10 @@ STYLES_XML = (
     # Title block
     + _pstyle(TITLE, nxt="Normal", ui=10,
               ppr=[_spacing(0, 6, 240), '<w:contextualSpacing/>'],
-              rpr=_font(24, ACCENT, bold=True))
+              rpr=font_props(24, ACCENT, bold=True))
     + _pstyle(SUBTITLE, nxt="Normal", ui=11,
               ppr=[_spacing(0, 18, 252)],
-              rpr=_font(13, MUTED))
+              rpr=font_props(13, MUTED))
     # Headings: H1 starts a page and carries a thin rule; H2 navy; H3 dark, bold, smaller.
     + _heading(1, 15, 0, 10, color=ACCENT, bold=True,
                extra=["<w:pageBreakBefore/>",
@@ -171,18 +171,18 @@ STYLES_XML = (
     + _heading(2, 12.5, 18, 6, color=ACCENT, bold=True)
     + _heading(3, 10.5, 12, 4, color="262626", bold=True)
     + _pstyle(TOC_HEADING, nxt="Normal", ui=39,
-              ppr=["<w:keepNext/>", _spacing(6, 10)], rpr=_font(13, ACCENT, bold=True))
+              ppr=["<w:keepNext/>", _spacing(6, 10)], rpr=font_props(13, ACCENT, bold=True))
     + _toc(1, 0, bold=True, before=6) + _toc(2, 240) + _toc(3, 480)
     # Our own paragraph styles
     + _pstyle(ANSWER, nxt=ANSWER, custom=True,
               ppr=[_spacing(0, 6, 276), '<w:ind w:left="227"/>'])
     + _pstyle(QUESTION_DETAIL, nxt=ANSWER, custom=True,
               ppr=["<w:keepNext/>", _spacing(0, 4, 252), '<w:ind w:left="227"/>'],
-              rpr=_font(9, MUTED, italic=True))
+              rpr=font_props(9, MUTED, italic=True))
     + _pstyle(CONCURRENT, nxt=CONCURRENT, custom=True,
               ppr=[f'<w:pBdr><w:left w:val="single" w:sz="12" w:space="8" w:color="{WARN}"/></w:pBdr>',
                    _spacing(2, 4, 252), '<w:ind w:left="454"/>'],
-              rpr=_font(9, "3F3F3F"))
+              rpr=font_props(9, "3F3F3F"))
     + _pstyle(NOTICE, custom=True,
               ppr=[f'<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/>'
                    f'<w:left w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/>'
@@ -190,31 +190,31 @@ STYLES_XML = (
                    f'<w:right w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/></w:pBdr>',
                    f'<w:shd w:val="clear" w:color="auto" w:fill="{LABEL_SHADE}"/>',
                    _spacing(6, 12, 264), '<w:ind w:left="113" w:right="113"/>'],
-              rpr=_font(9.5, "262626"))
-    + _pstyle(SMALL, custom=True, ppr=[_spacing(0, 2, 252)], rpr=_font(8.5, MUTED))
-    + _pstyle(TABLE_TEXT, custom=True, ppr=[_spacing(1, 1, 252)], rpr=_font(9))
+              rpr=font_props(9.5, "262626"))
+    + _pstyle(SMALL, custom=True, ppr=[_spacing(0, 2, 252)], rpr=font_props(8.5, MUTED))
+    + _pstyle(TABLE_TEXT, custom=True, ppr=[_spacing(1, 1, 252)], rpr=font_props(9))
     + '<w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/>'
     + _ppr(f'<w:tabs><w:tab w:val="center" w:pos="{TEXT_WIDTH // 2}"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>',
-           _spacing(0, 0)) + _rpr(*_font(8, MUTED)) + "</w:style>"
+           _spacing(0, 0)) + _rpr(*font_props(8, MUTED)) + "</w:style>"
     + '<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/>'
     + _ppr(f'<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/></w:pBdr>',
            f'<w:tabs><w:tab w:val="center" w:pos="{TEXT_WIDTH // 2}"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>',
            _spacing(0, 0))
-    + _rpr(*_font(8, MUTED)) + "</w:style>"
+    + _rpr(*font_props(8, MUTED)) + "</w:style>"
     + f'<w:style w:type="character" w:customStyle="1" w:styleId="{STATE_CHAR}"><w:name w:val="{STYLE_NAMES[STATE_CHAR]}"/>'
-    + _rpr(*_font(None, "7F7F7F", italic=True)) + "</w:style>"
+    + _rpr(*font_props(None, "7F7F7F", italic=True)) + "</w:style>"
     + '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/>'
     '<w:basedOn w:val="DefaultParagraphFont"/>' + _rpr(f'<w:color w:val="{ACCENT}"/>') + "</w:style>"
     # Built-in "Table Grid", given our look: light rules, shaded bold header row.
     + f'<w:style w:type="table" w:styleId="{TABLE_STYLE}"><w:name w:val="Table Grid"/>'
     '<w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
-    + _ppr(_spacing(1, 1, 252)) + _rpr(*_font(9))
+    + _ppr(_spacing(1, 1, 252)) + _rpr(*font_props(9))
     + "<w:tblPr><w:tblBorders>"
     + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>'
               for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     + "</w:tblBorders><w:tblCellMar><w:top w:w=\"45\" w:type=\"dxa\"/><w:left w:w=\"100\" w:type=\"dxa\"/>"
     '<w:bottom w:w="45" w:type="dxa"/><w:right w:w="100" w:type="dxa"/></w:tblCellMar></w:tblPr>'
-    '<w:tblStylePr w:type="firstRow">' + _rpr(*_font(None, ACCENT, bold=True))
+    '<w:tblStylePr w:type="firstRow">' + _rpr(*font_props(None, ACCENT, bold=True))
     + f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{ACCENT_SOFT}"/></w:tcPr></w:tblStylePr>'
     "</w:style>"
     "</w:styles>"

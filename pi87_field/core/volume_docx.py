@@ -74,17 +74,8 @@ _VOLUME_STYLES = (
 
 def _run(text: str, *, bold: bool = False, italic: bool = False, color: str | None = None,
          size: float | None = None, mono: bool = False, style: str | None = None) -> str:
-    props = []
-    if mono:
-        props.append('<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/>')
-    if bold:
-        props.append("<w:b/>")
-    if italic:
-        props.append("<w:i/>")
-    if color:
-        props.append(f'<w:color w:val="{color}"/>')
-    if size:
-        props.append(f'<w:sz w:val="{int(size * 2)}"/><w:szCs w:val="{int(size * 2)}"/>')
+    props = ['<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/>'] if mono else []
+    props += S.font_props(size, color, bold=bold, italic=italic)
     return S.run_xml(clean_text(text), "".join(props), style=style)
 
 
