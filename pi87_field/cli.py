@@ -99,7 +99,7 @@ def projects(ctx: click.Context, as_json: bool) -> None:
     """List the projects of the store."""
     from pi87_field.core.money import format_amount
     from pi87_field.core.serialize import project_to_dict
-    from pi87_field.core.summary import project_summary
+    from pi87_field.core.summary import project_progress
 
     store = _open_store(ctx, writer=False)
     scan = store.scan()
@@ -122,10 +122,10 @@ def projects(ctx: click.Context, as_json: bool) -> None:
         table.add_column(col, width=fixed.get(col) or flexible[col], no_wrap=True, overflow="ellipsis",
                          justify="right" if col in ("Montant FSE", "Entr.", "Compl.") else "left")
     for p in scan.projects:
-        s = project_summary(p, store.list_interviews(p.id), store.guides)
+        s = project_progress(store.list_interviews(p.id), store.guides)
         cells = [p.id, *([p.kind.label] if wide else []), str(p.os or "—"),
                  *([p.carrier] if wide else []), p.title,
-                 format_amount(p.fse_amount) or "—", s.done_label, s.completion_label]
+                 format_amount(p.fse_amount) or "—", s.done_label, s.percent_label]
         table.add_row(*cells)
     out.print(table)
 

@@ -4,39 +4,53 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pi87_field.core.guides import Guide
+from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import Interview, InterviewStatus, Project
 
 
-def interview_completion(interview: Interview, guide: Guide | None) -> float:
-    """Share of the guide's questions that have an answer or an explicit state (0..1)."""
-    ids = guide.question_ids if guide else list(interview.answers)
-    if not ids:
-        return 0.0
-    return interview.answered_count(ids) / len(ids)
+def question_ids(interview: Interview, guide: Guide | None) -> list[str]:
+    """The questions an interview is measured against: its guide's, else the texts it kept."""
+    if guide is not None:
+        return guide.question_ids
+    return list(interview.question_texts) or list(interview.answers)
+
+
+def interview_progress(interview: Interview, guide: Guide | None) -> tuple[int, int]:
+    """(questions with an answer or an explicit state, questions of the guide)."""
+    ids = question_ids(interview, guide)
+    return interview.answered_count(ids), len(ids)
 
 
 @dataclass(frozen=True)
-class ProjectSummary:
-    interviews: int
-    done: int
-    completion: float  # over all interviews of the project, 0..1
+class ProjectProgress:
+    done: int          # interviews marked complete
+    total: int         # all interviews (planned ones included)
+    answered: int      # answered questions over all interviews
+    questions: int     # questions over all interviews
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.questions) if self.questions else 0
 
     @property
     def done_label(self) -> str:
-        return f"{self.done}/{self.interviews}"
+        return f"{self.done}/{self.total}"
 
     @property
-    def completion_label(self) -> str:
-        return f"{round(self.completion * 100)} %".replace(" ", "\u00a0")
+    def percent_label(self) -> str:
+        return f"{self.percent}\u00a0%"
 
 
-def project_summary(project: Project, interviews: list[Interview], guides) -> ProjectSummary:
-    if not interviews:
-        return ProjectSummary(0, 0, 0.0)
-    done = sum(1 for i in interviews if i.status == InterviewStatus.COMPLETE)
-    shares = [interview_completion(i, guides.get(i.guide_id or project.guide_id)) for i in interviews]
-    return ProjectSummary(len(interviews), done, sum(shares) / len(shares))
+def project_progress(interviews: list[Interview], guides: GuideLibrary) -> ProjectProgress:
+    """Progress of a project over all its interviews: the CLI, the TUI and the volume agree."""
+    done = answered = questions = 0
+    for interview in interviews:
+        if interview.status == InterviewStatus.COMPLETE:
+            done += 1
+        got, out_of = interview_progress(interview, guides.get(interview.guide_id))
+        answered += got
+        questions += out_of
+    return ProjectProgress(done, len(interviews), answered, questions)
 
 
 def project_fact_rows(project: Project) -> list[tuple[str, str]]:

@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.model import Project, ProjectKind
 from pi87_field.core.money import format_amount
+from pi87_field.core.summary import ProjectProgress
 from pi87_field.core.text import fold
-from pi87_field.tui.progress import ProjectProgress, clip, project_progress
+from pi87_field.tui.progress import clip, project_progress
 
 OS_WORDS = re.compile(r"\bos\s*(\d)\b")
 KIND_SHORT = {ProjectKind.CASE_STUDY: "EC", ProjectKind.INTERVIEW_SERIES: "EQ"}

@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from pi87_field.core.errors import FieldError
 from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
-from pi87_field.tui.progress import clip, interview_progress
+from pi87_field.core.summary import interview_progress
+from pi87_field.tui.progress import clip
 
 
 def project_facts_text(project: Project) -> str:

@@ -10,10 +10,10 @@ incremental too (see `incremental_wrap`).
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.expand_tabs import expand_text_tabs_from_widths
 from textual.strip import Strip
 from textual.widgets import TextArea
-from rich.text import Text
 
 from pi87_field.tui.widgets import incremental_wrap
 
