@@ -103,9 +103,10 @@ def projects(ctx: click.Context, as_json: bool) -> None:
 
     store = _open_store(ctx, writer=False)
     scan = store.scan()
-    for damaged in scan.damaged:
-        err.print(f"[yellow]Attention :[/] {damaged}", soft_wrap=True)
     if as_json:
+        for damaged in scan.damaged:
+            err.print("[yellow]Attention :[/] ", end="")
+            err.print(str(damaged), markup=False, soft_wrap=True)
         click.echo(json.dumps([project_to_dict(p) for p in scan.projects], ensure_ascii=False, indent=1))
         return
     wide = out.width >= 120
@@ -128,6 +129,9 @@ def projects(ctx: click.Context, as_json: bool) -> None:
                  format_amount(p.fse_amount) or "—", s.done_label, s.percent_label]
         table.add_row(*cells)
     out.print(table)
+    for damaged in store.damaged:  # project files, then interview files met while counting
+        err.print("[yellow]Attention :[/] ", end="")
+        err.print(str(damaged), markup=False, soft_wrap=True)
 
 
 # -- guides ------------------------------------------------------------------------------------
@@ -344,6 +348,9 @@ def _print_merge_report(report: Any) -> None:
             cells.append(row.sha256_short)
         table.add_row(*cells)
     out.print(table)
+    for damaged in store.damaged:  # project files, then interview files met while counting
+        err.print("[yellow]Attention :[/] ", end="")
+        err.print(str(damaged), markup=False, soft_wrap=True)
     c = report.counts
     out.print(f"{c.projects} projets, {c.interviews} entretiens, {c.answers} réponses ; "
               f"{c.conflicts} en conflit, {c.duplicates} doublon(s), {c.errors} erreur(s).")

@@ -161,3 +161,19 @@ def test_core_never_imports_textual():
     for path in (REPO / "pi87_field" / "core").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import textual" not in text and "from textual" not in text, path
+
+
+def test_projects_names_damaged_files_and_lists_the_rest(run, data_dir):
+    run("projects")
+    project_file = data_dir / "projects" / "ec03-meef-vitre" / "project.json"
+    project_file.write_text("{broken", encoding="utf-8")
+    interview_file = next((data_dir / "projects" / "ec05-ml-lunevillois" / "interviews").glob("*.json"))
+    interview_file.write_bytes(b"")
+    result = run("projects")
+    assert result.exit_code == 0
+    assert "ec03-meef-vitre" not in result.stdout and "ec05-ml-lunevillois" in result.stdout
+    assert str(project_file) in result.stderr.replace("\n", "")
+    assert str(interview_file) in result.stderr.replace("\n", "")
+    listed = json.loads(run("projects", "--json").stdout)
+    assert len(listed) == 8
+    assert project_file.read_text(encoding="utf-8") == "{broken"  # kept as it is
