@@ -79,6 +79,8 @@ def bundle_from_bytes(raw: bytes, source: str = "") -> Bundle:
         raise ImportFormatError(f"{where}JSON invalide ou tronqué (ligne {exc.lineno}, colonne {exc.colno})") from None
     except RecursionError:
         raise ImportFormatError(f"{where}JSON trop profondément imbriqué") from None
+    except ValueError:  # e.g. an integer of more than 4,300 digits
+        raise ImportFormatError(f"{where}JSON refusé (nombre démesuré)") from None
     return bundle_from_dict(data, source)
 
 

@@ -476,15 +476,17 @@ def _read(archive: _Archive, path: Path) -> WriteUp:
             continue
         elif embedded.is_empty and state == AnswerState.ANSWERED and not text:
             continue
-        interview.answers[qid] = Answer(
+        edit = Answer(
             text=text,
             state=state,
             updated_at=edit_time,
             author=modified_by or (embedded.author if embedded else "") or interview.interviewer,
-            ancestors=[embedded.rev, *[a for a in embedded.ancestors if a != embedded.rev]][:50] if embedded else [],
             concurrent=list(embedded.concurrent) if embedded else [],
             extra=dict(embedded.extra) if embedded else {},
         )
+        if embedded is not None:  # never its own rev: going back to an earlier text is an edit
+            edit.ancestors = [r for r in dict.fromkeys([embedded.rev, *embedded.ancestors]) if r != edit.rev][:50]
+        interview.answers[qid] = edit
         if _when(interview.updated_at) is None or _when(interview.updated_at) < _when(edit_time):
             interview.updated_at = edit_time
         result.edited.append((iid, qid))

@@ -97,6 +97,13 @@ def import_files(store: ProjectStore, paths: list[Path],
 def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result: FileResult | None = None) -> FileResult:
     result = result or FileResult(path=Path(source))
     pid = bundle.project.id
+    if bundle.extra.get("pseudonymised"):
+        # Its people are "Personne A"… and their names are masked in every text: merged into a
+        # store it would replace real names and answers. It is made for sharing and for `merge`.
+        raise ImportFormatError(
+            f"{source or pid} : document pseudonymisé, non importé (il remplacerait les vrais noms) ; "
+            "pour le consolider, utilisez « pi87-field merge »."
+        )
     known = store.get_project(pid) if store.has_project(pid) else None
     damaged: list = []
     known_interviews = {i.id: i for i in store.list_interviews(pid, damaged=damaged)} if known else {}

@@ -357,7 +357,7 @@ def read_merged_bundles(raw: bytes, source: str = "") -> list[Bundle]:
     where = f"{source} : " if source else ""
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or a number of 4,300+ digits
         raise ImportFormatError(f"{where}fusion JSON illisible") from None
     if not isinstance(data, dict) or data.get("format") != MERGE_FORMAT or not isinstance(data.get("bundles"), list):
         raise ImportFormatError(f"{where}ce n'est pas une fusion pi87-field (format {MERGE_FORMAT!r} attendu)")

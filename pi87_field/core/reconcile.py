@@ -5,18 +5,21 @@ volume). The rule: nothing is ever dropped.
 
 - same revision: unchanged (a duplicate);
 - the incoming answer descends from the known one: it is an update (edits win);
-- the known answer descends from the incoming one: the incoming one is older, ignored;
+- the known answer descends from the incoming one: the incoming one is older, ignored (unless
+  the incoming one has seen a later version: then it went back to an earlier text, an edit);
 - otherwise both changed: a conflict; the newest is shown, the other is kept as a concurrent
   version (`Answer.concurrent`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pi87_field.core.model import Answer, AnswerVersion, Interview, Project
+from pi87_field.core.model import Answer, AnswerVersion, Interview, InterviewStatus, Project
 
 
 class Outcome(StrEnum):
@@ -82,6 +85,20 @@ def _merge_concurrent(*lists: list[AnswerVersion], exclude: str) -> list[AnswerV
     return out
 
 
+def _is_older(incoming: Answer, current: Answer) -> bool:
+    """`incoming`'s text is one `current` grew from, and `incoming` has not seen any later version.
+
+    Revisions are content addresses, so going back to an earlier text gives an earlier rev: such
+    a revert lists, among its own ancestors, a version that came after that text in `current`'s
+    history. It is then a new edit, not an old copy."""
+    try:
+        position = current.ancestors.index(incoming.rev)
+    except ValueError:
+        return False
+    later = {current.rev, *current.ancestors[:position]}
+    return not later.intersection(incoming.ancestors)
+
+
 def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "") -> tuple[Answer, Outcome]:
     if current is None:
         return incoming, Outcome.ADDED
@@ -91,10 +108,11 @@ def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "")
             return current, Outcome.UNCHANGED
         current.concurrent = merged
         return current, Outcome.CONFLICT
+    descends = current.rev in incoming.ancestors
     known_versions = {v.rev for v in current.concurrent}
-    if incoming.rev in current.ancestors or incoming.rev in known_versions:
+    if not descends and (_is_older(incoming, current) or incoming.rev in known_versions):
         return current, Outcome.OLDER
-    if current.rev in incoming.ancestors:
+    if descends:
         incoming.concurrent = _merge_concurrent(current.concurrent, incoming.concurrent, exclude=incoming.rev)
         return incoming, Outcome.UPDATED
     # Both sides changed the answer: keep the newest as the answer, the other beside it.
@@ -121,6 +139,52 @@ def _meta_key(i: Interview) -> tuple:
             i.consent, i.status, i.guide_id, i.guide_version, i.notes)
 
 
+def _campaign_id(interview_id: str) -> bool:
+    """Planned interviews of the built-in campaign have name-based ids (uuid5), the same on every
+    laptop; interviews created in the app have random ones (uuid4)."""
+    try:
+        return uuid.UUID(interview_id).version == 5
+    except ValueError:
+        return False
+
+
+def _started(i: Interview) -> bool:
+    return i.status != InterviewStatus.PLANNED
+
+
+def _who(i: Interview) -> tuple[str, str]:
+    return i.interviewer, str(i.extra.get("consent_recorded_at") or "")
+
+
+def _started_apart(a: Interview, b: Interview) -> bool:
+    """Two started copies of one planned interview that were started by different people or at
+    different times: two laptops each held the meeting, these are two interviews."""
+    (who_a, at_a), (who_b, at_b) = _who(a), _who(b)
+    return bool(who_a and who_b and who_a != who_b) or bool(at_a and at_b and at_a != at_b)
+
+
+def _own_id(i: Interview) -> str:
+    """The id given to a started copy of a planned interview when another copy holds its id here:
+    derived from who started it, so importing the same file again finds it."""
+    who, at = _who(i)
+    digest = hashlib.sha256(f"{i.id}\x00{who}\x00{at}".encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def _place(inc: Interview, known: dict[str, Interview], aliases: dict[str, str]) -> str:
+    """The known interview `inc` is a copy of (or the id it will be added under)."""
+    if inc.id not in known and inc.id in aliases:
+        return aliases[inc.id]           # ours, given its own id by a store that had another copy
+    if _campaign_id(inc.id) and _started(inc):
+        own = _own_id(inc)
+        if own in known:
+            return own
+        cur = known.get(inc.id)
+        if cur is not None and _started(cur) and _started_apart(cur, inc):
+            return own
+    return inc.id
+
+
 def reconcile_project(
     known: Project | None,
     known_interviews: dict[str, Interview],
@@ -128,8 +192,13 @@ def reconcile_project(
     incoming_interviews: list[Interview],
     source: str = "",
 ) -> Reconciled:
-    """Merge an incoming project and its interviews into known ones (which are modified in place)."""
+    """Merge an incoming project and its interviews into known ones (which are modified in place).
+
+    A planned interview of the campaign has the same id on every laptop: if two laptops each
+    started it, the incoming one is a different interview and gets its own id (`inc.id` is
+    changed), rather than overwriting the facts and answers of the known one."""
     result = Reconciled(project=known or incoming, interviews=known_interviews)
+    aliases = {_own_id(i): i.id for i in known_interviews.values() if _campaign_id(i.id) and _started(i)}
     if known is None:
         result.project_changed = True
         result.changes.append(Change(Outcome.ADDED, incoming.id, detail="projet"))
@@ -139,12 +208,16 @@ def reconcile_project(
         result.project_changed = True
         result.changes.append(Change(Outcome.UPDATED, incoming.id, detail="fiche du projet"))
     for inc in incoming_interviews:
+        place = _place(inc, known_interviews, aliases)
+        apart = place != inc.id and _campaign_id(inc.id)
+        inc.id = place
         cur = known_interviews.get(inc.id)
         if cur is None:
             known_interviews[inc.id] = inc
             result.changed_interview_ids.add(inc.id)
             result.changes.append(Change(Outcome.ADDED, incoming.id, inc.id,
-                                         detail=f"entretien ({len(inc.answers)} réponses)"))
+                                         detail=f"entretien ({len(inc.answers)} réponses)"
+                                         + (", entretien prévu commencé aussi ici : gardé à part" if apart else "")))
             continue
         changed = False
         if _meta_key(inc) != _meta_key(cur) and newer(inc.updated_at, cur.updated_at):

@@ -43,6 +43,8 @@ def read_json_file(path: Path) -> Any:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DamagedFileError(path, f"JSON invalide : {exc}") from None
+    except (ValueError, RecursionError):  # a number of more than 4,300 digits, absurd nesting
+        raise DamagedFileError(path, "JSON refusé (nombre démesuré ou imbrication excessive)") from None
 
 
 def dump_json(data: Any) -> bytes:
@@ -88,7 +90,10 @@ class AtomicJSONStorage(Storage):
         self._last_backup[key] = now
         rel = self.path.relative_to(self.relative_to) if self.relative_to else Path(self.path.name)
         # One folder per file, so that pruning lists a handful of entries, not the whole store.
-        folder = ensure_dir(self.backup_root / rel.parent / rel.stem)
+        try:
+            folder = ensure_dir(self.backup_root / rel.parent / rel.stem)
+        except OSError:  # a backup is best effort: it never stands in the way of the save itself
+            return
         target = folder / f"{datetime.now():%Y%m%dT%H%M%S%f}{rel.suffix}"
         try:
             os.link(self.path, target)

@@ -271,6 +271,7 @@ class ProjectStore:
         if touch:
             project.updated_at = now_iso()
         path = self.project_file(project.id)
+        _refuse_newer_schema(path, read_json_file(path))
         ensure_dir(path.parent / "interviews")
         payload = {"_meta": {"1": {"schema": SCHEMA_VERSION}}, "project": {"1": project_to_dict(project)}}
         db = self._db(path)
@@ -326,7 +327,9 @@ class ProjectStore:
         answers = {str(n): {"qid": qid, **answer_to_dict(a)}
                    for n, (qid, a) in enumerate(interview.answers.items(), start=1)}
         payload = {"_meta": {"1": {"schema": SCHEMA_VERSION}}, "interview": {"1": doc}, "answers": answers}
-        self._db(self.interview_file(interview.project_id, interview.id)).storage.write(payload)
+        path = self.interview_file(interview.project_id, interview.id)
+        _refuse_newer_schema(path, read_json_file(path))
+        self._db(path).storage.write(payload)
         return interview
 
     def save_answer(self, project_id: str, interview_id: str, question_id: str,
@@ -338,6 +341,7 @@ class ProjectStore:
         data = db.storage.read()
         if data is None or "interview" not in data:
             raise StoreError(f"Entretien introuvable : {interview_id}")
+        _refuse_newer_schema(path, data)
         answers = data.setdefault("answers", {})
         key, old_doc = next(((k, d) for k, d in answers.items() if d.get("qid") == question_id), (None, None))
         old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
@@ -410,6 +414,18 @@ class ProjectStore:
         return hits
 
 
+def _refuse_newer_schema(path: Path, data: Any) -> None:
+    """A file written by a newer pi87-field may hold what this version would drop: never rewrite it."""
+    meta = data.get("_meta") if isinstance(data, dict) else None
+    doc = meta.get("1") if isinstance(meta, dict) else None
+    schema = doc.get("schema") if isinstance(doc, dict) else None
+    if isinstance(schema, int) and schema > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path.name} a été écrit par une version plus récente de pi87-field (schéma {schema}) : "
+            "fichier laissé tel quel, mettez le programme à jour."
+        )
+
+
 def _next_ancestors(old: Answer, new: Answer) -> list[str]:
     """Revisions `new` descends from. A burst of autosaves by one author counts as one edit."""
     try:
@@ -419,7 +435,7 @@ def _next_ancestors(old: Answer, new: Answer) -> list[str]:
             < EDIT_BURST_SECONDS
             and bool(old.ancestors)
         )
-    except ValueError:
+    except (TypeError, ValueError):  # unreadable, or one side without a UTC offset (imported)
         same_burst = False
     chain = list(old.ancestors) if same_burst else [old.rev, *old.ancestors]
     seen: set[str] = set()
