@@ -55,6 +55,13 @@ class Pi87FieldApp(App[int]):
         self.interviewer = interviewer or default_interviewer()
         self._clock = clock or (lambda: datetime.now().astimezone())
         self.install_signal_handlers = False
+        self._reported_damage: set[str] = set()
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        # Messages carry file names, exception text and answers: never read them as markup
+        # (an unbalanced "[/" would raise inside the toast).
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def now(self) -> datetime:
         """The app's clock (fixed in snapshot tests)."""
@@ -70,8 +77,28 @@ class Pi87FieldApp(App[int]):
             self.notify_damaged()
 
     def notify_damaged(self) -> None:
-        for problem in self.store.damaged[:3]:
-            self.notify(str(problem), severity="warning", timeout=10)
+        self.report_damaged(self.store.damaged)
+
+    def report_damaged(self, problems: list) -> None:
+        """Name each damaged store file once per session (the files are kept as they are)."""
+        fresh = []
+        for problem in problems:
+            key = str(getattr(problem, "path", problem))
+            if key not in self._reported_damage:
+                self._reported_damage.add(key)
+                fresh.append(problem)
+        for problem in fresh[:3]:
+            self.notify(str(problem), title="Fichier endommagé", severity="warning", timeout=15)
+        if len(fresh) > 3:
+            self.notify(f"Et {len(fresh) - 3} autre(s) fichier(s) endommagé(s), conservés tels quels.",
+                        severity="warning", timeout=15)
+
+    def leave_screen(self, screen) -> None:
+        """Pop `screen` if it is still the one on top: keys typed fast (a held Escape, a pasted
+        control character) can reach a screen that is already leaving, and popping again would
+        close the screen underneath or empty the stack."""
+        if screen.is_active:
+            self.pop_screen()
 
     # -- saving -----------------------------------------------------------------------------------
 
@@ -100,6 +127,11 @@ class Pi87FieldApp(App[int]):
     async def action_quit(self) -> None:
         self.flush_pending()
         self.exit(return_code=0)
+
+    def action_help_quit(self) -> None:
+        # Textual's own message for ctrl+c is in English.
+        self.notify("Pour quitter, appuyez sur ctrl+q (la réponse en cours est enregistrée).",
+                    title="Quitter ?")
 
     def action_help(self) -> None:
         from pi87_field.tui.screens.help import HelpScreen

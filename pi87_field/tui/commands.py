@@ -7,12 +7,26 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from pi87_field.tui.progress import clip
 
 if TYPE_CHECKING:
     from pi87_field.tui.app import Pi87FieldApp
+
+
+def _highlight(matcher: Matcher, name: str) -> Content:
+    """Matcher.highlight, but reading the name as plain text (project titles may hold "[")."""
+    content = Content(name)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class Pi87Commands(Provider):
@@ -50,11 +64,12 @@ class Pi87Commands(Provider):
         for name, command, help_text in self._commands():
             if name.startswith(("Exporter en", "Nouvel entretien :")):
                 continue  # listed once searched for, to keep the first list short
-            yield DiscoveryHit(name, command, help=help_text)
+            # Titles come from the store: plain Text, never read as markup.
+            yield DiscoveryHit(Text(name), command, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, command, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)
+                yield Hit(score, _highlight(matcher, name), command, text=name, help=escape(help_text))

@@ -137,7 +137,7 @@ class FactsScreen(Screen):
             self.notify(f"Écriture impossible : {exc.strerror or exc}", severity="error")
             return
         self.notify("Fiche enregistrée.")
-        self.app.pop_screen()
+        self.app.leave_screen(self)
 
     def action_cancel(self) -> None:
-        self.app.pop_screen()
+        self.app.leave_screen(self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from pi87_field.core.money import format_amount
 from pi87_field.core.summary import ProjectProgress
 from pi87_field.core.text import fold
 from pi87_field.tui.progress import clip, project_progress
+from pi87_field.tui.widgets.fitted_table import cell, clear_rows
 
 OS_WORDS = re.compile(r"\bos\s*(\d)\b")
 KIND_SHORT = {ProjectKind.CASE_STUDY: "EC", ProjectKind.INTERVIEW_SERIES: "EQ"}
@@ -47,6 +49,7 @@ class HomeScreen(Screen):
         self.projects: list[Project] = []
         self.progress: dict[str, ProjectProgress] = {}
         self._shown: list[str] = []
+        self.damaged: list = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,28 +74,37 @@ class HomeScreen(Screen):
                 self.focused.select_all()
 
     def reload(self) -> None:
-        self.projects = self.app.store.list_projects()
+        scan = self.app.store.scan()
+        self.projects = scan.projects
+        self.damaged = list(scan.damaged)
         self.populate()
+        self.app.report_damaged(self.damaged)
         self.load_progress()
 
     @work(thread=True, exclusive=True, group="home-progress")
     def load_progress(self) -> None:
         """Reading every interview can take a moment with a big store: after the first paint."""
         store = self.app.store
-        figures = {p.id: project_progress(store, p) for p in self.projects}
-        self.app.call_from_thread(self._progress_loaded, figures)
+        damaged: list = []
+        figures = {p.id: project_progress(store, p, store.list_interviews(p.id, damaged=damaged))
+                   for p in self.projects}
+        self.app.call_from_thread(self._progress_loaded, figures, damaged)
 
-    def _progress_loaded(self, figures: dict[str, ProjectProgress]) -> None:
+    def _progress_loaded(self, figures: dict[str, ProjectProgress], damaged: list) -> None:
         self.progress = figures
+        known = {str(getattr(d, "path", d)) for d in self.damaged}
+        self.damaged += [d for d in damaged if str(getattr(d, "path", d)) not in known]
         self.populate()
+        self.app.report_damaged(damaged)
 
     # -- table ------------------------------------------------------------------------------------
 
     def _matches(self, project: Project, needle: str) -> bool:
         if not needle:
             return True
+        code = KIND_SHORT.get(project.kind, "")
         hay = " ".join(str(v) for v in (
-            project.id, project.title, project.carrier, f"os{project.os}" if project.os else "",
+            code, f"{code}{project.os}" if project.os else "", project.id, project.title, project.carrier, f"os{project.os}" if project.os else "",
             project.kind.label, project.region or "", project.characteristics, project.volet or "",
         ))
         needle = OS_WORDS.sub(r"os\1", needle)  # "OS 2" is one criterion, not "os" and "2"
@@ -103,9 +115,9 @@ class HomeScreen(Screen):
         needle = fold(self.query_one(Input).value.strip())
         selected = self._shown[table.cursor_row] if self._shown and 0 <= table.cursor_row < len(self._shown) else None
         # Each column has one cell of padding on both sides; keep 2 cells for the scrollbar.
-        free = max(20, self.size.width - sum(FIXED_WIDTHS.values()) - 2 * 6 - 3)
+        free = max(14, self.size.width - sum(FIXED_WIDTHS.values()) - 2 * 6 - 3)
         carrier_w, title_w = free * 2 // 5, free - free * 2 // 5
-        table.clear()
+        clear_rows(table)
         self._shown = []
         for project in self.projects:
             if not self._matches(project, needle):
@@ -113,8 +125,8 @@ class HomeScreen(Screen):
             fig = self.progress.get(project.id)
             table.add_row(
                 KIND_SHORT.get(project.kind, "?") + (f"{project.os}" if project.os else ""),
-                clip(project.carrier, carrier_w),
-                clip(project.title, title_w),
+                cell(clip(project.carrier, carrier_w)),
+                cell(clip(project.title, title_w)),
                 format_amount(project.fse_amount).rjust(FIXED_WIDTHS["amount"]),
                 f"{fig.done}/{fig.total}" if fig else "…",
                 f"{fig.percent} %".rjust(6) if fig else "…",
@@ -127,8 +139,10 @@ class HomeScreen(Screen):
         status = f"{count} projet{'s' if count > 1 else ''}"
         if needle:
             status += f" sur {len(self.projects)} (filtre « {self.query_one(Input).value.strip()} »)"
+        if self.damaged:
+            status += f" · ⚠ {len(self.damaged)} fichier(s) endommagé(s), conservés tels quels"
         status += " · EC : étude de cas · EQ : entretiens · ctrl+p : commandes"
-        self.query_one("#home-status", Static).update(status)
+        self.query_one("#home-status", Static).update(Text(status))  # the filter is user text
         self.refresh_bindings()
 
     def on_resize(self) -> None:

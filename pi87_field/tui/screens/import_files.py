@@ -96,4 +96,5 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         status.update(escape(text))
         if report.ok:
             self.notify(text, title="Import terminé", timeout=10)
-            self.dismiss(report)
+            if self.is_active:
+                self.dismiss(report)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from time import monotonic
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,6 +36,7 @@ from pi87_field.tui.widgets.navigator import QuestionNavigator, Slot
 
 AUTOSAVE_DELAY_SECONDS = 0.6
 MAX_UNSAVED_SECONDS = 1.0
+NARROW_WIDTH = 70
 ORPHAN_SECTION = "Hors grille (réponses conservées)"
 
 
@@ -78,8 +79,11 @@ class InterviewScreen(Screen):
                 tooltip="Voir les versions concurrentes de cette réponse (après un import)."),
         Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
                 tooltip="Enregistrer maintenant (l'enregistrement est aussi automatique)."),
-        Binding("ctrl+t", "finish", "Terminer", id="interview.finish", show=False,
+        # Shown in the footer on the last question, where "Suivante" no longer applies; the
+        # hidden twin keeps ctrl+t working on every other question.
+        Binding("ctrl+t", "finish", "Terminer", id="interview.finish",
                 tooltip="Marquer l'entretien comme terminé et revenir au projet."),
+        Binding("ctrl+t", "finish_early", show=False, id="interview.finish_early"),
         Binding("escape", "back", "Retour", id="interview.back",
                 tooltip="Enregistrer et revenir au projet."),
     ]
@@ -126,7 +130,7 @@ class InterviewScreen(Screen):
             self.interview = store.get_interview(self.project_id, self.interview_id)
         except FieldError as exc:
             self.notify(str(exc), severity="error")
-            self.app.pop_screen()
+            self.app.leave_screen(self)
             return
         self.guide = store.guide_for(self.interview.guide_id)
         if self.guide is None:
@@ -145,7 +149,7 @@ class InterviewScreen(Screen):
         # A case study is known by its carrier; a series interview by the people met.
         where = self.project.carrier if self.project.kind == ProjectKind.CASE_STUDY else ""
         title = " · ".join(filter(None, (where, people, when))) or self.project.id
-        self.query_one("#interview-title", Static).update(escape(clip(title, 200)))
+        self.query_one("#interview-title", Static).update(Text(clip(title, 200)))
         nav = self.query_one(QuestionNavigator)
         nav.build(self.slots, {qid: a.mark for qid, a in self.answers.items()})
         if not self.slots:
@@ -186,29 +190,30 @@ class InterviewScreen(Screen):
         self.query_one(QuestionNavigator).select_question(slot.qid)
         self.refresh_bindings()
 
-    def _question_markup(self, slot: Slot) -> str:
+    def _question_markup(self, slot: Slot) -> Text:
+        """The question as Text (question texts of imported interviews are untrusted: no markup)."""
         in_guide = [s for s in self.slots if s.section_index]
-        lines: list[str] = []
+        lines: list[Text] = []
         if slot.section_index:
             count = len(self.guide.sections) if self.guide else 0
             position = in_guide.index(slot) + 1
-            lines.append(f"[dim]Section {slot.section_index}/{count} · {escape(slot.section_title)} · "
-                         f"question {position}/{len(in_guide)}[/dim]")
+            lines.append(Text(f"Section {slot.section_index}/{count} · {slot.section_title} · "
+                              f"question {position}/{len(in_guide)}", style="dim"))
         else:
-            lines.append(f"[dim]{ORPHAN_SECTION} : question absente de la grille actuelle[/dim]")
+            lines.append(Text(f"{ORPHAN_SECTION} : question absente de la grille actuelle", style="dim"))
         question = self.guide.question(slot.qid) if self.guide else None
         if question is None:
             full = (self.interview.question_texts.get(slot.qid, slot.qid) if self.interview else slot.qid)
-            lines.append(f"[b]{escape(full)}[/b]")
-            return "\n".join(lines)
-        lines.append(f"[b]{escape(slot.number)}. {escape(question.text)}[/b]")
+            lines.append(Text(full, style="bold"))
+            return Text("\n").join(lines)
+        lines.append(Text(f"{slot.number}. {question.text}", style="bold"))
         if question.condition:
-            lines.append(f"[i]Condition : {escape(question.condition)}[/i]")
+            lines.append(Text(f"Condition : {question.condition}", style="italic"))
         for sp in question.subpoints:
-            lines.append(f"  {escape(sp.id)}. {escape(sp.text)}")
+            lines.append(Text(f"  {sp.id}. {sp.text}"))
         for relance in question.relances:
-            lines.append(f"  [i]Relance : {escape(relance)}[/i]")
-        return "\n".join(lines)
+            lines.append(Text(f"  Relance : {relance}", style="italic"))
+        return Text("\n").join(lines)
 
     def _mark(self) -> str:
         if self._state == AnswerState.ANSWERED and self.editor is not None and not self.editor.text.strip():
@@ -232,8 +237,9 @@ class InterviewScreen(Screen):
             first = versions[0]
             who = first.author or first.source or "autre enquêteur"
             more = f" (+{len(versions) - 1})" if len(versions) > 1 else ""
-            panel.update(f"[b]⚠ {len(versions)} version(s) concurrente(s)[/b] — ctrl+r pour tout lire\n"
-                         f"{escape(who)}{more} : {escape(excerpt(first.text, 140))}")
+            panel.update(Text.assemble(
+                (f"⚠ {len(versions)} version(s) concurrente(s)", "bold"), " — ctrl+r pour tout lire\n",
+                f"{who}{more} : {excerpt(first.text, 140)}"))
 
     # -- editing and saving -----------------------------------------------------------------------
 
@@ -308,7 +314,9 @@ class InterviewScreen(Screen):
         if action == "prev_question":
             return True if self.slots and self.index > 0 else None
         if action == "next_question":
-            return True if self.slots and self.index < len(self.slots) - 1 else None
+            return True if self.slots and self.index < len(self.slots) - 1 else False
+        if action == "finish":
+            return bool(self.slots) and self.index == len(self.slots) - 1
         if action == "show_versions":
             answer = self.answers.get(self.current.qid) if self.current else None
             return bool(answer and answer.concurrent)
@@ -383,8 +391,21 @@ class InterviewScreen(Screen):
         missing = sum(1 for s in self.slots if s.section_index and
                       (s.qid not in self.answers or self.answers[s.qid].is_empty))
         self.notify("Entretien terminé." + (f" {missing} question(s) sans réponse." if missing else ""))
-        self.app.pop_screen()
+        self.app.leave_screen(self)
+
+    def action_finish_early(self) -> None:
+        self.action_finish()
+
+    def on_resize(self) -> None:
+        # Below NARROW_WIDTH the navigator would leave the question and the answer a third of
+        # the screen; ctrl+g and the "question n/N" line still say where one is.
+        wide = self.size.width >= NARROW_WIDTH
+        navigator = self.query_one(QuestionNavigator)
+        if navigator.display != wide:
+            navigator.display = wide
+            if not wide and navigator.has_focus and self.editor is not None:
+                self.editor.focus()
 
     def action_back(self) -> None:
         self.save_now()
-        self.app.pop_screen()
+        self.app.leave_screen(self)

@@ -43,7 +43,7 @@ def parse_date(value: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise FieldError(f"Date illisible : « {value} » (exemple : 14/10/2019)")
+    raise FieldError(f"Date invalide : « {value} » (jj/mm/aaaa, exemple : 14/10/2019)")
 
 
 class IntervieweeRow(Horizontal):
@@ -110,7 +110,7 @@ class NewInterviewScreen(Screen):
             with RadioSet(id="n-mode"):
                 for m in MODES:
                     yield RadioButton(m.label, value=m == mode, name=m.value)
-            yield Checkbox("L'interlocuteur a donné son consentement", id="n-consent",
+            yield Checkbox("Consentement recueilli auprès de chaque interlocuteur", id="n-consent",
                            value=bool(planned and planned.consent))
             yield Button("Ouvrir la grille (ctrl+s)", id="n-start", variant="primary", compact=True)
         yield Footer(show_command_palette=False)
@@ -132,7 +132,7 @@ class NewInterviewScreen(Screen):
         self.action_start()
 
     def action_cancel(self) -> None:
-        self.app.pop_screen()
+        self.app.leave_screen(self)
 
     def _refuse(self, message: str, widget_id: str | None = None) -> None:
         self.notify(message, severity="error", title="Fiche incomplète")
@@ -140,6 +140,8 @@ class NewInterviewScreen(Screen):
             self.query_one(widget_id).focus()
 
     def action_start(self) -> None:
+        if not self.is_active:  # a second ctrl+s behind the first must not create a second interview
+            return
         store = self.app.store
         guide_id = self.query_one("#n-guide", Select).value
         guide = store.guide_for(guide_id) if isinstance(guide_id, str) else None
@@ -161,7 +163,7 @@ class NewInterviewScreen(Screen):
             self._refuse("Choisissez le mode : sur place, téléphone ou visio.", "#n-mode")
             return
         if not self.query_one("#n-consent", Checkbox).value:
-            self._refuse("Recueillez le consentement de l'interlocuteur avant d'ouvrir la grille.", "#n-consent")
+            self._refuse("Recueillez le consentement de chaque interlocuteur avant d'ouvrir la grille.", "#n-consent")
             return
         if self.planned_id:
             interview = store.get_interview(self.project_id, self.planned_id)
@@ -186,4 +188,5 @@ class NewInterviewScreen(Screen):
             return
         from pi87_field.tui.screens.interview import InterviewScreen
 
+        self.app.clear_notifications()  # "Fiche incomplète" no longer applies; keep the grid clear
         self.app.switch_screen(InterviewScreen(self.project_id, interview.id))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,14 +17,13 @@ from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
 from pi87_field.core.summary import interview_progress
 from pi87_field.tui.progress import clip
+from pi87_field.tui.widgets.fitted_table import cell, clear_rows
 
 
-def project_facts_text(project: Project) -> str:
-    """The facts as a few lines of Rich markup (escaped), for the top of the project screen."""
-    from rich.markup import escape
-
-    lines = [f"[b]{escape(project.title)}[/b]"]
-    lines.append(f"Porteur : {escape(project.carrier or '—')}")
+def project_facts_text(project: Project) -> Text:
+    """The facts as a few lines for the top of the project screen. Built as Text, not markup:
+    titles and notes are user text and may contain "[" (an unbalanced "[/" used to crash)."""
+    lines: list[Text] = [Text(project.title, style="bold"), Text(f"Porteur : {project.carrier or '—'}")]
     first = [project.kind.label]
     if project.os:
         first.append(f"OS {project.os}")
@@ -30,21 +32,21 @@ def project_facts_text(project: Project) -> str:
         if project.fse_amount_note:
             amount += f" ({project.fse_amount_note})"
         first.append(f"FSE programmé : {amount}")
-    lines.append(escape(" · ".join(first)))
+    lines.append(Text(" · ".join(first)))
     optional = [v for v in (project.volet and f"volet {project.volet}",
                             project.territorial_level and f"niveau {project.territorial_level}",
                             project.region) if v]
     if optional:
-        lines.append(escape(" · ".join(optional)))
+        lines.append(Text(" · ".join(optional)))
     if project.operation_type:
-        lines.append(f"Type d'opération : {escape(project.operation_type)}")
+        lines.append(Text(f"Type d'opération : {project.operation_type}"))
     if project.digital:
-        lines.append(f"Numérique : {escape(' ; '.join(project.digital))}")
+        lines.append(Text(f"Numérique : {' ; '.join(project.digital)}"))
     if project.innovation_steps:
-        lines.append(f"Innovation : {escape(', '.join(project.innovation_steps))}")
+        lines.append(Text(f"Innovation : {', '.join(project.innovation_steps)}"))
     if project.characteristics:
-        lines.append(f"[dim]Caractéristiques : {escape(' / '.join(project.characteristics.splitlines()))}[/dim]")
-    return "\n".join(lines)
+        lines.append(Text(f"Caractéristiques : {' / '.join(project.characteristics.splitlines())}", style="dim"))
+    return Text("\n").join(lines)
 
 
 def os_label(value: int | None) -> str:
@@ -94,29 +96,36 @@ class ProjectScreen(Screen):
         if self.project is not None:
             self.reload()
 
+    def on_resize(self) -> None:
+        if self.project is not None and self.is_active:
+            self.reload()
+
     def reload(self) -> None:
         store = self.app.store
         try:
             self.project = store.get_project(self.project_id)
         except FieldError as exc:
             self.notify(str(exc), severity="error")
-            self.app.pop_screen()
+            self.app.leave_screen(self)
             return
         self.sub_title = self.project.carrier or self.project.id
         self.query_one("#project-facts-text", Static).update(project_facts_text(self.project))
-        self.interviews = store.list_interviews(self.project_id)
+        damaged: list = []
+        self.interviews = store.list_interviews(self.project_id, damaged=damaged)
+        self.app.report_damaged(damaged)
         table = self.query_one(InterviewTable)
         row = table.cursor_row
-        table.clear()
-        who_w = max(12, self.size.width - 52)
+        clear_rows(table)
+        # Date 10, mode 9, interviewer 10, status 8, answers 8, one cell of padding each side.
+        who_w = max(10, self.size.width - 60)
         for interview in self.interviews:
             got, out_of = interview_progress(interview, store.guide_for(interview.guide_id))
             who = ", ".join(filter(None, (p.organisation or p.name for p in interview.interviewees)))
             table.add_row(
                 interview.date.strftime("%d/%m/%Y") if interview.date else "à fixer",
-                clip(who or "—", who_w),
+                cell(clip(who or "—", who_w)),
                 interview.mode.label if interview.mode else "",
-                clip(interview.interviewer, 10),
+                cell(clip(interview.interviewer, 10)),
                 interview.status.label,
                 f"{got}/{out_of}",
                 key=interview.id,
@@ -124,9 +133,14 @@ class ProjectScreen(Screen):
         if self.interviews:
             table.move_cursor(row=min(max(row, 0), len(self.interviews) - 1), animate=False)
         done = sum(1 for i in self.interviews if i.status == InterviewStatus.COMPLETE)
-        self.query_one("#project-status", Static).update(
-            f"{len(self.interviews)} entretien(s), {done} terminé(s)"
-            if self.interviews else "Aucun entretien : ctrl+n pour en préparer un.")
+        status = (f"{len(self.interviews)} entretien(s), {done} terminé(s)"
+                  if self.interviews else "Aucun entretien : ctrl+n pour en préparer un.")
+        if damaged:
+            names = ", ".join(Path(d.path).name if getattr(d, "path", None) else str(d) for d in damaged[:2])
+            more = f" (+{len(damaged) - 2})" if len(damaged) > 2 else ""
+            status += (f"\n⚠ {len(damaged)} fichier(s) d'entretien endommagé(s), conservé(s) tel(s) "
+                       f"quel(s) : {names}{more}")
+        self.query_one("#project-status", Static).update(Text(status))
         self.refresh_bindings()
 
     @property
@@ -146,7 +160,7 @@ class ProjectScreen(Screen):
         self.action_open_interview()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.app.leave_screen(self)
 
     def action_open_interview(self) -> None:
         interview = self.selected_interview

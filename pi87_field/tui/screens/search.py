@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.store import SearchHit
 from pi87_field.tui.progress import clip
+from pi87_field.tui.widgets.fitted_table import cell, clear_rows
 
 
 class SearchScreen(Screen):
@@ -60,16 +62,23 @@ class SearchScreen(Screen):
     def _show(self, hits: list[SearchHit], needle: str) -> None:
         self.hits = hits
         table = self.query_one(DataTable)
-        table.clear()
+        clear_rows(table)
         width = max(20, self.size.width - 52)
         for n, hit in enumerate(hits):
-            table.add_row(clip(hit.project_id, 14), clip(hit.interview_label, 16), clip(hit.question_id, 14),
-                          clip(hit.excerpt, width), key=str(n))
-        status = (f"{len(hits)} réponse(s) contiennent « {needle.strip()} »" if needle.strip()
-                  else "Tapez au moins deux lettres.")
+            table.add_row(cell(clip(hit.project_id, 14)), cell(clip(hit.interview_label, 16)),
+                          cell(clip(hit.question_id, 14)), cell(clip(hit.excerpt, width)), key=str(n))
+        count = len(hits)
+        if len(needle.strip()) < 2:
+            status = "Tapez au moins deux lettres."
+        elif count == 0:
+            status = f"Aucune réponse ne contient « {needle.strip()} »."
+        elif count == 1:
+            status = f"1 réponse contient « {needle.strip()} » · Entrée pour l'ouvrir"
+        else:
+            status = f"{count} réponses contiennent « {needle.strip()} » · Entrée pour ouvrir"
         if len(hits) >= 200:
             status += " (200 premières)"
-        self.query_one("#search-status", Static).update(status)
+        self.query_one("#search-status", Static).update(Text(status))  # the needle is user text
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -93,4 +102,4 @@ class SearchScreen(Screen):
         self.action_open_hit()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.app.leave_screen(self)

@@ -41,9 +41,14 @@ class SectionPicker(ModalScreen[int | None]):
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id or 0))
+        if self.is_active:  # a second Enter queued behind the first must not close the grid
+            self.dismiss(int(event.option.id or 0))
 
     def on_key(self, event: Key) -> None:
+        if not self.is_active:
+            # Keys typed (or pasted) faster than the picker closes: leave them alone rather
+            # than dismiss twice, which would pop the interview screen too.
+            return
         if event.character and event.character.isdigit():
             wanted = int(event.character)
             if any(s[0] == wanted for s in self.sections):
