@@ -69,10 +69,27 @@ def bundle_from_dict(data: Any, source: str = "") -> Bundle:
     )
 
 
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))
+        # json.loads would silently keep the last one: an answer given twice would lose one
+        raise ImportFormatError(f"JSON refusé : clé « {key[:80]} » en double dans un même objet")
+    return out
+
+
+def loads_untrusted(text: str) -> Any:
+    """json.loads for files from elsewhere: a key given twice in one object is refused."""
+    return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+
+
 def bundle_from_bytes(raw: bytes, source: str = "") -> Bundle:
     where = f"{source} : " if source else ""
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = loads_untrusted(raw.decode("utf-8-sig"))
+    except ImportFormatError as exc:
+        raise ImportFormatError(f"{where}{exc}") from None
     except UnicodeDecodeError:
         raise ImportFormatError(f"{where}fichier illisible (pas de l'UTF-8)") from None
     except json.JSONDecodeError as exc:

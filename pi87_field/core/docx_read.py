@@ -29,7 +29,7 @@ from typing import Any
 from lxml import etree
 
 from pi87_field.core import docx_style as S
-from pi87_field.core.bundle import Bundle, bundle_from_dict
+from pi87_field.core.bundle import Bundle, bundle_from_dict, loads_untrusted
 from pi87_field.core.docx_export import (
     BOOKMARK_PREFIX,
     PAYLOAD_NS,
@@ -191,8 +191,10 @@ def _payload_from_custom_xml(archive: _Archive) -> dict | None:
         bundle_el = root.find(f"{{{PAYLOAD_NS}}}bundle")
         slots_el = root.find(f"{{{PAYLOAD_NS}}}slots")
         try:
-            return {"bundle": json.loads(bundle_el.text or ""),
+            return {"bundle": loads_untrusted(bundle_el.text or ""),
                     "slots": json.loads(slots_el.text or "[]") if slots_el is not None else []}
+        except ImportFormatError as exc:
+            raise ImportFormatError(f"{archive.path} : {exc}") from None
         except (AttributeError, ValueError, RecursionError):
             continue
     return None
@@ -220,7 +222,9 @@ def _payload_from_custom_props(archive: _Archive) -> dict | None:
             return None
         if hashlib.sha256(raw).hexdigest() != values.get("sha256"):
             return None
-        payload = json.loads(raw.decode("utf-8"))
+        payload = loads_untrusted(raw.decode("utf-8"))
+    except ImportFormatError as exc:
+        raise ImportFormatError(f"{archive.path} : {exc}") from None
     except (KeyError, ValueError, binascii.Error, zlib.error, RecursionError):
         return None
     return payload if isinstance(payload, dict) and "bundle" in payload else None
@@ -486,9 +490,9 @@ def _read(archive: _Archive, path: Path) -> WriteUp:
         )
         if embedded is not None:  # never its own rev: going back to an earlier text is an edit
             edit.ancestors = [r for r in dict.fromkeys([embedded.rev, *embedded.ancestors]) if r != edit.rev][:50]
+        # The interview's facts stay those of export time, with their time: an answer edited in
+        # Word must not make them look newer than facts corrected in the store since the export.
         interview.answers[qid] = edit
-        if _when(interview.updated_at) is None or _when(interview.updated_at) < _when(edit_time):
-            interview.updated_at = edit_time
         result.edited.append((iid, qid))
     return result
 

@@ -371,8 +371,14 @@ class ProjectStore:
         self._require_writer()
         path = self.interview_file(project_id, interview_id)
         if path.exists():
-            target = ensure_dir(self.backups_dir / "deleted" / project_id)
-            os.replace(path, target / f"{interview_id}.{datetime.now():%Y%m%dT%H%M%S}.json")
+            folder = ensure_dir(self.backups_dir / "deleted" / project_id)
+            stamp = f"{datetime.now():%Y%m%dT%H%M%S}"
+            target = folder / f"{interview_id}.{stamp}.json"
+            n = 1
+            while target.exists():  # deleted again within the second: never replace the first copy
+                n += 1
+                target = folder / f"{interview_id}.{stamp}-{n}.json"
+            os.replace(path, target)
 
     # -- campaign and search ---------------------------------------------------------------------
 

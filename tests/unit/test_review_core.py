@@ -386,3 +386,87 @@ def test_merge_keeps_two_laptops_copies_of_a_seeded_interview_apart(store, tmp_p
     assert sorted(i.answers[QID].text for i in interviews) == ["Réponse d'Anne", "Réponse de Bruno"]
     assert state.counts().conflicts == 0
     assert {state.answer_sources[(PID, i.id, QID)] for i in interviews} == {"anne.json", "bruno.json"}
+
+
+def test_word_edit_of_an_answer_does_not_bring_back_the_exported_interview_facts(store, tmp_path):
+    """The facts embedded in a write-up are those of export time; a Word edit of an answer is not
+    an edit of the facts, so facts corrected locally since the export must stay."""
+    import zipfile
+
+    from lxml import etree
+
+    from tests.unit.test_docx_read import answer_paragraphs, core_edited_by, rewrite, set_text_as_word_does
+
+    interview = _interview_with_people(store)
+    path = export_project(store, PID, tmp_path / "out")
+    local = store.get_interview(PID, interview.id)
+    local.interviewees[0].name = "Jean Dupond"          # spelling fixed after the export
+    store.save_interview(local)
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    (paragraph,) = answer_paragraphs(root, interview.id, QID)
+    set_text_as_word_does(paragraph, "Relu dans Word.")
+    edited = rewrite(path, tmp_path / "edited.docx", {
+        "word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),
+        "docProps/core.xml": core_edited_by(path, "Relecteur", "2030-01-01T08:00:00Z"),
+    })
+    assert not import_files(store, [edited]).errors
+    again = store.get_interview(PID, interview.id)
+    assert again.answers[QID].text == "Relu dans Word."
+    assert again.interviewees[0].name == "Jean Dupond"
+
+
+def test_deleting_the_same_interview_twice_in_one_second_keeps_both_copies(store):
+    interview = _seeded(store)
+    store.save_answer(PID, interview.id, QID, "première version")
+    store.delete_interview(PID, interview.id)
+    again = copy.deepcopy(interview)
+    again.answers = {QID: Answer(text="recréée par un import")}
+    store.save_interview(again)
+    store.delete_interview(PID, interview.id)
+    kept = sorted((store.backups_dir / "deleted" / PID).glob(f"{interview.id}.*.json"))
+    texts = sorted(json.loads(p.read_bytes())["answers"]["1"]["text"] for p in kept)
+    assert texts == ["première version", "recréée par un import"]
+
+
+def test_bundle_giving_one_answer_twice_is_refused_not_half_read(store, tmp_path):
+    bundle = json.dumps({"format": FORMAT, "project": {"id": "dup", "kind": "case_study", "title": "t"},
+                         "interviews": [{"id": "0b5c6a38-7a3e-4f56-9a1b-2f3c4d5e6f70",
+                                         "answers": {QID: {"text": "première"}}}]}, ensure_ascii=False)
+    twice = bundle.replace(f'"{QID}": {{"text": "première"}}',
+                           f'"{QID}": {{"text": "première"}}, "{QID}": {{"text": "seconde"}}')
+    path = tmp_path / "twice.json"
+    path.write_text(twice, encoding="utf-8")
+    report = import_files(store, [path])
+    assert len(report.errors) == 1 and "en double" in report.errors[0].error
+    assert QID in report.errors[0].error and not store.has_project("dup")
+
+
+def test_write_up_whose_embedded_data_gives_one_answer_twice_is_refused(store, tmp_path):
+    import zipfile
+
+    from tests.unit.test_docx_read import rewrite
+
+    interview = _seeded(store)
+    store.save_answer(PID, interview.id, QID, "unique")
+    path = export_project(store, PID, tmp_path / "out")
+    with zipfile.ZipFile(path) as z:
+        name = next(n for n in z.namelist() if n.startswith("customXml/item") and b"writeup" in z.read(n))
+        xml = z.read(name).decode()
+    marker = f'"{QID}":{{"text":"unique"'
+    assert marker in xml
+    tampered = rewrite(path, tmp_path / "tampered.docx",
+                       {name: xml.replace(marker, f'"{QID}":{{"text":"autre"}},{marker}').encode()})
+    report = import_files(store, [tampered])
+    assert len(report.errors) == 1 and "en double" in report.errors[0].error
+    assert store.get_interview(PID, interview.id).answers[QID].text == "unique"
+
+
+def test_save_interview_never_writes_over_a_damaged_file(store):
+    from pi87_field.core.errors import DamagedFileError
+
+    interview = _seeded(store)
+    path = store.interview_file(PID, interview.id)
+    path.write_bytes(b'{"interview": {"1": {"id": "tronqu')
+    with pytest.raises(DamagedFileError):
+        store.save_interview(interview)
+    assert path.read_bytes() == b'{"interview": {"1": {"id": "tronqu'
