@@ -286,7 +286,7 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
 
     store = _open_store(ctx, writer=False)
     if all_:
-        wanted = [p.id for p in store.list_projects()]
+        wanted = [p.id for p in store.list_projects()]  # damaged project files go to store.damaged
     elif ids:
         wanted = [check_project_id(i) for i in ids]
         for pid in wanted:
@@ -302,6 +302,11 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
             bar.advance(task)
     for path in written:
         out.print(str(path), markup=False, soft_wrap=True)
+    if store.damaged:  # what could not be read was left out: say which files, and fail
+        for damaged in store.damaged:
+            err.print("[yellow]Non exporté :[/] ", end="")
+            err.print(str(damaged), markup=False, soft_wrap=True)
+        fail(f"export incomplet : {len(store.damaged)} fichier(s) endommagé(s) laissé(s) de côté.")
 
 
 @main.command()
@@ -348,9 +353,6 @@ def _print_merge_report(report: Any) -> None:
             cells.append(row.sha256_short)
         table.add_row(*cells)
     out.print(table)
-    for damaged in store.damaged:  # project files, then interview files met while counting
-        err.print("[yellow]Attention :[/] ", end="")
-        err.print(str(damaged), markup=False, soft_wrap=True)
     c = report.counts
     out.print(f"{c.projects} projets, {c.interviews} entretiens, {c.answers} réponses ; "
               f"{c.conflicts} en conflit, {c.duplicates} doublon(s), {c.errors} erreur(s).")

@@ -7,6 +7,7 @@ folder. A file that cannot be parsed is reported as damaged and never written ov
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
@@ -18,12 +19,27 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from pi87_field.core.atomic import atomic_write_bytes, ensure_dir
-from pi87_field.core.errors import DamagedFileError
+from pi87_field.core.errors import DamagedFileError, StoreError
 
 SCHEMA_VERSION = 1
 BACKUP_EVERY_SECONDS = 600
 BACKUPS_KEPT = 5
 MAX_STORE_FILE_BYTES = 256 * 1024 * 1024
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota disque dépassé",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "disque en lecture seule",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A short French reason for a failed file operation."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
 def read_json_file(path: Path) -> Any:
@@ -73,7 +89,11 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self._maybe_backup()
-        atomic_write_bytes(self.path, dump_json(data), durable=self.durable)
+        try:
+            atomic_write_bytes(self.path, dump_json(data), durable=self.durable)
+        except OSError as exc:  # the previous file is intact: say so in one French line
+            raise StoreError(f"Enregistrement impossible ({os_reason(exc)}) : {self.path} — "
+                             "la version précédente est intacte.") from None
 
     def close(self) -> None:
         pass

@@ -308,7 +308,7 @@ class ProjectStore:
             except DamagedFileError as exc:
                 if damaged is not None:
                     damaged.append(exc)
-                else:
+                elif all(Path(d.path) != path for d in self.damaged):  # each file named once
                     self.damaged.append(exc)
         out.sort(key=lambda i: (i.date is None, i.date or "", i.created_at, i.id))
         return out
@@ -400,7 +400,7 @@ class ProjectStore:
 
     def search(self, needle: str, limit: int = 200) -> list[SearchHit]:
         """Case- and accent-insensitive search across every answer of the store."""
-        from pi87_field.core.text import fold
+        from pi87_field.core.text import fold, fold_with_positions
 
         target = fold(needle)
         hits: list[SearchHit] = []
@@ -408,11 +408,11 @@ class ProjectStore:
             return hits
         for project, interview in self.iter_interviews():
             for qid, answer in interview.answers.items():
-                folded = fold(answer.text)
+                folded, positions = fold_with_positions(answer.text)
                 pos = folded.find(target)
                 if pos < 0:
                     continue
-                start = max(0, pos - 60)
+                start = max(0, positions[pos] - 60)
                 snippet = ("…" if start else "") + excerpt(answer.text[start:], 160)
                 hits.append(SearchHit(project.id, project.title, interview.id, interview.label, qid, snippet))
                 if len(hits) >= limit:

@@ -43,3 +43,15 @@ def fold(value: str) -> str:
     """Lower-case, accent-free form for searching ("Pôle" matches "pole")."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold_with_positions(value: str) -> tuple[str, list[int]]:
+    """fold(value), plus for each folded character the index of the original one it came from
+    (folding can change the length: "ß" -> "ss", "ﬁ" -> "fi")."""
+    folded: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(value):
+        part = fold(char)
+        folded.append(part)
+        positions.extend([index] * len(part))
+    return "".join(folded), positions

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -177,3 +176,36 @@ def test_projects_names_damaged_files_and_lists_the_rest(run, data_dir):
     listed = json.loads(run("projects", "--json").stdout)
     assert len(listed) == 8
     assert project_file.read_text(encoding="utf-8") == "{broken"  # kept as it is
+
+
+def test_export_names_what_it_could_not_read_and_fails(run, data_dir, tmp_path):
+    run("projects")
+    interview_file = next((data_dir / "projects" / "ec05-ml-lunevillois" / "interviews").glob("*.json"))
+    interview_file.write_bytes(b"{trunc")
+    (data_dir / "projects" / "ec03-meef-vitre" / "project.json").write_bytes(b"")
+    out = tmp_path / "out"
+    result = run("export", "--all", "--format", "json", "--out", str(out))
+    assert result.exit_code == 1
+    flat = result.stderr.replace("\n", "")
+    assert str(interview_file) in flat and "ec03-meef-vitre" in flat
+    assert "export incomplet : 2 fichier(s)" in flat
+    assert len(list(out.glob("*.json"))) == 8  # everything readable was still exported
+    assert interview_file.read_bytes() == b"{trunc"
+
+
+def test_merge_command_builds_the_volume_and_reports(run, tmp_path):
+    out = tmp_path / "j"
+    assert run("export", "ec01-pole-emploi-dg", "ec08-insup", "--format", "json", "--out", str(out)).exit_code == 0
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a zip")
+    volume = tmp_path / "volume.docx"
+    merged = tmp_path / "merged.json"
+    result = run("merge", str(out / "ec01-pole-emploi-dg.json"), str(out / "ec08-insup.json"),
+                 str(out / "ec08-insup.json"), str(bad), "--out", str(volume), "--json", str(merged))
+    assert result.exit_code == 0, result.output
+    assert "Fichiers fusionnés" in result.stdout and "2 projets" in result.stdout
+    assert "1 doublon(s), 1 erreur(s)" in result.stdout
+    assert "bad.docx" in result.stderr and result.stderr.count("Erreur") == 1
+    assert volume.is_file() and json.loads(merged.read_text(encoding="utf-8"))["format"] == "pi87-field-merge/1"
+    nothing = run("merge", str(bad), "--out", str(tmp_path / "none.docx"))
+    assert nothing.exit_code == 1 and not (tmp_path / "none.docx").exists()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tui_helpers import fixed_clock
 
 from pi87_field.core.store import ProjectStore
 from pi87_field.tui.app import Pi87FieldApp, make_app
-from tui_helpers import fixed_clock
 
 
 @pytest.fixture

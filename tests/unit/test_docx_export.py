@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import uuid
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -204,7 +204,7 @@ def test_core_properties_and_no_trace_of_python_docx(exported):
     assert props.author == "Claire Martin, Paul Bernard"
     assert props.identifier == "ec05-ml-lunevillois"
     assert props.language == "fr-FR"
-    assert props.created == datetime(2019, 10, 15, 7, 0, 0, tzinfo=timezone.utc)
+    assert props.created == datetime(2019, 10, 15, 7, 0, 0, tzinfo=UTC)
     assert props.last_modified_by == ""
     assert props.revision == 1
     with zipfile.ZipFile(path) as z:

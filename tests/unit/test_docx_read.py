@@ -8,7 +8,7 @@ import struct
 import subprocess
 import time
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -127,7 +127,7 @@ def test_edit_in_document_xml_is_reported_with_the_new_text(export, tmp_path):
     assert answer.state == AnswerState.ANSWERED
     assert answer.ancestors[0] == old.rev
     assert answer.author == "Relecteur Word"
-    assert datetime.fromisoformat(answer.updated_at) == datetime(2019, 10, 20, 8, 0, tzinfo=timezone.utc)
+    assert datetime.fromisoformat(answer.updated_at) == datetime(2019, 10, 20, 8, 0, tzinfo=UTC)
     # everything else is unchanged
     others = {(i.id, q): a.text for i in writeup.bundle.interviews for q, a in i.answers.items()
               if (i.id, q) != (interview.id, qid)}

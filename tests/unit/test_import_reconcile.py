@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from pi87_field.core.bundle import FORMAT, bundle_from_dict, bundle_to_dict, read_bundle_file
-from pi87_field.core.errors import ImportFormatError
 from pi87_field.core.exporting import export_project
 from pi87_field.core.importing import import_files
 from pi87_field.core.model import Answer, AnswerState

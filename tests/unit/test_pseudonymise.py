@@ -12,7 +12,15 @@ import docx
 from pi87_field.core.bundle import Bundle
 from pi87_field.core.docx_export import write_project_docx
 from pi87_field.core.docx_read import read_embedded_payload, read_writeup
-from pi87_field.core.model import Answer, AnswerState, AnswerVersion, Interview, Interviewee, Project, ProjectKind
+from pi87_field.core.model import (
+    Answer,
+    AnswerState,
+    AnswerVersion,
+    Interview,
+    Interviewee,
+    Project,
+    ProjectKind,
+)
 from pi87_field.core.pseudonymise import AMBIGUOUS, pseudonym, pseudonymise_bundle
 from tests.unit.test_docx_export import guides, make_bundle
 

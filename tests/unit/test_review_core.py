@@ -290,7 +290,7 @@ def test_full_disk_during_save_answer_keeps_the_previous_answer(store, monkeypat
         return real_replace(src, dst, *a, **kw)
 
     monkeypatch.setattr(os, "replace", no_space)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match="disque plein"):  # one French line, not an OSError
         store.save_answer(PID, interview.id, QID, "après")
     monkeypatch.undo()
     assert path.read_bytes() == before

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import stat
@@ -19,7 +18,7 @@ import pytest
 from pi87_field.core.errors import DamagedFileError, StoreError, StoreLockedError
 from pi87_field.core.model import AnswerState, Interview, new_interview_id
 from pi87_field.core.store import ProjectStore
-from tests.conftest import FIXTURES, HOSTILE_TEXTS, REPO, tree_snapshot
+from tests.conftest import FIXTURES, HOSTILE_TEXTS, REPO
 
 
 def _first_interview(store: ProjectStore, pid: str = "ec01-pole-emploi-dg") -> Interview:
@@ -247,3 +246,38 @@ def test_sigkill_during_import_never_leaves_the_store_unreadable(data_dir):
         assert not list(data_dir.rglob(".*.tmp"))
         store.close()
     assert total_imports > 0
+
+
+def test_search_excerpt_is_where_the_match_is_even_when_folding_changes_length(store):
+    i = _first_interview(store)
+    text = "ß" * 300 + " la straße mène à l'INTÉRIM " + "x" * 300
+    store.save_answer(i.project_id, i.id, "budget.cout", text)
+    hit = store.search("interim")[0]
+    assert "INTÉRIM" in hit.excerpt
+
+
+def test_a_damaged_interview_is_named_once_however_often_it_is_listed(store):
+    i = _first_interview(store)
+    store.interview_file(i.project_id, i.id).write_bytes(b"{")
+    for _ in range(3):
+        store.list_interviews(i.project_id)
+    assert len(store.damaged) == 1
+
+
+def test_full_disk_is_one_french_line_and_the_old_answer_stays(store, monkeypatch):
+    import errno as errno_
+
+    from pi87_field.core import atomic
+
+    i = _first_interview(store)
+    store.save_answer(i.project_id, i.id, "budget.cout", "avant")
+
+    def full(*_a, **_k):
+        raise OSError(errno_.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", full)
+    with pytest.raises(StoreError, match="disque plein") as err:
+        store.save_answer(i.project_id, i.id, "budget.cout", "après")
+    assert "\n" not in str(err.value) and "intacte" in str(err.value)
+    monkeypatch.undo()
+    assert store.get_interview(i.project_id, i.id).answers["budget.cout"].text == "avant"

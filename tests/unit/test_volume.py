@@ -229,12 +229,11 @@ def test_long_answers_are_excerpted_in_the_matrix_but_whole_in_the_chapter(tmp_p
 def test_hostile_text_survives(tmp_path):
     """Control characters, lone surrogates, emoji, RTL, CRLF, 100 KB: built straight from
     domain objects (a bundle file could not even hold some of them)."""
-    from tests.conftest import HOSTILE_TEXTS
-    from tests.unit.test_merge_fixtures import full_case_bundle
-
     from pi87_field.core.merge import Consolidation, InputResult, add_bundle
     from pi87_field.core.text import clean_text
     from pi87_field.core.volume_docx import build_volume
+    from tests.conftest import HOSTILE_TEXTS
+    from tests.unit.test_merge_fixtures import full_case_bundle
 
     bundle = full_case_bundle("ec10-hostile", 10, "Alice", interviews=1, answer_chars=50)
     answers = bundle.interviews[0].answers
