@@ -22,9 +22,11 @@ from rich.progress import (
 from rich.table import Table
 
 from pi87_field import __version__
+from pi87_field.cli_fr import install as _french_click
 from pi87_field.core.errors import FieldError, GuideError
 from pi87_field.locations import data_dir as resolve_data_dir
 
+_french_click()
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
@@ -71,14 +73,15 @@ def _open_store(ctx: click.Context, *, writer: bool):
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Data folder (default: $PI87_FIELD_DATA_DIR, else the user data folder).")
+              help="Dossier des données (par défaut : $PI87_FIELD_DATA_DIR, sinon le dossier de données de l'utilisateur).")
 @click.version_option(__version__, prog_name="pi87-field")
 @click.pass_context
 @guarded
 def main(ctx: click.Context, data_dir: Path | None) -> None:
-    """pi87-field: interview grids, durable local store and Word write-ups for the PI 8.7 evaluation.
+    """pi87-field : grilles d'entretien, magasin local durable et comptes rendus Word pour
+    l'évaluation de la PI 8.7 du FSE.
 
-    Without a command, opens the interviewer's application (TUI).
+    Sans commande, ouvre l'application de l'enquêteur (interface plein écran).
     """
     ctx.ensure_object(dict)
     ctx.obj["data_dir"] = resolve_data_dir(data_dir)
@@ -92,11 +95,11 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 # -- projects ----------------------------------------------------------------------------------
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="JSON list of project objects.")
+@click.option("--json", "as_json", is_flag=True, help="Liste JSON des projets (pour les scripts).")
 @click.pass_context
 @guarded
 def projects(ctx: click.Context, as_json: bool) -> None:
-    """List the projects of the store."""
+    """Liste les projets du magasin local."""
     from pi87_field.core.money import format_amount
     from pi87_field.core.serialize import project_to_dict
     from pi87_field.core.summary import project_progress
@@ -138,7 +141,7 @@ def projects(ctx: click.Context, as_json: bool) -> None:
 
 @main.group()
 def guides() -> None:
-    """Interview guides: list, show, validate."""
+    """Grilles d'entretien : lister, afficher, valider."""
 
 
 def _library(ctx: click.Context):
@@ -153,7 +156,7 @@ def _library(ctx: click.Context):
 @click.pass_context
 @guarded
 def guides_list(ctx: click.Context, as_json: bool) -> None:
-    """List the available guides."""
+    """Liste les grilles disponibles."""
     lib = _library(ctx)
     for problem in lib.problems:
         err.print(f"[yellow]Guide ignoré :[/] {problem}", soft_wrap=True)
@@ -177,7 +180,7 @@ def guides_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 @guarded
 def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
-    """Show one guide, question by question."""
+    """Affiche une grille, question par question."""
     from pi87_field.core.guides import guide_to_dict
 
     guide = _library(ctx).get(guide_id)
@@ -205,7 +208,7 @@ def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @guarded
 def guides_validate(files: tuple[Path, ...]) -> None:
-    """Check guide files; every problem is reported with file and line."""
+    """Vérifie des fichiers de grille ; chaque problème est signalé avec fichier et ligne."""
     from pi87_field.core.guides import load_guide_file
 
     bad = 0
@@ -230,7 +233,7 @@ def guides_validate(files: tuple[Path, ...]) -> None:
 @click.pass_context
 @guarded
 def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
-    """Import .json bundles and .docx write-ups (also edited in Word or LibreOffice)."""
+    """Importe des paquets .json et des comptes rendus .docx (même modifiés dans Word ou LibreOffice)."""
     from pi87_field.core.importing import import_files
     from pi87_field.core.reconcile import Outcome
 
@@ -270,16 +273,16 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("ids", nargs=-1)
-@click.option("--all", "all_", is_flag=True, help="Every project of the store.")
+@click.option("--all", "all_", is_flag=True, help="Tous les projets du magasin.")
 @click.option("--format", "fmt", type=click.Choice(["docx", "json"]), default="docx", show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: ./exports/).")
-@click.option("--pseudonymise", is_flag=True, help="Replace interviewee names by stable pseudonyms.")
+              help="Dossier de sortie (par défaut : ./exports/).")
+@click.option("--pseudonymise", is_flag=True, help="Remplace les noms des personnes interrogées par des pseudonymes stables.")
 @click.pass_context
 @guarded
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
            pseudonymise: bool) -> None:
-    """Write one file per project (Word write-up or JSON bundle)."""
+    """Écrit un fichier par projet (compte rendu Word ou paquet JSON)."""
     from pi87_field.core.exporting import export_project
     from pi87_field.core.model import check_project_id
     from pi87_field.locations import default_exports_dir
@@ -315,7 +318,7 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @guarded
 def merge(files: tuple[Path, ...], out_file: Path, json_file: Path | None) -> None:
-    """Build one consolidated volume from several write-ups, without touching any store."""
+    """Construit un volume consolidé à partir de plusieurs comptes rendus, sans toucher au magasin."""
     from pi87_field.core.merge import merge_files
 
     if out_file.suffix.lower() != ".docx":

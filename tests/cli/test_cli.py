@@ -209,3 +209,14 @@ def test_merge_command_builds_the_volume_and_reports(run, tmp_path):
     assert volume.is_file() and json.loads(merged.read_text(encoding="utf-8"))["format"] == "pi87-field-merge/1"
     nothing = run("merge", str(bad), "--out", str(tmp_path / "none.docx"))
     assert nothing.exit_code == 1 and not (tmp_path / "none.docx").exists()
+
+
+def test_help_and_usage_errors_speak_french(run):
+    shown = run("export", "--help")
+    assert shown.exit_code == 0
+    assert "Utilisation :" in shown.stdout and "Affiche cette aide et quitte." in shown.stdout
+    assert "Show this message" not in shown.stdout and "Tous les projets du magasin." in shown.stdout
+    missing = run("import")
+    assert missing.exit_code == 2 and "Erreur : Argument manquant" in missing.stderr
+    wrong = run("export", "--format", "pdf", "x")
+    assert "Valeur invalide pour '--format'" in wrong.stderr
