@@ -7,7 +7,6 @@ version does not know are kept in `extra` and written back unchanged.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from pi87_field.core.errors import ImportFormatError
@@ -237,6 +236,3 @@ def interview_from_dict(data: Any, project_id: str | None = None) -> Interview:
         extra=_extra(data, _INTERVIEW_KEYS),
     )
 
-
-def decimal_or_none(value: Any) -> Decimal | None:
-    return parse_amount(value) if value not in (None, "") else None
