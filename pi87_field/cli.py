@@ -234,8 +234,8 @@ def guides_validate(files: tuple[Path, ...]) -> None:
 @guarded
 def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """Importe des paquets .json et des comptes rendus .docx (même modifiés dans Word ou LibreOffice)."""
-    from pi87_field.core.importing import import_files
-    from pi87_field.core.reconcile import Outcome
+    from pi87_field.core.exchange.importing import import_files
+    from pi87_field.core.exchange.reconcile import Outcome
 
     store = _open_store(ctx, writer=True)
     try:
@@ -283,7 +283,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
            pseudonymise: bool) -> None:
     """Écrit un fichier par projet (compte rendu Word ou paquet JSON)."""
-    from pi87_field.core.exporting import export_project
+    from pi87_field.core.exchange.exporting import export_project
     from pi87_field.core.model import check_project_id
     from pi87_field.locations import default_exports_dir
 

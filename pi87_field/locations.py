@@ -8,6 +8,9 @@ from pathlib import Path
 import platformdirs
 
 from pi87_field import APP_NAME
+from pi87_field.core.guides import builtin_guides_dir
+
+__all__ = ["ENV_DATA_DIR", "builtin_guides_dir", "data_dir", "default_exports_dir"]
 
 ENV_DATA_DIR = "PI87_FIELD_DATA_DIR"
 
@@ -22,13 +25,6 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
-def builtin_guides_dir() -> Path:
-    """Guides shipped with the program: inside the wheel, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "interview_guides"
-    if packaged.is_dir():
-        return packaged
-    return here.parent / "interview_guides"
 
 
 def default_exports_dir() -> Path:

@@ -306,3 +306,12 @@ def guide_to_dict(g: Guide) -> dict:
             for s in g.sections
         ],
     }
+
+
+def builtin_guides_dir() -> Path:
+    """Guides shipped with the program: inside the wheel, or at the top of a source checkout."""
+    package = Path(__file__).resolve().parent.parent  # pi87_field/
+    packaged = package / "interview_guides"
+    if packaged.is_dir():
+        return packaged
+    return package.parent / "interview_guides"

@@ -176,7 +176,7 @@ class Pi87FieldApp(App[int]):
 
     def export_project(self, project_id: str, fmt: str = "docx") -> Path | None:
         """Export one project into ./exports; tell the user where it went, or why not."""
-        from pi87_field.core.exporting import export_project
+        from pi87_field.core.exchange.exporting import export_project
 
         self.flush_pending()
         try:

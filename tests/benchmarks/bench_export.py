@@ -21,10 +21,10 @@ from pathlib import Path
 import docx
 
 from pi87_field.core.bundle import Bundle
-from pi87_field.core.docx_export import write_project_docx
 from pi87_field.core.guides import GuideLibrary
 from pi87_field.core.model import OS_LABELS
 from pi87_field.core.money import format_amount
+from pi87_field.core.word.writeup import write_project_docx
 from tests.unit.test_merge_fixtures import full_case_bundle, guides
 
 

@@ -35,7 +35,7 @@ def pct(values: list[float], q: float) -> float:
 
 def generate(folder: Path, count: int, fmt: str) -> list[Path]:
     from pi87_field.core.bundle import bundle_to_bytes
-    from pi87_field.core.docx_export import write_project_docx
+    from pi87_field.core.word.writeup import write_project_docx
     from tests.unit.test_merge_fixtures import full_case_bundle, guides
 
     library = guides()
@@ -66,7 +66,7 @@ def child(mode: str, folder: Path) -> dict:
         tracemalloc.start()
     t0 = time.perf_counter()
     if mode == "baseline":
-        from pi87_field.core.importing import read_input
+        from pi87_field.core.exchange.importing import read_input
 
         answers = 0
         for path in paths:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from textual.widgets import Checkbox, DataTable, Input
 from tui_helpers import fixed_clock, open_project, start_planned_interview, wait_until
 
-from pi87_field.core.exporting import export_project
+from pi87_field.core.exchange.exporting import export_project
 from pi87_field.core.model import Answer, AnswerState, AnswerVersion, InterviewStatus
 from pi87_field.core.store import ProjectStore
 from pi87_field.tui.app import make_app

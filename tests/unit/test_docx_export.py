@@ -16,7 +16,6 @@ import pytest
 from docx2python import docx2python
 
 from pi87_field.core.bundle import Bundle
-from pi87_field.core.docx_export import ORPHANS_TITLE, answer_bookmark, write_project_docx
 from pi87_field.core.guides import GuideLibrary
 from pi87_field.core.model import (
     Answer,
@@ -30,6 +29,7 @@ from pi87_field.core.model import (
     ProjectKind,
 )
 from pi87_field.core.text import clean_text
+from pi87_field.core.word.writeup import ORPHANS_TITLE, answer_bookmark, write_project_docx
 from pi87_field.locations import builtin_guides_dir
 from tests.conftest import HOSTILE_TEXTS
 

@@ -15,11 +15,11 @@ import docx
 import pytest
 from lxml import etree
 
-from pi87_field.core.docx_export import answer_bookmark, write_project_docx
-from pi87_field.core.docx_read import read_writeup
 from pi87_field.core.errors import ImportFormatError
 from pi87_field.core.model import AnswerState
 from pi87_field.core.text import clean_text
+from pi87_field.core.word.read import read_writeup
+from pi87_field.core.word.writeup import answer_bookmark, write_project_docx
 from tests.unit.test_docx_export import guides, make_bundle
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -8,7 +8,7 @@ import zipfile
 import docx
 from docx.enum.section import WD_ORIENT
 
-from pi87_field.core import docx_style as S
+from pi87_field.core.word import style as S
 
 
 def test_new_document_helpers_and_properties():

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from pi87_field.core.bundle import FORMAT, bundle_from_dict, bundle_to_dict, read_bundle_file
-from pi87_field.core.exporting import export_project
-from pi87_field.core.importing import import_files
+from pi87_field.core.exchange.exporting import export_project
+from pi87_field.core.exchange.importing import import_files
+from pi87_field.core.exchange.reconcile import Outcome, reconcile_answer
 from pi87_field.core.model import Answer, AnswerState
-from pi87_field.core.reconcile import Outcome, reconcile_answer
 from pi87_field.core.store import ProjectStore
 from tests.conftest import tree_snapshot
 

@@ -146,7 +146,7 @@ def test_nothing_mergeable_raises_and_writes_nothing(tmp_path):
 def test_failure_while_building_leaves_old_volume_untouched(scenario, tmp_path, monkeypatch):
     out = tmp_path / "volume.docx"
     out.write_bytes(b"ancien volume")
-    import pi87_field.core.volume_docx as volume
+    import pi87_field.core.merge.volume as volume
 
     def boom(*args, **kwargs):
         raise RuntimeError("panne au milieu")

@@ -15,10 +15,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from pi87_field.core.docx_export import write_project_docx
 from pi87_field.core.errors import FieldError
-from pi87_field.core.importing import read_input
+from pi87_field.core.exchange.importing import read_input
 from pi87_field.core.merge import InputStatus, merge_files
+from pi87_field.core.word.writeup import write_project_docx
 from tests.unit.test_merge_fixtures import full_case_bundle, guides, tag, three_evaluators
 from tests.unit.test_volume import TAG, read_regions
 

@@ -10,8 +10,6 @@ from datetime import date
 import docx
 
 from pi87_field.core.bundle import Bundle
-from pi87_field.core.docx_export import write_project_docx
-from pi87_field.core.docx_read import read_embedded_payload, read_writeup
 from pi87_field.core.model import (
     Answer,
     AnswerState,
@@ -21,7 +19,9 @@ from pi87_field.core.model import (
     Project,
     ProjectKind,
 )
-from pi87_field.core.pseudonymise import AMBIGUOUS, pseudonym, pseudonymise_bundle
+from pi87_field.core.privacy.pseudonymise import AMBIGUOUS, pseudonym, pseudonymise_bundle
+from pi87_field.core.word.read import read_embedded_payload, read_writeup
+from pi87_field.core.word.writeup import write_project_docx
 from tests.unit.test_docx_export import guides, make_bundle
 
 

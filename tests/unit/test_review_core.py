@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from pi87_field.core import storage
 from pi87_field.core.bundle import FORMAT, bundle_from_dict
 from pi87_field.core.errors import StoreError
-from pi87_field.core.exporting import export_project
-from pi87_field.core.importing import import_bundle, import_files
+from pi87_field.core.exchange.exporting import export_project
+from pi87_field.core.exchange.importing import import_bundle, import_files
+from pi87_field.core.exchange.reconcile import Outcome, reconcile_answer
 from pi87_field.core.model import Answer, Interviewee, InterviewStatus, new_interview_id
-from pi87_field.core.reconcile import Outcome, reconcile_answer
+from pi87_field.core.store import storage
 from tests.conftest import tree_snapshot
 
 PID = "ec01-pole-emploi-dg"
@@ -330,7 +330,7 @@ def test_word_edit_going_back_to_an_earlier_text_is_imported(store, tmp_path):
 
     from lxml import etree
 
-    from pi87_field.core.docx_read import read_writeup
+    from pi87_field.core.word.read import read_writeup
     from tests.unit.test_docx_read import answer_paragraphs, core_edited_by, rewrite, set_text_as_word_does
 
     interview = _seeded(store)

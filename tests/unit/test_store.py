@@ -159,7 +159,7 @@ def test_damaged_interview_file_is_refused_not_overwritten(store):
 
 
 def test_rolling_backups_keep_previous_versions(store, data_dir, monkeypatch):
-    from pi87_field.core import storage
+    from pi87_field.core.store import storage
 
     monkeypatch.setattr(storage, "BACKUP_EVERY_SECONDS", 0)
     i = _first_interview(store)
@@ -198,7 +198,7 @@ KILL_WORKER = textwrap.dedent("""
     from pathlib import Path
     from pi87_field.core.store import ProjectStore
     from pi87_field.core.bundle import bundle_from_dict
-    from pi87_field.core.importing import import_bundle
+    from pi87_field.core.exchange.importing import import_bundle
     store = ProjectStore.open(Path(sys.argv[2]))
     n = 0
     while True:
@@ -267,7 +267,7 @@ def test_a_damaged_interview_is_named_once_however_often_it_is_listed(store):
 def test_full_disk_is_one_french_line_and_the_old_answer_stays(store, monkeypatch):
     import errno as errno_
 
-    from pi87_field.core import atomic
+    from pi87_field.core.store import atomic
 
     i = _first_interview(store)
     store.save_answer(i.project_id, i.id, "budget.cout", "avant")

@@ -230,8 +230,8 @@ def test_hostile_text_survives(tmp_path):
     """Control characters, lone surrogates, emoji, RTL, CRLF, 100 KB: built straight from
     domain objects (a bundle file could not even hold some of them)."""
     from pi87_field.core.merge import Consolidation, InputResult, add_bundle
+    from pi87_field.core.merge.volume import build_volume
     from pi87_field.core.text import clean_text
-    from pi87_field.core.volume_docx import build_volume
     from tests.conftest import HOSTILE_TEXTS
     from tests.unit.test_merge_fixtures import full_case_bundle
 

@@ -14,8 +14,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, Static
 
-from pi87_field.core.importing import ImportReport, import_files
-from pi87_field.core.reconcile import Outcome
+from pi87_field.core.exchange.importing import ImportReport, import_files
+from pi87_field.core.exchange.reconcile import Outcome
 
 SUFFIXES = (".docx", ".json")
 

@@ -40,13 +40,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pi87_field.core.atomic import atomic_write_bytes
 from pi87_field.core.bundle import Bundle, bundle_from_dict, bundle_to_dict
 from pi87_field.core.errors import FieldError, ImportFormatError
-from pi87_field.core.guides import GuideLibrary
-from pi87_field.core.importing import read_input, sha256_file
+from pi87_field.core.exchange.importing import read_input, sha256_file
+from pi87_field.core.exchange.reconcile import reconcile_project
 from pi87_field.core.model import AnswerState, Interview, Project, ProjectKind, now_iso
-from pi87_field.core.reconcile import reconcile_project
 from pi87_field.core.text import one_line
 
 MERGE_FORMAT = "pi87-field-merge/1"
@@ -362,55 +360,3 @@ def read_merged_bundles(raw: bytes, source: str = "") -> list[Bundle]:
     if not isinstance(data, dict) or data.get("format") != MERGE_FORMAT or not isinstance(data.get("bundles"), list):
         raise ImportFormatError(f"{where}ce n'est pas une fusion pi87-field (format {MERGE_FORMAT!r} attendu)")
     return [bundle_from_dict(b, source) for b in data["bundles"]]
-
-
-def _default_guides() -> GuideLibrary:
-    from pi87_field.locations import builtin_guides_dir
-
-    return GuideLibrary([builtin_guides_dir()])
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:  # pragma: no cover - unresolvable paths are not the same file
-        return False
-
-
-def merge_files(
-    paths: list[Path],
-    out_docx: Path,
-    json_out: Path | None = None,
-    progress: Callable[[Path], None] | None = None,
-    guides: GuideLibrary | None = None,
-) -> MergeReport:
-    """Merge `paths` into the volume `out_docx` (and `json_out` if given).
-
-    A bad input is one row with status "error" and is skipped. Raises FieldError (nothing
-    written) when no input could be merged or an output would overwrite an input.
-    """
-    paths = [Path(p) for p in paths]
-    out_docx = Path(out_docx)
-    outputs = [out_docx] + ([Path(json_out)] if json_out else [])
-    for out in outputs:
-        for path in paths:
-            if _same_file(out, path):
-                raise FieldError(f"Le fichier de sortie {out} est aussi un fichier à fusionner : choisissez un autre nom")
-    if json_out is not None and _same_file(out_docx, Path(json_out)):
-        raise FieldError("Le volume Word et la fusion JSON doivent être deux fichiers différents")
-    state = consolidate(paths, progress)
-    counts = state.counts()
-    if not state.projects:
-        detail = "; ".join(f"{r.file} : {r.reason}" for r in state.inputs if r.reason)
-        raise FieldError("Rien à fusionner" + (f" ({detail})" if detail else " (aucun fichier donné)"))
-    from pi87_field.core.volume_docx import build_volume
-
-    conflicts = state.conflicts()
-    # Everything is built in memory first: an error here leaves no file behind.
-    volume = build_volume(state, guides or _default_guides(), conflicts=conflicts)
-    merged_json = merged_json_bytes(state) if json_out is not None else None
-    atomic_write_bytes(out_docx, volume)
-    if json_out is not None and merged_json is not None:
-        atomic_write_bytes(Path(json_out), merged_json)
-    return MergeReport(inputs=state.inputs, counts=counts, conflicts=conflicts,
-                       out_docx=out_docx, json_out=Path(json_out) if json_out else None)

@@ -8,11 +8,11 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from pi87_field.core.atomic import atomic_write_bytes, ensure_dir
 from pi87_field.core.bundle import Bundle, bundle_to_bytes
 from pi87_field.core.errors import FieldError
 from pi87_field.core.model import now_iso
 from pi87_field.core.store import ProjectStore
+from pi87_field.core.store.atomic import atomic_write_bytes, ensure_dir
 
 FORMATS = ("docx", "json")
 
@@ -31,7 +31,7 @@ def project_bundle(store: ProjectStore, project_id: str, *, pseudonymise: bool =
     project = store.get_project(project_id)
     bundle = Bundle(project=project, interviews=store.list_interviews(project_id), exported_at=now_iso())
     if pseudonymise:
-        from pi87_field.core.pseudonymise import pseudonymise_bundle
+        from pi87_field.core.privacy.pseudonymise import pseudonymise_bundle
 
         bundle = pseudonymise_bundle(bundle)
     return bundle
@@ -49,7 +49,7 @@ def export_project(store: ProjectStore, project_id: str, out_dir: Path, fmt: str
     if fmt == "json":
         atomic_write_bytes(target, bundle_to_bytes(bundle))
     else:
-        from pi87_field.core.docx_export import write_project_docx
+        from pi87_field.core.word.writeup import write_project_docx
 
         write_project_docx(bundle, store.guides, target, pseudonymised=pseudonymise)
     return target

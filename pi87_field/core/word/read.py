@@ -28,18 +28,18 @@ from typing import Any
 
 from lxml import etree
 
-from pi87_field.core import docx_style as S
 from pi87_field.core.bundle import Bundle, bundle_from_dict, loads_untrusted
-from pi87_field.core.docx_export import (
+from pi87_field.core.errors import FieldError, ImportFormatError
+from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, AnswerState, now_iso
+from pi87_field.core.text import clean_text
+from pi87_field.core.word import style as S
+from pi87_field.core.word.format import (
     BOOKMARK_PREFIX,
     PAYLOAD_NS,
     PROP_PREFIX,
     answer_bookmark,
     slot_text,
 )
-from pi87_field.core.errors import FieldError, ImportFormatError
-from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, AnswerState, now_iso
-from pi87_field.core.text import clean_text
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_MEMBER_BYTES = 64 * 1024 * 1024     # any single part, once inflated

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pi87_field.core.bundle import Bundle, read_bundle_file
 from pi87_field.core.errors import FieldError, ImportFormatError
-from pi87_field.core.reconcile import Change, Outcome, reconcile_project
+from pi87_field.core.exchange.reconcile import Change, Outcome, reconcile_project
 from pi87_field.core.store import ProjectStore
 
 
@@ -67,7 +67,7 @@ def read_input(path: Path) -> tuple[Bundle, int]:
     if suffix == ".json":
         return read_bundle_file(path), 0
     if suffix == ".docx":
-        from pi87_field.core.docx_read import read_writeup
+        from pi87_field.core.word.read import read_writeup
 
         writeup = read_writeup(path)
         return writeup.bundle, len(writeup.edited)

@@ -18,8 +18,8 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from pi87_field.core.atomic import atomic_write_bytes, ensure_dir
 from pi87_field.core.errors import DamagedFileError, StoreError
+from pi87_field.core.store.atomic import atomic_write_bytes, ensure_dir
 
 SCHEMA_VERSION = 1
 BACKUP_EVERY_SECONDS = 600

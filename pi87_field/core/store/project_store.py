@@ -25,11 +25,6 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from pi87_field.core.atomic import (
-    atomic_write_bytes,
-    ensure_dir,
-    remove_stale_temp_files,
-)
 from pi87_field.core.errors import DamagedFileError, StoreError, StoreLockedError
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
@@ -49,7 +44,12 @@ from pi87_field.core.serialize import (
     project_from_dict,
     project_to_dict,
 )
-from pi87_field.core.storage import SCHEMA_VERSION, dump_json, open_db, read_json_file
+from pi87_field.core.store.atomic import (
+    atomic_write_bytes,
+    ensure_dir,
+    remove_stale_temp_files,
+)
+from pi87_field.core.store.storage import SCHEMA_VERSION, dump_json, open_db, read_json_file
 from pi87_field.core.text import clean_text, excerpt
 
 META_FILE = "pi87-field.json"
@@ -84,7 +84,7 @@ class ProjectStore:
         self.durable = durable
         self._lock: FileLock | None = None
         self.damaged: list[DamagedFileError] = []
-        from pi87_field.locations import builtin_guides_dir
+        from pi87_field.core.guides import builtin_guides_dir
 
         self.guide_dirs = guide_dirs if guide_dirs is not None else [builtin_guides_dir(), self.root / "guides"]
         self._guides: GuideLibrary | None = None

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from pi87_field.core import docx_style as S
 from pi87_field.core.guides import Guide, GuideLibrary, Question, Section
 from pi87_field.core.model import (
     ANSWER_STATE_LABELS,
@@ -41,9 +40,10 @@ from pi87_field.core.model import (
 from pi87_field.core.money import NBSP, format_amount, format_int
 from pi87_field.core.summary import project_fact_rows
 from pi87_field.core.text import clean_text, excerpt, one_line
+from pi87_field.core.word import style as S
 
 if TYPE_CHECKING:  # pragma: no cover
-    from pi87_field.core.merge import Conflict, Consolidation, MergedProject
+    from pi87_field.core.merge.consolidation import Conflict, Consolidation, MergedProject
 
 MATRIX_COLUMNS = 4            # case columns per matrix table (landscape)
 MATRIX_EXCERPT = 160          # characters of an answer shown in a matrix cell (several interviews)

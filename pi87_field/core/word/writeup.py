@@ -35,70 +35,41 @@ from typing import Any
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
-from pi87_field.core import docx_style as S
-from pi87_field.core.atomic import atomic_write_bytes
 from pi87_field.core.bundle import FORMAT, Bundle, bundle_from_dict, bundle_to_dict
 from pi87_field.core.guides import GuideLibrary, Question, full_question_text
 from pi87_field.core.model import (
-    ANSWER_STATE_LABELS,
     Answer,
-    AnswerState,
     AnswerVersion,
     Interview,
     Project,
     ProjectKind,
 )
+from pi87_field.core.store.atomic import atomic_write_bytes
 from pi87_field.core.summary import project_fact_rows
 from pi87_field.core.text import clean_text, one_line
-
-PAYLOAD_NS = "urn:pi87-field:writeup"
-PAYLOAD_VERSION = "1"
-ITEM_PART = "/customXml/item1.xml"
-ITEM_PROPS_PART = "/customXml/itemProps1.xml"
-RT_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
-RT_CUSTOM_XML_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
-RT_CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-CT_CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
-CT_CUSTOM_PROPS = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-CUSTOM_PROPS_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-PROP_PREFIX = "pi87-field."
-PROP_CHUNK = 250              # Word's user interface keeps text properties up to 255 characters
-BOOKMARK_PREFIX = "_pi87_"    # "_" = hidden bookmark in Word; names must stay <= 40 characters
-ORPHANS_TITLE = "Réponses hors grille"
-PSEUDONYMISED_NOTICE = (
-    "Document pseudonymisé : les noms des personnes interrogées ont été remplacés par des "
-    "pseudonymes (« Personne A », « Personne B »…), dans les fiches comme dans les réponses."
+from pi87_field.core.word import style as S
+from pi87_field.core.word.format import (  # noqa: F401 - re-exported for callers
+    BOOKMARK_PREFIX,
+    CT_CUSTOM_PROPS,
+    CT_CUSTOM_XML_PROPS,
+    CUSTOM_PROPS_FMTID,
+    EMPTY_LABEL,
+    ITEM_PART,
+    ITEM_PROPS_PART,
+    ORPHANS_TITLE,
+    PAYLOAD_NS,
+    PAYLOAD_VERSION,
+    PROP_CHUNK,
+    PROP_PREFIX,
+    PSEUDONYMISED_NOTICE,
+    RT_CUSTOM_PROPS,
+    RT_CUSTOM_XML,
+    RT_CUSTOM_XML_PROPS,
+    answer_bookmark,
+    slot_paragraphs,
+    slot_text,
+    state_label_text,
 )
-EMPTY_LABEL = ANSWER_STATE_LABELS["empty"]
-
-
-# -- answer slots: shared with docx_read ---------------------------------------------------------
-
-def answer_bookmark(interview_id: str, question_id: str) -> str:
-    digest = hashlib.sha256(f"{interview_id}\x00{question_id}".encode()).hexdigest()[:20]
-    return BOOKMARK_PREFIX + digest
-
-
-def state_label_text(mark: str) -> str:
-    return f"[{ANSWER_STATE_LABELS[mark]}]"
-
-
-def slot_paragraphs(answer: Answer | None) -> list[tuple[str, bool]]:
-    """The paragraphs an answer is shown as: (text, is_state_label)."""
-    if answer is None or answer.is_empty:
-        return [(state_label_text("empty"), True)]
-    out: list[tuple[str, bool]] = []
-    if answer.state != AnswerState.ANSWERED:
-        out.append((state_label_text(answer.state.value), True))
-    if answer.text:
-        out.extend((part, False) for part in answer.text.split("\n\n"))
-    return out
-
-
-def slot_text(answer: Answer | None) -> str:
-    """What the body shows for an answer, paragraphs joined by a blank line (as read back)."""
-    return "\n\n".join(text for text, _ in slot_paragraphs(answer))
-
 
 # -- small formatting helpers ---------------------------------------------------------------------
 
@@ -396,7 +367,7 @@ def _embed(document: Any, project_id: str, payload: dict[str, Any]) -> None:
 def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: bool = False) -> bytes:
     """The write-up as bytes (nothing touches the disk)."""
     if pseudonymised and not bundle.extra.get("pseudonymised"):
-        from pi87_field.core.pseudonymise import pseudonymise_bundle
+        from pi87_field.core.privacy.pseudonymise import pseudonymise_bundle
 
         bundle = pseudonymise_bundle(bundle)
     bundle = clean_bundle(bundle)

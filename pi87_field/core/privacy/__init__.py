@@ -1,0 +1,1 @@
+"""Pseudonymisation of what leaves the laptop: people's names replaced by stable pseudonyms."""

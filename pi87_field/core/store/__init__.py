@@ -1,0 +1,10 @@
+"""The durable local store: atomic files, TinyDB documents, one writer per data folder.
+
+`atomic` writes a file whole or not at all; `storage` is the TinyDB storage on top of it (and
+the rolling backups); `project_store.ProjectStore` is the one API the TUI, the CLI and the
+exchange layer use to read and change projects and interviews.
+"""
+
+from pi87_field.core.store.project_store import META_FILE, ProjectStore, SearchHit, StoreScan
+
+__all__ = ["META_FILE", "ProjectStore", "SearchHit", "StoreScan"]

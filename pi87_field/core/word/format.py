@@ -1,0 +1,60 @@
+"""The write-up's format contract, shared by the writer (`writeup`) and the reader (`read`).
+
+Where the embedded bundle lives (custom XML part and custom properties), how an answer slot is
+marked (a hidden bookmark per interview x question) and how an answer is shown in the body.
+Changing anything here changes what older write-ups are read as: keep it stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, AnswerState
+
+PAYLOAD_NS = "urn:pi87-field:writeup"
+PAYLOAD_VERSION = "1"
+ITEM_PART = "/customXml/item1.xml"
+ITEM_PROPS_PART = "/customXml/itemProps1.xml"
+RT_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+RT_CUSTOM_XML_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
+RT_CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CT_CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+CT_CUSTOM_PROPS = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PROPS_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+PROP_PREFIX = "pi87-field."
+PROP_CHUNK = 250              # Word's user interface keeps text properties up to 255 characters
+BOOKMARK_PREFIX = "_pi87_"    # "_" = hidden bookmark in Word; names must stay <= 40 characters
+ORPHANS_TITLE = "Réponses hors grille"
+PSEUDONYMISED_NOTICE = (
+    "Document pseudonymisé : les noms des personnes interrogées ont été remplacés par des "
+    "pseudonymes (« Personne A », « Personne B »…), dans les fiches comme dans les réponses."
+)
+EMPTY_LABEL = ANSWER_STATE_LABELS["empty"]
+
+
+# -- answer slots ---------------------------------------------------------------------------------
+
+def answer_bookmark(interview_id: str, question_id: str) -> str:
+    digest = hashlib.sha256(f"{interview_id}\x00{question_id}".encode()).hexdigest()[:20]
+    return BOOKMARK_PREFIX + digest
+
+
+def state_label_text(mark: str) -> str:
+    return f"[{ANSWER_STATE_LABELS[mark]}]"
+
+
+def slot_paragraphs(answer: Answer | None) -> list[tuple[str, bool]]:
+    """The paragraphs an answer is shown as: (text, is_state_label)."""
+    if answer is None or answer.is_empty:
+        return [(state_label_text("empty"), True)]
+    out: list[tuple[str, bool]] = []
+    if answer.state != AnswerState.ANSWERED:
+        out.append((state_label_text(answer.state.value), True))
+    if answer.text:
+        out.extend((part, False) for part in answer.text.split("\n\n"))
+    return out
+
+
+def slot_text(answer: Answer | None) -> str:
+    """What the body shows for an answer, paragraphs joined by a blank line (as read back)."""
+    return "\n\n".join(text for text, _ in slot_paragraphs(answer))
