@@ -75,6 +75,19 @@ CASE_STUDIES: list[tuple[str, int, str, str, str, str, str, dict]] = [
      {}),
 ]
 
+# Short labels, in the report's own words, told apart at 80 columns (editable by the user).
+CASE_STUDY_LABELS: dict[str, str] = {
+    'ec01-pole-emploi-dg': 'Pôle emploi DG · offre digitale',
+    'ec02-mef-auxerrois': "Auxerrois · Moissons de l'emploi",
+    'ec03-meef-vitre': 'Vitré · AGILITE',
+    'ec04-cpme-aura': 'CPME AURA · Action Handicap',
+    'ec05-ml-lunevillois': 'Lunévillois · Atout Emploi',
+    'ec06-constructys-idf': 'Constructys IDF · BTP',
+    'ec07-arml-basse-normandie': 'ARML Basse-Normandie · conseillers',
+    'ec08-insup': 'INSUP · TCC',
+}
+SERIES_LABEL = "Entretiens qualitatifs"
+
 # Section 1.4: the organisations met in qualitative interviews (Pôle Emploi and AVE twice).
 QUALITATIVE_INTERVIEWS: list[str] = [
     "DGEFP – Volet central",
@@ -109,7 +122,7 @@ def build_campaign(guides: GuideLibrary) -> list[tuple[Project, list[Interview]]
     cs_guide = guides.get(CASE_STUDY_GUIDE)
     for pid, os_, carrier, title, amount, note, chars, facts in CASE_STUDIES:
         project = Project(
-            id=pid, kind=ProjectKind.CASE_STUDY, title=title, carrier=carrier, os=os_,
+            id=pid, kind=ProjectKind.CASE_STUDY, title=title, carrier=carrier, label=CASE_STUDY_LABELS[pid], os=os_,
             fse_amount=Decimal(amount).quantize(Decimal("0.01")), fse_amount_note=note,
             characteristics=chars, guide_id=CASE_STUDY_GUIDE,
             volet=facts.get("volet"), territorial_level=facts.get("territorial_level"),
@@ -120,7 +133,7 @@ def build_campaign(guides: GuideLibrary) -> list[tuple[Project, list[Interview]]
         out.append((project, [_planned(pid, cs_guide, CASE_STUDY_GUIDE, carrier, 1)]))
     qi_guide = guides.get(INTERVIEW_GUIDE)
     series = Project(
-        id=SERIES_ID, kind=ProjectKind.INTERVIEW_SERIES,
+        id=SERIES_ID, kind=ProjectKind.INTERVIEW_SERIES, label=SERIES_LABEL,
         title="Entretiens qualitatifs avec les gestionnaires et opérateurs de la PI 8.7",
         carrier="Gestionnaires (DGEFP, DIRECCTE) et opérateurs (dont Pôle Emploi)",
         guide_id=INTERVIEW_GUIDE,

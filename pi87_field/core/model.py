@@ -212,6 +212,7 @@ class Project:
     kind: ProjectKind
     title: str
     carrier: str = ""
+    label: str = ""             # short name told apart at 80 columns ("Lunévillois · Atout Emploi")
     os: int | None = None
     fse_amount: Decimal | None = None
     fse_amount_note: str = ""

@@ -28,7 +28,7 @@ from pi87_field.core.money import amount_to_json, parse_amount
 from pi87_field.core.text import clean_text, one_line
 
 _PROJECT_KEYS = {
-    "id", "kind", "title", "carrier", "os", "fse_amount", "fse_amount_note", "characteristics",
+    "id", "kind", "title", "carrier", "label", "os", "fse_amount", "fse_amount_note", "characteristics",
     "guide_id", "volet", "territorial_level", "region", "operation_type", "digital",
     "innovation_steps", "created_at", "updated_at",
 }
@@ -66,6 +66,8 @@ def project_to_dict(p: Project) -> dict[str, Any]:
         "id": p.id, "kind": p.kind.value, "title": p.title, "carrier": p.carrier, "os": p.os,
         "fse_amount": amount_to_json(p.fse_amount), "characteristics": p.characteristics,
     }
+    if p.label:
+        out["label"] = p.label
     if p.fse_amount_note:
         out["fse_amount_note"] = p.fse_amount_note
     out["guide_id"] = p.guide_id
@@ -103,6 +105,7 @@ def project_from_dict(data: Any) -> Project:
         kind=kind,
         title=one_line(_str(data, "title")),
         carrier=one_line(_str(data, "carrier")),
+        label=one_line(_str(data, "label")),
         os=os_value,
         fse_amount=parse_amount(amount if not isinstance(amount, float) else repr(amount)),
         fse_amount_note=one_line(_str(data, "fse_amount_note")),

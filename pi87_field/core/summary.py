@@ -79,3 +79,9 @@ def project_fact_rows(project: Project) -> list[tuple[str, str]]:
         ("Dimension numérique", "\n".join(project.digital)),
         ("Étapes de l’innovation", ", ".join(project.innovation_steps)),
     ]
+
+
+def project_label(project: Project) -> str:
+    """The short name of a project, everywhere a person must tell projects apart (tables, titles,
+    palette, search, volume): the user's label, else the carrier, else the title."""
+    return project.label or project.carrier or project.title or project.id
