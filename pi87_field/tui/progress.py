@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len, set_cell_size
 
 from pi87_field.core.model import Interview, Project
@@ -33,9 +35,13 @@ def project_progress(store: ProjectStore, project: Project,
     return core_project_progress(interviews, store.guides)
 
 
+# Runs of ordinary white space become one space; no-break spaces ("21 914,89 €") stay.
+BREAKING_SPACES = re.compile(r"[ \t\r\n\f\v\u2028\u2029]+")
+
+
 def clip(text: str, width: int) -> str:
     """One line, at most `width` cells (ellipsis when cut)."""
-    flat = " ".join(text.split())
+    flat = BREAKING_SPACES.sub(" ", text).strip()
     if width <= 0:
         return ""
     if cell_len(flat) <= width:

@@ -12,8 +12,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.store import SearchHit
-from pi87_field.tui.progress import clip
-from pi87_field.tui.widgets.fitted_table import cell, clear_rows
+from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
+
+SEARCH_COLUMNS = [
+    ColumnSpec("project", "Projet", width=14),
+    ColumnSpec("interview", "Entretien", width=16),
+    ColumnSpec("question", "Question", width=14),
+    ColumnSpec("excerpt", "Extrait", min_width=20),
+]
 
 
 class SearchScreen(Screen):
@@ -33,17 +39,12 @@ class SearchScreen(Screen):
         yield Header()
         yield Input(placeholder="Chercher dans toutes les réponses (accents et majuscules ignorés)",
                     id="search-input")
-        yield DataTable(id="search-table", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(SEARCH_COLUMNS, id="search-table")
         yield Static("", id="search-status")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Recherche"
-        table = self.query_one(DataTable)
-        table.add_column("Projet", key="project")
-        table.add_column("Entretien", key="interview")
-        table.add_column("Question", key="question")
-        table.add_column("Extrait", key="excerpt")
         self.query_one(Input).focus()
 
     @on(Input.Changed, "#search-input")
@@ -61,12 +62,10 @@ class SearchScreen(Screen):
 
     def _show(self, hits: list[SearchHit], needle: str) -> None:
         self.hits = hits
-        table = self.query_one(DataTable)
-        clear_rows(table)
-        width = max(20, self.size.width - 52)
-        for n, hit in enumerate(hits):
-            table.add_row(cell(clip(hit.project_id, 14)), cell(clip(hit.interview_label, 16)),
-                          cell(clip(hit.question_id, 14)), cell(clip(hit.excerpt, width)), key=str(n))
+        self.query_one(FittedTable).set_rows(
+            [(str(n), [hit.project_id, hit.interview_label, hit.question_id, hit.excerpt])
+             for n, hit in enumerate(hits)])
+        self.query_one(FittedTable).move_cursor(row=0, animate=False)
         count = len(hits)
         if len(needle.strip()) < 2:
             status = "Tapez au moins deux lettres."
