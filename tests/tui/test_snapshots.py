@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from tui_helpers import fixed_clock, wait_until
+from tui_helpers import fixed_clock, steady_cursors, wait_until
 
 from pi87_field.core.model import AnswerState, Interviewee, InterviewMode, InterviewStatus
 from pi87_field.tui.app import make_app
-from pi87_field.tui.widgets.answer_editor import AnswerEditor
 
 CASE = "ec05-ml-lunevillois"
 
@@ -42,6 +41,7 @@ def test_home_screen(snap_compare, store):
 
     async def ready(pilot):
         await wait_until(pilot, lambda: app.screen.progress)
+        steady_cursors(app)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
@@ -53,6 +53,8 @@ def test_project_screen(snap_compare, store):
 
     async def ready(pilot):
         await pilot.press(*"lunev", "enter")
+        await pilot.pause()
+        steady_cursors(app)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
@@ -66,7 +68,7 @@ def test_interview_screen(snap_compare, store):
         await pilot.pause()
         app.open_interview(CASE, iid, "effets.notables")
         await pilot.pause()
-        app.screen.query_one(AnswerEditor).cursor_blink = False
+        steady_cursors(app)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)

@@ -57,3 +57,14 @@ async def wait_until(pilot: Pilot, predicate, timeout: float = 10.0) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError("condition not reached in time")
+
+
+def steady_cursors(app) -> None:
+    """Stop every cursor blinking on the current screen: a snapshot taken half a second later
+    (a loaded machine) must not catch the Input's cursor in the other phase."""
+    from textual.widgets import Input, TextArea
+
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in app.screen.query(TextArea):
+        widget.cursor_blink = False
