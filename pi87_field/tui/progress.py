@@ -6,6 +6,7 @@ import re
 
 from rich.cells import cell_len, set_cell_size
 
+from pi87_field.core.guides import Guide
 from pi87_field.core.model import Interview, Project
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.summary import ProjectProgress
@@ -47,3 +48,15 @@ def clip(text: str, width: int) -> str:
     if cell_len(flat) <= width:
         return flat
     return set_cell_size(flat, width - 1).rstrip() + "…"
+
+
+def question_number(guide: Guide | None, question_id: str) -> str:
+    """The question's number as the interview screen shows it: the guide's own, else
+    "section.position" ("6.1"); "" when the question is not in the guide."""
+    if guide is None:
+        return ""
+    for si, section in enumerate(guide.sections, start=1):
+        for qi, question in enumerate(section.questions, start=1):
+            if question.id == question_id:
+                return question.number or f"{si}.{qi}"
+    return ""

@@ -13,18 +13,19 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.model import Project, ProjectKind
 from pi87_field.core.money import format_amount
-from pi87_field.core.summary import ProjectProgress
+from pi87_field.core.summary import ProjectProgress, project_label
 from pi87_field.core.text import fold
 from pi87_field.tui.progress import project_progress
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 OS_WORDS = re.compile(r"\bos\s*(\d)\b")
 KIND_SHORT = {ProjectKind.CASE_STUDY: "EC", ProjectKind.INTERVIEW_SERIES: "EQ"}
-# Fixed columns: kind and OS, amount, interviews, completion. Carrier and title share the rest.
+# Fixed columns: kind and OS, amount, interviews, completion. The project's short label takes
+# the rest at 80 columns; from 110 columns the operation's title shares it.
 PROJECT_COLUMNS = [
     ColumnSpec("kind", "Type", width=4, figures=True),
-    ColumnSpec("carrier", "Porteur", share=2),
-    ColumnSpec("title", "Intitulé", share=3),
+    ColumnSpec("label", "Projet", share=2),
+    ColumnSpec("title", "Intitulé", share=3, hide_below=110),
     ColumnSpec("amount", "FSE progr.", width=12, justify="right", figures=True),
     ColumnSpec("interviews", "Entr.", width=5, figures=True),
     ColumnSpec("completion", "Avanc.", width=6, justify="right", figures=True),
@@ -63,7 +64,7 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filtrer : porteur, intitulé, OS, région…", id="home-filter")
+        yield Input(placeholder="Filtrer : projet, porteur, intitulé, OS, région…", id="home-filter")
         yield ProjectTable(id="home-table")
         yield Static("", id="home-status")
         yield Footer(show_command_palette=False)
@@ -110,7 +111,7 @@ class HomeScreen(Screen):
             return True
         code = KIND_SHORT.get(project.kind, "")
         hay = " ".join(str(v) for v in (
-            code, f"{code}{project.os}" if project.os else "", project.id, project.title, project.carrier, f"os{project.os}" if project.os else "",
+            code, f"{code}{project.os}" if project.os else "", project.id, project.label, project.title, project.carrier, f"os{project.os}" if project.os else "",
             project.kind.label, project.region or "", project.characteristics, project.volet or "",
         ))
         needle = OS_WORDS.sub(r"os\1", needle)  # "OS 2" is one criterion, not "os" and "2"
@@ -126,7 +127,7 @@ class HomeScreen(Screen):
             fig = self.progress.get(project.id)
             rows.append((project.id, [
                 KIND_SHORT.get(project.kind, "?") + (f"{project.os}" if project.os else ""),
-                project.carrier,
+                project_label(project),
                 project.title,
                 format_amount(project.fse_amount),
                 f"{fig.done}/{fig.total}" if fig else "…",

@@ -28,6 +28,7 @@ from pi87_field.core.model import (
     Project,
     ProjectKind,
 )
+from pi87_field.core.summary import project_label
 from pi87_field.core.text import excerpt
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
@@ -146,9 +147,9 @@ class InterviewScreen(Screen):
             f"{p.name} ({p.organisation})" if p.name and p.organisation else (p.name or p.organisation)
             for p in self.interview.interviewees if p.name or p.organisation)
         when = self.interview.date.strftime("%d/%m/%Y") if self.interview.date else ""
-        # A case study is known by its carrier; a series interview by the people met.
-        where = self.project.carrier if self.project.kind == ProjectKind.CASE_STUDY else ""
-        title = " · ".join(filter(None, (where, people, when))) or self.project.id
+        # A case study is known by its label; a series interview by the people met.
+        where = project_label(self.project) if self.project.kind == ProjectKind.CASE_STUDY else ""
+        title = " · ".join(filter(None, (where, people, when))) or project_label(self.project)
         self.query_one("#interview-title", Static).update(Text(clip(title, 200)))
         nav = self.query_one(QuestionNavigator)
         nav.build(self.slots, {qid: a.mark for qid, a in self.answers.items()})

@@ -15,14 +15,15 @@ from textual.widgets import DataTable, Footer, Header, Static
 from pi87_field.core.errors import FieldError
 from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
-from pi87_field.core.summary import interview_progress
+from pi87_field.core.summary import interview_progress, project_label
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 
 def project_facts_text(project: Project) -> Text:
     """The facts as a few lines for the top of the project screen. Built as Text, not markup:
     titles and notes are user text and may contain "[" (an unbalanced "[/" used to crash)."""
-    lines: list[Text] = [Text(project.title, style="bold"), Text(f"Porteur : {project.carrier or '—'}")]
+    lines: list[Text] = [Text(project_label(project), style="bold"), Text(project.title),
+                         Text(f"Porteur : {project.carrier or '—'}")]
     first = [project.kind.label]
     if project.os:
         first.append(f"OS {project.os}")
@@ -112,7 +113,7 @@ class ProjectScreen(Screen):
             self.notify(str(exc), severity="error")
             self.app.leave_screen(self)
             return
-        self.sub_title = self.project.carrier or self.project.id
+        self.sub_title = project_label(self.project)
         self.query_one("#project-facts-text", Static).update(project_facts_text(self.project))
         damaged: list = []
         self.interviews = store.list_interviews(self.project_id, damaged=damaged)

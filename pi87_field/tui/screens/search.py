@@ -12,12 +12,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.store import SearchHit
+from pi87_field.core.summary import project_label
+from pi87_field.tui.progress import question_number
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 SEARCH_COLUMNS = [
-    ColumnSpec("project", "Projet", width=14),
-    ColumnSpec("interview", "Entretien", width=16),
-    ColumnSpec("question", "Question", width=14),
+    ColumnSpec("project", "Projet", width=18),
+    ColumnSpec("interview", "Entretien", width=14),
+    ColumnSpec("question", "Question", width=8),
     ColumnSpec("excerpt", "Extrait", min_width=20),
 ]
 
@@ -58,12 +60,14 @@ class SearchScreen(Screen):
             self._show([], needle)
             return
         hits = await asyncio.to_thread(self.app.store.search, needle.strip())
-        self._show(hits, needle)
+        labels = {p.id: project_label(p) for p in self.app.store.list_projects()}
+        self._show(hits, needle, labels)
 
-    def _show(self, hits: list[SearchHit], needle: str) -> None:
+    def _show(self, hits: list[SearchHit], needle: str, labels: dict[str, str] | None = None) -> None:
         self.hits = hits
         self.query_one(FittedTable).set_rows(
-            [(str(n), [hit.project_id, hit.interview_label, hit.question_id, hit.excerpt])
+            [(str(n), [(labels or {}).get(hit.project_id, hit.project_id), hit.interview_label,
+                       self._number(hit), hit.excerpt])
              for n, hit in enumerate(hits)])
         self.query_one(FittedTable).move_cursor(row=0, animate=False)
         count = len(hits)
@@ -79,6 +83,14 @@ class SearchScreen(Screen):
             status += " (200 premières)"
         self.query_one("#search-status", Static).update(Text(status))  # the needle is user text
         self.refresh_bindings()
+
+    def _number(self, hit: SearchHit) -> str:
+        """The question as the guide numbers it ("6.1"), else its id."""
+        try:
+            interview = self.app.store.get_interview(hit.project_id, hit.interview_id)
+        except Exception:  # a file damaged since the search: show the id
+            return hit.question_id
+        return question_number(self.app.store.guide_for(interview.guide_id), hit.question_id) or hit.question_id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_hit":

@@ -37,6 +37,9 @@ class ColumnSpec:
     # Figures the app writes itself (dates, counts, amounts): kept as plain strings. Everything
     # else is user text and becomes Text, never markup.
     figures: bool = False
+    # Left out when the table is narrower than this (a title that would show ten letters at
+    # 80 columns helps nobody; the label beside it does).
+    hide_below: int = 0
 
 
 def cell(text: str) -> Text:
@@ -79,11 +82,15 @@ class FittedTable(DataTable):
         if key in keys:
             self.move_cursor(row=keys.index(key), animate=False)
 
+    def visible_specs(self, total: int) -> list[ColumnSpec]:
+        return [s for s in self.specs if total >= s.hide_below]
+
     def column_widths(self, total: int) -> list[int]:
-        """Content widths of the columns for a table `total` cells wide (padding excluded)."""
-        padding = 2 * self.cell_padding * len(self.specs)
-        fixed = sum(s.width for s in self.specs if s.width is not None)
-        flexible = [s for s in self.specs if s.width is None]
+        """Content widths of the visible columns for a table `total` cells wide (no padding)."""
+        specs = self.visible_specs(total)
+        padding = 2 * self.cell_padding * len(specs)
+        fixed = sum(s.width for s in specs if s.width is not None)
+        flexible = [s for s in specs if s.width is None]
         free = max(0, total - SCROLLBAR_ALLOWANCE - padding - fixed)
         shares = sum(s.share for s in flexible) or 1
         widths: dict[str, int] = {}
@@ -95,7 +102,7 @@ class FittedTable(DataTable):
                 width = free * spec.share // shares
             widths[spec.key] = max(spec.min_width, width)
             given += width
-        return [s.width if s.width is not None else widths[s.key] for s in self.specs]
+        return [s.width if s.width is not None else widths[s.key] for s in specs]
 
     # -- fitting -----------------------------------------------------------------------------------
 
@@ -108,16 +115,19 @@ class FittedTable(DataTable):
         if width <= 0:  # not laid out yet: the first Resize fills the table
             return
         selected = self.selected_key
+        specs = self.visible_specs(width)
         widths = self.column_widths(width)
+        shown = [n for n, spec in enumerate(self.specs) if spec in specs]
         if width != self._fitted_width or not self.columns:
             self.clear(columns=True)
-            for spec, w in zip(self.specs, widths, strict=True):
+            for spec, w in zip(specs, widths, strict=True):
                 self.add_column(Text(clip(spec.label, w), end=""), width=w, key=spec.key)
             self._fitted_width = width
         else:
             self.clear()
         for key, values in self._rows:
-            self.add_row(*(self._fit(v, spec, w) for v, spec, w in zip(values, self.specs, widths, strict=True)),
+            cells = [values[n] for n in shown]
+            self.add_row(*(self._fit(v, spec, w) for v, spec, w in zip(cells, specs, widths, strict=True)),
                          key=key)
         if selected is not None:
             self.select_key(selected)
