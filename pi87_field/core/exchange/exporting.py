@@ -29,7 +29,7 @@ def safe_stem(project_id: str, title: str = "") -> str:
 
 def project_bundle(store: ProjectStore, project_id: str, *, pseudonymise: bool = False) -> Bundle:
     project = store.get_project(project_id)
-    bundle = Bundle(project=project, interviews=store.list_interviews(project_id), exported_at=now_iso())
+    bundle = Bundle(project=project, interviews=store.exportable_interviews(project_id), exported_at=now_iso())
     if pseudonymise:
         from pi87_field.core.privacy.pseudonymise import pseudonymise_bundle
 
