@@ -50,12 +50,12 @@ from pi87_field.core.store.atomic import (
     remove_stale_temp_files,
 )
 from pi87_field.core.store.storage import SCHEMA_VERSION, dump_json, open_db, read_json_file
+from pi87_field.core.summary import interview_order_key, interview_title
 from pi87_field.core.text import clean_text, excerpt
 
 META_FILE = "pi87-field.json"
 # Successive saves by the same author within this many seconds are one edit (one revision).
 EDIT_BURST_SECONDS = 90
-MAX_ANCESTORS = 50
 
 
 @dataclass
@@ -310,7 +310,7 @@ class ProjectStore:
                     damaged.append(exc)
                 elif all(Path(d.path) != path for d in self.damaged):  # each file named once
                     self.damaged.append(exc)
-        out.sort(key=lambda i: (i.date is None, i.date or "", i.created_at, i.id))
+        out.sort(key=interview_order_key)
         return out
 
     def get_interview(self, project_id: str, interview_id: str) -> Interview:
@@ -355,7 +355,7 @@ class ProjectStore:
                 return old
             new.concurrent = old.concurrent
             new.extra = old.extra
-            new.ancestors = _next_ancestors(old, new)
+            _grow(old, new)
         if key is None:
             key = str(max((int(k) for k in answers), default=0) + 1)
         answers[key] = {"qid": question_id, **answer_to_dict(new)}
@@ -414,7 +414,7 @@ class ProjectStore:
                     continue
                 start = max(0, positions[pos] - 60)
                 snippet = ("…" if start else "") + excerpt(answer.text[start:], 160)
-                hits.append(SearchHit(project.id, project.title, interview.id, interview.label, qid, snippet))
+                hits.append(SearchHit(project.id, project.title, interview.id, interview_title(project, interview), qid, snippet))
                 if len(hits) >= limit:
                     return hits
         return hits
@@ -432,8 +432,8 @@ def _refuse_newer_schema(path: Path, data: Any) -> None:
         )
 
 
-def _next_ancestors(old: Answer, new: Answer) -> list[str]:
-    """Revisions `new` descends from. A burst of autosaves by one author counts as one edit."""
+def _grow(old: Answer, new: Answer) -> None:
+    """Record `new`'s ancestry. A burst of autosaves by one author counts as one edit."""
     try:
         same_burst = (
             old.author == new.author
@@ -443,7 +443,4 @@ def _next_ancestors(old: Answer, new: Answer) -> list[str]:
         )
     except (TypeError, ValueError):  # unreadable, or one side without a UTC offset (imported)
         same_burst = False
-    chain = list(old.ancestors) if same_burst else [old.rev, *old.ancestors]
-    seen: set[str] = set()
-    out = [r for r in chain if r != new.rev and not (r in seen or seen.add(r))]
-    return out[:MAX_ANCESTORS]
+    new.grow_from(old, same_burst=same_burst)
