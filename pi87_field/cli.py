@@ -100,7 +100,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @guarded
 def projects(ctx: click.Context, as_json: bool) -> None:
     """Liste les projets du magasin local."""
-    from pi87_field.core.money import format_amount
+    from pi87_field.core.fr import format_amount
     from pi87_field.core.serialize import project_to_dict
     from pi87_field.core.summary import project_progress
 
@@ -181,7 +181,7 @@ def guides_list(ctx: click.Context, as_json: bool) -> None:
 @guarded
 def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
     """Affiche une grille, question par question."""
-    from pi87_field.core.guides import guide_to_dict
+    from pi87_field.core.guides import guide_to_dict, question_numbers
 
     guide = _library(ctx).get(guide_id)
     if guide is None:
@@ -192,10 +192,11 @@ def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
     out.print(f"[bold]{guide.title}[/] ({guide.id}, version {guide.version})")
     if guide.source:
         out.print(f"[dim]{guide.source}[/]")
+    numbers = question_numbers(guide.sections)
     for s in guide.sections:
         out.print(f"\n[bold cyan]{s.title}[/]  [dim]{s.id}[/]")
         for q in s.questions:
-            num = f"{q.number}. " if q.number else "• "
+            num = f"{numbers[q.id]}. "
             cond = f" [dim](si {q.condition})[/]" if q.condition else ""
             out.print(f"  {num}{q.text}{cond}  [dim]{q.id}[/]", soft_wrap=True)
             for sp in q.subpoints:
@@ -240,6 +241,8 @@ def trash() -> None:
 @guarded
 def trash_list(ctx: click.Context) -> None:
     """Liste les entretiens de la corbeille."""
+    from pi87_field.core.summary import interview_title
+
     with _open_store(ctx, writer=False) as store:
         items = store.list_trash()
     if not items:
@@ -247,7 +250,7 @@ def trash_list(ctx: click.Context) -> None:
         return
     for item in items:  # one line each, ids whole: they are what `restore` takes
         when = item.trashed_at[:16].replace("T", " ")
-        out.print(f"{item.project_id} {item.interview.id}  {item.interview.label} · supprimé le {when}",
+        out.print(f"{item.project_id} {item.interview.id}  {interview_title(None, item.interview)} · supprimé le {when}",
                   markup=False, soft_wrap=True)
     out.print(f"{len(items)} entretien{'s' if len(items) > 1 else ''} dans la corbeille · "
               "pi87-field trash restore PROJET ID · pi87-field trash empty --yes", markup=False)
@@ -260,9 +263,11 @@ def trash_list(ctx: click.Context) -> None:
 @guarded
 def trash_restore(ctx: click.Context, project_id: str, interview_id: str) -> None:
     """Remet un entretien de la corbeille dans son projet."""
+    from pi87_field.core.summary import interview_title
+
     with _open_store(ctx, writer=True) as store:
         interview = store.restore_from_trash(project_id, interview_id)
-    out.print(f"Restauré : {interview.label} ({project_id})", markup=False)
+    out.print(f"Restauré : {interview_title(None, interview)} ({project_id})", markup=False)
 
 
 @trash.command("empty")

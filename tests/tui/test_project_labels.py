@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 from textual.widgets import Input
-from tui_helpers import open_project, wait_until
 
 from pi87_field.core.campaign import CASE_STUDY_LABELS
 from pi87_field.core.model import InterviewStatus
-from pi87_field.tui.progress import question_number
 from pi87_field.tui.screens.facts import FactsScreen
 from pi87_field.tui.screens.home import ProjectTable
 from pi87_field.tui.screens.project import ProjectScreen
 from pi87_field.tui.screens.search import SearchScreen
+from tests.tui.tui_helpers import open_project, wait_until
 
 
 def shown_text(cell) -> str:
@@ -98,5 +97,5 @@ async def test_search_results_show_label_and_question_number(app, store):
         await wait_until(pilot, lambda: search.hits)
         row = search.query_one("#search-table").get_row("0")
         assert shown_text(row[0]).startswith("Lunévillois")
-        assert shown_text(row[2]) == question_number(store.guide_for(interview.guide_id), "budget.cout")
+        assert shown_text(row[2]) == store.guide_for(interview.guide_id).number("budget.cout")
         assert shown_text(row[2])[0].isdigit() and "." in shown_text(row[2])

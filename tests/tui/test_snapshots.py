@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from tui_helpers import fixed_clock, steady_cursors, wait_until
-
 from pi87_field.core.model import AnswerState, Interviewee, InterviewMode, InterviewStatus
 from pi87_field.tui.app import make_app
+from tests.tui.tui_helpers import fixed_clock, steady_cursors, wait_until
 
 CASE = "ec05-ml-lunevillois"
 

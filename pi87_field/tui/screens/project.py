@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from pi87_field.core.errors import FieldError
 from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
-from pi87_field.core.summary import interview_progress, project_label
+from pi87_field.core.fr import fr_date
+from pi87_field.core.summary import interview_people, interview_progress, project_label, project_progress
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 
@@ -121,9 +122,9 @@ class ProjectScreen(Screen):
         rows = []
         for interview in self.interviews:
             got, out_of = interview_progress(interview, store.guide_for(interview.guide_id))
-            who = ", ".join(filter(None, (p.organisation or p.name for p in interview.interviewees)))
+            who = interview_people(interview)
             rows.append((interview.id, [
-                interview.date.strftime("%d/%m/%Y") if interview.date else "à fixer",
+                fr_date(interview.date) or "à fixer",
                 who or "—",
                 interview.mode.label if interview.mode else "",
                 interview.interviewer,
@@ -131,8 +132,8 @@ class ProjectScreen(Screen):
                 f"{got}/{out_of}",
             ]))
         self.query_one(InterviewTable).set_rows(rows)
-        done = sum(1 for i in self.interviews if i.status == InterviewStatus.COMPLETE)
-        status = (f"{len(self.interviews)} entretien(s), {done} terminé(s)"
+        figures = project_progress(self.interviews, store.guides)
+        status = (f"{figures.total} entretien(s), {figures.done} terminé(s)"
                   if self.interviews else "Aucun entretien : ctrl+n pour en préparer un.")
         if damaged:
             names = ", ".join(Path(d.path).name if getattr(d, "path", None) else str(d) for d in damaged[:2])

@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.store import SearchHit
 from pi87_field.core.summary import project_label
-from pi87_field.tui.progress import question_number
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 SEARCH_COLUMNS = [
@@ -90,7 +89,8 @@ class SearchScreen(Screen):
             interview = self.app.store.get_interview(hit.project_id, hit.interview_id)
         except Exception:  # a file damaged since the search: show the id
             return hit.question_id
-        return question_number(self.app.store.guide_for(interview.guide_id), hit.question_id) or hit.question_id
+        guide = self.app.store.guide_for(interview.guide_id)
+        return (guide.number(hit.question_id) if guide else "") or hit.question_id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_hit":
