@@ -124,10 +124,10 @@ def build_replacer(bundle: Bundle) -> tuple[dict[str, str], Replacer]:
                 last_names.setdefault(" ".join(last), set()).add(alias)
                 last = last[1:]
             last_names.setdefault(" ".join(last), set()).add(alias)
-    for last, aliases in last_names.items():
-        if len(last) < _MIN_NAME or last in names:
+    for last_name, aliases in last_names.items():
+        if len(last_name) < _MIN_NAME or last_name in names:
             continue
-        names[last] = aliases.pop() if len(aliases) == 1 else AMBIGUOUS
+        names[last_name] = aliases.pop() if len(aliases) == 1 else AMBIGUOUS
     return people, Replacer(names)
 
 

@@ -444,6 +444,5 @@ def _next_ancestors(old: Answer, new: Answer) -> list[str]:
     except (TypeError, ValueError):  # unreadable, or one side without a UTC offset (imported)
         same_burst = False
     chain = list(old.ancestors) if same_burst else [old.rev, *old.ancestors]
-    seen: set[str] = set()
-    out = [r for r in chain if r != new.rev and not (r in seen or seen.add(r))]
+    out = [r for r in dict.fromkeys(chain) if r != new.rev]     # first occurrence of each, in order
     return out[:MAX_ANCESTORS]
