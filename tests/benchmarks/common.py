@@ -26,7 +26,8 @@ def median(values: list[float]) -> float:
 
 
 def _round(value: float) -> float:
-    return round(value, 3) if abs(value) >= 0.01 else round(value, 6)
+    """Four significant digits: more than any benchmark here can tell apart."""
+    return float(f"{value:.4g}")
 
 
 def figure(value: float, unit: str, baselines: dict[str, float], what: str = "", **details: Any) -> dict:
