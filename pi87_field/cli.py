@@ -277,16 +277,21 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @click.option("--format", "fmt", type=click.Choice(["docx", "json"]), default="docx", show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Dossier de sortie (par défaut : ./exports/).")
-@click.option("--pseudonymise", is_flag=True, help="Remplace les noms des personnes interrogées par des pseudonymes stables.")
+@click.option("--pseudonymise", is_flag=True,
+              help="Fichiers pseudonymisés (<id>.pseudonymise.docx) : chaque personne reçoit le pseudonyme "
+                   "que lui donne le registre du magasin, partout et d'un export à l'autre.")
+@click.option("--strict", is_flag=True,
+              help="Avec --pseudonymise (qu'il implique) : fonctions et organismes ramenés à leur catégorie.")
 @click.pass_context
 @guarded
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
-           pseudonymise: bool) -> None:
+           pseudonymise: bool, strict: bool) -> None:
     """Écrit un fichier par projet (compte rendu Word ou paquet JSON)."""
-    from pi87_field.core.exchange.exporting import export_project
+    from pi87_field.core.exchange.exporting import export_project_result
     from pi87_field.core.model import check_project_id
     from pi87_field.locations import default_exports_dir
 
+    level = "strict" if strict else "people" if pseudonymise else None
     store = _open_store(ctx, writer=False)
     if all_:
         wanted = [p.id for p in store.list_projects()]  # damaged project files go to store.damaged
@@ -301,15 +306,25 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
     with _progress() as bar:
         task = bar.add_task(f"Export {fmt}", total=len(wanted))
         for pid in wanted:
-            written.append(export_project(store, pid, target, fmt, pseudonymise=pseudonymise))
+            written.append(export_project_result(store, pid, target, fmt, pseudonymise=level or False))
             bar.advance(task)
-    for path in written:
-        out.print(str(path), markup=False, soft_wrap=True)
+    for result in written:
+        out.print(str(result.path), markup=False, soft_wrap=True)
+        if result.report is not None:
+            _print_residual(result.report, result.sidecar)
     if store.damaged:  # what could not be read was left out: say which files, and fail
         for damaged in store.damaged:
             err.print("[yellow]Non exporté :[/] ", end="")
             err.print(str(damaged), markup=False, soft_wrap=True)
         fail(f"export incomplet : {len(store.damaged)} fichier(s) endommagé(s) laissé(s) de côté.")
+
+
+def _print_residual(report: Any, sidecar: Path | None) -> None:
+    """The residual-risk list of a pseudonymised output: on the terminal, and where its file is."""
+    for line in report.lines():
+        out.print(line, markup=False, soft_wrap=True)
+    if sidecar is not None:
+        out.print(f"  (liste enregistrée à côté, à ne pas transmettre : {sidecar})", markup=False, soft_wrap=True)
 
 
 @main.command()
