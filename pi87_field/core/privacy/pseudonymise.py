@@ -31,11 +31,9 @@ import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from pi87_field.core.bundle import Bundle, bundle_from_dict, bundle_to_dict
-from pi87_field.core.model import Interview
 from pi87_field.core.privacy.categories import (
     ORGANISATION_MASK,
     distinctive_words,
@@ -52,6 +50,7 @@ from pi87_field.core.privacy.names import (
     word_spans,
 )
 from pi87_field.core.privacy.register import EVALUATOR, LABEL_RE, PERSON, PseudonymRegister, person_key
+from pi87_field.core.summary import ordered_interviews
 from pi87_field.core.text import fold, fold_with_positions, one_line
 
 PEOPLE = "people"
@@ -118,15 +117,11 @@ class ResidualReport:
         return "\n".join(head + self.lines()) + "\n"
 
 
-def _order(interviews: list[Interview]) -> list[Interview]:
-    return sorted(interviews, key=lambda i: (i.date or date.max, i.created_at, i.id))
-
-
 def _people_of(bundle: Bundle) -> list[tuple[str, str]]:
     """(name, kind) in a stable order: interviewees by interview date, then evaluators."""
     people: list[tuple[str, str]] = []
     evaluators: list[tuple[str, str]] = []
-    for interview in _order(bundle.interviews):
+    for interview in ordered_interviews(bundle.interviews):
         people += [(p.name, PERSON) for p in interview.interviewees if p.name]
         evaluators.append((interview.interviewer, EVALUATOR))
         for answer in interview.answers.values():
