@@ -17,7 +17,7 @@ from pi87_field.core.store import ProjectStore
 from pi87_field.core.store.atomic import atomic_write_bytes, ensure_dir
 
 if TYPE_CHECKING:  # pragma: no cover
-    from pi87_field.core.privacy import ResidualReport
+    from pi87_field.core.privacy import PseudonymRegister, ResidualReport
 
 FORMATS = ("docx", "json")
 
@@ -50,16 +50,30 @@ def project_bundle(store: ProjectStore, project_id: str, *, pseudonymise: bool |
     return _project_bundle(store, project_id, pseudonymise)[0]
 
 
-def _project_bundle(store: ProjectStore, project_id: str, pseudonymise: bool | str | None):
+def store_register(store: ProjectStore) -> PseudonymRegister:
+    """The store's register, knowing every person of the store (not only of the projects being
+    exported): a person of one project named in another is found, and numbers follow the store's
+    order (projects by id, interviews in order), not the order of exports."""
+    from pi87_field.core.privacy import PseudonymRegister, people_of
+
+    register = PseudonymRegister.of_store(store.root, durable=store.durable)
+    people = []
+    for project in store.list_projects():
+        people += people_of(store.list_interviews(project.id))
+    register.register(people)
+    return register
+
+
+def _project_bundle(store: ProjectStore, project_id: str, pseudonymise: bool | str | None,
+                    register: PseudonymRegister | None = None):
     project = store.get_project(project_id)
     bundle = Bundle(project=project, interviews=store.list_interviews(project_id), exported_at=now_iso())
     level = pseudonymisation_level(pseudonymise)
     if level is None:
         return bundle, None
-    from pi87_field.core.privacy import PseudonymRegister, pseudonymise_bundles
+    from pi87_field.core.privacy import pseudonymise_bundles
 
-    register = PseudonymRegister.of_store(store.root, durable=store.durable)
-    bundles, report = pseudonymise_bundles([bundle], register, level)
+    bundles, report = pseudonymise_bundles([bundle], register or store_register(store), level)
     return bundles[0], report
 
 
@@ -79,14 +93,15 @@ def export_project(store: ProjectStore, project_id: str, out_dir: Path, fmt: str
 
 
 def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, fmt: str = "docx",
-                          *, pseudonymise: bool | str = False) -> ExportResult:
+                          *, pseudonymise: bool | str = False,
+                          register: PseudonymRegister | None = None) -> ExportResult:
     """Write `<id>.<fmt>`, or, pseudonymised (True, "people" or "strict"), `<id>.pseudonymise.<fmt>`
-    and beside it `<id>.pseudonymise.a-verifier.txt`, the list of name-like words left in place
+    and beside it `<id>.pseudonymise.<fmt>.a-verifier.txt`, the list of name-like words left in place
     (for the evaluator: it quotes the text, it is not to be sent). A pseudonymised file never
     takes the nominative file's name, so neither replaces the other."""
     if fmt not in FORMATS:
         raise FieldError(f"Format d'export inconnu : « {fmt} » (docx ou json)")
-    bundle, report = _project_bundle(store, project_id, pseudonymise)
+    bundle, report = _project_bundle(store, project_id, pseudonymise, register)
     out_dir = ensure_dir(Path(out_dir))
     target = out_dir / f"{safe_stem(bundle.project.id)}.{fmt}"
     if report is not None:
@@ -121,8 +136,10 @@ def export_projects_results(store: ProjectStore, project_ids: list[str], out_dir
                             *, pseudonymise: bool | str = False,
                             progress: Callable[[str], None] | None = None) -> list[ExportResult]:
     written = []
+    register = store_register(store) if pseudonymisation_level(pseudonymise) else None
     for pid in project_ids:
-        written.append(export_project_result(store, pid, out_dir, fmt, pseudonymise=pseudonymise))
+        written.append(export_project_result(store, pid, out_dir, fmt, pseudonymise=pseudonymise,
+                                             register=register))
         if progress:
             progress(pid)
     return written

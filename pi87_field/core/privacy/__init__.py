@@ -21,7 +21,7 @@ The API (for the CLI, the TUI export dialog, `merge` and the volume):
 - `pseudonymise`: bundles in, pseudonymised copies and a `ResidualReport` out; the copies carry
   `extra["pseudonymised"] = True` and `extra["pseudonymisation"] = level`.
 - `outputs`: file names of pseudonymised outputs (`<stem>.pseudonymise.docx`, never the
-  nominative name) and of their sidecar (`<stem>.pseudonymise.a-verifier.txt`).
+  nominative name) and of their sidecar (`<stem>.pseudonymise.docx.a-verifier.txt`).
 """
 
 from pi87_field.core.privacy.outputs import is_pseudonymised_name, pseudonymised_path, sidecar_path
@@ -33,6 +33,7 @@ from pi87_field.core.privacy.pseudonymise import (
     Pseudonymiser,
     ResidualItem,
     ResidualReport,
+    people_of,
     pseudonymise_bundle,
     pseudonymise_bundles,
 )
@@ -40,6 +41,6 @@ from pi87_field.core.privacy.register import PseudonymRegister
 
 __all__ = [
     "LEVELS", "LEVEL_LABELS", "PEOPLE", "STRICT", "PseudonymRegister", "Pseudonymiser", "ResidualItem",
-    "ResidualReport", "is_pseudonymised_name", "pseudonymise_bundle", "pseudonymise_bundles",
+    "ResidualReport", "is_pseudonymised_name", "people_of", "pseudonymise_bundle", "pseudonymise_bundles",
     "pseudonymised_path", "sidecar_path",
 ]

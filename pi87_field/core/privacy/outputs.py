@@ -1,8 +1,9 @@
 """Names of pseudonymised files: their own, so that they never replace a nominative one.
 
 `ec01.docx` (nominative) and `ec01.pseudonymise.docx` (pseudonymised) live side by side; the
-residual-risk list goes beside the pseudonymised file as `ec01.pseudonymise.a-verifier.txt`
-(a text file for the evaluator, not for sending).
+residual-risk list goes beside the pseudonymised file as `ec01.pseudonymise.docx.a-verifier.txt`
+(a text file for the evaluator, not for sending; one per output, so the .docx and the .json of
+one project each have theirs).
 """
 
 from __future__ import annotations
@@ -27,6 +28,6 @@ def pseudonymised_path(path: Path) -> Path:
 
 
 def sidecar_path(path: Path) -> Path:
-    """`vol.pseudonymise.docx` -> `vol.pseudonymise.a-verifier.txt`."""
+    """`vol.pseudonymise.docx` -> `vol.pseudonymise.docx.a-verifier.txt`."""
     path = pseudonymised_path(path)
-    return path.with_name(f"{path.stem}{SIDECAR}")
+    return path.with_name(f"{path.name}{SIDECAR}")

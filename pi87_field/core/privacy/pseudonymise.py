@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pi87_field.core.bundle import Bundle, bundle_from_dict, bundle_to_dict
+from pi87_field.core.model import Interview
 from pi87_field.core.privacy.categories import (
     ORGANISATION_MASK,
     distinctive_words,
@@ -59,7 +60,7 @@ LEVELS = (PEOPLE, STRICT)
 LEVEL_LABELS = {PEOPLE: "personnes", STRICT: "strict (personnes, fonctions et organismes)"}
 
 __all__ = ["AMBIGUOUS", "LEVELS", "PEOPLE", "STRICT", "Pseudonymiser", "ResidualItem", "ResidualReport",
-           "pseudonymise_bundle", "pseudonymise_bundles"]
+           "people_of", "pseudonymise_bundle", "pseudonymise_bundles", "pseudonymise_labels"]
 
 # Keys whose values are identifiers, dates, states or controlled vocabularies: never names.
 _SKIP = frozenset({"id", "project_id", "format", "exported_at", "kind", "os", "fse_amount", "created_at",
@@ -117,11 +118,11 @@ class ResidualReport:
         return "\n".join(head + self.lines()) + "\n"
 
 
-def _people_of(bundle: Bundle) -> list[tuple[str, str]]:
-    """(name, kind) in a stable order: interviewees by interview date, then evaluators."""
+def people_of(interviews: Iterable[Interview]) -> list[tuple[str, str]]:
+    """(name, kind) in a stable order: interviewees in interview order, then evaluators."""
     people: list[tuple[str, str]] = []
     evaluators: list[tuple[str, str]] = []
-    for interview in ordered_interviews(bundle.interviews):
+    for interview in ordered_interviews(interviews):
         people += [(p.name, PERSON) for p in interview.interviewees if p.name]
         evaluators.append((interview.interviewer, EVALUATOR))
         for answer in interview.answers.values():
@@ -170,7 +171,9 @@ class Pseudonymiser:
         self.phrases: dict[str, str] = {}
         if level == STRICT:
             for role, organisation in strict_people:
-                if role and len(fold(role)) >= 4:
+                # a role of several words can single someone out ("Directeur des opérations Grand
+                # Est"); one word ("Directeur") is a common noun of the texts and stays
+                if role and len(_words(role)) >= 2:
                     self.phrases.setdefault(" ".join(_words(role)), role_category(role))
                 if organisation and len(fold(organisation)) >= 3:
                     category = organisation_category(organisation)
@@ -207,6 +210,22 @@ class Pseudonymiser:
 
 def _words(value: str) -> list[str]:
     return re.findall(r"[^\W_]+", fold(value))
+
+
+def pseudonymise_labels(values: Iterable[str], register: PseudonymRegister, report: ResidualReport | None = None,
+                        where: str = "(fichiers)") -> list[str]:
+    """Names of the register replaced in short texts that are not part of a bundle (input file
+    names, evaluators of a merge's inputs); what looks like a name and stays goes to `report`."""
+    ps = Pseudonymiser(register, PEOPLE, [])
+    residue = _Residue(report, set()) if report is not None else None
+    out = []
+    for value in values:
+        spans, left = ps.spans(value)
+        result = apply_spans(value, spans)
+        if residue is not None:
+            residue.scan(where, result, value, left)
+        out.append(result)
+    return out
 
 
 class _Residue:
@@ -269,7 +288,7 @@ def pseudonymise_bundles(bundles: list[Bundle], register: PseudonymRegister,
     todo = sorted((b for b in bundles if not b.extra.get("pseudonymised")), key=lambda b: b.project.id)
     people: list[tuple[str, str]] = []
     for bundle in todo:
-        people += _people_of(bundle)
+        people += people_of(bundle.interviews)
     register.register(people)
     dicts = {id(b): bundle_to_dict(b) for b in todo}
     texts = [s for d in dicts.values() for s in _strings(d)]
