@@ -5,8 +5,10 @@ A bundle comes from elsewhere: it is checked at the door (`check_limits`, called
 later — a save, a Word export, the TUI — has to cope with an absurd one. Documented caps
 (README, "Limits"): file size `MAX_BUNDLE_BYTES` (64 MB); `MAX_INTERVIEWS` interviews per bundle;
 `MAX_ANSWERS` answers (and as many question texts) per interview; `MAX_PEOPLE` interviewees per
-interview; `MAX_TEXT_CHARS` characters per answer; `MAX_DEPTH` levels of nesting anywhere
-(unknown keys included); NaN and Infinity are not JSON and are refused.
+interview; `MAX_TEXT_CHARS` characters per answer; `MAX_DEPTH` levels of nesting in unknown keys;
+`MAX_OBJECTS` JSON objects per file (the parser stops as soon as there are more, so a file of a
+million tiny answers costs a fraction of its full parse); NaN and Infinity are not JSON and are
+refused.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ MAX_ANSWERS = 2_000
 MAX_PEOPLE = 200
 MAX_TEXT_CHARS = 1_000_000
 MAX_DEPTH = 32
+MAX_OBJECTS = 250_000     # JSON objects in one file: parsing stops there (time and memory bound)
 _BUNDLE_KEYS = {"format", "exported_at", "project", "interviews"}
 
 
@@ -79,10 +82,17 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def _check_depth(values: list[Any]) -> None:
+    """Unknown keys are kept and written back (store, Word payload): an absurdly deep one used to
+    make every later Word export fail with RecursionError."""
+    for value in values:
+        if value and _depth(value) > MAX_DEPTH:
+            raise ImportFormatError(f"données inconnues imbriquées sur plus de {MAX_DEPTH} niveaux (refusé)")
+
+
 def check_limits(data: dict[str, Any]) -> None:
-    """Refuse, in one French sentence, a bundle beyond the documented caps."""
-    if _depth(data) > MAX_DEPTH:
-        raise ImportFormatError(f"données imbriquées sur plus de {MAX_DEPTH} niveaux (refusé)")
+    """Refuse, in one French sentence, a bundle beyond the documented caps (counts; the depth of
+    unknown keys is checked on the objects, see `_check_depth`)."""
     interviews = data.get("interviews")
     if isinstance(interviews, list) and len(interviews) > MAX_INTERVIEWS:
         raise ImportFormatError(f"{len(interviews)} entretiens dans un seul projet : au plus {MAX_INTERVIEWS}")
@@ -119,11 +129,16 @@ def bundle_from_dict(data: Any, source: str = "") -> Bundle:
         )
     try:
         check_limits(data)
+        _check_depth([data.get(k) for k in data if k not in _BUNDLE_KEYS])
         project = project_from_dict(data.get("project"))
         raw = data.get("interviews") or []
         if not isinstance(raw, list):
             raise ImportFormatError("« interviews » doit être une liste")
         interviews = [interview_from_dict(i, project.id) for i in raw]
+        _check_depth([project.extra, *(i.extra for i in interviews),
+                      *(p.extra for i in interviews for p in i.interviewees),
+                      *(a.extra for i in interviews for a in i.answers.values()),
+                      project.fact_conflicts, *(i.fact_conflicts for i in interviews)])
     except FieldError as exc:
         raise ImportFormatError(f"{where}{exc}") from None
     return Bundle(
@@ -152,10 +167,19 @@ def _refuse_constant(name: str) -> Any:
     raise ImportFormatError(f"JSON refusé : valeur « {name} » (ce n'est pas du JSON)")
 
 
-def loads_untrusted(text: str) -> Any:
-    """json.loads for files from elsewhere: a key given twice in one object, NaN and Infinity
-    are refused."""
-    return json.loads(text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant)
+def loads_untrusted(text: str, max_objects: int = MAX_OBJECTS) -> Any:
+    """json.loads for files from elsewhere: a key given twice in one object, NaN and Infinity,
+    and more than `max_objects` objects are refused."""
+    count = 0
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal count
+        count += 1
+        if count > max_objects:
+            raise ImportFormatError(f"JSON refusé : plus de {format_int(max_objects)} objets dans un même fichier")
+        return _refuse_duplicate_keys(pairs)
+
+    return json.loads(text, object_pairs_hook=hook, parse_constant=_refuse_constant)
 
 
 def bundle_from_bytes(raw: bytes, source: str = "") -> Bundle:

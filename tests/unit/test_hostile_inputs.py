@@ -16,7 +16,7 @@ import docx
 import pytest
 
 from pi87_field.core import bundle as bundle_module
-from pi87_field.core.bundle import MAX_ANSWERS, MAX_DEPTH, MAX_INTERVIEWS, MAX_TEXT_CHARS
+from pi87_field.core.bundle import MAX_ANSWERS, MAX_DEPTH, MAX_INTERVIEWS, MAX_OBJECTS, MAX_TEXT_CHARS
 from pi87_field.core.errors import GuideError
 from pi87_field.core.exchange.exporting import export_project
 from pi87_field.core.exchange.importing import import_files
@@ -92,6 +92,13 @@ def test_too_many_answers_in_one_interview_are_refused_at_the_door(store, data_d
     _refused(store, data_dir, tmp_path, _bundle([_interview(answers)]), f"au plus {MAX_ANSWERS}")
 
 
+def test_a_million_tiny_answers_stop_the_reading_early(store, data_dir, tmp_path):
+    """The 23 MB, 1,000,000-answer bundle: refused as soon as the parser has seen too many objects."""
+    answers = ",".join(f'"q{n}":{{"text":"x"}}' for n in range(MAX_OBJECTS + 10))
+    text = json.dumps(_bundle([_interview()])).replace('"answers": {}', '"answers": {' + answers + '}')
+    _refused(store, data_dir, tmp_path, text, "objets")
+
+
 def test_too_many_interviews_are_refused_at_the_door(store, data_dir, tmp_path):
     _refused(store, data_dir, tmp_path, _bundle([_interview() for _ in range(MAX_INTERVIEWS + 1)]),
              f"au plus {MAX_INTERVIEWS}")
@@ -142,6 +149,6 @@ def test_a_nan_already_in_the_store_is_not_exported_as_nan(store, tmp_path):
 
 def test_the_caps_are_documented_in_the_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    for value in (MAX_ANSWERS, MAX_INTERVIEWS, MAX_DEPTH):
+    for value in (MAX_ANSWERS, MAX_INTERVIEWS, MAX_DEPTH, MAX_OBJECTS):
         assert f"{value:,}" in readme
     assert f"{bundle_module.MAX_BUNDLE_BYTES // (1024 * 1024)} Mo" in readme or "64 MB" in readme
