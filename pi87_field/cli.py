@@ -330,6 +330,39 @@ def merge(files: tuple[Path, ...], out_file: Path, json_file: Path | None) -> No
     out.print(str(out_file), markup=False)
 
 
+@main.command()
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Le volume consolidé (.docx).")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Le classeur d'analyse (.xlsx) : matrice, extraits, jugements, couverture.")
+@click.option("--pseudonymise", is_flag=True, help="Remplace les noms des personnes interrogées par des pseudonymes.")
+@click.pass_context
+@guarded
+def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonymise: bool) -> None:
+    """Construit le volume consolidé (et le classeur d'analyse) à partir du magasin."""
+    from pi87_field.core.merge.pipeline import volume_from_store
+
+    store = _open_store(ctx, writer=False)
+    try:
+        with _progress() as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = bar.add_task(step, total=total)
+                bar.update(tasks[step], completed=done)
+
+            content = volume_from_store(store, out_file, xlsx_file, pseudonymise=pseudonymise, progress=progress)
+    finally:
+        store.close()
+    answered = sum(len(c.answered) for c in content.cases)
+    out.print(f"{len(content.cases)} projets, {answered} entretiens avec réponses ; "
+              + ("synthèse incluse." if content.synthesis else "pas de synthèse dans le magasin."))
+    out.print(str(out_file), markup=False)
+    if xlsx_file is not None:
+        out.print(str(xlsx_file), markup=False)
+
+
 def _print_merge_report(report: Any) -> None:
     from pi87_field.core.merge import InputStatus
 

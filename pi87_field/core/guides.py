@@ -73,6 +73,15 @@ class Guide:
     def _index(self) -> dict[str, tuple[Section, Question]]:
         return {q.id: (s, q) for s in self.sections for q in s.questions}
 
+    def number(self, qid: str) -> str:
+        """The question's number everywhere (TUI, write-up, volume, workbook): the number the
+        guide gives it ("1", "4"), else section and rank ("3.1" = first question of section 3)."""
+        for si, section in enumerate(self.sections, start=1):
+            for qi, q in enumerate(section.questions, start=1):
+                if q.id == qid:
+                    return q.number or f"{si}.{qi}"
+        return ""
+
     def question_texts(self) -> dict[str, str]:
         return {q.id: full_question_text(q) for q in self.questions}
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from pi87_field.core.errors import StoreError
+from pi87_field.core.text import fr_date, one_line
 
 PROJECT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
@@ -201,9 +202,10 @@ class Interview:
 
     @property
     def label(self) -> str:
-        who = ", ".join(p.organisation or p.name for p in self.interviewees if p.organisation or p.name)
-        when = self.date.strftime("%d/%m/%Y") if self.date else "date à fixer"
-        return f"{who or 'Entretien'} — {when}"
+        """"Mission locale du Lunévillois — 14/10/2019": who was met (each organisation once,
+        else the names), and when: the interview's title in every document and screen."""
+        who = dict.fromkeys(x for x in (one_line(p.organisation or p.name) for p in self.interviewees) if x)
+        return f"{', '.join(who) or 'Entretien'} — {fr_date(self.date, 'date à fixer')}"
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import Interview, InterviewStatus, Project
+from pi87_field.core.text import fr_date
 
 
 def question_ids(interview: Interview, guide: Guide | None) -> list[str]:
@@ -85,3 +86,52 @@ def project_label(project: Project) -> str:
     """The short name of a project, everywhere a person must tell projects apart (tables, titles,
     palette, search, volume): the user's label, else the carrier, else the title."""
     return project.label or project.carrier or project.title or project.id
+
+
+def project_heading(project: Project) -> str:
+    """What a document is titled after: a case study's carrier, else the project's title."""
+    from pi87_field.core.model import ProjectKind
+    from pi87_field.core.text import one_line
+
+    if project.kind == ProjectKind.CASE_STUDY and project.carrier:
+        return one_line(project.carrier)
+    return one_line(project.title) or project.id
+
+
+def interview_order(interviews: list[Interview]) -> list[Interview]:
+    """The one order of a project's interviews ("Entretien 1, 2…" in the write-up, the volume and
+    the TUI): by date (undated last), then creation, then id."""
+    from datetime import date
+
+    return sorted(interviews, key=lambda i: (i.date or date.max, i.created_at, i.id))
+
+
+def interviewee_lines(interview: Interview) -> str:
+    """One line per person met: "Name — role, organisation"."""
+    from pi87_field.core.text import one_line
+
+    lines = []
+    for p in interview.interviewees:
+        detail = ", ".join(x for x in (one_line(p.role), one_line(p.organisation)) if x)
+        lines.append(" — ".join(x for x in (one_line(p.name), detail) if x) or "(non renseigné)")
+    return "\n".join(lines)
+
+
+def interview_fact_rows(interview: Interview, guide: Guide | None) -> list[tuple[str, str]]:
+    """The interview's facts as (French label, value) rows: the write-up and the volume agree."""
+    from pi87_field.core.text import one_line
+
+    done, total = interview_progress(interview, guide)
+    grid = (f"{guide.title} (version {interview.guide_version or guide.version})" if guide
+            else f"{interview.guide_id} (grille introuvable)" if interview.guide_id else "")
+    return [
+        ("Enquêteur·rice", one_line(interview.interviewer) or "non renseigné"),
+        ("Date", fr_date(interview.date, "à fixer")),
+        ("Mode", interview.mode.label if interview.mode else ""),
+        ("Personnes interrogées", interviewee_lines(interview)),
+        ("Consentement", {True: "oui", False: "non", None: "non renseigné"}[interview.consent]),
+        ("Statut", interview.status.label),
+        ("Grille", grid),
+        ("Avancement", f"{done} / {total} questions renseignées" if total else ""),
+        ("Notes", interview.notes.strip()),
+    ]
