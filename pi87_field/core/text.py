@@ -1,10 +1,13 @@
-"""Text hygiene: what we store and export must be valid XML 1.0 text and plain UTF-8."""
+"""Text hygiene: what we store and export must be valid XML 1.0 text and plain UTF-8.
+
+Also the one accent folding: `fold(text)` for comparing, `fold_with_positions(text) ->
+(folded, index_map)` where index_map[i] is the index in `text` of folded character i.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
 
 # XML 1.0 allows TAB, LF, CR and everything from U+0020 except surrogates, U+FFFE and U+FFFF.
 # We also drop C1 controls (U+0080-U+009F): they are invisible and break Word.
@@ -48,32 +51,14 @@ def fold(value: str) -> str:
 
 def fold_with_positions(value: str) -> tuple[str, list[int]]:
     """fold(value), plus for each folded character the index of the original one it came from
-    (folding can change the length: "ß" -> "ss", "ﬁ" -> "fi")."""
+    (folding can change the length: "ß" -> "ss", "ﬁ" -> "fi").
+
+    The one accent folding with positions: the store's search (excerpt around the match) and
+    pseudonymisation (replace the original span of a folded match) both use it."""
     folded: list[str] = []
     positions: list[int] = []
     for index, char in enumerate(value):
-        part = fold(char)
+        part = char.lower() if char.isascii() else fold(char)
         folded.append(part)
         positions.extend([index] * len(part))
     return "".join(folded), positions
-
-
-# -- French dates, as every document shows them
-
-def fr_date(value: date | None, missing: str = "") -> str:
-    """14/10/2019 (or `missing`)."""
-    return value.strftime("%d/%m/%Y") if value else missing
-
-
-def fr_timestamp(value: str) -> str:
-    """ISO 8601 -> "14/10/2019 10:05" (as written, no time-zone shift); a date alone -> "14/10/2019";
-    anything else as it is, on one line."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return one_line(str(value))
-    if "T" not in value and " " not in value.strip():
-        return moment.strftime("%d/%m/%Y")
-    return moment.strftime("%d/%m/%Y %H:%M")

@@ -115,8 +115,8 @@ def test_conflict_in_chapter_matrix_and_appendix(merged):
     styles = {text: style for style, text in chapter.paragraphs}
     assert styles[conflict["shown"]] == "Version concurrente"      # both versions, in the conflict block
     assert styles[conflict["other"]] == "Version concurrente"
-    assert any(t.startswith("Version concurrente — Bruno, 18/10/2019 10:00, bruno-ec02.json") for _, t in chapter.paragraphs)
-    assert any(t.startswith("Version affichée — Chloé, 19/10/2019 11:00") for _, t in chapter.paragraphs)
+    assert any(t.startswith("Version concurrente — Bruno, 18/10/2019 à 10:00, bruno-ec02.json") for _, t in chapter.paragraphs)
+    assert any(t.startswith("Version affichée — Chloé, 19/10/2019 à 11:00") for _, t in chapter.paragraphs)
     appendix = region(merged, "Annexe A — Conflits")
     texts = [t for _, t in appendix.paragraphs]
     assert conflict["shown"] in texts and conflict["other"] in texts
@@ -151,7 +151,7 @@ def test_duplicate_counted_once_and_provenance(merged):
     assert len(rows) == 6
     assert rows["alice-ec01 (copie).json"][1] == "doublon : identique à alice-ec01.json, compté une fois"
     assert rows["alice-ec01.json"][1] == "fusionné"
-    assert rows["alice-ec01.json"][3] == "16/10/2019 09:00"
+    assert rows["alice-ec01.json"][3] == "16/10/2019 à 09:00"
     for r in report.rows:
         assert rows[r.file][4].replace("\n", "") == r.sha256
     cover = merged["regions"][0].text

@@ -20,7 +20,7 @@ from pi87_field.core.campaign import build_campaign
 from pi87_field.core.exchange.importing import EDITED_IN_WORD, IMPORTS_KEY
 from pi87_field.core.guides import Guide, GuideLibrary, Question, Section
 from pi87_field.core.model import Answer, Interview, Project, ProjectKind, now_iso
-from pi87_field.core.summary import interview_order, project_label
+from pi87_field.core.summary import ordered_interviews, project_label
 from pi87_field.core.text import clean_text, one_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -298,7 +298,7 @@ def from_store(store: ProjectStore, *, pseudonymise: bool = False,
             _clean_interview(i)
         log = project.extra.get(IMPORTS_KEY)
         files = [r for r in log if isinstance(r, dict)] if isinstance(log, list) else []
-        cases.append(Case(n, project, interview_order(interviews), [one_line(str(r.get("file", ""))) for r in files]))
+        cases.append(Case(n, project, ordered_interviews(interviews), [one_line(str(r.get("file", ""))) for r in files]))
         sources += [SourceFile(file=one_line(str(r.get("file", ""))), sha256=str(r.get("sha256", "")),
                                evaluator=one_line(str(r.get("evaluator", ""))),
                                exported_at=str(r.get("exported_at", "")), project_id=project.id,
@@ -320,7 +320,7 @@ def from_consolidation(state: Consolidation, guides: GuideLibrary, *, pseudonymi
         _clean_project(project)
         for i in interviews:
             _clean_interview(i)
-        cases.append(Case(n, project, interview_order(interviews), [clean_text(s) for s in m.sources]))
+        cases.append(Case(n, project, ordered_interviews(interviews), [clean_text(s) for s in m.sources]))
     sources = [SourceFile(file=clean_text(r.file), sha256=r.sha256, evaluator=clean_text(r.evaluator),
                           exported_at=r.exported_at, project_id=clean_text(r.project_id),
                           status=r.status.label, reason=clean_text(r.reason), error=r.status.value == "error")

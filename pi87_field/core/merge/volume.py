@@ -45,8 +45,9 @@ from pi87_field.core.merge.content import (
 )
 from pi87_field.core.model import Answer, AnswerState, Interview
 from pi87_field.core.money import NBSP, format_int
-from pi87_field.core.summary import interview_fact_rows, project_fact_rows
-from pi87_field.core.text import fr_date, fr_timestamp, one_line
+from pi87_field.core.summary import interview_title, interview_fact_rows, project_fact_rows
+from pi87_field.core.fr import fr_date, fr_datetime
+from pi87_field.core.text import one_line
 from pi87_field.core.word import build as B
 from pi87_field.core.word import style as S
 from pi87_field.core.word.format import PSEUDONYMISED_NOTICE, answer_bookmark, state_label_text
@@ -145,7 +146,7 @@ class _VolumeWriter:
         who = "; ".join(", ".join(x for x in (one_line(p.role), one_line(p.organisation)) if x)
                         for p in interview.interviewees if p.role or p.organisation)
         number = self.c.view_of(interview, slot.case.project).number(qid) or qid
-        parts = [slot.case.label, f"E{slot.k}", who, fr_date(interview.date, "date à fixer"), f"question {number}"]
+        parts = [slot.case.label, f"E{slot.k}", who, (fr_date(interview.date) or "date à fixer"), f"question {number}"]
         return [B.run(" · ".join(x for x in parts if x) + " "), B.link(answer_bookmark(interview.id, qid), "→ réponse")]
 
     # -- the document --
@@ -214,7 +215,7 @@ class _VolumeWriter:
         conflicts = sum(1 for i in interviews for a in i.answers.values() if a.concurrent)
         cases = sum(1 for case in c.cases if case.is_case_study)
         rows = [
-            ("Consolidé le", fr_timestamp(c.made_at)),
+            ("Consolidé le", fr_datetime(c.made_at)),
             ("Source", "espace de travail de la cheffe d’équipe (pi87-field volume)" if c.origin == "store"
              else "fichiers reçus (pi87-field merge)"),
             ("Études de cas", format_int(cases)),
@@ -372,7 +373,7 @@ class _VolumeWriter:
                                                if i.answered_count() > 0) + ")"
             else:
                 content = self.matrix_cell(interview, q.id)
-                who = f"E{k} · {interview.label}"
+                who = f"E{k} · {interview_title(case.project, interview)}"
             fill = S.LABEL_SHADE if case.number % 2 == 0 else None
             rows.append(B.row([
                 B.cell(B.paragraph([B.link(case.anchor, [B.run(f"{case.number}. {case.label}", B.rpr(bold=True))])],
@@ -408,7 +409,7 @@ class _VolumeWriter:
         out = B.paragraph([B.run(f"⚠ Conflit : {len(versions)} versions", B.rpr(bold=True, color=S.WARN))], style)
         for n, (text, state, author, when, source, shown) in enumerate(versions):
             other = versions[1][0] if shown else versions[0][0]
-            who = ", ".join(x for x in (one_line(author), fr_timestamp(when), source) if x)
+            who = ", ".join(x for x in (one_line(author), fr_datetime(when), source) if x)
             label = "Version affichée" if shown else "Version concurrente"
             out += B.paragraph([B.run(label, B.rpr(bold=True)), B.run(f" — {who}" if who else "")], style,
                                ppr="<w:keepNext/>")
@@ -450,11 +451,11 @@ class _VolumeWriter:
 
     def interview(self, case: Case, k: int, interview: Interview) -> None:
         if interview.answered_count() == 0 and not interview.answers:
-            self.p([B.run(f"Entretien {k} — {interview.label} : ", B.rpr(bold=True)),
+            self.p([B.run(f"Entretien {k} — {interview_title(case.project, interview)} : ", B.rpr(bold=True)),
                     B.run(f"{interview.status.label}, aucune réponse enregistrée.", style=S.STATE_CHAR)], S.ANSWER)
             return
         view = self.c.view_of(interview, case.project)
-        self.p(f"Entretien {k} — {interview.label}", S.HEADINGS[3], ppr='<w:spacing w:before="360"/>')
+        self.p(f"Entretien {k} — {interview_title(case.project, interview)}", S.HEADINGS[3], ppr='<w:spacing w:before="360"/>')
         self.body.facts(interview_fact_rows(interview, view.guide))
         known = set(view.question_ids)
         for section in view.sections:
@@ -477,7 +478,7 @@ class _VolumeWriter:
         self.add(self.answer_xml(answer, S.ANSWER))
         if answer is None or answer.is_empty:
             return
-        meta = ", ".join(x for x in (one_line(answer.author), fr_timestamp(answer.updated_at)) if x)
+        meta = ", ".join(x for x in (one_line(answer.author), fr_datetime(answer.updated_at)) if x)
         runs = [B.run(f"— {meta}")] if meta else []
         edited = answer.extra.get(EDITED_IN_WORD)
         if edited:
@@ -506,7 +507,7 @@ class _VolumeWriter:
             view = self.c.view_of(interview, case.project)
             q = next((q for q in view.questions if q.id == qid), None)
             label = view.label(q) if q else f"{qid}"
-            self.p([B.run(f"{case.number}. {case.label} — E{k} ({interview.label}) — ", B.rpr(bold=True)),
+            self.p([B.run(f"{case.number}. {case.label} — E{k} ({interview_title(case.project, interview)}) — ", B.rpr(bold=True)),
                     B.run(label), B.run("  "), B.link(answer_bookmark(interview.id, qid), "→ réponse")],
                    S.QUESTION)
             self.add(self.conflict_xml(answer, S.CONCURRENT))
@@ -538,7 +539,7 @@ class _VolumeWriter:
                 B.cell(B.paragraph([B.run(status, B.rpr(color=S.WARN) if s.error else "")], S.TABLE_TEXT),
                        widths[1], fill=fill),
                 B.cell(B.paragraph(s.evaluator or "—", S.TABLE_TEXT), widths[2], fill=fill),
-                B.cell(B.paragraph(fr_timestamp(s.exported_at) or "—", S.TABLE_TEXT), widths[3], fill=fill),
+                B.cell(B.paragraph(fr_datetime(s.exported_at) or "—", S.TABLE_TEXT), widths[3], fill=fill),
                 # the digest in two halves so it wraps cleanly and can be compared by eye
                 B.cell(B.paragraph([B.run(sha[:32] + ("\n" + sha[32:] if len(sha) > 32 else ""),
                                           B.rpr(mono=True, size=7))], S.TABLE_TEXT), widths[4], fill=fill),
@@ -562,7 +563,7 @@ class _VolumeWriter:
         if planned:
             for case, k, i in planned:
                 self.p([B.link(case.anchor, [B.run(f"{case.number}. {case.label}", B.rpr(bold=True))]),
-                        B.run(f" — E{k} {i.label} ({i.status.label})")], S.ANSWER)
+                        B.run(f" — E{k} {interview_title(case.project, i)} ({i.status.label})")], S.ANSWER)
         else:
             self.p("Aucun.", S.ANSWER)
         self.body.heading(2, "Questions rattachées non abordées ou refusées")

@@ -18,7 +18,7 @@ write-only mode (rows streamed to the file, constant memory).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -28,7 +28,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from pi87_field.core.merge.content import Case, VolumeContent, guide_id_of
 from pi87_field.core.model import Answer, AnswerState
-from pi87_field.core.text import fr_date, fr_timestamp, one_line
+from pi87_field.core.summary import interview_title
+from pi87_field.core.fr import fr_date, fr_datetime
+from pi87_field.core.text import one_line
 from pi87_field.core.word.format import state_label_text
 
 CELL_LIMIT = 32_000          # Excel's limit is 32,767 characters; keep a margin
@@ -56,7 +58,7 @@ def answer_text(answer: Answer | None) -> str:
         text = "\n".join(parts)
     if answer is not None and answer.concurrent:
         for v in answer.concurrent:
-            who = ", ".join(x for x in (one_line(v.author), fr_timestamp(v.updated_at), v.source) if x)
+            who = ", ".join(x for x in (one_line(v.author), fr_datetime(v.updated_at), v.source) if x)
             text += f"\n\n[Version concurrente — {who}]\n" + (v.text or state_label_text(v.state.value))
     return text
 
@@ -66,7 +68,7 @@ def _chunks(text: str) -> list[str]:
 
 
 class _Sheet:
-    def __init__(self, wb: Workbook, title: str, heads: list[str], widths: list[float]) -> None:
+    def __init__(self, wb: Workbook, title: str, heads: list[str], widths: Sequence[float]) -> None:
         self.ws: WriteOnlyWorksheet = wb.create_sheet(title)
         for n, w in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(n)].width = w
@@ -141,7 +143,7 @@ def _extracts(wb: Workbook, content: VolumeContent) -> None:
                 case, k, i = found
                 view = content.view_of(i, case.project)
                 q = next((q for q in view.questions if q.id == e.question_id), None)
-                case_label, interview_label = _case_header(case), f"E{k} · {i.label}"
+                case_label, interview_label = _case_header(case), f"E{k} · {interview_title(case.project, i)}"
                 question = view.label(q) if q else e.question_id
                 who = "; ".join(", ".join(x for x in (p.role, p.organisation) if x) for p in i.interviewees)
                 source = " · ".join(x for x in (case.label, who, fr_date(i.date), f"question {view.number(e.question_id)}") if x)
@@ -168,7 +170,7 @@ def _coverage(wb: Workbook, content: VolumeContent) -> None:
     for case in content.cases:
         for k, i in enumerate(case.interviews, start=1):
             if i.answered_count() == 0:
-                sheet.append(["Entretien prévu sans réponse", f"{_case_header(case)} — E{k} {i.label}", "",
+                sheet.append(["Entretien prévu sans réponse", f"{_case_header(case)} — E{k} {interview_title(case.project, i)}", "",
                               i.status.label])
     for j in content.synthesis.judgements if content.synthesis else []:
         for case in content.cases:

@@ -45,14 +45,16 @@ from pi87_field.core.model import (
 )
 from pi87_field.core.store.atomic import atomic_write_bytes
 from pi87_field.core.summary import (
+    interview_title,
     interview_fact_rows,
-    interview_order,
+    ordered_interviews,
     interview_progress,
     project_fact_rows,
     project_heading,
     project_label,
 )
-from pi87_field.core.text import clean_text, fr_date, fr_timestamp, one_line
+from pi87_field.core.fr import fr_date, fr_datetime
+from pi87_field.core.text import clean_text, one_line
 from pi87_field.core.word import build as B
 from pi87_field.core.word import style as S
 from pi87_field.core.word.format import (  # noqa: F401 - re-exported for callers
@@ -126,7 +128,7 @@ def answer_paragraphs(answer: Answer | None, style: str = S.ANSWER) -> list[str]
 
 def concurrent_paragraphs(version: AnswerVersion) -> list[str]:
     """A concurrent version: a head line (who, when, from which file), then its text."""
-    who = ", ".join(x for x in (one_line(version.author), fr_timestamp(version.updated_at),
+    who = ", ".join(x for x in (one_line(version.author), fr_datetime(version.updated_at),
                                 one_line(version.source)) if x)
     head = B.paragraph([B.run("Version concurrente", "<w:b/>"), B.run(f" — {who}" if who else "")],
                        S.CONCURRENT, ppr="<w:keepNext/>")
@@ -142,7 +144,7 @@ class _Writer:
         self.pseudonymised = pseudonymised
         self.body = B.Body()
         self.slots: list[list[str]] = []
-        self.interviews = interview_order(bundle.interviews)
+        self.interviews = ordered_interviews(bundle.interviews)
 
     def p(self, content: str | list[str] = "", style: str | None = None, **kw: str) -> None:
         self.body.p(content, style, **kw)
@@ -175,7 +177,7 @@ class _Writer:
                 people = "\n".join(
                     one_line(p.name) + (f" ({one_line(p.organisation)})" if p.organisation and p.name else one_line(p.organisation) if not p.name else "")
                     for p in interview.interviewees) or "—"
-                rows.append([str(n), fr_date(interview.date, "à fixer"), people,
+                rows.append([str(n), (fr_date(interview.date) or "à fixer"), people,
                              one_line(interview.interviewer) or "—",
                              f"{done} / {total} · {interview.status.label}"])
             self.body.add(B.text_table(rows, [500, 1150, 3720, 1700, 2000], header=True))
@@ -183,7 +185,7 @@ class _Writer:
         names = evaluators(self.bundle)
         info = [
             f"Évaluateur·rice{'s' if len(names) > 1 else ''} : {', '.join(names) or 'non renseigné'}",
-            f"Exporté le {fr_timestamp(self.bundle.exported_at)}",
+            f"Exporté le {fr_datetime(self.bundle.exported_at)}",
             f"Identifiant : {project.id}",
         ]
         self.p(" · ".join(info), S.SMALL)
@@ -206,7 +208,7 @@ class _Writer:
 
     def interview(self, n: int, interview: Interview) -> None:
         guide = self.guides.get(interview.guide_id)
-        self.body.heading(1, f"Entretien {n} — {interview.label}", toc_level=2)
+        self.body.heading(1, f"Entretien {n} — {interview_title(self.bundle.project, interview)}", toc_level=2)
         self.body.facts(interview_fact_rows(interview, guide))
         qids = guide.question_ids if guide else []
         if guide:
