@@ -248,3 +248,26 @@ def test_conflict_question_is_in_annex_a(built):
     case = content.case_of(SHARED_PROJECT)
     assert case is not None and any(CONFLICT_QID in i.answers and i.answers[CONFLICT_QID].concurrent
                                     for i in case.interviews)
+
+
+def test_pseudonymised_volume_and_workbook_use_the_store_register(built, tmp_path):
+    """`volume --pseudonymise`: both files get their own names, every page says so, no evaluator's
+    name is left in the text, in the workbook or in the provenance annex."""
+    store = ProjectStore.open(built["folder"] / "data")
+    try:
+        content = volume_from_store(store, tmp_path / "v.docx", tmp_path / "v.xlsx", pseudonymise=True)
+    finally:
+        store.close()
+    assert content.out_docx == tmp_path / "v.pseudonymise.docx" and content.out_xlsx == tmp_path / "v.pseudonymise.xlsx"
+    assert not (tmp_path / "v.docx").exists()
+    with docx2python(str(content.out_docx)) as reader:
+        text = reader.text
+    cells = "\n".join(str(v) for ws in openpyxl.load_workbook(content.out_xlsx).worksheets
+                      for row in ws.iter_rows(values_only=True) for v in row if v)
+    # (the fixture's answer tags "[Alice|ec01…]" are markers of this test, not text: left aside)
+    text, cells = re.sub(r"\[[^\]]*\|[^\]]*\]", "", text), re.sub(r"\[[^\]]*\|[^\]]*\]", "", cells)
+    for name in ("Alice", "Bruno", "Chloé"):
+        assert name not in text and name not in cells, name
+    assert "Volume pseudonymisé." in text
+    assert docx.Document(str(content.out_docx)).sections[0].footer.paragraphs[0].text.startswith(
+        "PI 8.7 · volume consolidé · PSEUDONYMISÉ")

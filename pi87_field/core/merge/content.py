@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pi87_field.core.bundle import Bundle
 from pi87_field.core.campaign import build_campaign
@@ -177,7 +178,10 @@ class VolumeContent:
     origin: str = "store"                # "store" (volume) or "merge"
     synthesis: SynthesisView | None = None
     missing: list[tuple[str, str]] = field(default_factory=list)     # (what, why): coverage
-    pseudonymised: bool = False
+    pseudonymised: str = ""              # "" nominative, else the level ("people", "strict")
+    residual: Any = None                 # privacy.ResidualReport when pseudonymised here
+    out_docx: Path | None = None         # the files written (a pseudonymised one has its own name)
+    out_xlsx: Path | None = None
     views: dict[str, GuideView] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -240,13 +244,19 @@ def _clean_project(p: Project) -> None:
 
 # -- coverage against the campaign -----------------------------------------------------------------
 
-def campaign_missing(cases: list[Case], guides: GuideLibrary) -> list[tuple[str, str]]:
-    """Case studies and interviews of the built-in campaign that have no write-up here."""
+def campaign_missing(cases: list[Case], guides: GuideLibrary, *, pseudonymised: bool = False) -> list[tuple[str, str]]:
+    """Case studies and interviews of the built-in campaign that have no write-up here.
+
+    A pseudonymised volume names them by their rank in the report (annex 5.1, §1.4), not by
+    carrier or organisation: what was not pseudonymised must not enter it."""
     present = {c.project.id: c for c in cases}
     out: list[tuple[str, str]] = []
+    studies = interviews = 0
     for project, planned in build_campaign(guides):
         case = present.get(project.id)
-        label = one_line(project_label(project))
+        if project.kind == ProjectKind.CASE_STUDY:
+            studies += 1
+        label = f"n° {studies} de l’annexe 5.1" if pseudonymised else one_line(project_label(project))
         if project.kind == ProjectKind.CASE_STUDY:
             if case is None:
                 out.append((f"Étude de cas « {label} »", "aucun compte rendu"))
@@ -257,76 +267,89 @@ def campaign_missing(cases: list[Case], guides: GuideLibrary) -> list[tuple[str,
         known = {i.id for i in case.interviews} if case else set()    # planned ones: listed on their own
         orgs = [one_line(p.organisation) for i in answered for p in i.interviewees]
         for interview in planned:
+            interviews += 1
             org = one_line(interview.interviewees[0].organisation) if interview.interviewees else ""
             if interview.id in known:
                 continue
             if org and org in orgs:
                 orgs.remove(org)             # an interview of that organisation came back
                 continue
-            out.append((f"Entretien qualitatif « {org or interview.id} »", "aucun compte rendu"))
+            name = f"n° {interviews} du §1.4" if pseudonymised else (org or interview.id)
+            out.append((f"Entretien qualitatif « {name} »", "aucun compte rendu"))
     return out
 
 
 # -- the two roads ---------------------------------------------------------------------------------
 
-def _pseudonymise(projects: list[tuple[Project, list[Interview]]]) -> list[tuple[Project, list[Interview]]]:
-    from pi87_field.core.privacy.pseudonymise import pseudonymise_bundle
+def _pseudonymise_store(store: ProjectStore, projects: list[tuple[Project, list[Interview]]],
+                       sources: list[SourceFile], level: str) -> tuple[list[tuple[Project, list[Interview]]], Any]:
+    """Every project through the store's one register (the labels of the store's exports), and
+    the file names and evaluators of the provenance annex; returns the residual-risk report."""
+    from pi87_field.core.exchange.exporting import store_register
+    from pi87_field.core.privacy import pseudonymise_bundles
+    from pi87_field.core.privacy.pseudonymise import Pseudonymiser, pseudonymise_labels
 
-    out = []
-    for project, interviews in projects:
-        bundle = pseudonymise_bundle(Bundle(project=project, interviews=interviews))
-        out.append((bundle.project, bundle.interviews))
-    return out
+    register = store_register(store)
+    bundles, report = pseudonymise_bundles([Bundle(project=p, interviews=i) for p, i in projects], register, level)
+    ps = Pseudonymiser(register, "people", [])
+    for source in sources:
+        source.file = pseudonymise_labels([source.file], register, report)[0]
+        source.evaluator = ", ".join(register.label_for(n) or ps.text(n) for n in source.evaluator.split(", ") if n)
+    return [(b.project, b.interviews) for b in bundles], report
 
 
-def from_store(store: ProjectStore, *, pseudonymise: bool = False,
+def _imports(project: Project) -> list[SourceFile]:
+    log = project.extra.get(IMPORTS_KEY)
+    files = [r for r in log if isinstance(r, dict)] if isinstance(log, list) else []
+    return [SourceFile(file=one_line(str(r.get("file", ""))), sha256=str(r.get("sha256", "")),
+                       evaluator=one_line(str(r.get("evaluator", ""))), exported_at=str(r.get("exported_at", "")),
+                       project_id=project.id, status="importé") for r in files]
+
+
+def from_store(store: ProjectStore, *, pseudonymise: str = "",
                progress: Callable[[str], None] | None = None) -> VolumeContent:
-    """The team lead's workspace: every project and interview of the store."""
+    """The team lead's workspace: every project and interview of the store. `pseudonymise`: ""
+    (nominative) or a level ("people", "strict"), with the store's register."""
     guides = store.guides
     projects: list[tuple[Project, list[Interview]]] = []
     for project in case_order(store.list_projects()):
         projects.append((project, store.list_interviews(project.id)))
         if progress:
             progress(project.id)
+    sources = [s for project, _ in projects for s in _imports(project)]
+    residual = None
     if pseudonymise:
-        projects = _pseudonymise(projects)
+        projects, residual = _pseudonymise_store(store, projects, sources, pseudonymise)
     cases = []
-    sources: list[SourceFile] = []
     for n, (project, interviews) in enumerate(projects, start=1):
         _clean_project(project)
         for i in interviews:
             _clean_interview(i)
-        log = project.extra.get(IMPORTS_KEY)
-        files = [r for r in log if isinstance(r, dict)] if isinstance(log, list) else []
-        cases.append(Case(n, project, ordered_interviews(interviews), [one_line(str(r.get("file", ""))) for r in files]))
-        sources += [SourceFile(file=one_line(str(r.get("file", ""))), sha256=str(r.get("sha256", "")),
-                               evaluator=one_line(str(r.get("evaluator", ""))),
-                               exported_at=str(r.get("exported_at", "")), project_id=project.id,
-                               status="importé") for r in files]
+        files = [s.file for s in sources if s.project_id == project.id]
+        cases.append(Case(n, project, ordered_interviews(interviews), files))
+    for source in sources:
+        source.file, source.evaluator = clean_text(source.file), clean_text(source.evaluator)
     content = VolumeContent(cases=cases, guides=guides, sources=sources, origin="store",
-                            pseudonymised=pseudonymise)
-    content.missing = campaign_missing(cases, guides)
+                            pseudonymised=pseudonymise, residual=residual)
+    content.missing = campaign_missing(cases, guides, pseudonymised=bool(pseudonymise))
     return content
 
 
-def from_consolidation(state: Consolidation, guides: GuideLibrary, *, pseudonymise: bool = False) -> VolumeContent:
-    """The one-shot merge of the files given."""
+def from_consolidation(state: Consolidation, guides: GuideLibrary) -> VolumeContent:
+    """The one-shot merge of the files given (pseudonymised beforehand by `merge.pseudonymised`
+    when asked: `state.pseudonymised` says so)."""
     merged = state.ordered_projects()
-    projects = [(m.project, list(m.interviews.values())) for m in merged]
-    if pseudonymise:
-        projects = _pseudonymise(projects)
     cases = []
-    for n, ((project, interviews), m) in enumerate(zip(projects, merged), start=1):
-        _clean_project(project)
-        for i in interviews:
+    for n, m in enumerate(merged, start=1):
+        _clean_project(m.project)
+        for i in m.interviews.values():
             _clean_interview(i)
-        cases.append(Case(n, project, ordered_interviews(interviews), [clean_text(s) for s in m.sources]))
+        cases.append(Case(n, m.project, ordered_interviews(list(m.interviews.values())), [clean_text(s) for s in m.sources]))
     sources = [SourceFile(file=clean_text(r.file), sha256=r.sha256, evaluator=clean_text(r.evaluator),
                           exported_at=r.exported_at, project_id=clean_text(r.project_id),
                           status=r.status.label, reason=clean_text(r.reason), error=r.status.value == "error")
                for r in state.inputs]
     content = VolumeContent(cases=cases, guides=guides, sources=sources, made_at=state.merged_at, origin="merge",
-                            pseudonymised=pseudonymise)
-    content.missing = campaign_missing(cases, guides)
+                            pseudonymised=state.pseudonymised)
+    content.missing = campaign_missing(cases, guides, pseudonymised=bool(state.pseudonymised))
     return content
-

@@ -50,7 +50,13 @@ from pi87_field.core.fr import fr_date, fr_datetime
 from pi87_field.core.text import one_line
 from pi87_field.core.word import build as B
 from pi87_field.core.word import style as S
-from pi87_field.core.word.format import PSEUDONYMISED_NOTICE, answer_bookmark, state_label_text
+from pi87_field.core.word.format import (
+    PSEUDONYMISED_MARK,
+    PSEUDONYMISED_NO_IMPORT,
+    PSEUDONYMISED_NOTICE,
+    answer_bookmark,
+    state_label_text,
+)
 
 RATINGS = {"+": "+ (faible)", "++": "++ (moyen)", "+++": "+++ (fort)", "": "non évalué"}
 STALE = "preuve modifiée"
@@ -208,7 +214,10 @@ class _VolumeWriter:
         self.p(subtitle[0].upper() + subtitle[1:], S.SUBTITLE)
         if c.pseudonymised:
             notice = PSEUDONYMISED_NOTICE.split(" : ", 1)[1]
-            self.p([B.run("Document pseudonymisé. ", "<w:b/>"), B.run(notice[0].upper() + notice[1:])], S.NOTICE)
+            strict = (" Niveau strict : fonctions et organismes des personnes interrogées ramenés à leur catégorie."
+                      if c.pseudonymised == "strict" else "")
+            self.p([B.run("Volume pseudonymisé. ", "<w:b/>"), B.run(notice[0].upper() + notice[1:] + strict)], S.NOTICE)
+            self.p([B.run(PSEUDONYMISED_NO_IMPORT, "<w:b/>")], S.SMALL)
         interviews = [i for case in c.cases for i in case.interviews]
         answered = [i for case in c.cases for i in case.answered]
         answers = sum(1 for i in interviews for a in i.answers.values() if not a.is_empty)
@@ -603,19 +612,21 @@ def build_volume(content: VolumeContent, progress: Callable[[str], None] | None 
     """The consolidated volume as .docx bytes (nothing is written to disk here)."""
     evaluators = content.evaluators
     digest = hashlib.sha256("".join(sorted(s.sha256 for s in content.sources if s.sha256)).encode()).hexdigest()
+    mark = f" ({PSEUDONYMISED_MARK})" if content.pseudonymised else ""
     document = S.new_document(
-        title="PI 8.7 — Volume consolidé des travaux de terrain",
-        subject="Évaluation de la PI 8.7 du FSE : études de cas et entretiens qualitatifs",
+        title="PI 8.7 — Volume consolidé des travaux de terrain" + mark,
+        subject="Évaluation de la PI 8.7 du FSE : études de cas et entretiens qualitatifs" + mark,
         author=", ".join(evaluators) or "Équipe d’évaluation",
         identifier=f"pi87-field-{content.origin}:{digest[:32]}",
         created=content.made_at,
-        keywords="PI 8.7; FSE; évaluation; volume consolidé",
+        keywords="PI 8.7; FSE; évaluation; volume consolidé" + (f"; {PSEUDONYMISED_MARK}" if mark else ""),
         description=f"Volume consolidé de {len(content.cases)} cas"
-                    + (" — document pseudonymisé" if content.pseudonymised else ""),
-        category="Volume consolidé",
+                    + (" — volume pseudonymisé, non réimportable" if mark else ""),
+        category="Volume consolidé" + (f" · {PSEUDONYMISED_MARK}" if mark else ""),
     )
-    left = "PI 8.7 · volume consolidé" + (" · pseudonymisé" if content.pseudonymised else "")
-    B.page_number_footer(document.sections[0], left, header_text="Évaluation de la PI 8.7 du FSE · volume consolidé")
+    left, top = "PI 8.7 · volume consolidé", "Évaluation de la PI 8.7 du FSE · volume consolidé"
+    if content.pseudonymised:       # every page says so
+        left, top = f"{left} · {PSEUDONYMISED_MARK.upper()}", f"{top} · {PSEUDONYMISED_MARK}"
+    B.page_number_footer(document.sections[0], left, header_text=top, first_page_plain=not content.pseudonymised)
     writer = _VolumeWriter(content, progress)
     return B.document_bytes_with_body(document, writer.chunks())
-
