@@ -26,22 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.benchmarks.common import figure, pct
+
 REPO = Path(__file__).resolve().parents[2]
 PASSAGES = 200
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def figure(value: float, unit: str, baselines: dict[str, float], what: str = "", **details: object) -> dict:
-    out: dict = {"value": round(value, 3), "unit": unit}
-    if what:
-        out["what"] = what
-    out["baselines"] = {k: {"value": round(b, 3), "ratio": round(value / b, 3) if b else None} for k, b in baselines.items()}
-    out.update(details)
-    return out
 
 
 def generate(folder: Path, count: int) -> None:
@@ -110,13 +98,13 @@ def child(mode: str, folder: Path) -> dict:
             content.synthesis = _synthesis(store, PASSAGES)
             return content
 
-        content_module.from_store = with_synthesis        # the synthesis, until the store holds one
         import pi87_field.core.merge.pipeline as pipeline
 
-        pipeline.from_store = with_synthesis
+        pipeline.from_store = with_synthesis                 # the synthesis, until the store holds one
         try:
             content = volume_from_store(store, folder / "volume.docx", folder / "volume.xlsx")
         finally:
+            pipeline.from_store = original
             store.close()
         result["answers"] = sum(1 for c in content.cases for i in c.interviews for a in i.answers.values()
                                 if not a.is_empty)
@@ -129,7 +117,10 @@ def child(mode: str, folder: Path) -> dict:
     return result
 
 
-def run_child(mode: str, folder: Path) -> dict:
+def run_child(mode: str, folder: Path, *, in_process: bool = False) -> dict:
+    """One measured run in a fresh process (or, for a quick smoke run, in this one)."""
+    if in_process:
+        return child(mode, folder)
     env = dict(os.environ, PYTHONPATH=str(REPO))
     done = subprocess.run([sys.executable, "-m", "tests.benchmarks.bench_volume", "--child", mode, str(folder)],
                           cwd=REPO, env=env, capture_output=True, text=True, check=True)
@@ -148,7 +139,7 @@ def run(quick: bool = False, count: int | None = None, runs: int | None = None) 
         results: dict[str, list[dict]] = {"merge": [], "volume": []}
         for _ in range(runs):
             for mode in results:
-                results[mode].append(run_child(mode, folder))
+                results[mode].append(run_child(mode, folder, in_process=quick))
     merge = [r["seconds"] for r in results["merge"]]
     volume = [r["seconds"] for r in results["volume"]]
     last = results["volume"][-1]

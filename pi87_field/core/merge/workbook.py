@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -77,19 +78,20 @@ class _Sheet:
         self.rows = 1
         self.ws.append([self._cell(h, head=True) for h in heads])
 
-    def _cell(self, value: object, head: bool = False) -> WriteOnlyCell:
+    def _cell(self, value: str | int | None, head: bool = False) -> Cell:
         cell = WriteOnlyCell(self.ws, value=_xl(value) if isinstance(value, str) else value)
         cell.alignment = _WRAP
         if head:
             cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
         return cell
 
-    def append(self, values: Iterable[object]) -> None:
+    def append(self, values: Iterable[str | int | None]) -> None:
         self.ws.append([self._cell(v) for v in values])
         self.rows += 1
 
     def close(self) -> None:
-        self.ws.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{max(self.rows, 1)}"
+        # write-only sheets do write their auto filter (openpyxl's writer reads it); the stubs miss it
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{max(self.rows, 1)}"  # type: ignore[attr-defined]
 
 
 def _case_header(case: Case) -> str:
