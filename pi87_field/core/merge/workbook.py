@@ -74,6 +74,9 @@ class _Sheet:
         for n, w in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(n)].width = w
         self.ws.freeze_panes = "A2"
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.print_title_rows = "1:1"          # the header row on every printed page
+        self.widths = list(widths)
         self.columns = len(heads)
         self.rows = 1
         self.ws.append([self._cell(h, head=True) for h in heads])
@@ -86,8 +89,19 @@ class _Sheet:
         return cell
 
     def append(self, values: Iterable[str | int | None]) -> None:
-        self.ws.append([self._cell(v) for v in values])
+        cells = [self._cell(v) for v in values]
+        # Wrapped text needs a row tall enough to show it: LibreOffice Calc keeps the default
+        # height of rows written without one. Estimated from the column widths, set before the
+        # row is streamed (Excel caps a row at 409 points; the cell still holds all its text).
+        lines = 1
+        for value, width in zip((c.value for c in cells), self.widths):
+            if isinstance(value, str) and value:
+                per_line = max(1, int(width * 1.1))
+                lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
         self.rows += 1
+        if lines > 1:
+            self.ws.row_dimensions[self.rows].height = min(409, 15 * lines)  # type: ignore[attr-defined]
+        self.ws.append(cells)
 
     def close(self) -> None:
         # write-only sheets do write their auto filter (openpyxl's writer reads it); the stubs miss it
