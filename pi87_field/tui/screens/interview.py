@@ -64,26 +64,31 @@ def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
 
 
 class InterviewScreen(Screen):
+    # Shown in this order in the footer (the first six fit at 80 columns; F1 lists them all).
+    # Priority: the answer editor (a TextArea) would otherwise take ctrl+e (line end) and ctrl+d
+    # (delete right; the Delete key still does it), and the order of the footer follows priority.
     BINDINGS = [
-        Binding("ctrl+n,alt+down", "next_question", "Suivante", id="interview.next",
+        Binding("ctrl+n,alt+down", "next_question", "Suivante", id="interview.next", priority=True,
                 tooltip="Enregistrer et passer à la question suivante."),
         # alt+up first: the footer shows it (ctrl+b is tmux's prefix and never reaches us there).
-        Binding("alt+up,ctrl+b", "prev_question", "Précédente", id="interview.prev",
+        Binding("alt+up,ctrl+b", "prev_question", "Préc.", id="interview.prev", priority=True,
                 tooltip="Enregistrer et revenir à la question précédente."),
-        Binding("ctrl+j", "next_unanswered", "Prochaine vide", id="interview.next_unanswered",
-                tooltip="Aller à la prochaine question sans réponse."),
-        Binding("ctrl+l", "whats_left", "Reste/Terminer", id="interview.whats_left",
+        Binding("ctrl+l", "whats_left", "Reste/Fin", id="interview.whats_left", priority=True,
                 tooltip="Ce qui reste (questions sans réponse, par section) ; t pour terminer l'entretien."),
-        Binding("ctrl+g", "jump_section", "Section", id="interview.section",
-                tooltip="Aller directement à une section de la grille."),
-        Binding("ctrl+o", "toggle_notes", "Notes", id="interview.notes",
+        Binding("ctrl+t", "edit_sheet", "Fiche", id="interview.sheet", priority=True,
+                tooltip="Fiche de l'entretien : interlocuteurs, date, mode, consentement, reporter, annuler, supprimer."),
+        Binding("ctrl+o", "toggle_notes", "Notes", id="interview.notes", priority=True,
                 tooltip="Notes de l'entretien (contexte, documents à récupérer, suites) : afficher et écrire."),
-        Binding("ctrl+d", "insert_time", "Heure", id="interview.time", priority=True,
-                tooltip="Insérer l'heure « [14:32] » dans la réponse ou les notes."),
         Binding("ctrl+e", "choose_state", "État", id="interview.state", priority=True,
                 tooltip="Choisir l'état de la réponse (1 répondu, 2 non abordé, 3 refus, 4 sans objet)."),
-        Binding("ctrl+t", "edit_sheet", "Fiche", id="interview.sheet",
-                tooltip="Fiche de l'entretien : interlocuteurs, date, mode, consentement, reporter, annuler, supprimer."),
+        Binding("ctrl+d", "insert_time", "Heure", id="interview.time", priority=True,
+                tooltip="Insérer l'heure « [14:32] » dans la réponse ou les notes."),
+        Binding("ctrl+j", "next_unanswered", "Prochaine vide", id="interview.next_unanswered", priority=True,
+                tooltip="Aller à la prochaine question sans réponse."),
+        Binding("ctrl+g", "jump_section", "Section", id="interview.section", priority=True,
+                tooltip="Aller directement à une section de la grille."),
+        Binding("ctrl+r", "show_versions", "Versions", id="interview.versions", priority=True,
+                tooltip="Voir les versions concurrentes de cette réponse (après un import)."),
         Binding("f2", "set_state('answered')", "Répondu", id="interview.answered", show=False,
                 tooltip="État de la réponse : répondu."),
         Binding("f3", "set_state('not_asked')", "Non abordé", id="interview.not_asked", show=False,
@@ -92,8 +97,6 @@ class InterviewScreen(Screen):
                 tooltip="État : refus de répondre (appuyer de nouveau pour revenir à répondu)."),
         Binding("f5", "set_state('not_applicable')", "Sans objet", id="interview.not_applicable", show=False,
                 tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
-        Binding("ctrl+r", "show_versions", "Versions", id="interview.versions",
-                tooltip="Voir les versions concurrentes de cette réponse (après un import)."),
         Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
                 tooltip="Enregistrer maintenant (l'enregistrement est aussi automatique)."),
         Binding("escape", "back", "Retour", id="interview.back",
@@ -306,10 +309,16 @@ class InterviewScreen(Screen):
 
     def save_now(self) -> bool:
         """Write the current answer if it changed. Returns False if the write failed."""
-        if self.editor is None or not self.slots or (self._dirty_since is None and not self._state_dirty):
+        if self.editor is None or not self.slots:
             return True
-        slot = self.slots[self.index]
         text = self.editor.text
+        # The text itself decides, not only the Changed message: a key bound with priority (ctrl+n)
+        # can be handled before the message of a paste that came just before it.
+        if self._dirty_since is None and not self._state_dirty and text == self._saved_text:
+            return True
+        if text != self._saved_text and self._state != AnswerState.ANSWERED and text.strip():
+            self._state = AnswerState.ANSWERED  # typed into a "sans objet": an answer (see _answer_changed)
+        slot = self.slots[self.index]
         try:
             answer = self.app.store.save_answer(self.project_id, self.interview_id, slot.qid, text,
                                                 state=self._state.value, author=self.app.interviewer)
@@ -514,7 +523,7 @@ class InterviewScreen(Screen):
                     if self.editor is not None:
                         self.editor.focus()
 
-        width = max(30, min(72, self.app.size.width - 8))
+        width = max(24, min(64, self.app.size.width - 16))  # inside the dialog's border and list
         self.app.push_screen(WhatsLeftScreen(self.missing_slots(), total, finished, width), chosen)
 
     def finish(self) -> None:

@@ -42,7 +42,7 @@ class WhatsLeftScreen(ModalScreen[str | None]):
                 section = slot.section_title
                 number = f"{slot.section_index}. " if slot.section_index else ""
                 options.append(Option(Text(clip(f"{number}{section}", self.width), style="bold"), disabled=True))
-            options.append(Option(Text(clip(f"  {slot.number} {slot.text}", self.width)), id=slot.qid))
+            options.append(Option(Text("  " + clip(f"{slot.number} {slot.text}", self.width - 2)), id=slot.qid))
         done = self.total - len(self.missing)
         if self.missing:
             head = f"Ce qui reste : {len(self.missing)} question{'s' if len(self.missing) > 1 else ''} sans réponse"
@@ -53,9 +53,9 @@ class WhatsLeftScreen(ModalScreen[str | None]):
             if options:
                 yield OptionList(*options, id="left-list")
             if self.finished:
-                hint = "Entretien terminé. r : le rouvrir · Entrée : aller à la question · Échap : fermer"
+                hint = "Entretien terminé · r : le rouvrir · Entrée : y aller · Échap : fermer"
             else:
-                hint = "t : terminer l'entretien · Entrée : aller à la question · Échap : continuer"
+                hint = "t : terminer l'entretien · Entrée : y aller · Échap : continuer"
             yield Static(hint, id="left-hint", markup=False)
 
     def on_mount(self) -> None:
