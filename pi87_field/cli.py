@@ -206,22 +206,42 @@ def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
 
 @guides.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
 @guarded
-def guides_validate(files: tuple[Path, ...]) -> None:
-    """Vérifie des fichiers de grille ; chaque problème est signalé avec fichier et ligne."""
-    from pi87_field.core.guides import load_guide_file
+def guides_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Vérifie des fichiers de grille ou de référentiel ; chaque problème est signalé avec fichier et ligne."""
+    from pi87_field.core.guides import is_framework_text, load_guide_file, read_yaml_text
+    from pi87_field.core.synthesis.framework import parse_framework
 
     bad = 0
+    library = _library(ctx)
+    frameworks: list[tuple[Path, str]] = []
     for path in files:
         try:
+            text = read_yaml_text(path)
+            if is_framework_text(text):  # checked once the grids given beside it are known
+                frameworks.append((path, text))
+                continue
             guide = load_guide_file(path)
         except GuideError as exc:
             bad += 1
             for line in str(exc).splitlines():
                 err.print(line, soft_wrap=True, markup=False)
             continue
+        library.guides[guide.id] = guide
         out.print(f"{path}: OK — {guide.id} v{guide.version}, {len(guide.sections)} sections, "
                   f"{len(guide.questions)} questions", soft_wrap=True, markup=False)
+    for path, text in frameworks:
+        try:
+            fw = parse_framework(text, str(path), library)
+        except GuideError as exc:
+            bad += 1
+            for line in str(exc).splitlines():
+                err.print(line, soft_wrap=True, markup=False)
+            continue
+        mapped = sum(len(q.mapping) for q in fw.questions)
+        out.print(f"{path}: OK — référentiel {fw.id} v{fw.version}, {len(fw.questions)} questions "
+                  f"évaluatives, {mapped} questions de grille associées", soft_wrap=True, markup=False)
     if bad:
         sys.exit(1)
 
