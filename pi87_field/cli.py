@@ -253,7 +253,8 @@ def guides_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @click.pass_context
 @guarded
 def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
-    """Importe des paquets .json et des comptes rendus .docx (même modifiés dans Word ou LibreOffice)."""
+    """Importe des paquets .json, des comptes rendus .docx (même modifiés dans Word ou LibreOffice)
+    et des synthèses d'équipe (.json, pi87-field-synthesis/1)."""
     from pi87_field.core.exchange.importing import import_files
     from pi87_field.core.exchange.reconcile import Outcome
 
@@ -281,10 +282,16 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
     table.caption = "Total : " + (", ".join(f"{totals[o]} {o.label}" for o in Outcome if totals.get(o)) or "rien")
     table.caption_justify = "left"
     out.print(table)
-    if report.conflicts:
+    answer_conflicts = [c for c in report.conflicts if c.interview_id]
+    lead_conflicts = [c for c in report.conflicts if not c.interview_id]
+    if answer_conflicts:
         out.print("[bold yellow]Réponses en conflit[/] (les deux versions sont conservées ; la plus récente est affichée) :")
-        for c in report.conflicts:
+        for c in answer_conflicts:
             out.print(f"  • {c.project_id} / entretien {c.interview_id[:8]} / {c.question_id}", soft_wrap=True)
+    if lead_conflicts:  # a lead's judgement or cell summary (synthesis file)
+        out.print("[bold yellow]Synthèse en conflit[/] (les deux versions sont conservées ; la vôtre reste affichée) :")
+        for c in lead_conflicts:
+            out.print(f"  • {c.question_id}", soft_wrap=True, markup=False)
     for f in report.errors:
         err.print(f"[red]Erreur :[/] {f.error}", soft_wrap=True)
     if not report.ok:
@@ -385,3 +392,116 @@ def _print_merge_report(report: Any) -> None:
     for row in report.errors:
         err.print("[red]Erreur :[/] ", end="")
         err.print(f"{row.file} : {row.reason}", markup=False, soft_wrap=True)
+
+
+# -- synthesis (the team lead's work) ------------------------------------------------------------
+
+@main.group()
+def synthesis() -> None:
+    """Synthèse de l'équipe : jugements par question évaluative, preuves citées, cellules."""
+
+
+@synthesis.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Une ligne JSON par question évaluative, dans une liste.")
+@click.pass_context
+@guarded
+def synthesis_status(ctx: click.Context, as_json: bool) -> None:
+    """Par question évaluative : registre, niveau d'atteinte, preuves, cas cités / cas associés, éléments à revoir."""
+    from pi87_field.core.synthesis import Workspace
+
+    store = _open_store(ctx, writer=False)
+    try:
+        ws = Workspace(store)
+        rows = ws.status()
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps({"framework": {"id": ws.framework.id, "version": ws.framework.version},
+                               "questions": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"Synthèse — {ws.framework.title}", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Question", overflow="fold")
+    table.add_column("Registre", overflow="fold")
+    table.add_column("Niveau", no_wrap=True)
+    table.add_column("Preuves", justify="right", no_wrap=True)
+    table.add_column("Cas cités", justify="right", no_wrap=True)
+    table.add_column("À revoir", justify="right", no_wrap=True)
+    for r in rows:
+        table.add_row(r.question.id, r.question.registre, r.rating_label, str(r.evidence_count),
+                      f"{r.cases_cited}/{r.cases_mapped}",
+                      str(len(r.stale)) if r.stale else "—")
+    out.print(table)
+    for r in rows:
+        for item in r.stale:
+            out.print(f"  • {r.question.id} : {item.state} — {ws.label(item.project_id)} / {item.question_id} : "
+                      f"« {item.text[:60]} »", soft_wrap=True, markup=False)
+        if r.conflicts:
+            out.print(f"  • {r.question.id} : {r.conflicts} version(s) concurrente(s) à arbitrer",
+                      soft_wrap=True, markup=False)
+    for problem in ws.damaged:
+        err.print(f"[yellow]Fichier endommagé :[/] {problem}", soft_wrap=True, markup=False)
+
+
+@synthesis.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+@guarded
+def synthesis_export(ctx: click.Context, file: Path) -> None:
+    """Écrit la synthèse (jugements, preuves citées, synthèses de cellules) au format pi87-field-synthesis/1."""
+    from pi87_field.core.synthesis import Workspace
+    from pi87_field.core.synthesis.exchange import write_synthesis_file
+
+    store = _open_store(ctx, writer=False)
+    try:
+        doc = write_synthesis_file(Workspace(store), file)
+    finally:
+        store.close()
+    cited = sum(len(j["evidence"]) for j in doc["judgements"])
+    rated = sum(1 for j in doc["judgements"] if j["rating"] in ("+", "++", "+++") or j["explanation"])
+    out.print(f"{file} : {rated} jugement(s), {cited} preuve(s) citée(s), {len(doc['summaries'])} synthèse(s) "
+              "de cellule.", soft_wrap=True, markup=False)
+
+
+# -- demo --------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier de la démonstration (par défaut : un dossier à part, jamais celui des vraies données).")
+@click.option("--reset", is_flag=True, help="Repartir d'une démonstration neuve (efface le dossier de démonstration).")
+@click.option("--no-open", is_flag=True, help="Préparer le dossier sans ouvrir l'application.")
+@click.pass_context
+@guarded
+def demo(ctx: click.Context, folder: Path | None, reset: bool, no_open: bool) -> None:
+    """Ouvre l'application sur une démonstration : la campagne PI 8.7 avec des entretiens remplis
+    (reconstitués à partir du rapport), dans un dossier à part, pour essayer la synthèse."""
+    import shutil
+
+    from pi87_field.core.demo import DEMO_MARKER, fill_demo
+    from pi87_field.core.store import ProjectStore
+    from pi87_field.locations import demo_dir
+
+    target = demo_dir(folder)
+    real = ctx.obj["data_dir"]
+    if target.resolve() == Path(real).resolve():
+        raise FieldError(f"{target} est le dossier des vraies données : la démonstration utilise un dossier à part.")
+    marker = target / DEMO_MARKER
+    if target.exists() and any(target.iterdir()) and not marker.exists():
+        raise FieldError(f"{target} contient déjà des données qui ne sont pas une démonstration : "
+                         "choisissez un autre --folder.")
+    if reset and marker.exists():
+        shutil.rmtree(target)
+    store = ProjectStore.open(target, writer=True)
+    try:
+        if not marker.exists():
+            from pi87_field.core.store.atomic import atomic_write_bytes
+
+            fill_demo(store)
+            atomic_write_bytes(marker, "Dossier de démonstration de pi87-field (données reconstituées).\n".encode())
+        out.print(f"Démonstration : {target}", soft_wrap=True, markup=False)
+        if no_open:
+            return
+        from pi87_field.tui.app import run
+    except BaseException:
+        store.close()
+        raise
+    sys.exit(run(store))
