@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import DataTable, Select, TextArea
-from tui_helpers import fixed_clock, type_text, wait_until
+from tests.tui.tui_helpers import fixed_clock, type_text, wait_until
 
 from pi87_field.core.demo import fill_demo
 from pi87_field.core.synthesis import EVIDENCE_CHANGED

@@ -5,7 +5,7 @@ Update after an intended change: pytest tests/tui/test_synthesis_snapshots.py --
 from __future__ import annotations
 
 from textual.widgets import Input, TextArea
-from tui_helpers import fixed_clock, wait_until
+from tests.tui.tui_helpers import fixed_clock, wait_until
 
 from pi87_field.core.demo import fill_demo
 from pi87_field.core.synthesis import Workspace

@@ -23,7 +23,7 @@ from typing import Any
 from pi87_field.core.errors import DamagedFileError, StoreError
 from pi87_field.core.model import Answer, check_interview_id, check_project_id, now_iso
 from pi87_field.core.store import ProjectStore
-from pi87_field.core.store.storage import open_db, read_json_file
+from pi87_field.core.store.storage import META, edit_file, open_file, schema_of
 from pi87_field.core.synthesis.codebook import GROUP_LEAD, seed_tags
 from pi87_field.core.synthesis.objects import (
     CellSummary,
@@ -79,13 +79,11 @@ class SynthesisStore:
         cached = self._cache.get(table)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        data = read_json_file(path)
-        if not isinstance(data, dict) or not isinstance(data.get(table, {}), dict):
-            raise DamagedFileError(path, "structure inattendue")
+        db = open_file(path)
         objects: dict[str, Any] = {}
         try:
-            for doc in data.get(table, {}).values():
-                obj = _FROM[table](doc)
+            for doc in (db.table(table).all() if db is not None else []):
+                obj = _FROM[table](dict(doc))
                 objects[_key(table, obj)] = obj
         except Exception as exc:  # any shape problem: the file is damaged, kept as it is
             raise DamagedFileError(path, f"contenu inattendu ({exc})") from None
@@ -95,17 +93,19 @@ class SynthesisStore:
     def _save(self, table: str, objects: dict[str, Any]) -> None:
         self.store._require_writer()  # the data folder's single-writer lock
         path = self.path(table)
-        existing = read_json_file(path)
-        schema = ((existing or {}).get("_meta", {}).get("1", {}) or {}).get("schema") \
-            if isinstance(existing, dict) else None
-        if isinstance(schema, int) and schema > SYNTHESIS_SCHEMA:
-            raise StoreError(f"{path.name} a été écrit par une version plus récente de pi87-field "
-                             f"(schéma {schema}) : fichier laissé tel quel, mettez le programme à jour.")
-        payload = {"_meta": {"1": {"schema": SYNTHESIS_SCHEMA}},
-                   table: {str(n): _TO[table](obj) for n, obj in enumerate(objects.values(), start=1)}}
-        db = open_db(path, backup_root=self.store.backups_dir, relative_to=self.store.root,
-                     durable=self.store.durable)
-        db.storage.write(payload)
+        with edit_file(path, backup_root=self.store.backups_dir, relative_to=self.store.root,
+                       durable=self.store.durable) as db:
+            schema = schema_of(db)
+            if schema is not None and schema > SYNTHESIS_SCHEMA:
+                raise StoreError(f"{path.name} a été écrit par une version plus récente de pi87-field "
+                                 f"(schéma {schema}) : fichier laissé tel quel, mettez le programme à jour.")
+            meta = db.table(META)
+            if schema is None:
+                meta.truncate()
+                meta.insert({"schema": SYNTHESIS_SCHEMA})
+            documents = db.table(table)
+            documents.truncate()
+            documents.insert_multiple(_TO[table](obj) for obj in objects.values())
         st = path.stat()
         self._cache[table] = ((st.st_ino, st.st_mtime_ns, st.st_size), dict(objects))
 

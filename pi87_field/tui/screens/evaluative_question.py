@@ -20,6 +20,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static, TextArea
 
 from pi87_field.core.errors import FieldError
+from pi87_field.core.guides import numbered
+from pi87_field.core.summary import interview_title
 from pi87_field.core.model import ANSWER_STATE_LABELS, Answer
 from pi87_field.core.synthesis import EvidenceView, Workspace
 from pi87_field.core.text import one_line
@@ -52,7 +54,7 @@ def build_reader(ws: Workspace, guide_id: str, question_id: str, question_text: 
             if interview.guide_id != guide_id:
                 continue
             answer = interview.answers.get(question_id)
-            lines.append(f"── {ws.label(project.id)} · {interview.label}")
+            lines.append(f"── {ws.label(project.id)} · {interview_title(project, interview)}")
             if answer is None or answer.is_empty:
                 lines += ["(sans réponse)", ""]
                 continue
@@ -231,11 +233,8 @@ class EvaluativeQuestionScreen(Screen):
             return
         guide_id, qid, text = self.grid[self.grid_index]
         guide = self.ws.guide(guide_id)
-        number = ""
-        question = guide.question(qid) if guide else None
-        if question is not None and question.number:
-            number = f"{question.number}. "
-        document, self.segments = build_reader(self.ws, guide_id, qid, f"■ {number}{text}")
+        heading = numbered(guide.number(qid), text) if guide else text
+        document, self.segments = build_reader(self.ws, guide_id, qid, f"■ {heading}")
         reader = self.query_one("#eq-reader", TextArea)
         if reader.text != document:
             location, scroll = reader.cursor_location, reader.scroll_offset

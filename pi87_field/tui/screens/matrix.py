@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TextArea
 
 from pi87_field.core.errors import FieldError
 from pi87_field.core.model import ANSWER_STATE_LABELS, Project
+from pi87_field.core.summary import interview_title
 from pi87_field.core.synthesis import SUMMARY_REVIEW, Workspace
 from pi87_field.core.text import one_line
 from pi87_field.tui.progress import clip
@@ -25,7 +26,7 @@ from pi87_field.tui.widgets.fitted_table import cell
 from pi87_field.tui.widgets.tag_input import TagInput
 
 CELL_WIDTH = 22
-ROW_LABEL_WIDTH = 18
+ROW_LABEL_WIDTH = 20
 
 
 class MatrixTable(DataTable):
@@ -122,9 +123,8 @@ class MatrixScreen(Screen):
             table.add_column(clip(ws.label(project.id), CELL_WIDTH), key=project.id, width=CELL_WIDTH)
         for gid, qid, text in self.rows:
             guide = ws.guide(gid)
-            question = guide.question(qid) if guide else None
-            number = f"{question.number}. " if question is not None and question.number else ""
-            label = Text(clip(f"{number}{qid}", ROW_LABEL_WIDTH), style="bold", end="")
+            number = guide.number(qid) if guide else ""
+            label = Text(clip(f"{number} {text}" if number else text, ROW_LABEL_WIDTH), style="bold", end="")
             table.add_row(label, *(cell_text(ws, p, gid, qid) for p in self.projects), key=f"{gid}/{qid}")
         self._status()
 
@@ -235,7 +235,7 @@ class CellScreen(Screen):
             if interview.guide_id != self.guide_id:
                 continue
             answer = interview.answers.get(self.question_id)
-            out.append(f"\n── {interview.label}", style="bold cyan")
+            out.append(f"\n── {interview_title(ws.project(self.project_id), interview)}", style="bold cyan")
             if answer is None:
                 out.append("\n(sans réponse)\n", style="dim")
                 continue
