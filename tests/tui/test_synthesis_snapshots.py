@@ -4,8 +4,7 @@ Update after an intended change: pytest tests/tui/test_synthesis_snapshots.py --
 
 from __future__ import annotations
 
-from textual.widgets import Input, TextArea
-from tests.tui.tui_helpers import fixed_clock, wait_until
+from tests.tui.tui_helpers import fixed_clock, steady_cursors, wait_until
 
 from pi87_field.core.demo import fill_demo
 from pi87_field.core.synthesis import Workspace
@@ -39,9 +38,7 @@ def prepare(store) -> None:
 
 
 async def _still(pilot) -> None:
-    for widget in pilot.app.screen.query("TextArea, Input"):
-        if isinstance(widget, (TextArea, Input)):
-            widget.cursor_blink = False
+    steady_cursors(pilot.app)
     await pilot.pause()
 
 

@@ -26,7 +26,7 @@ from pi87_field.core.model import ANSWER_STATE_LABELS, Answer
 from pi87_field.core.synthesis import EvidenceView, Workspace
 from pi87_field.core.text import one_line
 from pi87_field.tui.progress import clip
-from pi87_field.tui.widgets.fitted_table import cell, clear_rows
+from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable, cell
 from pi87_field.tui.widgets.tag_input import TagInput
 
 AUTOSAVE_SECONDS = 1.5
@@ -145,8 +145,11 @@ class VersionsDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class EvidenceTable(DataTable):
+class EvidenceTable(FittedTable):
     """The passages cited for the judgement (cursor on rows)."""
+
+    COLUMNS = [ColumnSpec("state", "É.", width=1), ColumnSpec("case", "Cas", width=CASE_WIDTH),
+               ColumnSpec("quote", "Passage cité")]
 
 
 class EvaluativeQuestionScreen(Screen):
@@ -199,7 +202,7 @@ class EvaluativeQuestionScreen(Screen):
         yield Static("", id="eq-grid")
         yield TextArea("", id="eq-reader", read_only=True, soft_wrap=True, show_line_numbers=False)
         with Horizontal(id="eq-bottom"):
-            yield EvidenceTable(id="eq-evidence", cursor_type="row", zebra_stripes=True)
+            yield EvidenceTable(EvidenceTable.COLUMNS, id="eq-evidence")
             with Vertical(id="eq-judgement"):
                 yield Select([], prompt="Niveau d'atteinte : non évalué", allow_blank=True, id="eq-rating")
                 explanation = TextArea("", id="eq-explanation", soft_wrap=True)
@@ -212,9 +215,6 @@ class EvaluativeQuestionScreen(Screen):
         self.eq = ws.framework.question(self.question_id)
         self.grid = ws.grid_questions(self.eq)
         self.title = f"{self.eq.number}. {self.eq.registre}"
-        table = self.query_one(EvidenceTable)
-        for key, label in (("state", "É."), ("case", "Cas"), ("quote", "Passage cité")):
-            table.add_column(label, key=key)
         select = self.query_one("#eq-rating", Select)
         select.set_options([(f"Niveau d'atteinte : {r}", r) for r in ws.framework.scale])
         judgement = ws.judgement(self.question_id)
@@ -302,20 +302,14 @@ class EvaluativeQuestionScreen(Screen):
 
     def reload_evidence(self) -> None:
         self.evidence = self.ws.evidence_for(self.question_id)
-        table = self.query_one(EvidenceTable)
-        keep = table.cursor_row
-        clear_rows(table)
-        # The table takes 3/5 of the width; the quote gets what the mark and the case leave.
-        quote_width = max(12, (self.size.width or 80) * 3 // 5 - 1 - CASE_WIDTH - 7)
+        rows = []
         for view in self.evidence:
             mark = Text("✓", style="green", end="") if not view.stale else Text("⚠", style="bold yellow", end="")
             quote = one_line(view.evidence.quote)
             if view.stale:
                 quote = f"[{view.state}] {quote}"
-            table.add_row(mark, cell(clip(view.project_label, CASE_WIDTH)), cell(clip(quote, quote_width)),
-                          key=view.evidence.id)
-        if self.evidence:
-            table.move_cursor(row=min(max(keep, 0), len(self.evidence) - 1))
+            rows.append((view.evidence.id, [mark, cell(view.project_label), cell(quote)]))
+        self.query_one(EvidenceTable).set_rows(rows)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -332,10 +326,8 @@ class EvaluativeQuestionScreen(Screen):
         self.query_one("#eq-title", Static).update(Text(" · ".join(parts), style="bold", end=""))
 
     def _current_evidence(self) -> EvidenceView | None:
-        table = self.query_one(EvidenceTable)
-        if not self.evidence or table.cursor_row < 0:
-            return None
-        return self.evidence[min(table.cursor_row, len(self.evidence) - 1)]
+        key = self.query_one(EvidenceTable).selected_key
+        return next((v for v in self.evidence if v.evidence.id == key), None)
 
     @on(DataTable.RowSelected, "#eq-evidence")
     def _go_to_evidence(self) -> None:

@@ -16,10 +16,19 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from pi87_field.core.errors import FieldError
 from pi87_field.core.synthesis import QuestionStatus
-from pi87_field.tui.widgets.fitted_table import cell, clear_rows
+from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable, cell
+
+COLUMNS = [
+    ColumnSpec("n", "N°", width=2),
+    ColumnSpec("registre", "Registre"),
+    ColumnSpec("rating", "Niveau", width=10),
+    ColumnSpec("evidence", "Preuves", width=7, justify="right", figures=True),
+    ColumnSpec("cases", "Cas cités", width=9, justify="right", figures=True),
+    ColumnSpec("stale", "À revoir", width=8),
+]
 
 
-class SynthesisTable(DataTable):
+class SynthesisTable(FittedTable):
     """One row per evaluative question (cursor on rows)."""
 
 
@@ -49,7 +58,7 @@ class SynthesisScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SynthesisTable(id="synthesis-table", cursor_type="row", zebra_stripes=True)
+        yield SynthesisTable(COLUMNS, id="synthesis-table")
         yield Static("", id="synthesis-question")
         yield Static("", id="synthesis-status")
         yield Footer(show_command_palette=False)
@@ -57,10 +66,6 @@ class SynthesisScreen(Screen):
     def on_mount(self) -> None:
         self.title = "Synthèse"
         table = self.query_one(SynthesisTable)
-        # Fixed widths: the six columns fit 80 cells (each column adds 2 cells of padding).
-        for key, label, width in (("n", "N°", 2), ("registre", "Registre", 30), ("rating", "Niveau", 10),
-                                  ("evidence", "Preuves", 7), ("cases", "Cas cités", 9), ("stale", "À revoir", 8)):
-            table.add_column(label, key=key, width=width)
         self.reload()
         table.focus()
 
@@ -79,28 +84,23 @@ class SynthesisScreen(Screen):
             self.app.notify(str(exc), title="Synthèse illisible", severity="error", timeout=10)
             return
         table = self.query_one(SynthesisTable)
-        keep = table.cursor_row
-        clear_rows(table)
+        rows = []
         for r in self.rows:
             stale = len(r.stale) + r.conflicts
-            table.add_row(
+            rows.append((r.question.id, [
                 cell(r.question.number or "·"), cell(r.question.registre), rating_text(r.rating_label),
-                cell(str(r.evidence_count)), cell(f"{r.cases_cited}/{r.cases_mapped}"),
+                str(r.evidence_count), f"{r.cases_cited}/{r.cases_mapped}",
                 Text(str(stale), style="bold yellow", end="") if stale else cell("—"),
-                key=r.question.id,
-            )
-        if self.rows:
-            table.move_cursor(row=min(keep, len(self.rows) - 1))
+            ]))
+        table.set_rows(rows)
         self._show_question()
         self.query_one("#synthesis-status", Static).update(Text(
             f"{ws.framework.title} (v{ws.framework.version}) · {len(ws.projects)} projets · "
             "Entrée : ouvrir · m : matrice", end=""))
 
     def _current(self) -> QuestionStatus | None:
-        table = self.query_one(SynthesisTable)
-        if not self.rows or table.cursor_row < 0:
-            return None
-        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
+        key = self.query_one(SynthesisTable).selected_key
+        return next((r for r in self.rows if r.question.id == key), self.rows[0] if self.rows else None)
 
     def _show_question(self) -> None:
         current = self._current()
