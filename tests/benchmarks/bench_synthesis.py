@@ -88,7 +88,7 @@ def cli_seconds(root: Path, *args: str, runs: int) -> list[float]:
     return out
 
 
-async def screen_timings(root: Path, matrix_keys: int) -> dict[str, list[float]]:
+async def screen_timings(root: Path, matrix_keys: int, repeats: int = 5) -> dict[str, list[float]]:
     """ms from a key to the first frame of the screen it opens; ms from a key to the next frame."""
     store = ProjectStore.open(root, seed=False)   # durable, as in real use
     app = make_app(store, interviewer="Bench")
@@ -141,19 +141,19 @@ async def screen_timings(root: Path, matrix_keys: int) -> dict[str, list[float]]
             for n in range(matrix_keys):   # down, up, down…: every key moves the cursor
                 out["home_key"].append(await key_to_frame("up" if n % 2 else "down"))
                 await asyncio.sleep(0.02)
-            for _ in range(5):
+            for _ in range(repeats):
                 out["project_open"].append(await key_to_screen("enter", ProjectScreen, lambda s: s.project))
                 await pilot.pause(0.1)
                 await pilot.press("escape")
                 await pilot.pause(0.1)
             out["synthesis_first"].append(await key_to_screen("ctrl+g", SynthesisScreen, lambda s: s.rows))
             await pilot.pause(0.1)
-            for _ in range(5):
+            for _ in range(repeats):
                 await pilot.press("escape")
                 await pilot.pause(0.1)
                 out["synthesis_again"].append(await key_to_screen("ctrl+g", SynthesisScreen, lambda s: s.rows))
                 await pilot.pause(0.1)
-            for _ in range(5):
+            for _ in range(repeats):
                 out["question_open"].append(await key_to_screen("enter", EvaluativeQuestionScreen,
                                                                 lambda s: bool(s.segments)))
                 await pilot.pause(0.1)
@@ -195,13 +195,14 @@ def pin_timings(root: Path, pins: int) -> tuple[list[float], list[float]]:
 
 
 def run(quick: bool = False) -> dict:
-    count, interviews, chars, pins, keys, cli_runs = (4, 1, 200, 10, 10, 1) if quick else (127, 3, 800, 200, 60, 3)
+    count, interviews, chars, pins, keys, cli_runs, repeats = \
+        (3, 1, 200, 6, 6, 1, 1) if quick else (127, 3, 800, 200, 60, 3, 5)
     with tempfile.TemporaryDirectory(prefix="pi87-bench-synthesis-") as tmp:
         root = Path(tmp) / "data"
         build_store(root, count, interviews, chars, pins)
         status_s = cli_seconds(root, "synthesis", "status", "--json", runs=cli_runs)
         projects_s = cli_seconds(root, "projects", "--json", runs=cli_runs)
-        screens = asyncio.run(screen_timings(root, keys))
+        screens = asyncio.run(screen_timings(root, keys, repeats))
         pin_ms, save_ms = pin_timings(root, pins)
     project_open = median(screens["project_open"])
     home_key = pct(screens["home_key"], 0.95)
