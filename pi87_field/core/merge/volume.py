@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from pi87_field.core.fr import fr_date, fr_datetime
+from pi87_field.core.fr import format_percent, fr_date, fr_datetime
 from pi87_field.core.guides import Guide, GuideLibrary, Question, Section, numbered, question_numbers
 from pi87_field.core.model import (
     ANSWER_STATE_LABELS,
@@ -37,7 +37,7 @@ from pi87_field.core.model import (
     Project,
     ProjectKind,
 )
-from pi87_field.core.money import NBSP, format_amount, format_int
+from pi87_field.core.money import format_amount, format_int
 from pi87_field.core.summary import interview_people, interview_progress, interview_title, project_fact_rows
 from pi87_field.core.text import clean_text, excerpt, one_line
 from pi87_field.core.word import style as S
@@ -144,10 +144,6 @@ def _jc(align: str | None) -> str:
 def format_timestamp(value: str) -> str:
     """ISO 8601 -> "14/10/2019 à 10:05" (the one French format: `fr.fr_datetime`)."""
     return fr_datetime(value)
-
-
-def format_percent(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{math.floor(ratio * 100 + 0.5)}{NBSP}%"
 
 
 def _consent(value: bool | None) -> str:

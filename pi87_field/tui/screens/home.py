@@ -129,7 +129,7 @@ class HomeScreen(Screen):
                 cell(clip(project.title, title_w)),
                 format_amount(project.fse_amount).rjust(FIXED_WIDTHS["amount"]),
                 f"{fig.done}/{fig.total}" if fig else "…",
-                f"{fig.percent} %".rjust(6) if fig else "…",
+                fig.percent_label.rjust(6) if fig else "…",
                 key=project.id,
             )
             self._shown.append(project.id)
