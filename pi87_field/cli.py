@@ -280,6 +280,61 @@ def guides_validate(files: tuple[Path, ...]) -> None:
 
 # -- import / export ---------------------------------------------------------------------------
 
+# -- trash ---------------------------------------------------------------------------------------
+
+@main.group()
+def trash() -> None:
+    """Corbeille : entretiens supprimés, récupérables jusqu'à ce qu'elle soit vidée."""
+
+
+@trash.command("list")
+@click.pass_context
+@guarded
+def trash_list(ctx: click.Context) -> None:
+    """Liste les entretiens de la corbeille."""
+    from pi87_field.core.summary import interview_title
+
+    with _open_store(ctx, writer=False) as store:
+        items = store.list_trash()
+    if not items:
+        out.print("La corbeille est vide.")
+        return
+    for item in items:  # one line each, ids whole: they are what `restore` takes
+        when = item.trashed_at[:16].replace("T", " ")
+        out.print(f"{item.project_id} {item.interview.id}  {interview_title(None, item.interview)} · supprimé le {when}",
+                  markup=False, soft_wrap=True)
+    out.print(f"{len(items)} entretien{'s' if len(items) > 1 else ''} dans la corbeille · "
+              "pi87-field trash restore PROJET ID · pi87-field trash empty --yes", markup=False)
+
+
+@trash.command("restore")
+@click.argument("project_id")
+@click.argument("interview_id")
+@click.pass_context
+@guarded
+def trash_restore(ctx: click.Context, project_id: str, interview_id: str) -> None:
+    """Remet un entretien de la corbeille dans son projet."""
+    from pi87_field.core.summary import interview_title
+
+    with _open_store(ctx, writer=True) as store:
+        interview = store.restore_from_trash(project_id, interview_id)
+    out.print(f"Restauré : {interview_title(None, interview)} ({project_id})", markup=False)
+
+
+@trash.command("empty")
+@click.option("--yes", is_flag=True, help="Confirme la suppression définitive.")
+@click.pass_context
+@guarded
+def trash_empty(ctx: click.Context, yes: bool) -> None:
+    """Supprime définitivement les entretiens de la corbeille."""
+    if not yes:
+        fail("vider la corbeille efface définitivement ses entretiens : relancez avec --yes.")
+    with _open_store(ctx, writer=True) as store:
+        count = store.empty_trash()
+    out.print(f"Corbeille vidée : {count} entretien{'s' if count > 1 else ''} supprimé{'s' if count > 1 else ''} "
+              "définitivement.")
+
+
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @data_dir_option
