@@ -299,7 +299,7 @@ class _VolumeWriter:
         # matrices and appendices (landscape: the body's own last section, see build_volume).
         self.cover()
         self.contents()
-        self.end_section(False, first=True)
+        self.end_section(False, first=not self.state.pseudonymised)   # pseudonymised: the cover says so too
         self.overview()
         self.end_section(True)
         yield flush()
@@ -676,7 +676,7 @@ def _header_footer_parts(document, pseudonymised: bool = False) -> dict[bool, st
     """
     left, top = "PI 8.7 · volume consolidé", "Évaluation de la PI 8.7 du FSE · volume consolidé"
     if pseudonymised:       # every page says so
-        left, top = f"{left} · {PSEUDONYMISED_MARK.upper()}", f"{top} · {PSEUDONYMISED_MARK}"
+        left, top = f"{left} · {PSEUDONYMISED_MARK.upper()}", f"PI 8.7 du FSE · volume consolidé {PSEUDONYMISED_MARK}"
     S.add_page_number_footer(document.sections[0], left, header_text=top, first_page_plain=False)
     portrait = _references(document.sections[0]._sectPr)
     landscape_section = document.add_section()

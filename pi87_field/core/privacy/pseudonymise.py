@@ -223,7 +223,7 @@ def pseudonymise_labels(values: Iterable[str], register: PseudonymRegister, repo
         spans, left = ps.spans(value)
         result = apply_spans(value, spans)
         if residue is not None:
-            residue.scan(where, result, value, left)
+            residue.scan(where, result, value, left, spans)
         out.append(result)
     return out
 
@@ -245,10 +245,12 @@ class _Residue:
         self.seen[key] = item
         self.report.items.append(item)
 
-    def scan(self, pid: str, out: str, original: str, left: list[tuple[int, int, str]]) -> None:
+    def scan(self, pid: str, out: str, original: str, left: list[tuple[int, int, str]],
+             spans: list[Span] = ()) -> None:
         for start, end, reason in left:
-            word = original[start:end]
-            self.add(pid, word, reason, original, start, end)
+            # the example is taken from the pseudonymised text: the report names nobody it replaced
+            shift = sum(len(s.replacement) - len(s.original) for s in spans if s.end <= start)
+            self.add(pid, original[start:end], reason, out, start + shift, end + shift)
         masked = LABEL_RE.sub(lambda m: " " * len(m.group(0)), out)
         for start, end, token in word_spans(masked):
             raw = masked[start:end]
@@ -319,7 +321,7 @@ def _pseudonymise_dict(data: dict[str, Any], ps: Pseudonymiser, residue: _Residu
             spans, left = ps.spans(value, scope)
             result = apply_spans(value, spans)
             if report:
-                residue.scan(pid, result, value, left)
+                residue.scan(pid, result, value, left, spans)
             return result
         return fn
 

@@ -378,8 +378,9 @@ def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: b
     )
     S.append_body_xml(document, body)
     S.update_fields_on_open(document)
-    footer_left = f"{display_title(project)} · {project.id}" + (" · DOCUMENT PSEUDONYMISÉ" if pseudonymised else "")
-    header = "Évaluation de la PI 8.7 du FSE · compte rendu de terrain" + (" · pseudonymisé" if pseudonymised else "")
+    footer_left = f"{display_title(project)} · {project.id}" + (" · PSEUDONYMISÉ" if pseudonymised else "")
+    header = ("PI 8.7 du FSE · compte rendu pseudonymisé" if pseudonymised
+              else "Évaluation de la PI 8.7 du FSE · compte rendu de terrain")
     S.add_page_number_footer(document.sections[0], footer_left, header_text=header,
                              first_page_plain=not pseudonymised)
     _embed(document, project.id, payload_dict(bundle, writer.slots), pseudonymised=pseudonymised)
