@@ -59,7 +59,7 @@ port roche bois mars mai juin france paix guerre bonheur sauvage berger boucher 
 mercier charpentier maçon boulanger chevalier fontaine rivière moulin marié mariée marine clément
 aimé parfait saint sainte lion loup renard merle coq lapin roi reine prince fleur vallée jardin
 lac mer mur pré côte croix rose olive claire clair patience prudence victoire espérance auguste
-ange dieu abbé juge maire maréchal comte duc baron marquis lune soleil vigne blé
+ange dieu abbé juge maire maréchal comte duc baron marquis lune soleil vigne blé tour
 """.split())
 
 _WORD = re.compile(r"[^\W_]+")
@@ -87,6 +87,7 @@ class Person:
     label: str
     tokens: frozenset[str]      # folded name words, particles left out
     ordered: tuple[str, ...]    # folded name words in the order written (initials)
+    particles: frozenset[str] = frozenset()   # "de", "la" of "de la Tour"
 
 
 @dataclass
@@ -193,7 +194,8 @@ class NameFinder:
             tokens = frozenset(w for w in words if w not in PARTICLES and len(w) >= 2)
             if not tokens:
                 continue
-            self.people[key] = Person(key, label, tokens, tuple(w for w in words if w not in PARTICLES))
+            self.people[key] = Person(key, label, tokens, tuple(w for w in words if w not in PARTICLES),
+                                      frozenset(w for w in words if w in PARTICLES))
             for token in tokens:
                 self.by_token.setdefault(token, set()).add(key)
         self.common = frozenset(w.lower() for w in common_words) | COMMON_NAME_WORDS
@@ -278,13 +280,17 @@ class NameFinder:
         for group in groups:
             while group and group[-1].kind != "name" and not (group[-1].kind == "initial" and len(group) > 1):
                 group = group[:-1]
-            while group and group[0].kind == "particle":
-                group = group[1:]
+            if group and all(g.kind == "particle" for g in group):
+                continue
             if group:
                 out.append(group)
         return out
 
     def _resolve(self, text: str, group: list[_Item], scope: set[str], finding: Finding) -> None:
+        lead = []
+        while group and group[0].kind == "particle":      # "de la" before "Tour": kept if theirs
+            lead.append(group[0])
+            group = group[1:]
         names = [g for g in group if g.kind == "name"]
         initials = [g for g in group if g.kind == "initial"]
         if not names:
@@ -320,15 +326,20 @@ class NameFinder:
             narrowed = [k for k in candidates if letters <= {w[0] for w in self.people[k].ordered}]
             if narrowed:
                 candidates = narrowed
-            else:       # "le plan B. Dupont…": the letter is not this person's, leave it
-                group = [g for g in group if g.start >= first.start]
+            else:       # "J.-C. Dupont" is another Dupont than Jean: attributed to nobody
+                candidates = []
+                self._emit(text, group, None, finding)
+                return
         if not candidates:
             # parts of different people side by side: each part on its own
             for n in accepted:
                 if not n.lower:
                     self._emit(text, [n], self._pick(self.by_token[n.token], scope), finding)
             return
-        self._emit(text, group, self._pick(set(candidates), scope), finding)
+        key = self._pick(set(candidates), scope)
+        if key and lead and group[0] is first and {p.token for p in lead} <= self.people[key].particles:
+            group = [*lead, *group]
+        self._emit(text, group, key, finding)
 
     def _proper_neighbour(self, text: str, item: _Item) -> bool:
         """A capitalised unknown word joined to this one: "Grand Est", "Petit-Bourg"."""
