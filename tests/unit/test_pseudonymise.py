@@ -127,3 +127,17 @@ def test_write_project_docx_pseudonymises_when_asked_even_if_the_caller_did_not(
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "Document pseudonymisé" in text and "Jean Dupont" not in text
     assert bundle.interviews[0].interviewees[0].name == "Jean Dupont"
+
+
+def test_history_kept_for_reimport_does_not_leave(tmp_path):
+    interview = _interview(1, ["Karim Benali"], "Karim Benali a dit oui.")
+    interview.answers["structure.presentation"].ancestors = ["0123456789abcdef"]
+    interview.fact_history = {"interviewees": ["aaaa", "bbbb"]}
+    interview.fact_conflicts = {"interviewees": [{"value": [{"name": "Karim Benaly"}], "updated_at": "", "source": "x"}]}
+    bundle = _bundle(interview)
+    bundle.project.fact_history = {"title": ["cccc"]}
+    out = pseudonymise_bundle(bundle)
+    assert out.interviews[0].fact_history == {} and out.interviews[0].fact_conflicts == {}
+    assert out.project.fact_history == {}
+    assert out.interviews[0].answers["structure.presentation"].ancestors == []
+    assert "Benaly" not in str(out)

@@ -9,7 +9,9 @@
   versions and their source file names, notes, the project's facts, and any other text field a
   newer version of pi87-field adds (review notes…), since the whole bundle is walked; only
   identifiers, dates, states and vocabularies are skipped. E-mail addresses and phone numbers are
-  masked; the interviewees' extra fields (contact details) are dropped;
+  masked; the interviewees' extra fields (contact details) are dropped, and so is the history
+  kept for re-import (answers' ancestors, facts' `fact_history` and `fact_conflicts`: hashes of
+  past values could confirm a guessed name, and old values may hold old names);
 - at the strict level (`STRICT`), roles and organisations become their category (see
   `categories`), in the facts and in the texts;
 - `extra["pseudonymised"] = True` and `extra["pseudonymisation"] = level` mark the bundle: it is
@@ -67,6 +69,7 @@ _SKIP = frozenset({"id", "project_id", "format", "exported_at", "kind", "os", "f
                    "updated_at", "guide_id", "guide_version", "date", "mode", "consent", "status", "state",
                    "ancestors", "volet", "territorial_level", "operation_type", "digital", "innovation_steps",
                    "pseudonymised", "pseudonymisation", "rev", "sha256"})
+_HISTORY = frozenset({"fact_history", "fact_conflicts"})
 # Capitalised words of ordinary French writing in this field: not worth a line in the report.
 _NOT_NAMES = frozenset(fold(w) for w in """
 Personne Enquêteur rice État Etat France Europe Union Pôle Emploi Mission Missions Locale Locales
@@ -328,10 +331,10 @@ def _pseudonymise_dict(data: dict[str, Any], ps: Pseudonymiser, residue: _Residu
     everyone = {person_key(p.get("name", "")) for i in data.get("interviews") or []
                 for p in i.get("interviewees") or [] if isinstance(p, dict)}
     data = dict(data)
-    data["project"] = _walk(data["project"], texts(everyone))
+    data["project"] = _walk(_without_history(data["project"]), texts(everyone))
     interviews = []
     for raw in data.get("interviews") or []:
-        interview = dict(raw)
+        interview = _without_history(raw)
         people = [p for p in interview.get("interviewees") or [] if isinstance(p, dict)]
         scope = {person_key(str(p.get("name", ""))) for p in people}
         scope.add(person_key(str(interview.get("interviewer", ""))))
@@ -345,7 +348,7 @@ def _pseudonymise_dict(data: dict[str, Any], ps: Pseudonymiser, residue: _Residu
         interview["interviewer"] = ps.label(str(interview.get("interviewer", "")))
         answers = {}
         for qid, answer in (interview.get("answers") or {}).items():
-            answer = dict(answer)
+            answer = {k: v for k, v in answer.items() if k != "ancestors"}
             answer["author"] = ps.label(str(answer.get("author", "")))
             versions = []
             for version in answer.get("concurrent") or []:
@@ -367,6 +370,14 @@ def _pseudonymise_dict(data: dict[str, Any], ps: Pseudonymiser, residue: _Residu
         if key not in ("project", "interviews"):
             data[key] = _walk(value, texts(everyone), key)
     return data
+
+
+def _without_history(record: dict[str, Any]) -> dict[str, Any]:
+    """A record without what only serves re-import: the revisions (hashes) of past values, which
+    could confirm a guessed name, and the conflicting copies of facts, which may hold old names.
+    A pseudonymised file is never re-imported, and merging two pseudonymised copies of a project
+    shows their differences as conflicts (both kept), never loses one."""
+    return {k: v for k, v in record.items() if k not in _HISTORY}
 
 
 def pseudonymise_bundle(bundle: Bundle, register: PseudonymRegister | None = None,
