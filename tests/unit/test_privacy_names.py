@@ -89,3 +89,11 @@ def test_accents_decomposed_and_case_folding(finder):
 
 def test_particles_go_with_the_name_they_belong_to(finder):
     assert replace(finder, "avec de la Tour, puis de Karim") == "avec Personne 06, puis de Personne 03"
+
+
+def test_fast_fold_is_text_fold():
+    from pi87_field.core.privacy.names import fast_fold
+    from pi87_field.core.text import fold
+
+    sample = "".join(chr(c) for c in range(0x20, 0x3000)) + unicodedata.normalize("NFD", "Amélie Lefèvre ﬁ ß ½ ǅ")
+    assert fast_fold(sample) == fold(sample)

@@ -69,6 +69,9 @@ _SKIP = frozenset({"id", "project_id", "format", "exported_at", "kind", "os", "f
                    "updated_at", "guide_id", "guide_version", "date", "mode", "consent", "status", "state",
                    "ancestors", "volet", "territorial_level", "operation_type", "digital", "innovation_steps",
                    "pseudonymised", "pseudonymisation", "rev", "sha256"})
+# A word that starts with a capital letter (only those can look like names: no need to cut the rest)
+_UPPER = "".join(c for c in map(chr, range(0x3000)) if c.isupper() and c.isalpha())
+_CAPITALISED = re.compile(rf"(?<![^\W_])[{re.escape(_UPPER)}](?:[^\W_]|[\u0300-\u036f])*")
 _HISTORY = frozenset({"fact_history", "fact_conflicts"})
 # Capitalised words of ordinary French writing in this field: not worth a line in the report.
 _NOT_NAMES = frozenset(fold(w) for w in """
@@ -255,10 +258,11 @@ class _Residue:
             shift = sum(len(s.replacement) - len(s.original) for s in spans if s.end <= start)
             self.add(pid, original[start:end], reason, out, start + shift, end + shift)
         masked = LABEL_RE.sub(lambda m: " " * len(m.group(0)), out)
-        for start, end, token in word_spans(masked):
-            raw = masked[start:end]
-            if len(raw) < 2 or not raw[0].isupper() or raw.isupper() or any(c.isdigit() for c in raw):
+        for m in _CAPITALISED.finditer(masked):
+            start, end, raw = m.start(), m.end(), m.group(0)
+            if len(raw) < 2 or raw.isupper() or any(c.isdigit() for c in raw):
                 continue
+            token = fold(raw)
             if token in _NOT_NAMES or token in self.public or is_sentence_start(masked, start):
                 continue
             if masked[max(0, start - 1):start] == "[":
