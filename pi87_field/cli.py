@@ -22,11 +22,10 @@ from rich.progress import (
 from rich.table import Table
 
 from pi87_field import __version__
-from pi87_field.cli_fr import install as _french_click
+from pi87_field.cli_fr import install as install_french_click
 from pi87_field.core.errors import FieldError, GuideError
 from pi87_field.locations import data_dir as resolve_data_dir
 
-_french_click()
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
@@ -71,7 +70,18 @@ def _open_store(ctx: click.Context, *, writer: bool):
     return ProjectStore.open(ctx.obj["data_dir"], writer=writer)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class FrenchGroup(click.Group):
+    """The `pi87-field` group. Click's own words (usage, errors) are put in French when the
+    command runs, from the console script or click's CliRunner alike, not when this module is
+    imported (see cli_fr)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        install_french_click()
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=FrenchGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Dossier des données (par défaut : $PI87_FIELD_DATA_DIR, sinon le dossier de données de l'utilisateur).")
 @click.version_option(__version__, prog_name="pi87-field")

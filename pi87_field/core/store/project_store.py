@@ -36,7 +36,9 @@ from pi87_field.core.model import (
     Project,
     check_interview_id,
     check_project_id,
+    new_burst,
     now_iso,
+    split_burst,
 )
 from pi87_field.core.serialize import (
     answer_from_dict,
@@ -105,6 +107,7 @@ class ProjectStore:
 
         self.guide_dirs = guide_dirs if guide_dirs is not None else [builtin_guides_dir(), self.root / "guides"]
         self._guides: GuideLibrary | None = None
+        self._own_bursts: set[str] = set()     # bursts of autosaves started by this store
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -384,7 +387,10 @@ class ProjectStore:
                     return old
                 new.concurrent = old.concurrent
                 new.extra = old.extra
-                _grow(old, new)
+                _grow(old, new, self._own_bursts)
+            else:
+                new.burst = new_burst()
+                self._own_bursts.add(split_burst(new.burst)[0])
             doc = {"qid": question_id, **answer_to_dict(new)}
             if old_doc is None:
                 answers.insert(doc)
@@ -473,15 +479,18 @@ def _refuse_newer_schema(path: Path, db: TinyDB) -> None:
         )
 
 
-def _grow(old: Answer, new: Answer) -> None:
-    """Record `new`'s ancestry. A burst of autosaves by one author counts as one edit."""
+def _grow(old: Answer, new: Answer, own_bursts: set[str]) -> None:
+    """Record `new`'s ancestry. A burst of autosaves by one author counts as one edit; only a burst
+    this store started goes on (an imported answer's burst belongs to another laptop)."""
     try:
         same_burst = (
             old.author == new.author
             and (datetime.fromisoformat(new.updated_at) - datetime.fromisoformat(old.updated_at)).total_seconds()
             < EDIT_BURST_SECONDS
             and bool(old.ancestors)
+            and split_burst(old.burst)[0] in own_bursts
         )
     except (TypeError, ValueError):  # unreadable, or one side without a UTC offset (imported)
         same_burst = False
-    new.grow_from(old, same_burst=same_burst)
+    new.grow_from(old, same_burst=same_burst, burst=new_burst())
+    own_bursts.add(split_burst(new.burst)[0])
