@@ -253,7 +253,7 @@ class _Residue:
         self.report.items.append(item)
 
     def scan(self, pid: str, out: str, original: str, left: list[tuple[int, int, str]],
-             spans: list[Span] = ()) -> None:
+             spans: Iterable[Span] = ()) -> None:
         for start, end, reason in left:
             # the example is taken from the pseudonymised text: the report names nobody it replaced
             shift = sum(len(s.replacement) - len(s.original) for s in spans if s.end <= start)
