@@ -141,3 +141,14 @@ def test_history_kept_for_reimport_does_not_leave(tmp_path):
     assert out.project.fact_history == {}
     assert out.interviews[0].answers["structure.presentation"].ancestors == []
     assert "Benaly" not in str(out)
+
+
+def test_a_project_id_that_names_someone_is_reported():
+    from pi87_field.core.privacy import PseudonymRegister, pseudonymise_bundles
+
+    interview = _interview(1, ["Karim Benali"], "Rien.")
+    interview.project_id = "eq02-benali"
+    bundle = Bundle(project=Project(id="eq02-benali", kind=ProjectKind.INTERVIEW_SERIES, title="Série"),
+                    interviews=[interview])
+    _, report = pseudonymise_bundles([bundle], PseudonymRegister.in_memory())
+    assert any(i.word == "eq02-benali" and "identifiant" in i.reason for i in report.items)

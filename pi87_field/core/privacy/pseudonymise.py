@@ -313,6 +313,10 @@ def pseudonymise_bundles(bundles: list[Bundle], register: PseudonymRegister,
             out.append(copy.deepcopy(bundle))
             continue
         residue = _Residue(report, _public_words(bundle))
+        pid = bundle.project.id
+        spans, _left = pseudonymiser.spans(re.sub(r"[-_]", " ", pid))
+        if spans:   # the id stays (it is how merges find the project again): say it names someone
+            residue.add(pid, pid, "identifiant de projet contenant un nom (il reste dans le fichier)", pid, 0, len(pid))
         data = _pseudonymise_dict(dicts[id(bundle)], pseudonymiser, residue, level)
         result = bundle_from_dict(data)
         result.extra["pseudonymised"] = True
