@@ -36,7 +36,7 @@ from pi87_field.core.word.format import PROP_PREFIX
 from tests.unit.privacy_fixture import EVALUATORS, ORDINARY_PHRASE, ORGANISATION_WORDS, PEOPLE, build_store
 
 ORDINARY = ["Un petit nombre", "Un petit groupe", "Petit à petit", "un petit nombre"]
-CONTACTS = ["insup", "ml-lunevillois", "delatour", "12 34 56 78", "34.56", "example.org"]
+CONTACTS = ["insup", "ml-lunevillois", "delatour", "mde-nancy", "12 34 56 78", "34.56", "example.org"]
 PARTICLES = {"de", "la"}
 
 
