@@ -115,7 +115,7 @@ def test_the_five_judgement_tables_with_their_ratings(built):
     assert len(tables) == 5
     for table, (registre, rating) in zip(tables, RATINGS.items()):
         row = [c.text for c in table.rows[1].cells]
-        assert row[0] == registre and row[2].startswith(rating + " (")
+        assert row[0] == registre and row[2] == rating          # the report's own scale, nothing added
         assert row[3] == f"Explication du niveau {rating} pour {registre}."
     headings = [p.text for p in built["docx"].paragraphs if p.style.name == "Heading 2"]
     assert [h for h in headings if h.startswith("Question évaluative")] == [
@@ -162,7 +162,7 @@ def test_coverage_lists_cases_without_a_write_up_and_mapped_questions_left_aside
                if r.cells[0].text.startswith("Étude de cas « ")]
     assert ["Étude de cas « Lunévillois · Atout Emploi »", "aucune réponse enregistrée"] in missing
     # a planned interview with no answer: one line, not an empty table
-    assert any(t.startswith("7. Lunévillois · Atout Emploi — E1 Mission locale du Lunévillois — date à fixer")
+    assert any(t.startswith("7. Lunévillois · Atout Emploi — E1 · Mission locale du Lunévillois — date à fixer")
                for t in annex)
     assert "Entretien 1 — Mission locale du Lunévillois — date à fixer : prévu, aucune réponse enregistrée." in texts
     # Alice left budget.cout "non abordé" and declined budget.connaissance-pi87 (interview 2 of ec01)

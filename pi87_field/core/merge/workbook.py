@@ -29,7 +29,6 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from pi87_field.core.merge.content import Case, VolumeContent, guide_id_of
 from pi87_field.core.model import Answer, AnswerState
-from pi87_field.core.summary import interview_title
 from pi87_field.core.fr import fr_date, fr_datetime
 from pi87_field.core.text import one_line
 from pi87_field.core.word.format import state_label_text
@@ -117,7 +116,8 @@ def _matrix(wb: Workbook, content: VolumeContent) -> None:
     ordered = sorted(content.views.items(), key=lambda kv: (kv[0] != "etude-de-cas", kv[0]))
     cases = [c for c in content.cases if c.answered]
     sheet = _Sheet(wb, "Matrice", ["N°", "Grille", "Section", "Question", "Sous-points"]
-                   + [_case_header(c) for c in cases], [7, 18, 22, 40, 30] + [60] * len(cases))
+                   + [_case_header(c) for c in cases], [6, 14, 20, 36, 28] + [70] * len(cases))
+    sheet.ws.print_title_cols = "A:D"      # each printed page says which question its cells answer
     for guide_id, view in ordered:
         interviews = {c.project.id: [(k, i) for k, i in enumerate(c.interviews, start=1)
                                      if guide_id_of(i, c.project) == guide_id and i.answered_count() > 0]
@@ -159,7 +159,7 @@ def _extracts(wb: Workbook, content: VolumeContent) -> None:
                 case, k, i = found
                 view = content.view_of(i, case.project)
                 q = next((q for q in view.questions if q.id == e.question_id), None)
-                case_label, interview_label = _case_header(case), f"E{k} · {interview_title(case.project, i)}"
+                case_label, interview_label = _case_header(case), f"E{k} · {case.title(i)}"
                 question = view.label(q) if q else e.question_id
                 who = "; ".join(", ".join(x for x in (p.role, p.organisation) if x) for p in i.interviewees)
                 source = " · ".join(x for x in (case.label, who, fr_date(i.date), f"question {view.number(e.question_id)}") if x)
@@ -186,7 +186,7 @@ def _coverage(wb: Workbook, content: VolumeContent) -> None:
     for case in content.cases:
         for k, i in enumerate(case.interviews, start=1):
             if i.answered_count() == 0:
-                sheet.append(["Entretien prévu sans réponse", f"{_case_header(case)} — E{k} {interview_title(case.project, i)}", "",
+                sheet.append(["Entretien prévu sans réponse", f"{_case_header(case)} — E{k} {case.title(i)}", "",
                               i.status.label])
     for j in content.synthesis.judgements if content.synthesis else []:
         for case in content.cases:
