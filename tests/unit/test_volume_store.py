@@ -183,9 +183,9 @@ def test_workbook_every_answer_in_full_in_the_matrix_sheet(built):
                     assert answer.text in cells, (pid, qid)
     assert "Synthèse : effectifs stables dans les trois entretiens." in cells
     head = [c.value for c in matrix[1]]
-    assert head[:5] == ["N°", "Grille", "Section", "Question", "Sous-points"]
+    assert head[:5] == ["N°", "Question", "Sous-points", "Section", "Grille"]
     first = [c.value for c in matrix[2]]
-    assert first[0] == "1.1" and first[3] == "1.1. Présentation de la structure"
+    assert first[0] == "1.1" and first[1] == "1.1. Présentation de la structure"
     extracts = list(wb["Extraits"].iter_rows(values_only=True))
     assert len(extracts) == 1 + 15
     assert sum(1 for r in extracts[1:] if r[7] == "oui") == 1
@@ -207,8 +207,8 @@ def test_a_cell_longer_than_excel_allows_continues_on_the_next_row(tmp_path):
     store.close()
     (tmp_path / "w.xlsx").write_bytes(data)
     rows = list(openpyxl.load_workbook(tmp_path / "w.xlsx")["Matrice"].iter_rows(values_only=True))
-    pieces = [r[5] for r in rows if r[3] and r[3].startswith("1.1. ")]
-    assert len(pieces) == 3 and rows[2][3].endswith("(suite)")
+    pieces = [r[5] for r in rows if r[1] and r[1].startswith("1.1. ")]
+    assert len(pieces) == 3 and rows[2][1].endswith("(suite)")
     assert "".join(pieces) == "E1 : " + long.text
 
 

@@ -1,6 +1,6 @@
 """The analysis workbook (.xlsx): the volume's content as sheets a team lead sorts and filters.
 
-- "Matrice": one row per grid question (number, section, question, sub-points a/b/c), one
+- "Matrice": one row per grid question (number, question, sub-points a/b/c, section, grid), one
   column per case; each cell holds the full answers of the case's interviews ("E1 : …"), or the
   lead's summary, labelled as such. Excel holds at most 32,767 characters in a cell: a longer
   cell continues on the next row(s), marked "(suite)", never cut.
@@ -74,6 +74,7 @@ class _Sheet:
             self.ws.column_dimensions[get_column_letter(n)].width = w
         self.ws.freeze_panes = "A2"
         self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.pageOrder = "overThenDown"   # a row, then its next columns, then the next row
         self.ws.print_title_rows = "1:1"          # the header row on every printed page
         self.widths = list(widths)
         self.columns = len(heads)
@@ -115,9 +116,10 @@ def _matrix(wb: Workbook, content: VolumeContent) -> None:
     summaries = content.synthesis.summaries if content.synthesis else {}
     ordered = sorted(content.views.items(), key=lambda kv: (kv[0] != "etude-de-cas", kv[0]))
     cases = [c for c in content.cases if c.answered]
-    sheet = _Sheet(wb, "Matrice", ["N°", "Grille", "Section", "Question", "Sous-points"]
-                   + [_case_header(c) for c in cases], [6, 14, 20, 36, 28] + [70] * len(cases))
-    sheet.ws.print_title_cols = "A:D"      # each printed page says which question its cells answer
+    sheet = _Sheet(wb, "Matrice", ["N°", "Question", "Sous-points", "Section", "Grille"]
+                   + [_case_header(c) for c in cases], [6, 34, 26, 20, 14] + [60] * len(cases))
+    # each printed page says which question its cells answer (number and question, then one case)
+    sheet.ws.print_title_cols = "A:B"
     for guide_id, view in ordered:
         interviews = {c.project.id: [(k, i) for k, i in enumerate(c.interviews, start=1)
                                      if guide_id_of(i, c.project) == guide_id and i.answered_count() > 0]
@@ -141,7 +143,7 @@ def _matrix(wb: Workbook, content: VolumeContent) -> None:
                 subpoints = "\n".join(f"{sp.id}. {one_line(sp.text)}" for sp in q.subpoints)
                 for n in range(max(len(p) for p in pieces) if pieces else 1):
                     label = view.label(q) if n == 0 else f"{view.label(q)} (suite)"
-                    sheet.append([view.number(q.id), view.title, section.title, label, subpoints if n == 0 else "",
+                    sheet.append([view.number(q.id), label, subpoints if n == 0 else "", section.title, view.title,
                                   *[p[n] if n < len(p) else "" for p in pieces]])
     sheet.close()
 
