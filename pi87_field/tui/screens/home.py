@@ -130,7 +130,7 @@ class HomeScreen(Screen):
                 project.title,
                 format_amount(project.fse_amount),
                 f"{fig.done}/{fig.total}" if fig else "…",
-                f"{fig.percent} %" if fig else "…",
+                fig.percent_label if fig else "…",
             ]))
         table.set_rows(rows)
         self._shown = table.row_keys_shown
