@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pi87_field.core.model import Answer, AnswerVersion, Interview, InterviewStatus, Project
+from pi87_field.core.model import (
+    Answer,
+    AnswerVersion,
+    Interview,
+    InterviewStatus,
+    Project,
+    merge_review_notes,
+)
 
 
 class Outcome(StrEnum):
@@ -130,6 +137,19 @@ def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "")
     return winner, Outcome.CONFLICT
 
 
+def reconcile_review_notes(current: Interview, incoming: Interview) -> list[str]:
+    """Add to `current` the reviewers' notes of `incoming` it lacks; the question ids that got some.
+    Notes are never replaced nor removed: the same note imported twice is there once."""
+    grew: list[str] = []
+    for qid, notes in incoming.review_notes.items():
+        known = current.review_notes.get(qid, [])
+        merged = merge_review_notes(known, notes)
+        if len(merged) != len(known):
+            current.review_notes[qid] = merged
+            grew.append(qid)
+    return grew
+
+
 _META_FIELDS = ("interviewer", "interviewees", "date", "mode", "consent", "status", "guide_id",
                 "guide_version", "notes", "updated_at", "extra")
 
@@ -232,6 +252,9 @@ def reconcile_project(
                 changed = True
             if outcome != Outcome.UNCHANGED:
                 result.changes.append(Change(outcome, incoming.id, inc.id, qid))
+        for qid in reconcile_review_notes(cur, inc):
+            changed = True
+            result.changes.append(Change(Outcome.UPDATED, incoming.id, inc.id, qid, detail="note de relecture"))
         for qid, text in inc.question_texts.items():
             if qid not in cur.question_texts:
                 cur.question_texts[qid] = text

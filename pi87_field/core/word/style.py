@@ -62,6 +62,7 @@ TABLE_STYLE = "TableGrid"
 ANSWER = "Reponse"
 QUESTION_DETAIL = "QuestionDetail"
 CONCURRENT = "VersionConcurrente"
+REVIEW_NOTE = "NoteRelecture"
 NOTICE = "Encadre"
 SMALL = "Mention"
 TABLE_TEXT = "TableText"
@@ -71,6 +72,7 @@ STYLE_NAMES = {
     TITLE: "Title", SUBTITLE: "Subtitle", "Heading1": "heading 1", "Heading2": "heading 2",
     "Heading3": "heading 3", TOC_HEADING: "TOC Heading", TABLE_STYLE: "Table Grid",
     ANSWER: "Réponse", QUESTION_DETAIL: "Précisions de la question", CONCURRENT: "Version concurrente",
+    REVIEW_NOTE: "Note de relecture",
     NOTICE: "Encadré", SMALL: "Mention", TABLE_TEXT: "Texte de tableau", STATE_CHAR: "État de réponse",
 }
 
@@ -183,6 +185,10 @@ STYLES_XML = (
               ppr=[f'<w:pBdr><w:left w:val="single" w:sz="12" w:space="8" w:color="{WARN}"/></w:pBdr>',
                    _spacing(2, 4, 252), '<w:ind w:left="454"/>'],
               rpr=font_props(9, "3F3F3F"))
+    + _pstyle(REVIEW_NOTE, nxt=ANSWER, custom=True,
+              ppr=[f'<w:pBdr><w:left w:val="single" w:sz="12" w:space="8" w:color="{RULE}"/></w:pBdr>',
+                   _spacing(2, 4, 252), '<w:ind w:left="454"/>'],
+              rpr=font_props(9, MUTED, italic=True))
     + _pstyle(NOTICE, custom=True,
               ppr=[f'<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/>'
                    f'<w:left w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/>'

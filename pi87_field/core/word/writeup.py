@@ -38,11 +38,13 @@ from docx.opc.part import Part
 from pi87_field.core.bundle import FORMAT, Bundle, bundle_from_dict, bundle_to_dict
 from pi87_field.core.guides import GuideLibrary, Question, full_question_text
 from pi87_field.core.model import (
+    INTERVIEW_NOTES,
     Answer,
     AnswerVersion,
     Interview,
     Project,
     ProjectKind,
+    ReviewNote,
 )
 from pi87_field.core.store.atomic import atomic_write_bytes
 from pi87_field.core.summary import project_fact_rows
@@ -62,10 +64,12 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
     PROP_CHUNK,
     PROP_PREFIX,
     PSEUDONYMISED_NOTICE,
+    REVIEW_NOTE_LABEL,
     RT_CUSTOM_PROPS,
     RT_CUSTOM_XML,
     RT_CUSTOM_XML_PROPS,
     answer_bookmark,
+    boundary_bookmark,
     slot_paragraphs,
     slot_text,
     state_label_text,
@@ -135,6 +139,7 @@ class _Writer:
         self.slots: list[list[str]] = []
         self.toc: list[tuple[int, str, str]] = []
         self.bookmark_id = 100
+        self.boundaries = 0
 
     # building blocks
     def p(self, content: str | list[str] = "", style: str | None = None, **kw: str) -> None:
@@ -142,6 +147,11 @@ class _Writer:
 
     def heading(self, level: int, text: str, *, before: str = "", in_toc: bool = True) -> None:
         after = ""
+        if level <= 2:   # the answer before a chapter or section ends here (see `read._regions`)
+            self.bookmark_id += 1
+            self.boundaries += 1
+            before += (f'<w:bookmarkStart w:id="{self.bookmark_id}" w:name="{boundary_bookmark(self.boundaries)}"/>'
+                       f'<w:bookmarkEnd w:id="{self.bookmark_id}"/>')
         if in_toc and level <= 2:
             name, start, after = S.heading_bookmark_xml(len(self.toc) + 1)
             before += start
@@ -236,6 +246,8 @@ class _Writer:
             ("Avancement", f"{done} / {total} questions renseignées" if total else ""),
             ("Notes", interview.notes.strip()),
         ])
+        for note in interview.review_notes.get(INTERVIEW_NOTES, []):
+            self.review_note(note)
         number = 0
         if guide:
             for section in guide.sections:
@@ -289,6 +301,17 @@ class _Writer:
         if answer is not None:
             for version in answer.concurrent:
                 self.concurrent(version)
+        for note in interview.review_notes.get(qid, []):
+            self.review_note(note)
+
+    def review_note(self, note: ReviewNote) -> None:
+        """"Note de relecture — Auteur, date : texte" (read back from the embedded copy, not from here)."""
+        who = ", ".join(x for x in (one_line(note.author), _fr_datetime(note.date) if note.date else "") if x)
+        paragraphs = [p for p in note.text.split("\n\n") if p.strip()] or [""]
+        head = [S.run_xml(REVIEW_NOTE_LABEL, "<w:b/>"), S.run_xml(f" — {who} : " if who else " : ")]
+        self.p([*head, S.run_xml(paragraphs[0])], S.REVIEW_NOTE)
+        for text in paragraphs[1:]:
+            self.p(text, S.REVIEW_NOTE)
 
     def concurrent(self, version: AnswerVersion) -> None:
         who = ", ".join(x for x in (one_line(version.author), _fr_datetime(version.updated_at),
