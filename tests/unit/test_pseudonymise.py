@@ -122,3 +122,14 @@ def test_write_project_docx_pseudonymises_when_asked_even_if_the_caller_did_not(
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "Document pseudonymisé" in text and "Jean Dupont" not in text
     assert bundle.interviews[0].interviewees[0].name == "Jean Dupont"
+
+
+def test_review_notes_are_pseudonymised():
+    from pi87_field.core.model import ReviewNote
+
+    interview = _interview(1, ["Karim Benali"], "Rien.")
+    interview.review_notes = {"structure.presentation": [
+        ReviewNote("Relectrice Anne", "2019-10-20T08:00:00+00:00", "Demander à Karim Benali le chiffre.")]}
+    out = pseudonymise_bundle(_bundle(interview))
+    assert out.interviews[0].review_notes["structure.presentation"][0].text == "Demander à Personne A le chiffre."
+    assert interview.review_notes["structure.presentation"][0].text == "Demander à Karim Benali le chiffre."

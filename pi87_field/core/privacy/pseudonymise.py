@@ -147,6 +147,9 @@ def pseudonymise_bundle(bundle: Bundle) -> Bundle:
             answer.text = replace(answer.text)
             for version in answer.concurrent:
                 version.text = replace(version.text)
+        for notes in interview.review_notes.values():    # reviewers' notes quote the answers
+            for note in notes:
+                note.text = replace(note.text)
     project = out.project
     project.characteristics = replace(project.characteristics)
     project.title = one_line(replace(project.title))
