@@ -17,9 +17,19 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from pi87_field.core.merge import merge_files
+from pi87_field.core.merge import Consolidation, InputResult, add_bundle, merge_files
+from pi87_field.core.merge.volume import build_volume
 from pi87_field.core.money import format_amount
-from tests.unit.test_merge_fixtures import CONFLICT_QID, SHARED_PROJECT, guides, three_evaluators
+from pi87_field.core.text import clean_text
+from tests.conftest import HOSTILE_TEXTS
+from tests.unit.test_merge_fixtures import (
+    CONFLICT_QID,
+    SHARED_PROJECT,
+    full_case_bundle,
+    guides,
+    three_evaluators,
+    write_bundle,
+)
 
 TAG = re.compile(r"\[[^\[\]|]+\|[^\[\]|]+\|E\d+\|[^\[\]|]+\]")
 
@@ -109,12 +119,12 @@ def test_conflict_in_chapter_matrix_and_appendix(merged):
     styles = {text: style for style, text in chapter.paragraphs}
     assert styles[conflict["shown"]] == "Réponse"
     assert styles[conflict["other"]] == "Version concurrente"
-    assert any(t.startswith("Version concurrente — Bruno, 18/10/2019 10:00, bruno-ec02.json") for _, t in chapter.paragraphs)
+    assert any(t.startswith("Version concurrente — Bruno, 18/10/2019 à 10:00, bruno-ec02.json") for _, t in chapter.paragraphs)
     appendix = region(merged, "Annexe A — Conflits")
     [table] = appendix.tables
     assert table[0] == ["Version", "Auteur", "Date", "Source", "Texte"]
-    assert table[1] == ["affichée", "Chloé", "19/10/2019 11:00", "chloe-ec02.json", conflict["shown"]]
-    assert table[2] == ["concurrente", "Bruno", "18/10/2019 10:00", "bruno-ec02.json", conflict["other"]]
+    assert table[1] == ["affichée", "Chloé", "19/10/2019 à 11:00", "chloe-ec02.json", conflict["shown"]]
+    assert table[2] == ["concurrente", "Bruno", "18/10/2019 à 10:00", "bruno-ec02.json", conflict["other"]]
     assert any(CONFLICT_QID in t for _, t in appendix.paragraphs)
     matrix = region(merged, "Matrices transversales").text
     assert "≠ Bruno : " + conflict["other"] in matrix
@@ -129,7 +139,7 @@ def test_duplicate_counted_once_and_provenance(merged):
     assert len(rows) == 6
     assert rows["alice-ec01 (copie).json"][1] == "doublon : identique à alice-ec01.json, compté une fois"
     assert rows["alice-ec01.json"][1] == "fusionné"
-    assert rows["alice-ec01.json"][4] == "16/10/2019 09:00"
+    assert rows["alice-ec01.json"][4] == "16/10/2019 à 09:00"
     for r in report.rows:
         assert rows[r.file][5].replace("\n", "") == r.sha256
     cover = merged["regions"][0].text
@@ -181,7 +191,7 @@ def test_matrix_layout_landscape_columns_and_chapter_references(merged):
     assert len(headings) == 8 + 1                       # 8 case-study sections, 1 interview section
     case_table = matrices.tables[0]
     assert case_table[0] == ["Question", "1. Porteur 1 – Mission locale", "2. Porteur 2 – Mission locale"]
-    assert case_table[1][0] == "1. Présentation de la structure"
+    assert case_table[1][0] == "1.1. Présentation de la structure"
     assert case_table[1][1].endswith("→ chap. 1") and case_table[1][2].endswith("→ chap. 2")
     assert case_table[1][1].count("E1 [Alice|") == 1 and "E3 [Bruno|" in case_table[1][1]
     series_table = matrices.tables[-1]
@@ -212,8 +222,6 @@ def test_structure_styles_toc_and_properties(merged):
 
 
 def test_long_answers_are_excerpted_in_the_matrix_but_whole_in_the_chapter(tmp_path):
-    from tests.unit.test_merge_fixtures import full_case_bundle, write_bundle
-
     bundle = full_case_bundle("ec09-long", 9, "Alice", interviews=1, answer_chars=800)
     text = bundle.interviews[0].answers["structure.presentation"].text
     path = write_bundle(bundle, tmp_path / "long.json")
@@ -229,12 +237,6 @@ def test_long_answers_are_excerpted_in_the_matrix_but_whole_in_the_chapter(tmp_p
 def test_hostile_text_survives(tmp_path):
     """Control characters, lone surrogates, emoji, RTL, CRLF, 100 KB: built straight from
     domain objects (a bundle file could not even hold some of them)."""
-    from pi87_field.core.merge import Consolidation, InputResult, add_bundle
-    from pi87_field.core.merge.volume import build_volume
-    from pi87_field.core.text import clean_text
-    from tests.conftest import HOSTILE_TEXTS
-    from tests.unit.test_merge_fixtures import full_case_bundle
-
     bundle = full_case_bundle("ec10-hostile", 10, "Alice", interviews=1, answer_chars=50)
     answers = bundle.interviews[0].answers
     for qid, key in zip(list(answers), HOSTILE_TEXTS):

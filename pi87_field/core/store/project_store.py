@@ -26,8 +26,10 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from pi87_field.core.errors import DamagedFileError, StoreError, StoreLockedError
+from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, record_edits
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
+    MAX_ANCESTORS,
     Answer,
     Interview,
     InterviewStatus,
@@ -49,13 +51,28 @@ from pi87_field.core.store.atomic import (
     ensure_dir,
     remove_stale_temp_files,
 )
-from pi87_field.core.store.storage import SCHEMA_VERSION, dump_json, open_db, read_json_file
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from pi87_field.core.store.storage import (
+    ANSWER,
+    ANSWERS,
+    INTERVIEW,
+    META,
+    PROJECT,
+    SCHEMA_VERSION,
+    dump_json,
+    edit_file,
+    open_file,
+    read_json_file,
+    schema_of,
+)
+from pi87_field.core.summary import interview_order_key, interview_title
 from pi87_field.core.text import clean_text, excerpt
 
 META_FILE = "pi87-field.json"
 # Successive saves by the same author within this many seconds are one edit (one revision).
 EDIT_BURST_SECONDS = 90
-MAX_ANCESTORS = 50
 
 
 @dataclass
@@ -204,8 +221,9 @@ class ProjectStore:
     def interview_file(self, project_id: str, interview_id: str) -> Path:
         return self.project_dir(project_id) / "interviews" / f"{check_interview_id(interview_id)}.json"
 
-    def _db(self, path: Path):
-        return open_db(path, backup_root=self.backups_dir, relative_to=self.projects_dir, durable=self.durable)
+    def _edit(self, path: Path):
+        """Change one store file with TinyDB tables; written once, atomically (storage.edit_file)."""
+        return edit_file(path, backup_root=self.backups_dir, relative_to=self.projects_dir, durable=self.durable)
 
     def _require_writer(self) -> None:
         if not self.writer or self._lock is None:
@@ -244,10 +262,12 @@ class ProjectStore:
         return self.scan().projects
 
     def _read_project(self, path: Path) -> Project:
-        data = read_json_file(path)
+        db = open_file(path)
         try:
-            doc = data["project"]["1"]
-            project = project_from_dict(doc)
+            assert db is not None, "fichier absent"
+            doc = db.table(PROJECT).get(doc_id=1)
+            assert doc is not None, "fiche du projet absente"
+            project = project_from_dict(dict(doc))
         except DamagedFileError:
             raise
         except Exception as exc:  # any shape problem means the file is damaged
@@ -271,23 +291,28 @@ class ProjectStore:
         if touch:
             project.updated_at = now_iso()
         path = self.project_file(project.id)
-        _refuse_newer_schema(path, read_json_file(path))
         ensure_dir(path.parent / "interviews")
-        payload = {"_meta": {"1": {"schema": SCHEMA_VERSION}}, "project": {"1": project_to_dict(project)}}
-        db = self._db(path)
-        db.storage.write(payload)
+        with self._edit(path) as db:
+            _refuse_newer_schema(path, db)
+            stored = db.table(PROJECT).get(doc_id=1)
+            record_edits(None if stored is None else _or_none(project_from_dict, stored), project, PROJECT_FACTS)
+            db.drop_tables()
+            db.table(META).insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
+            db.table(PROJECT).insert(Document(project_to_dict(project), doc_id=1))
         return project
 
     # -- interviews ----------------------------------------------------------------------------
 
     def _read_interview(self, path: Path, project_id: str) -> Interview:
-        data = read_json_file(path)
-        if data is None:
+        db = open_file(path)
+        if db is None:
             raise StoreError(f"Entretien introuvable : {path.name}")
         try:
-            doc = dict(data["interview"]["1"])
+            facts = db.table(INTERVIEW).get(doc_id=1)
+            assert facts is not None, "fiche de l'entretien absente"
+            doc = dict(facts)
             doc["answers"] = {a["qid"]: {k: v for k, v in a.items() if k != "qid"}
-                              for a in data.get("answers", {}).values()}
+                              for a in db.table(ANSWERS).all()}
             interview = interview_from_dict(doc, project_id)
         except DamagedFileError:
             raise
@@ -310,7 +335,7 @@ class ProjectStore:
                     damaged.append(exc)
                 elif all(Path(d.path) != path for d in self.damaged):  # each file named once
                     self.damaged.append(exc)
-        out.sort(key=lambda i: (i.date is None, i.date or "", i.created_at, i.id))
+        out.sort(key=interview_order_key)
         return out
 
     def get_interview(self, project_id: str, interview_id: str) -> Interview:
@@ -323,13 +348,16 @@ class ProjectStore:
             raise StoreError(f"Projet inconnu : « {interview.project_id} »")
         if touch:
             interview.updated_at = now_iso()
-        doc = interview_to_dict(interview, with_answers=False)
-        answers = {str(n): {"qid": qid, **answer_to_dict(a)}
-                   for n, (qid, a) in enumerate(interview.answers.items(), start=1)}
-        payload = {"_meta": {"1": {"schema": SCHEMA_VERSION}}, "interview": {"1": doc}, "answers": answers}
         path = self.interview_file(interview.project_id, interview.id)
-        _refuse_newer_schema(path, read_json_file(path))
-        self._db(path).storage.write(payload)
+        with self._edit(path) as db:
+            _refuse_newer_schema(path, db)
+            stored = db.table(INTERVIEW).get(doc_id=1)
+            record_edits(None if stored is None else _or_none(interview_from_dict, stored), interview, INTERVIEW_FACTS)
+            db.drop_tables()
+            db.table(META).insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
+            db.table(INTERVIEW).insert(Document(interview_to_dict(interview, with_answers=False), doc_id=1))
+            db.table(ANSWERS).insert_multiple(
+                {"qid": qid, **answer_to_dict(a)} for qid, a in interview.answers.items())
         return interview
 
     def save_answer(self, project_id: str, interview_id: str, question_id: str,
@@ -337,33 +365,40 @@ class ProjectStore:
         """Save one answer: one read and one atomic write of this interview's file only."""
         self._require_writer()
         path = self.interview_file(project_id, interview_id)
-        db = self._db(path)
-        data = db.storage.read()
-        if data is None or "interview" not in data:
-            raise StoreError(f"Entretien introuvable : {interview_id}")
-        _refuse_newer_schema(path, data)
-        answers = data.setdefault("answers", {})
-        key, old_doc = next(((k, d) for k, d in answers.items() if d.get("qid") == question_id), (None, None))
-        old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
-        new = Answer(text=clean_text(text), author=author or (old.author if old else ""))
-        if state is not None:
-            new.state = type(new.state)(state)
-        elif old is not None:
-            new.state = old.state
-        if old is not None:
-            if old.rev == new.rev and old.author == new.author:
-                return old
-            new.concurrent = old.concurrent
-            new.extra = old.extra
-            new.ancestors = _next_ancestors(old, new)
-        if key is None:
-            key = str(max((int(k) for k in answers), default=0) + 1)
-        answers[key] = {"qid": question_id, **answer_to_dict(new)}
-        meta = data["interview"]["1"]
-        meta["updated_at"] = new.updated_at
-        if meta.get("status") == InterviewStatus.PLANNED.value:
-            meta["status"] = InterviewStatus.IN_PROGRESS.value
-        db.storage.write(data)
+        with self._edit(path) as db:
+            facts = db.table(INTERVIEW)
+            meta = facts.get(doc_id=1)
+            if meta is None:
+                raise StoreError(f"Entretien introuvable : {interview_id}")
+            _refuse_newer_schema(path, db)
+            answers = db.table(ANSWERS)
+            old_doc = answers.get(ANSWER.qid == question_id)
+            old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
+            new = Answer(text=clean_text(text), author=author or (old.author if old else ""))
+            if state is not None:
+                new.state = type(new.state)(state)
+            elif old is not None:
+                new.state = old.state
+            if old is not None:
+                if old.rev == new.rev and old.author == new.author:
+                    return old
+                new.concurrent = old.concurrent
+                new.extra = old.extra
+                _grow(old, new)
+            doc = {"qid": question_id, **answer_to_dict(new)}
+            if old_doc is None:
+                answers.insert(doc)
+            else:
+                answers.upsert(Document(doc, doc_id=old_doc.doc_id))
+            change: dict[str, Any] = {"updated_at": new.updated_at}
+            if meta.get("status") == InterviewStatus.PLANNED.value:
+                change["status"] = InterviewStatus.IN_PROGRESS.value
+                history = dict(meta.get("fact_history") or {})
+                planned, started = fact_rev(InterviewStatus.PLANNED.value), fact_rev(InterviewStatus.IN_PROGRESS.value)
+                older = [r for r in history.get("status", []) if isinstance(r, str) and r not in (planned, started)]
+                history["status"] = [started, planned, *older][:MAX_ANCESTORS]
+                change["fact_history"] = history
+            facts.update(change, doc_ids=[1])
         return new
 
     def delete_interview(self, project_id: str, interview_id: str) -> None:
@@ -414,26 +449,32 @@ class ProjectStore:
                     continue
                 start = max(0, positions[pos] - 60)
                 snippet = ("…" if start else "") + excerpt(answer.text[start:], 160)
-                hits.append(SearchHit(project.id, project.title, interview.id, interview.label, qid, snippet))
+                hits.append(SearchHit(project.id, project.title, interview.id, interview_title(project, interview), qid, snippet))
                 if len(hits) >= limit:
                     return hits
         return hits
 
 
-def _refuse_newer_schema(path: Path, data: Any) -> None:
+def _or_none(read, doc: Any) -> Any:
+    """The stored object, or None if it cannot be read (then there is no history to keep)."""
+    try:
+        return read(dict(doc))
+    except Exception:
+        return None
+
+
+def _refuse_newer_schema(path: Path, db: TinyDB) -> None:
     """A file written by a newer pi87-field may hold what this version would drop: never rewrite it."""
-    meta = data.get("_meta") if isinstance(data, dict) else None
-    doc = meta.get("1") if isinstance(meta, dict) else None
-    schema = doc.get("schema") if isinstance(doc, dict) else None
-    if isinstance(schema, int) and schema > SCHEMA_VERSION:
+    schema = schema_of(db)
+    if schema is not None and schema > SCHEMA_VERSION:
         raise StoreError(
             f"{path.name} a été écrit par une version plus récente de pi87-field (schéma {schema}) : "
             "fichier laissé tel quel, mettez le programme à jour."
         )
 
 
-def _next_ancestors(old: Answer, new: Answer) -> list[str]:
-    """Revisions `new` descends from. A burst of autosaves by one author counts as one edit."""
+def _grow(old: Answer, new: Answer) -> None:
+    """Record `new`'s ancestry. A burst of autosaves by one author counts as one edit."""
     try:
         same_burst = (
             old.author == new.author
@@ -443,7 +484,4 @@ def _next_ancestors(old: Answer, new: Answer) -> list[str]:
         )
     except (TypeError, ValueError):  # unreadable, or one side without a UTC offset (imported)
         same_burst = False
-    chain = list(old.ancestors) if same_burst else [old.rev, *old.ancestors]
-    seen: set[str] = set()
-    out = [r for r in chain if r != new.rev and not (r in seen or seen.add(r))]
-    return out[:MAX_ANCESTORS]
+    new.grow_from(old, same_burst=same_burst)

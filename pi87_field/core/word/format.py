@@ -32,9 +32,17 @@ INVISIBLE_CHARS = "\u00ad\u200b\u2060\ufeff"
 REVIEW_NOTE_LABEL = "Note de relecture"
 ORPHANS_TITLE = "Réponses hors grille"
 PSEUDONYMISED_NOTICE = (
-    "Document pseudonymisé : les noms des personnes interrogées ont été remplacés par des "
-    "pseudonymes (« Personne A », « Personne B »…), dans les fiches comme dans les réponses."
+    "Document pseudonymisé : les personnes sont désignées par des pseudonymes stables "
+    "(« Personne 01 », « Enquêteur·rice 01 »…), les mêmes dans tous les documents de l’évaluation ; "
+    "adresses électroniques et numéros de téléphone sont masqués."
 )
+PSEUDONYMISED_NO_IMPORT = (
+    "Ce document ne peut pas être réimporté dans pi87-field : ses noms sont remplacés par des "
+    "pseudonymes et ses textes modifiés en conséquence ; réimporté, il remplacerait les vraies données "
+    "des entretiens. Il se consolide avec d’autres comptes rendus pseudonymisés (pi87-field merge "
+    "--pseudonymise)."
+)
+PSEUDONYMISED_MARK = "pseudonymisé"
 EMPTY_LABEL = ANSWER_STATE_LABELS["empty"]
 
 

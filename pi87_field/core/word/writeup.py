@@ -36,7 +36,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
 from pi87_field.core.bundle import FORMAT, Bundle, bundle_from_dict, bundle_to_dict
-from pi87_field.core.guides import GuideLibrary, Question, full_question_text
+from pi87_field.core.fr import fr_date, fr_datetime
+from pi87_field.core.guides import GuideLibrary, Question, full_question_text, numbered, question_numbers
 from pi87_field.core.model import (
     INTERVIEW_NOTES,
     Answer,
@@ -47,7 +48,7 @@ from pi87_field.core.model import (
     ReviewNote,
 )
 from pi87_field.core.store.atomic import atomic_write_bytes
-from pi87_field.core.summary import project_fact_rows
+from pi87_field.core.summary import interview_progress, interview_title, ordered_interviews, project_fact_rows
 from pi87_field.core.text import clean_text, one_line
 from pi87_field.core.word import style as S
 from pi87_field.core.word.format import (  # noqa: F401 - re-exported for callers
@@ -63,6 +64,8 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
     PAYLOAD_VERSION,
     PROP_CHUNK,
     PROP_PREFIX,
+    PSEUDONYMISED_MARK,
+    PSEUDONYMISED_NO_IMPORT,
     PSEUDONYMISED_NOTICE,
     REVIEW_NOTE_LABEL,
     RT_CUSTOM_PROPS,
@@ -76,18 +79,6 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
 )
 
 # -- small formatting helpers ---------------------------------------------------------------------
-
-def _fr_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def _fr_datetime(value: str) -> str:
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return one_line(value or "")
-    return when.strftime("%d/%m/%Y à %H:%M")
-
 
 def _yes_no(value: bool | None) -> str:
     return {True: "oui", False: "non", None: "non renseigné"}[value]
@@ -110,16 +101,6 @@ def clean_bundle(bundle: Bundle) -> Bundle:
 
 def evaluators(bundle: Bundle) -> list[str]:
     return list(dict.fromkeys(one_line(i.interviewer) for i in bundle.interviews if one_line(i.interviewer)))
-
-
-def _interview_order(interviews: list[Interview]) -> list[Interview]:
-    return sorted(interviews, key=lambda i: (i.date or date.max, i.created_at, i.id))
-
-
-def interview_title(interview: Interview) -> str:
-    """"Mission locale du Lunévillois — 14/10/2019": who was met (organisations, else names), when."""
-    who = list(dict.fromkeys(x for x in (one_line(p.organisation or p.name) for p in interview.interviewees) if x))
-    return f"{', '.join(who) or 'Entretien'} — {_fr_date(interview.date) or 'date à fixer'}"
 
 
 def display_title(project: Project) -> str:
@@ -186,27 +167,29 @@ class _Writer:
             self.p([S.run_xml("ENTRETIENS", f'<w:b/><w:color w:val="{S.ACCENT}"/><w:spacing w:val="10"/>')],
                    S.SMALL, ppr='<w:spacing w:before="120" w:after="80"/>')
             rows = [["N°", "Date", "Personnes interrogées", "Enquêteur·rice", "Avancement"]]
-            for n, interview in enumerate(_interview_order(self.bundle.interviews), start=1):
-                guide = self.guides.get(interview.guide_id)
-                qids = guide.question_ids if guide else list(interview.answers)
+            for n, interview in enumerate(ordered_interviews(self.bundle.interviews), start=1):
+                done, total = interview_progress(interview, self.guides.get(interview.guide_id))
                 people = "\n".join(
                     one_line(p.name) + (f" ({one_line(p.organisation)})" if p.organisation and p.name else one_line(p.organisation) if not p.name else "")
                     for p in interview.interviewees) or "—"
-                rows.append([str(n), _fr_date(interview.date) or "à fixer", people,
+                rows.append([str(n), fr_date(interview.date) or "à fixer", people,
                              one_line(interview.interviewer) or "—",
-                             f"{interview.answered_count(qids)} / {len(qids)} · {interview.status.label}"])
+                             f"{done} / {total} · {interview.status.label}"])
             self.parts.append(S.table_xml(rows, [500, 1150, 3720, 1700, 2000], header=True))
             self.p("", S.SMALL)
         names = evaluators(self.bundle)
         info = [
             f"Évaluateur·rice{'s' if len(names) > 1 else ''} : {', '.join(names) or 'non renseigné'}",
-            f"Exporté le {_fr_datetime(self.bundle.exported_at)}",
+            f"Exporté le {fr_datetime(self.bundle.exported_at)}",
             f"Identifiant : {project.id}",
         ]
         self.p(" · ".join(info), S.SMALL)
-        self.p("Les réponses sont reproduites telles que saisies. Ce document peut être modifié dans "
-               "Word ou LibreOffice puis réimporté (pi87-field import) : les réponses corrigées sont "
-               "reconnues.", S.SMALL)
+        if self.pseudonymised:
+            self.p([S.run_xml(PSEUDONYMISED_NO_IMPORT, "<w:b/>")], S.SMALL)
+        else:
+            self.p("Les réponses sont reproduites telles que saisies. Ce document peut être modifié dans "
+                   "Word ou LibreOffice puis réimporté (pi87-field import) : les réponses corrigées sont "
+                   "reconnues.", S.SMALL)
 
     def project_facts(self, project: Project) -> list[tuple[str, str]]:
         guide = self.guides.get(project.guide_id) if project.guide_id else None
@@ -226,17 +209,16 @@ class _Writer:
 
     def interview(self, n: int, interview: Interview) -> None:
         guide = self.guides.get(interview.guide_id)
-        self.heading(1, f"Entretien {n} — {interview_title(interview)}")
+        self.heading(1, f"Entretien {n} — {interview_title(self.bundle.project, interview)}")
         people = "\n".join(
             " — ".join(x for x in (one_line(p.name), ", ".join(y for y in (one_line(p.role), one_line(p.organisation)) if y)) if x)
             for p in interview.interviewees
         )
         qids = guide.question_ids if guide else []
-        done = interview.answered_count(qids) if guide else interview.answered_count()
-        total = len(qids) if guide else len(interview.answers)
+        done, total = interview_progress(interview, guide)
         self.facts([
             ("Enquêteur·rice", one_line(interview.interviewer) or "non renseigné"),
-            ("Date", _fr_date(interview.date) or "à fixer"),
+            ("Date", fr_date(interview.date) or "à fixer"),
             ("Mode", interview.mode.label if interview.mode else ""),
             ("Personnes interrogées", people),
             ("Consentement", _yes_no(interview.consent)),
@@ -248,15 +230,14 @@ class _Writer:
         ])
         for note in interview.review_notes.get(INTERVIEW_NOTES, []):
             self.review_note(note)
-        number = 0
         if guide:
+            numbers = question_numbers(guide.sections)
             for section in guide.sections:
                 self.heading(2, section.title)
                 if section.intro:
                     self.p(section.intro, S.QUESTION_DETAIL)
                 for question in section.questions:
-                    number += 1
-                    self.question(interview, question.id, self.question_title(interview, question, number),
+                    self.question(interview, question.id, self.question_title(interview, question, numbers[question.id]),
                                   self.question_details(interview, question))
         known = set(qids)
         orphans = [qid for qid in interview.answers if qid not in known]
@@ -271,10 +252,10 @@ class _Writer:
                 title = lines[0] if lines else qid
                 self.question(interview, qid, title, [*lines[1:], f"Identifiant : {qid}"])
 
-    def question_title(self, interview: Interview, q: Question, number: int) -> str:
+    def question_title(self, interview: Interview, q: Question, number: str) -> str:
         stored = interview.question_texts.get(q.id, "")
         first = one_line(stored.split("\n", 1)[0]) if stored else one_line(q.text)
-        return f"{q.number or number}. {first}"
+        return numbered(number, first)
 
     def question_details(self, interview: Interview, q: Question) -> list[str]:
         stored = interview.question_texts.get(q.id) or full_question_text(q)
@@ -306,7 +287,7 @@ class _Writer:
 
     def review_note(self, note: ReviewNote) -> None:
         """"Note de relecture — Auteur, date : texte" (read back from the embedded copy, not from here)."""
-        who = ", ".join(x for x in (one_line(note.author), _fr_datetime(note.date) if note.date else "") if x)
+        who = ", ".join(x for x in (one_line(note.author), fr_datetime(note.date) if note.date else "") if x)
         paragraphs = [p for p in note.text.split("\n\n") if p.strip()] or [""]
         head = [S.run_xml(REVIEW_NOTE_LABEL, "<w:b/>"), S.run_xml(f" — {who} : " if who else " : ")]
         self.p([*head, S.run_xml(paragraphs[0])], S.REVIEW_NOTE)
@@ -314,7 +295,7 @@ class _Writer:
             self.p(text, S.REVIEW_NOTE)
 
     def concurrent(self, version: AnswerVersion) -> None:
-        who = ", ".join(x for x in (one_line(version.author), _fr_datetime(version.updated_at),
+        who = ", ".join(x for x in (one_line(version.author), fr_datetime(version.updated_at),
                                     one_line(version.source)) if x)
         self.p([S.run_xml("Version concurrente", "<w:b/>"), S.run_xml(f" — {who}" if who else "")], S.CONCURRENT)
         shown = Answer(text=version.text, state=version.state)
@@ -326,7 +307,7 @@ class _Writer:
         self.cover()
         head = self.parts
         self.parts = []
-        for n, interview in enumerate(_interview_order(self.bundle.interviews), start=1):
+        for n, interview in enumerate(ordered_interviews(self.bundle.interviews), start=1):
             self.interview(n, interview)
         if not self.bundle.interviews:
             self.heading(1, "Entretiens")
@@ -350,12 +331,14 @@ def _payload_xml(payload: dict[str, Any]) -> bytes:
     ).encode()
 
 
-def _custom_props_xml(payload: dict[str, Any]) -> bytes:
+def _custom_props_xml(payload: dict[str, Any], pseudonymised: bool = False) -> bytes:
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     packed = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
     chunks = [packed[i:i + PROP_CHUNK] for i in range(0, len(packed), PROP_CHUNK)] or [""]
     props = [("format", FORMAT), ("chunks", str(len(chunks))), ("sha256", hashlib.sha256(raw).hexdigest())]
     props += [(f"data.{i:04d}", chunk) for i, chunk in enumerate(chunks)]
+    if pseudonymised:
+        props.append(("pseudonymised", "true"))
     body = "".join(
         f'<property fmtid="{CUSTOM_PROPS_FMTID}" pid="{pid}" name="{PROP_PREFIX}{name}">'
         f"<vt:lpwstr>{S.esc(value)}</vt:lpwstr></property>"
@@ -369,7 +352,7 @@ def _custom_props_xml(payload: dict[str, Any]) -> bytes:
     ).encode()
 
 
-def _embed(document: Any, project_id: str, payload: dict[str, Any]) -> None:
+def _embed(document: Any, project_id: str, payload: dict[str, Any], *, pseudonymised: bool = False) -> None:
     package = document.part.package
     item = Part(PackURI(ITEM_PART), "application/xml", _payload_xml(payload), package)
     item_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pi87-field:{project_id}")).upper() + "}"
@@ -383,38 +366,46 @@ def _embed(document: Any, project_id: str, payload: dict[str, Any]) -> None:
     )
     item.relate_to(props, RT_CUSTOM_XML_PROPS)
     document.part.relate_to(item, RT_CUSTOM_XML)
-    custom = Part(PackURI("/docProps/custom.xml"), CT_CUSTOM_PROPS, _custom_props_xml(payload), package)
+    custom = Part(PackURI("/docProps/custom.xml"), CT_CUSTOM_PROPS, _custom_props_xml(payload, pseudonymised), package)
     package.relate_to(custom, RT_CUSTOM_PROPS)
 
 
 def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: bool = False) -> bytes:
-    """The write-up as bytes (nothing touches the disk)."""
+    """The write-up as bytes (nothing touches the disk).
+
+    `pseudonymised`: the bundle is pseudonymised here if the caller did not (with a throw-away
+    register: callers that send files use the store's, see `exchange.exporting`), and every page
+    (running header and footer, the cover included), the document properties and the cover say so.
+    """
     if pseudonymised and not bundle.extra.get("pseudonymised"):
         from pi87_field.core.privacy.pseudonymise import pseudonymise_bundle
 
         bundle = pseudonymise_bundle(bundle)
+    pseudonymised = pseudonymised or bool(bundle.extra.get("pseudonymised"))
     bundle = clean_bundle(bundle)
     project = bundle.project
     writer = _Writer(bundle, guides, pseudonymised)
     body = writer.build()
     names = evaluators(bundle)
+    mark = f" ({PSEUDONYMISED_MARK})" if pseudonymised else ""
     document = S.new_document(
-        title=f"{display_title(project)} — {project.kind.label}",
-        subject="Évaluation de la PI 8.7 du FSE : compte rendu de terrain",
+        title=f"{display_title(project)} — {project.kind.label}{mark}",
+        subject="Évaluation de la PI 8.7 du FSE : compte rendu de terrain" + mark,
         author=", ".join(names),
         identifier=project.id,
         created=bundle.exported_at,
-        keywords=f"PI 8.7; FSE; {project.kind.label}; {project.id}",
+        keywords=f"PI 8.7; FSE; {project.kind.label}; {project.id}" + (f"; {PSEUDONYMISED_MARK}" if pseudonymised else ""),
         description=f"{project.kind.label} « {one_line(project.title)} »"
-                    + (" — document pseudonymisé" if pseudonymised else ""),
-        category=project.kind.label,
+                    + (" — document pseudonymisé, non réimportable" if pseudonymised else ""),
+        category=project.kind.label + (f" · {PSEUDONYMISED_MARK}" if pseudonymised else ""),
     )
     S.append_body_xml(document, body)
     S.update_fields_on_open(document)
-    footer_left = f"{display_title(project)} · {project.id}" + (" · pseudonymisé" if pseudonymised else "")
-    S.add_page_number_footer(document.sections[0], footer_left,
-                             header_text="Évaluation de la PI 8.7 du FSE · compte rendu de terrain")
-    _embed(document, project.id, payload_dict(bundle, writer.slots))
+    footer_left = f"{display_title(project)} · {project.id}" + (" · DOCUMENT PSEUDONYMISÉ" if pseudonymised else "")
+    header = "Évaluation de la PI 8.7 du FSE · compte rendu de terrain" + (" · pseudonymisé" if pseudonymised else "")
+    S.add_page_number_footer(document.sections[0], footer_left, header_text=header,
+                             first_page_plain=not pseudonymised)
+    _embed(document, project.id, payload_dict(bundle, writer.slots), pseudonymised=pseudonymised)
     return S.document_bytes(document)
 
 
