@@ -22,11 +22,10 @@ from rich.progress import (
 from rich.table import Table
 
 from pi87_field import __version__
-from pi87_field.cli_fr import install as _french_click
+from pi87_field.cli_fr import install as install_french_click
 from pi87_field.core.errors import FieldError, GuideError
 from pi87_field.locations import data_dir as resolve_data_dir
 
-_french_click()
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
@@ -71,7 +70,18 @@ def _open_store(ctx: click.Context, *, writer: bool):
     return ProjectStore.open(ctx.obj["data_dir"], writer=writer)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class FrenchGroup(click.Group):
+    """The `pi87-field` group. Click's own words (usage, errors) are put in French when the
+    command runs, from the console script or click's CliRunner alike, not when this module is
+    imported (see cli_fr)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        install_french_click()
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=FrenchGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Dossier des données (par défaut : $PI87_FIELD_DATA_DIR, sinon le dossier de données de l'utilisateur).")
 @click.version_option(__version__, prog_name="pi87-field")
@@ -228,6 +238,61 @@ def guides_validate(files: tuple[Path, ...]) -> None:
 
 
 # -- import / export ---------------------------------------------------------------------------
+
+# -- trash ---------------------------------------------------------------------------------------
+
+@main.group()
+def trash() -> None:
+    """Corbeille : entretiens supprimés, récupérables jusqu'à ce qu'elle soit vidée."""
+
+
+@trash.command("list")
+@click.pass_context
+@guarded
+def trash_list(ctx: click.Context) -> None:
+    """Liste les entretiens de la corbeille."""
+    from pi87_field.core.summary import interview_title
+
+    with _open_store(ctx, writer=False) as store:
+        items = store.list_trash()
+    if not items:
+        out.print("La corbeille est vide.")
+        return
+    for item in items:  # one line each, ids whole: they are what `restore` takes
+        when = item.trashed_at[:16].replace("T", " ")
+        out.print(f"{item.project_id} {item.interview.id}  {interview_title(None, item.interview)} · supprimé le {when}",
+                  markup=False, soft_wrap=True)
+    out.print(f"{len(items)} entretien{'s' if len(items) > 1 else ''} dans la corbeille · "
+              "pi87-field trash restore PROJET ID · pi87-field trash empty --yes", markup=False)
+
+
+@trash.command("restore")
+@click.argument("project_id")
+@click.argument("interview_id")
+@click.pass_context
+@guarded
+def trash_restore(ctx: click.Context, project_id: str, interview_id: str) -> None:
+    """Remet un entretien de la corbeille dans son projet."""
+    from pi87_field.core.summary import interview_title
+
+    with _open_store(ctx, writer=True) as store:
+        interview = store.restore_from_trash(project_id, interview_id)
+    out.print(f"Restauré : {interview_title(None, interview)} ({project_id})", markup=False)
+
+
+@trash.command("empty")
+@click.option("--yes", is_flag=True, help="Confirme la suppression définitive.")
+@click.pass_context
+@guarded
+def trash_empty(ctx: click.Context, yes: bool) -> None:
+    """Supprime définitivement les entretiens de la corbeille."""
+    if not yes:
+        fail("vider la corbeille efface définitivement ses entretiens : relancez avec --yes.")
+    with _open_store(ctx, writer=True) as store:
+        count = store.empty_trash()
+    out.print(f"Corbeille vidée : {count} entretien{'s' if count > 1 else ''} supprimé{'s' if count > 1 else ''} "
+              "définitivement.")
+
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))

@@ -134,7 +134,7 @@ def interview_title(project: Project | None, interview: Interview, *, header: bo
             f"{one_line(p.name)} ({one_line(p.organisation)})" if p.name and p.organisation
             else one_line(p.name or p.organisation)
             for p in interview.interviewees if p.name or p.organisation)
-        # A case study is known by its carrier; a series interview by the people met.
-        where = project.carrier if project is not None and project.kind == ProjectKind.CASE_STUDY else ""
-        return " · ".join(filter(None, (where, people, when))) or (project.id if project else "Entretien")
+        # A case study is known by its label; a series interview by the people met.
+        where = project_label(project) if project is not None and project.kind == ProjectKind.CASE_STUDY else ""
+        return " · ".join(filter(None, (where, people, when))) or (project_label(project) if project else "Entretien")
     return f"{interview_people(interview) or 'Entretien'} — {when or 'date à fixer'}"

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,7 +163,7 @@ class Pseudonymiser:
     level the roles' and organisations' phrases. `spans(text, scope)` says what would change."""
 
     def __init__(self, register: PseudonymRegister, level: str, texts: list[str],
-                 strict_people: list[tuple[str, str]] = (), public_words: set[str] = frozenset()) -> None:
+                 strict_people: Sequence[tuple[str, str]] = (), public_words: AbstractSet[str] = frozenset()) -> None:
         self.register = register
         self.level = level
         people = [(e.key, e.label, e.name) for e in register.entries()]

@@ -7,6 +7,13 @@ the rolling backups) and opens each file as a TinyDB database whose tables (`_me
 exchange layer use to read and change projects and interviews.
 """
 
-from pi87_field.core.store.project_store import META_FILE, ProjectStore, SearchHit, StoreScan
+from pi87_field.core.store.project_store import (
+    META_FILE,
+    InterviewSheet,
+    ProjectStore,
+    SearchHit,
+    StoreScan,
+    TrashedInterview,
+)
 
-__all__ = ["META_FILE", "ProjectStore", "SearchHit", "StoreScan"]
+__all__ = ["META_FILE", "InterviewSheet", "ProjectStore", "SearchHit", "StoreScan", "TrashedInterview"]

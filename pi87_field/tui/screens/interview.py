@@ -28,7 +28,7 @@ from pi87_field.core.model import (
     InterviewStatus,
     Project,
 )
-from pi87_field.core.summary import interview_title
+from pi87_field.core.summary import interview_title, project_label
 from pi87_field.core.text import excerpt
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
