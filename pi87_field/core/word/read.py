@@ -393,9 +393,9 @@ def _role(style_id: str, style_names: dict[str, str]) -> tuple[str, int]:
     return "text", 9
 
 
-def _paragraphs(root: etree._Element, where: str, style_names: dict[str, str]) -> list[_Para]:
+def _paragraphs(root: etree._Element | None, where: str, style_names: dict[str, str]) -> list[_Para]:
     """The body's paragraphs in document order (those of tables too; not those of text boxes)."""
-    body = root.find(W + "body")
+    body = root.find(W + "body") if root is not None else None
     if body is None:
         raise ImportFormatError(f"{where} : document Word sans corps de texte")
     roles: dict[str, tuple[str, int]] = {}
@@ -406,7 +406,8 @@ def _paragraphs(root: etree._Element, where: str, style_names: dict[str, str]) -
     starts: list[bool] = []           # per paragraph: the first of one of them is in it
 
     def paragraph(p: etree._Element) -> None:
-        marks, comments, parts = pending[:], pending_comments[:], []
+        marks, comments = pending[:], pending_comments[:]
+        parts: list[str] = []
         pending.clear()
         pending_comments.clear()
         style, deleted = "", False
