@@ -435,6 +435,47 @@ def merge(ctx: click.Context, files: tuple[Path, ...], out_file: Path, json_file
         _print_residual(report.residual, report.sidecar)
 
 
+@main.command()
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Le volume consolidé (.docx).")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Le classeur d'analyse (.xlsx) : matrice, extraits, jugements, couverture.")
+@click.option("--pseudonymise", is_flag=True,
+              help="Volume et classeur pseudonymisés (VOLUME.pseudonymise.docx) avec le registre du magasin.")
+@click.option("--strict", is_flag=True,
+              help="Avec --pseudonymise (qu'il implique) : fonctions et organismes ramenés à leur catégorie.")
+@click.pass_context
+@guarded
+def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonymise: bool, strict: bool) -> None:
+    """Construit le volume consolidé (et le classeur d'analyse) à partir du magasin, synthèse comprise."""
+    from pi87_field.core.merge.pipeline import volume_from_store
+
+    level = "strict" if strict else "people" if pseudonymise else ""
+    store = _open_store(ctx, writer=False)
+    try:
+        with _progress() as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = bar.add_task(step, total=total)
+                bar.update(tasks[step], completed=done)
+
+            content = volume_from_store(store, out_file, xlsx_file, pseudonymise=level, progress=progress)
+    finally:
+        store.close()
+    answered = sum(len(c.answered) for c in content.cases)
+    out.print(f"{len(content.cases)} projets, {answered} entretiens avec réponses ; "
+              + ("synthèse incluse." if content.synthesis else "pas de synthèse dans le magasin."))
+    out.print(str(content.out_docx), markup=False)
+    if content.out_xlsx is not None:
+        out.print(str(content.out_xlsx), markup=False)
+    if content.residual is not None and content.out_docx is not None:
+        from pi87_field.core.privacy import sidecar_path
+
+        _print_residual(content.residual, sidecar_path(content.out_docx))
+
+
 def _print_merge_report(report: Any) -> None:
     from pi87_field.core.merge import InputStatus
 
