@@ -14,11 +14,12 @@ refused.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pi87_field.core.errors import FieldError, ImportFormatError
+from pi87_field.core.errors import FieldError, ImportFormatError, os_reason
 from pi87_field.core.model import Interview, Project, now_iso
 from pi87_field.core.money import format_int
 from pi87_field.core.serialize import (
@@ -69,6 +70,7 @@ def _depth(value: Any) -> int:
     stack = [(value, 1)]
     while stack:
         item, level = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):
@@ -206,5 +208,5 @@ def read_bundle_file(path: Path) -> Bundle:
             raise ImportFormatError(f"{path} : fichier trop volumineux ({size // 1_000_000} Mo)")
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportFormatError(f"{path} : illisible ({exc.strerror})") from None
+        raise ImportFormatError(f"{path} : illisible ({os_reason(exc)})") from None
     return bundle_from_bytes(raw, str(path))

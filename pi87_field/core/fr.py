@@ -9,20 +9,25 @@ One module, so that the TUI, the CLI, the write-up and the volume write a date t
 - `fr_time(moment)`      -> "10:05:07" (the TUI's "enregistré à")
 - `parse_fr_date(text)`  -> date | None: "14/10/2019", "14/10/19", "2019-10-14", "14.10.2019",
                             "14-10-2019"; raises ValueError (French message) otherwise
+- `format_percent(ratio)` -> "55 %" (a no-break space before %, as amounts have before €;
+                            "—" for None): the one percent format of the TUI, CLI and volume
+- `plural(n, "ajouté")`  -> "1 ajouté", "15 ajoutés", "1 500 ajoutés" (French rule: 0 and 1 take
+                            the singular; give the plural when it is not singular + "s")
 - amounts: `format_amount`, `parse_amount`, `format_int` live in `money` (exact Decimal rules) and
   are re-exported here so one import serves a caller that shows dates and amounts.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
-from pi87_field.core.money import AmountError, format_amount, format_int, parse_amount
+from pi87_field.core.money import NBSP, AmountError, format_amount, format_int, parse_amount
 from pi87_field.core.text import one_line
 
 __all__ = [
-    "AmountError", "DATE_FORMAT", "format_amount", "format_int", "fr_date", "fr_datetime", "fr_time",
-    "parse_amount", "parse_fr_date",
+    "AmountError", "DATE_FORMAT", "format_amount", "format_int", "format_percent", "fr_date", "fr_datetime",
+    "fr_time", "parse_amount", "parse_fr_date", "percent", "plural",
 ]
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -65,3 +70,19 @@ def parse_fr_date(text: str) -> date | None:
         except ValueError:
             continue
     raise ValueError(f"Date illisible : « {one_line(value)} » (format jj/mm/aaaa)")
+
+
+def percent(ratio: float) -> int:
+    """0.555 -> 56: a ratio as a whole percentage, halves rounded up (not to even)."""
+    return math.floor(ratio * 100 + 0.5)
+
+
+def format_percent(ratio: float | None) -> str:
+    """0.55 -> "55 %" with a no-break space (U+00A0), so that it never breaks across lines."""
+    return "—" if ratio is None else f"{percent(ratio)}{NBSP}%"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The count and its noun or participle, agreed: "0 ajouté", "1 ajouté", "15 ajoutés"."""
+    word = singular if abs(count) < 2 else (plural_form if plural_form is not None else singular + "s")
+    return f"{format_int(count)} {word}"

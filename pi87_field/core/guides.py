@@ -12,16 +12,21 @@ Question numbering is the guide's, one function everywhere (TUI, CLI, write-up, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from pi87_field.core.errors import GuideError
+from pi87_field.core.errors import GuideError, os_reason
 from pi87_field.core.model import QUESTION_ID_RE
 from pi87_field.core.text import clean_text
 
 ANSWER_KINDS = ("text", "short_text", "amount", "number")
+# The evaluation framework (référentiel) lives beside the grids but is not a grid: its YAML says
+# `kind: evaluation_framework`, and the guide library leaves it to `core.synthesis.framework`.
+FRAMEWORK_KIND = "evaluation_framework"
+_FRAMEWORK_LINE = re.compile(r"^kind:\s*[\"']?evaluation_framework[\"']?\s*(#.*)?$", re.MULTILINE)
 _GUIDE_ID_RE = QUESTION_ID_RE
 # Caps checked at the door (README, "Limits"): the file's size, and the number of YAML nodes once
 # aliases are unfolded (a few KB of aliases can unfold into billions: the "billion laughs").
@@ -199,6 +204,53 @@ def _unfolded_size(root: yaml.Node) -> int:
     return size[id(root)]
 
 
+# PyYAML's parser messages (its `problem`), in French; an unknown one says "erreur de syntaxe".
+_YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), f) for p, f in (
+    (r"^mapping values are not allowed here$",
+     "« : » inattendu ici (un texte qui contient « : » doit être entre guillemets)"),
+    (r"^could not find expected ':'$", "« : » attendu après la clé"),
+    (r"^found character (.+) that cannot start any token$",
+     r"caractère \1 interdit à cet endroit (une tabulation ? indentez avec des espaces)"),
+    (r"^expected <block end>, but found (.+)$", r"indentation incohérente (trouvé \1)"),
+    (r"^expected the node content, but found (.+)$", r"valeur attendue, trouvé \1"),
+    (r"^expected ',' or '\]', but got (.+)$", r"« , » ou « ] » attendu, trouvé \1"),
+    (r"^expected ',' or '\}', but got (.+)$", r"« , » ou « } » attendu, trouvé \1"),
+    (r"^expected a comment or a line break, but found (.+)$", r"commentaire ou fin de ligne attendu, trouvé \1"),
+    (r"^expected alphabetic or numeric character, but found (.+)$", r"lettre ou chiffre attendu, trouvé \1"),
+    (r"^expected a single document in the stream$", "un seul document attendu (un « --- » de trop ?)"),
+    (r"^found unexpected end of stream$", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
+    (r"^found unexpected document separator$", "séparateur de document « --- » inattendu"),
+    (r"^found undefined alias (.+)$", r"alias \1 non défini"),
+    (r"^found duplicate anchor (.+?); first occurrence$", r"ancre \1 définie deux fois"),
+    (r"^found unknown escape character (.+)$", r"séquence d'échappement inconnue \1"),
+    (r"^found undefined tag handle (.+)$", r"étiquette \1 non définie"),
+    (r"^found unhashable key$", "clé invalide (une liste ou un dictionnaire ne peut pas servir de clé)"),
+    (r"^mapping keys are not allowed here$", "clé inattendue ici"),
+    (r"^invalid indentation or unclosed '\[' or '\{'$", "indentation incorrecte, ou « [ » ou « { » non fermé"),
+    (r"^unacceptable character (#x[0-9a-fA-F]+)", r"caractère interdit \1"),
+))
+_YAML_TOKENS = {"'<scalar>'": "un texte", "'<block mapping start>'": "un début de dictionnaire",
+                "'<block sequence start>'": "un début de liste", "'<block end>'": "une fin de bloc",
+                "'<block entry>'": "un élément de liste « - »", "'<key>'": "une clé", "'<value>'": "« : »",
+                "'<anchor>'": "une ancre", "'<alias>'": "un alias", "'<tag>'": "une étiquette",
+                "'<flow mapping start>'": "« { »", "'<flow sequence start>'": "« [ »",
+                "'<flow mapping end>'": "« } »", "'<flow sequence end>'": "« ] »",
+                "'<document start>'": "« --- »", "'<document end>'": "« ... »", "'<stream end>'": "la fin du fichier"}
+
+
+def yaml_problem_in_french(problem: str) -> str:
+    """One of PyYAML's parser messages, said in French (never its English text)."""
+    text = problem.strip()
+    for pattern, french in _YAML_PROBLEMS:
+        match = pattern.search(text)
+        if match:
+            said = match.expand(french)
+            for token, word in _YAML_TOKENS.items():
+                said = said.replace(token, word)
+            return said
+    return "erreur de syntaxe"
+
+
 def parse_guide(text: str, path: str = "<guide>") -> Guide:
     """Parse and validate a guide; raise GuideError listing every problem (file:line: message)."""
     problems = _Problems(path)
@@ -207,8 +259,8 @@ def parse_guide(text: str, path: str = "<guide>") -> Guide:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise GuideError(f"{path}{line}: YAML illisible ({reason})") from None
+        reason = yaml_problem_in_french(getattr(exc, "problem", None) or "")
+        raise GuideError(f"{path}{line}: YAML illisible : {reason}") from None
     except RecursionError:
         raise GuideError(f"{path}:1: YAML refusé (imbrication trop profonde)") from None
     if root is None:
@@ -303,11 +355,31 @@ def parse_guide(text: str, path: str = "<guide>") -> Guide:
     )
 
 
-def load_guide_file(path: Path) -> Guide:
+def is_framework_text(text: str) -> bool:
+    """True for an evaluation framework file (top-level `kind: evaluation_framework`)."""
+    return bool(_FRAMEWORK_LINE.search(text))
+
+
+def read_yaml_text(path: Path) -> str:
+    """A guide or framework file's text; GuideError (file:line) if unreadable, huge or not UTF-8."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise GuideError(f"{path}: illisible ({exc.strerror})") from None
+    if len(raw) > MAX_GUIDE_BYTES:
+        raise GuideError(f"{path}: fichier trop volumineux pour un guide")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise GuideError(f"{path}:{line}: le fichier n'est pas en UTF-8") from None
+
+
+def load_guide_file(path: Path) -> Guide:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GuideError(f"{path}: illisible ({os_reason(exc)})") from None
     if len(raw) > MAX_GUIDE_BYTES:
         raise GuideError(f"{path}: fichier trop volumineux pour un guide")
     try:
@@ -329,6 +401,8 @@ class GuideLibrary:
                 continue
             for path in sorted(folder.glob("*.y*ml")):
                 try:
+                    if is_framework_text(read_yaml_text(path)):
+                        continue  # the référentiel: loaded by core.synthesis.framework
                     guide = load_guide_file(path)
                 except GuideError as exc:
                     self.problems.append(str(exc))

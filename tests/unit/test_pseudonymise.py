@@ -140,3 +140,28 @@ def test_review_notes_are_pseudonymised():
     assert note.text == "Demander à Personne 01 le chiffre."
     assert note.author.startswith("Enquêteur") and "Anne" not in note.author   # reviewers: as evaluators
     assert interview.review_notes["structure.presentation"][0].text == "Demander à Karim Benali le chiffre."
+
+
+def test_history_kept_for_reimport_does_not_leave(tmp_path):
+    interview = _interview(1, ["Karim Benali"], "Karim Benali a dit oui.")
+    interview.answers["structure.presentation"].ancestors = ["0123456789abcdef"]
+    interview.fact_history = {"interviewees": ["aaaa", "bbbb"]}
+    interview.fact_conflicts = {"interviewees": [{"value": [{"name": "Karim Benaly"}], "updated_at": "", "source": "x"}]}
+    bundle = _bundle(interview)
+    bundle.project.fact_history = {"title": ["cccc"]}
+    out = pseudonymise_bundle(bundle)
+    assert out.interviews[0].fact_history == {} and out.interviews[0].fact_conflicts == {}
+    assert out.project.fact_history == {}
+    assert out.interviews[0].answers["structure.presentation"].ancestors == []
+    assert "Benaly" not in str(out)
+
+
+def test_a_project_id_that_names_someone_is_reported():
+    from pi87_field.core.privacy import PseudonymRegister, pseudonymise_bundles
+
+    interview = _interview(1, ["Karim Benali"], "Rien.")
+    interview.project_id = "eq02-benali"
+    bundle = Bundle(project=Project(id="eq02-benali", kind=ProjectKind.INTERVIEW_SERIES, title="Série"),
+                    interviews=[interview])
+    _, report = pseudonymise_bundles([bundle], PseudonymRegister.in_memory())
+    assert any(i.word == "eq02-benali" and "identifiant" in i.reason for i in report.items)

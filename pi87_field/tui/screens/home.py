@@ -48,6 +48,8 @@ class HomeScreen(Screen):
                 tooltip="Importer des comptes rendus .docx ou des paquets .json."),
         Binding("ctrl+e", "export", "Exporter", id="home.export", show=False,
                 tooltip="Exporter le projet sélectionné en Word dans ./exports."),
+        Binding("ctrl+g", "synthesis", "Synthèse", id="home.synthesis",
+                tooltip="Synthèse de l'équipe : questions évaluatives, preuves, matrice."),
         Binding("ctrl+f", "app.search", "Rechercher", id="home.search",
                 tooltip="Chercher un mot dans toutes les réponses."),
         Binding("down", "cursor(1)", show=False, id="home.down"),
@@ -130,7 +132,7 @@ class HomeScreen(Screen):
                 project.title,
                 format_amount(project.fse_amount),
                 f"{fig.done}/{fig.total}" if fig else "…",
-                f"{fig.percent} %" if fig else "…",
+                fig.percent_label if fig else "…",
             ]))
         table.set_rows(rows)
         self._shown = table.row_keys_shown
@@ -184,3 +186,6 @@ class HomeScreen(Screen):
 
     def action_import(self) -> None:
         self.app.open_import()
+
+    def action_synthesis(self) -> None:
+        self.app.open_synthesis()  # type: ignore[attr-defined]
