@@ -65,8 +65,10 @@ def read_json_file(path: Path) -> Any:
     try:
         # NaN/Infinity are not JSON; an older version let them in from a bundle: read as null.
         return json.loads(raw.decode("utf-8"), parse_constant=lambda _name: None)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DamagedFileError(path, f"JSON invalide : {exc}") from None
+    except UnicodeDecodeError:
+        raise DamagedFileError(path, "pas en UTF-8") from None
+    except json.JSONDecodeError as exc:   # said in French, where (json's own text is English)
+        raise DamagedFileError(path, f"JSON invalide ou tronqué (ligne {exc.lineno}, colonne {exc.colno})") from None
     except (ValueError, RecursionError):  # a number of more than 4,300 digits, absurd nesting
         raise DamagedFileError(path, "JSON refusé (nombre démesuré ou imbrication excessive)") from None
 
