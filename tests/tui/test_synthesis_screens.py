@@ -74,7 +74,11 @@ async def test_pin_a_passage_rate_and_explain_then_see_it_go_stale(demo_app, sto
         # every case's answer to the first mapped grid question, qualitative ones under their own
         assert "Lunévillois · Atout Emploi" in reader.text and "prospecter les entreprises locales" in reader.text
         row = await _line_of(reader, "l'opération ATOUT EMPLOI a pour but")
-        reader.move_cursor((row, 0))
+        for _ in range(6):   # `n`: from answer to answer, down to the Lunévillois one
+            if reader.cursor_location[0] >= row:
+                break
+            await pilot.press("n")
+        assert reader.cursor_location == (row, 0)
         start = reader.document.get_line(row).index("prospecter")
         reader.move_cursor((row, start))
         await pilot.press(*["shift+right"] * len("prospecter les entreprises locales"))

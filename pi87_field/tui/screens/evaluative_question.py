@@ -1,7 +1,8 @@
 """One evaluative question: the answers that inform it, the passages cited, and the judgement.
 
 Top: the answers of every case (qualitative interviews too) to one mapped grid question at a time
-(`s` / `p`: next / previous grid question), in a read-only text area: move with the arrows,
+(`s` / `p`: next / previous grid question; `n` / `N`: next / previous answer), in a read-only
+text area: move with the arrows,
 select with shift+arrows, `e` pins the selection (or the line under the cursor) as evidence, with
 tags. Bottom left: the cited evidence ("preuve modifiée" when the passage left the answer,
 "réponse introuvable"); bottom right: the rating and the explanation, saved as you type.
@@ -20,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static, TextArea
 
 from pi87_field.core.errors import FieldError
+from pi87_field.core.fr import fr_datetime
 from pi87_field.core.guides import numbered
 from pi87_field.core.summary import interview_title
 from pi87_field.core.model import ANSWER_STATE_LABELS, Answer
@@ -148,7 +150,7 @@ class VersionsDialog(ModalScreen[bool]):
 class EvidenceTable(FittedTable):
     """The passages cited for the judgement (cursor on rows)."""
 
-    COLUMNS = [ColumnSpec("state", "É.", width=1), ColumnSpec("case", "Cas", width=CASE_WIDTH),
+    COLUMNS = [ColumnSpec("state", "", width=1), ColumnSpec("case", "Cas", width=CASE_WIDTH),
                ColumnSpec("quote", "Passage cité")]
 
 
@@ -171,6 +173,10 @@ class EvaluativeQuestionScreen(Screen):
         Binding("s", "grid(1)", "Question suiv.", id="eq.next",
                 tooltip="Question suivante de la grille associée à cette question évaluative."),
         Binding("p", "grid(-1)", "Préc.", id="eq.previous", tooltip="Question précédente de la grille."),
+        Binding("n", "next_answer(1)", "Cas suiv.", id="eq.next_answer", show=False,
+                tooltip="Aller à la réponse suivante (cas ou entretien suivant)."),
+        Binding("N", "next_answer(-1)", "Cas préc.", id="eq.previous_answer", show=False,
+                tooltip="Aller à la réponse précédente."),
         Binding("m", "matrix", "Matrice", id="eq.matrix",
                 tooltip="La matrice des questions associées × cas, synthèses de cellule."),
         Binding("ctrl+s", "save", "Enregistrer", id="eq.save", priority=True,
@@ -204,7 +210,7 @@ class EvaluativeQuestionScreen(Screen):
         with Horizontal(id="eq-bottom"):
             yield EvidenceTable(EvidenceTable.COLUMNS, id="eq-evidence")
             with Vertical(id="eq-judgement"):
-                yield Select([], prompt="Niveau d'atteinte : non évalué", allow_blank=True, id="eq-rating")
+                yield Select([], prompt="Niveau : non évalué", allow_blank=True, id="eq-rating")
                 explanation = TextArea("", id="eq-explanation", soft_wrap=True)
                 explanation.border_title = "Explications"
                 yield explanation
@@ -216,7 +222,7 @@ class EvaluativeQuestionScreen(Screen):
         self.grid = ws.grid_questions(self.eq)
         self.title = f"{self.eq.number}. {self.eq.registre}"
         select = self.query_one("#eq-rating", Select)
-        select.set_options([(f"Niveau d'atteinte : {r}", r) for r in ws.framework.scale])
+        select.set_options([(f"Niveau : {r}", r) for r in ws.framework.scale])
         judgement = ws.judgement(self.question_id)
         with self.prevent(Select.Changed, TextArea.Changed):
             select.value = judgement.rating if judgement.rating in ws.framework.scale else Select.NULL
@@ -246,13 +252,25 @@ class EvaluativeQuestionScreen(Screen):
         kind = {"case_study": "études de cas", "interview_series": "entretiens qualitatifs"}.get(
             guide.project_kind if guide else "", guide_id)
         self.query_one("#eq-grid", Static).update(Text(
-            f"Grille {self.grid_index + 1}/{len(self.grid)} · {qid} ({kind}) · s/p : suivante/précédente", end=""))
+            f"Grille {self.grid_index + 1}/{len(self.grid)} · {qid} ({kind}) · s/p · n : cas suivant", end=""))
         self._update_title()
 
     def action_grid(self, step: int) -> None:
         if self.grid:
             self.grid_index = (self.grid_index + step) % len(self.grid)
             self.show_grid_question()
+
+    def action_next_answer(self, step: int) -> None:
+        """Put the cursor at the start of the next (or previous) answer in the reader."""
+        reader = self.query_one("#eq-reader", TextArea)
+        row = reader.cursor_location[0]
+        starts = [s.start for s in self.segments]
+        targets = [r for r in starts if r > row] if step > 0 else [r for r in starts if r < row]
+        if not targets:
+            return
+        target = targets[0] if step > 0 else targets[-1]
+        reader.move_cursor((target, 0), center=True)
+        reader.focus()
 
     def _segment_at(self, row: int) -> Segment | None:
         return next((s for s in self.segments if s.start <= row < s.end), None)
@@ -393,7 +411,7 @@ class EvaluativeQuestionScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters type text in the explanation: they are commands only outside of it.
-        if action in ("pin", "grid", "matrix", "edit_evidence", "unpin", "versions"):
+        if action in ("pin", "grid", "next_answer", "matrix", "edit_evidence", "unpin", "versions"):
             focused = self.focused
             if isinstance(focused, TextArea) and not focused.read_only:
                 return False
@@ -448,7 +466,8 @@ class EvaluativeQuestionScreen(Screen):
         text.append("Ma version\n", style="bold")
         text.append(f"{self.ws.framework.rating_label(judgement.rating)} — {judgement.explanation}\n\n")
         for v in judgement.concurrent:
-            text.append(f"Version de {v.author or '?'} ({v.source or 'import'}, {v.updated_at})\n", style="bold yellow")
+            text.append(f"Version de {v.author or '?'} ({v.source or 'import'}, {fr_datetime(v.updated_at)})\n",
+                        style="bold yellow")
             text.append(f"{self.ws.framework.rating_label(str(v.values.get('rating', '')))} — "
                         f"{v.values.get('explanation', '')}\n\n")
 
