@@ -142,7 +142,7 @@ def projects(ctx: click.Context, as_json: bool) -> None:
     """Liste les projets du magasin local."""
     from pi87_field.core.fr import format_amount
     from pi87_field.core.serialize import project_to_dict
-    from pi87_field.core.summary import project_progress
+    from pi87_field.core.summary import project_label, project_progress
 
     store = _open_store(ctx, writer=False)
     scan = store.scan()
@@ -157,18 +157,18 @@ def projects(ctx: click.Context, as_json: bool) -> None:
                   box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
     id_w = max((len(p.id) for p in scan.projects), default=2)
     fixed = {"Id": id_w, "Type": 12, "OS": 2, "Montant FSE": 12, "Entr.": 5, "Compl.": 6}
-    columns = ["Id", "Type", "OS", "Porteur", "Intitulé", "Montant FSE", "Entr.", "Compl."]
-    if not wide:
-        columns = [c for c in columns if c not in ("Type", "Porteur")]
+    columns = ["Id", "Type", "OS", "Projet", "Intitulé", "Montant FSE", "Entr.", "Compl."]
+    if not wide:   # at 80 columns the short label tells the projects apart; the title waits for 120
+        columns = [c for c in columns if c not in ("Type", "Intitulé", "OS")]
     free = max(10, out.width - sum(fixed.get(c, 0) for c in columns) - (3 * len(columns) - 1))
-    flexible = {"Porteur": free // 3, "Intitulé": free - free // 3} if wide else {"Intitulé": free}
+    flexible = {"Projet": free // 3, "Intitulé": free - free // 3} if wide else {"Projet": free}
     for col in columns:
         table.add_column(col, width=fixed.get(col) or flexible[col], no_wrap=True, overflow="ellipsis",
                          justify="right" if col in ("Montant FSE", "Entr.", "Compl.") else "left")
     for p in scan.projects:
         s = project_progress(store.list_interviews(p.id), store.guides)
-        cells = [p.id, *([p.kind.label] if wide else []), str(p.os or "—"),
-                 *([p.carrier] if wide else []), p.title,
+        cells = [p.id, *([p.kind.label, str(p.os or "—")] if wide else []),
+                 project_label(p), *([p.title] if wide else []),
                  format_amount(p.fse_amount) or "—", s.done_label, s.percent_label]
         table.add_row(*map(plain, cells))
     out.print(table)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from pi87_field.core.errors import GuideError
+from pi87_field.core.errors import GuideError, os_reason
 from pi87_field.core.model import QUESTION_ID_RE
 from pi87_field.core.text import clean_text
 
@@ -379,7 +379,7 @@ def load_guide_file(path: Path) -> Guide:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise GuideError(f"{path}: illisible ({exc.strerror})") from None
+        raise GuideError(f"{path}: illisible ({os_reason(exc)})") from None
     if len(raw) > MAX_GUIDE_BYTES:
         raise GuideError(f"{path}: fichier trop volumineux pour un guide")
     try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pi87_field.core.bundle import Bundle, read_bundle_file
-from pi87_field.core.errors import FieldError, ImportFormatError
+from pi87_field.core.errors import FieldError, ImportFormatError, StoreError, os_reason
 from pi87_field.core.exchange.reconcile import Change, Outcome, reconcile_project
 from pi87_field.core.model import now_iso
 from pi87_field.core.store import ProjectStore
@@ -171,7 +171,7 @@ def import_files(store: ProjectStore, paths: list[Path],
         except FieldError as exc:
             result.error = str(exc)
         except OSError as exc:
-            result.error = f"{path} : {exc.strerror or exc}"
+            result.error = f"{path} : {os_reason(exc)}"
         if progress:
             progress(path)
     return report
@@ -195,10 +195,22 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
     for skipped in damaged_ids & {i.id for i in bundle.interviews}:
         result.changes.append(Change(Outcome.OLDER, pid, skipped, detail="fichier local endommagé : non modifié"))
     merged = reconcile_project(known, known_interviews, bundle.project, incoming, source)
-    if merged.project_changed:
-        store.save_project(merged.project, touch=False)
-    for iid in sorted(merged.changed_interview_ids):
-        store.save_interview(merged.interviews[iid], touch=False)
+    written: set[str] = set()       # "" for the project's record, else interview ids
+    pending = sorted(merged.changed_interview_ids)
+    try:
+        if merged.project_changed:
+            store.save_project(merged.project, touch=False)
+        written.add("")
+        for iid in pending:
+            store.save_interview(merged.interviews[iid], touch=False)
+            written.add(iid)
+    except (FieldError, OSError) as exc:
+        # Stopped midway (a full disk…): say what went in, and that running it again completes it.
+        result.changes.extend(c for c in merged.changes
+                              if c.interview_id in written or c.outcome in (Outcome.UNCHANGED, Outcome.OLDER))
+        done = len(written - {""})
+        raise StoreError(f"{exc} — import interrompu : {done} entretien(s) sur {len(pending)} enregistré(s) ; "
+                         "relancez-le une fois le problème réglé pour compléter.") from None
     result.changes.extend(merged.changes)
     if not merged.changes:
         result.changes.append(Change(Outcome.UNCHANGED, pid, detail="déjà importé"))

@@ -363,5 +363,5 @@ def write_project_docx(bundle: Bundle, guides: GuideLibrary, path: Path, *, pseu
     """Write the project's write-up to `path`, atomically (an existing file is replaced whole)."""
     data = build_project_docx(bundle, guides, pseudonymised=pseudonymised)
     path = Path(path)
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, data, sweep=True)
     return path
