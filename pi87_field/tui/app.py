@@ -15,7 +15,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 
-from pi87_field.core.errors import FieldError
+from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.store import ProjectStore
 from pi87_field.tui.commands import Pi87Commands
 from pi87_field.tui.widgets import incremental_wrap
@@ -104,12 +104,14 @@ class Pi87FieldApp(App[int]):
 
     # -- saving -----------------------------------------------------------------------------------
 
-    def flush_pending(self) -> None:
-        """Write every answer still waiting for its autosave (called before any exit)."""
+    def flush_pending(self, *, closing: bool = False) -> None:
+        """Write every answer and note still waiting for its autosave (called before any exit);
+        when the app is `closing`, also the end time of each open interview's sitting."""
         for screen in list(self.screen_stack):
-            save = getattr(screen, "save_now", None)
-            if save is not None:
-                save()
+            for name in ("save_now", "save_notes_now", *(("end_sitting",) if closing else ())):
+                save = getattr(screen, name, None)
+                if save is not None:
+                    save()
 
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
@@ -121,13 +123,13 @@ class Pi87FieldApp(App[int]):
 
     def _on_terminate_signal(self, signum: int) -> None:
         # The terminal may already be gone (SIGHUP): save first, then leave quietly.
-        self.flush_pending()
+        self.flush_pending(closing=True)
         self.exit(return_code=0)
 
     # -- actions ----------------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        self.flush_pending()
+        self.flush_pending(closing=True)
         self.exit(return_code=0)
 
     def action_help_quit(self) -> None:
@@ -170,6 +172,13 @@ class Pi87FieldApp(App[int]):
 
         self.flush_pending()
         self.push_screen(InterviewScreen(project_id, interview_id, question_id))
+
+    def open_trash(self) -> None:
+        from pi87_field.tui.screens.trash import TrashScreen
+
+        self.flush_pending()
+        if not isinstance(self.screen, TrashScreen):
+            self.push_screen(TrashScreen())
 
     # -- the lead's synthesis --------------------------------------------------------------------
 
@@ -229,7 +238,7 @@ class Pi87FieldApp(App[int]):
                         title="Export impossible", severity="error", timeout=10)
             return None
         except OSError as exc:
-            self.notify(f"{exc.strerror or exc} : {getattr(exc, 'filename', '') or ''}",
+            self.notify(f"{getattr(exc, 'filename', '') or ''} : {os_reason(exc)}".strip(" :"),
                         title="Export impossible", severity="error", timeout=10)
             return None
         self.notify(str(path), title="Exporté")
