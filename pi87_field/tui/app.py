@@ -15,7 +15,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 
-from pi87_field.core.errors import FieldError
+from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.store import ProjectStore
 from pi87_field.tui.commands import Pi87Commands
 from pi87_field.tui.widgets import incremental_wrap
@@ -238,7 +238,7 @@ class Pi87FieldApp(App[int]):
                         title="Export impossible", severity="error", timeout=10)
             return None
         except OSError as exc:
-            self.notify(f"{exc.strerror or exc} : {getattr(exc, 'filename', '') or ''}",
+            self.notify(f"{getattr(exc, 'filename', '') or ''} : {os_reason(exc)}".strip(" :"),
                         title="Export impossible", severity="error", timeout=10)
             return None
         self.notify(str(path), title="Exporté")
