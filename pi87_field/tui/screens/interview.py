@@ -255,13 +255,13 @@ class InterviewScreen(Screen):
         mark = self._mark()
         from pi87_field.core.model import ANSWER_STATE_LABELS
 
+        reason = self.locked_reason
+        if reason:  # one line at 80 columns: the lock says why and how to lift it
+            self._state_line.update(Text(f"🔒 {reason}", style="bold"))
+            return
         line = Text("État : ")
         line.append(f"{STATE_MARKS[mark]} {ANSWER_STATE_LABELS[mark]}", style=STATE_STYLES[mark])
-        reason = self.locked_reason
-        if reason:
-            line.append(f"  🔒 {reason}", style="bold")
-        else:
-            line.append("  ctrl+e ou F2 ✓ F3 – F4 ✗ F5 ∅", style="dim")
+        line.append("  ctrl+e ou F2 ✓ F3 – F4 ✗ F5 ∅", style="dim")
         self._state_line.update(line)
 
     def _show_versions(self) -> None:
@@ -469,12 +469,11 @@ class InterviewScreen(Screen):
         if self.interview is None:
             return ""
         if self.interview.consent is False:
-            return ("Consentement retiré : réponses gardées sur ce poste seulement, hors des exports ; "
-                    "ctrl+t pour le consigner de nouveau.")
+            return "Consentement retiré : hors exports (ctrl+t)"
         if self.interview.status == InterviewStatus.COMPLETE:
-            return "Entretien terminé : ctrl+l puis r pour le rouvrir."
+            return "Terminé : ctrl+l puis r pour rouvrir"
         if self.interview.status == InterviewStatus.CANCELLED:
-            return "Entretien annulé : ctrl+t pour le reporter, ctrl+l puis r pour le rouvrir."
+            return "Annulé : ctrl+l puis r pour rouvrir"
         return ""
 
     def _apply_lock(self) -> None:
