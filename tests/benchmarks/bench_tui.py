@@ -118,7 +118,9 @@ def begin_interview(root: Path, text: str) -> str:
 
 # -- 1. typing --------------------------------------------------------------------------------
 
-async def typing_latencies(root: Path, answer: str, keys: int = KEYS) -> tuple[list[float], list[float]]:
+async def typing_latencies(root: Path, answer: str, keys: int = KEYS,
+                           where: str = "end") -> tuple[list[float], list[float]]:
+    """Key → frame latencies typing at the `end` of the answer or in its `middle`."""
     iid = begin_interview(root, answer)
     store = ProjectStore.open(root)          # durable writes, as in the field
     app = make_app(store, interviewer="Bench")
@@ -152,6 +154,10 @@ async def typing_latencies(root: Path, answer: str, keys: int = KEYS) -> tuple[l
             assert isinstance(screen, InterviewScreen)
             editor = screen.query_one(AnswerEditor)
             editor.focus()
+            if where == "middle":
+                lines = editor.document.line_count
+                row = lines // 2
+                editor.move_cursor((row, len(editor.document.get_line(row)) // 2))
             await pilot.pause(0.2)
             before = len(editor.text)
             for n in range(keys):

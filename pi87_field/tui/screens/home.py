@@ -119,7 +119,10 @@ class HomeScreen(Screen):
         return all(word in fold(hay) for word in needle.split())
 
     def populate(self) -> None:
-        table = self.query_one(ProjectTable)
+        tables = self.query(ProjectTable)
+        if not tables:  # figures that arrive while the app is closing: nothing left to fill
+            return
+        table = tables.first()
         needle = fold(self.query_one(Input).value.strip())
         rows = []
         for project in self.projects:
