@@ -164,10 +164,33 @@ class Pi87FieldApp(App[int]):
         self.push_screen(NewInterviewScreen(project_id, planned_id))
 
     def open_interview(self, project_id: str, interview_id: str, question_id: str | None = None) -> None:
+        """Open an interview on its grid. An interview is open on one screen at most: if it is
+        already open, the screens above it are closed and that screen comes back (two screens
+        on one answer would each save their own text over the other's)."""
         from pi87_field.tui.screens.interview import InterviewScreen
 
         self.flush_pending()
-        self.push_screen(InterviewScreen(project_id, interview_id, question_id))
+        existing = self.interview_screen(project_id, interview_id)
+        if existing is None:
+            self.push_screen(InterviewScreen(project_id, interview_id, question_id))
+            return
+        while self.screen is not existing and len(self.screen_stack) > 1:
+            self.pop_screen()
+        existing.go_to_question(question_id)
+
+    def interview_screen(self, project_id: str, interview_id: str):
+        """The screen this interview is open on, if any."""
+        from pi87_field.tui.screens.interview import InterviewScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, InterviewScreen)
+                     and s.project_id == project_id and s.interview_id == interview_id), None)
+
+    def store_changed(self) -> None:
+        """The store changed under the open screens (an import): let each follow it."""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_from_store", None)
+            if refresh is not None:
+                refresh()
 
     def open_import(self) -> None:
         from pi87_field.tui.screens.import_files import ImportScreen

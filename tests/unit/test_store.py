@@ -281,3 +281,44 @@ def test_full_disk_is_one_french_line_and_the_old_answer_stays(store, monkeypatc
     assert "\n" not in str(err.value) and "intacte" in str(err.value)
     monkeypatch.undo()
     assert store.get_interview(i.project_id, i.id).answers["budget.cout"].text == "avant"
+
+
+def test_a_save_over_a_newer_stored_answer_keeps_both_texts(store):
+    """Defect it pins (issue 9 item 1): an editor that loaded an answer, while another screen or
+    an import wrote a newer one, overwrote that newer answer on its next keystroke."""
+    from pi87_field.core.store import EMPTY_REV
+
+    iid = _first_interview(store).id
+    first = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.presentation", "Version A",
+                                      author="Camille", base_rev=EMPTY_REV)
+    assert first.conflict is None
+    base = first.answer.rev
+    # Meanwhile another screen (or an import) stores a newer text.
+    store.save_answer("ec01-pole-emploi-dg", iid, "structure.presentation", "Version B (importée)", author="Jean")
+    # The stale editor saves over the revision it started from.
+    saved = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.presentation",
+                                      "Version A complétée", author="Camille", base_rev=base)
+    assert saved.conflict is not None and saved.conflict.text == "Version B (importée)"
+    stored = store.get_interview("ec01-pole-emploi-dg", iid).answers["structure.presentation"]
+    assert stored.text == "Version A complétée"
+    assert [v.text for v in stored.concurrent] == ["Version B (importée)"]
+    assert base in stored.ancestors
+    # The editor now starts from what it saved: the next save is a plain edit, no new conflict.
+    again = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.presentation",
+                                      "Version A complétée encore", author="Camille", base_rev=stored.rev)
+    assert again.conflict is None
+    assert [v.text for v in again.answer.concurrent] == ["Version B (importée)"]
+
+
+def test_a_checked_save_of_a_never_answered_question_sees_an_answer_written_since(store):
+    from pi87_field.core.store import EMPTY_REV
+
+    iid = _first_interview(store).id
+    store.save_answer("ec01-pole-emploi-dg", iid, "structure.effectifs", "12 conseillers", author="Jean")
+    saved = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.effectifs", "Douze",
+                                      author="Camille", base_rev=EMPTY_REV)
+    assert saved.conflict is not None and saved.conflict.text == "12 conseillers"
+    # Same text as stored: nothing to keep twice.
+    same = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.effectifs", "Douze",
+                                     author="Camille", base_rev=EMPTY_REV)
+    assert same.conflict is None

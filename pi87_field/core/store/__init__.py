@@ -5,6 +5,13 @@ the rolling backups); `project_store.ProjectStore` is the one API the TUI, the C
 exchange layer use to read and change projects and interviews.
 """
 
-from pi87_field.core.store.project_store import META_FILE, ProjectStore, SearchHit, StoreScan
+from pi87_field.core.store.project_store import (
+    EMPTY_REV,
+    META_FILE,
+    ProjectStore,
+    SavedAnswer,
+    SearchHit,
+    StoreScan,
+)
 
-__all__ = ["META_FILE", "ProjectStore", "SearchHit", "StoreScan"]
+__all__ = ["EMPTY_REV", "META_FILE", "ProjectStore", "SavedAnswer", "SearchHit", "StoreScan"]

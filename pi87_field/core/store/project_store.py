@@ -29,12 +29,15 @@ from pi87_field.core.errors import DamagedFileError, StoreError, StoreLockedErro
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
     Answer,
+    AnswerState,
+    AnswerVersion,
     Interview,
     InterviewStatus,
     Project,
     check_interview_id,
     check_project_id,
     now_iso,
+    text_rev,
 )
 from pi87_field.core.serialize import (
     answer_from_dict,
@@ -56,12 +59,24 @@ META_FILE = "pi87-field.json"
 # Successive saves by the same author within this many seconds are one edit (one revision).
 EDIT_BURST_SECONDS = 90
 MAX_ANCESTORS = 50
+# The revision of "no answer yet" (what an editor opened on an unanswered question started from).
+EMPTY_REV = text_rev("", AnswerState.ANSWERED.value)
+# How a stored answer kept by a stale save is labelled among the concurrent versions.
+STALE_SOURCE = "enregistrée ailleurs pendant la saisie"
 
 
 @dataclass
 class StoreScan:
     projects: list[Project] = field(default_factory=list)
     damaged: list[DamagedFileError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """What `save_answer_checked` wrote, and the stored version it kept beside it (a conflict)."""
+
+    answer: Answer
+    conflict: AnswerVersion | None = None
 
 
 @dataclass(frozen=True)
@@ -334,7 +349,23 @@ class ProjectStore:
 
     def save_answer(self, project_id: str, interview_id: str, question_id: str,
                     text: str, state: str | None = None, author: str = "") -> Answer:
-        """Save one answer: one read and one atomic write of this interview's file only."""
+        """Save one answer: one read and one atomic write of this interview's file only.
+
+        No check of what the caller started from: the CLI and imports use this. An editor uses
+        `save_answer_checked`, which never writes over an answer that changed under it."""
+        return self.save_answer_checked(project_id, interview_id, question_id, text, state=state,
+                                        author=author).answer
+
+    def save_answer_checked(self, project_id: str, interview_id: str, question_id: str,
+                            text: str, state: str | None = None, author: str = "",
+                            *, base_rev: str | None = None, source: str = STALE_SOURCE) -> SavedAnswer:
+        """Save one answer typed over the stored revision `base_rev` (the one the editor loaded;
+        `EMPTY_REV` for no answer; None: no check).
+
+        If the stored answer is no longer `base_rev` (another screen, an import, another
+        process wrote it since), the new text is saved *and* the stored one is kept beside it as
+        a concurrent version (`Answer.concurrent`, labelled `source`): a conflict the user
+        resolves, never a silent loss of either text."""
         self._require_writer()
         path = self.interview_file(project_id, interview_id)
         db = self._db(path)
@@ -350,12 +381,22 @@ class ProjectStore:
             new.state = type(new.state)(state)
         elif old is not None:
             new.state = old.state
+        stored_rev = old.rev if old is not None else EMPTY_REV
+        kept: AnswerVersion | None = None
         if old is not None:
             if old.rev == new.rev and old.author == new.author:
-                return old
+                return SavedAnswer(old)
             new.concurrent = old.concurrent
             new.extra = old.extra
-            new.ancestors = _next_ancestors(old, new)
+            if base_rev is not None and stored_rev != base_rev and old.rev != new.rev:
+                # Stale editor: both texts stay, the stored one as a concurrent version.
+                kept = AnswerVersion(text=old.text, state=old.state, updated_at=old.updated_at,
+                                     author=old.author, source=source)
+                new.concurrent = [kept, *(v for v in old.concurrent if v.rev not in (kept.rev, new.rev))]
+                chain = [base_rev, *old.ancestors]
+                new.ancestors = [r for r in dict.fromkeys(chain) if r not in (old.rev, new.rev)][:MAX_ANCESTORS]
+            else:
+                new.ancestors = _next_ancestors(old, new)
         if key is None:
             key = str(max((int(k) for k in answers), default=0) + 1)
         answers[key] = {"qid": question_id, **answer_to_dict(new)}
@@ -364,7 +405,7 @@ class ProjectStore:
         if meta.get("status") == InterviewStatus.PLANNED.value:
             meta["status"] = InterviewStatus.IN_PROGRESS.value
         db.storage.write(data)
-        return new
+        return SavedAnswer(new, kept)
 
     def delete_interview(self, project_id: str, interview_id: str) -> None:
         """Move an interview file to the backups folder (never destroyed outright)."""

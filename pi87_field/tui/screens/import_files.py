@@ -90,6 +90,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         status.update(f"Import de {len(paths)} fichier(s)…")
         self.app.flush_pending()
         report = await asyncio.to_thread(import_files, self.app.store, paths)
+        self.app.store_changed()
         for failed in report.errors:
             self.notify(failed.error, title="Fichier ignoré", severity="error", timeout=12)
         text = summary(report)

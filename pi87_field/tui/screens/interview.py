@@ -28,6 +28,7 @@ from pi87_field.core.model import (
     Project,
     ProjectKind,
 )
+from pi87_field.core.store import EMPTY_REV
 from pi87_field.core.text import excerpt
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
@@ -103,6 +104,8 @@ class InterviewScreen(Screen):
         self._saved_text = ""
         self._dirty_since: float | None = None
         self._state_dirty = False
+        # The stored revision the editor's text was loaded from: every save is checked against it.
+        self._base_rev = EMPTY_REV
         self.last_saved_at: str = ""
         self.editor: AnswerEditor | None = None
 
@@ -179,6 +182,7 @@ class InterviewScreen(Screen):
         answer = self.answers.get(slot.qid)
         self._state = answer.state if answer else AnswerState.ANSWERED
         self._saved_text = answer.text if answer else ""
+        self._base_rev = answer.rev if answer else EMPTY_REV
         self._dirty_since = None
         self._state_dirty = False
         self.editor.load_text(self._saved_text)
@@ -274,14 +278,25 @@ class InterviewScreen(Screen):
         slot = self.slots[self.index]
         text = self.editor.text
         try:
-            answer = self.app.store.save_answer(self.project_id, self.interview_id, slot.qid, text,
-                                                state=self._state.value, author=self.app.interviewer)
+            saved = self.app.store.save_answer_checked(
+                self.project_id, self.interview_id, slot.qid, text, state=self._state.value,
+                author=self.app.interviewer, base_rev=self._base_rev)
         except (FieldError, OSError) as exc:
             self._set_status("⚠ NON enregistré")
             self.notify(f"{exc}", title="Réponse non enregistrée", severity="error", timeout=10)
             return False
+        answer = saved.answer
         self.answers[slot.qid] = answer
         self._saved_text = text
+        self._base_rev = answer.rev
+        if saved.conflict is not None:
+            # Another screen or an import changed this answer while it was being typed: both
+            # texts are kept, the other one as a concurrent version to resolve.
+            self.notify("Cette réponse avait changé entre-temps (import ou autre écran) : les deux "
+                        "versions sont gardées. ctrl+r pour les comparer et choisir.",
+                        title="Conflit", severity="warning", timeout=12)
+            self._show_versions()
+            self.refresh_bindings()
         self._dirty_since = None
         self._state_dirty = False
         self.last_saved_at = self.app.now().strftime("%H:%M:%S")
@@ -297,6 +312,56 @@ class InterviewScreen(Screen):
 
     def on_unmount(self) -> None:
         self.save_now()
+
+    # -- what changed in the store under the screen (an import, a restore) --------------------
+
+    def on_screen_resume(self) -> None:
+        if self.interview is not None:
+            self.refresh_from_store()
+
+    def refresh_from_store(self) -> None:
+        """Re-read the interview: marks and answers follow the store. If the answer in the
+        editor changed in the store and nothing was typed since it was loaded, the editor
+        shows the stored text; if something was typed, it is saved now and, the store having
+        moved on, both texts are kept as a conflict."""
+        if self.editor is None or not self.slots:
+            return
+        try:
+            interview = self.app.store.get_interview(self.project_id, self.interview_id)
+        except FieldError as exc:
+            self.notify(str(exc), title="Entretien illisible", severity="error")
+            return
+        self.interview = interview
+        self.answers = dict(interview.answers)
+        for qid, answer in self.answers.items():
+            self._navigator.set_mark(qid, answer.mark)
+        slot = self.slots[self.index]
+        stored = self.answers.get(slot.qid)
+        stored_rev = stored.rev if stored else EMPTY_REV
+        if stored_rev == self._base_rev:
+            self._show_versions()
+            return
+        if self._dirty_since is not None or self._state_dirty:
+            self.save_now()
+            return
+        self._state = stored.state if stored else AnswerState.ANSWERED
+        self._saved_text = stored.text if stored else ""
+        self._base_rev = stored_rev
+        self.editor.load_text(self._saved_text)
+        self.editor.move_cursor(self.editor.document.end)
+        self._show_state()
+        self._show_versions()
+        self.refresh_bindings()
+        self.notify("La réponse affichée a été mise à jour depuis les données (import).",
+                    title="Réponse mise à jour", timeout=6)
+
+    def go_to_question(self, question_id: str | None) -> None:
+        """Show `question_id` (when this screen is brought back from a search hit, say)."""
+        index = next((i for i, s in enumerate(self.slots) if s.qid == question_id), None)
+        if index is not None and index != self.index:
+            self.show_question(index)
+        if self.editor is not None:
+            self.editor.focus()
 
     # -- navigation -------------------------------------------------------------------------------
 
