@@ -10,6 +10,7 @@ import signal
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from time import monotonic
 
 from textual.app import App
 from textual.binding import Binding
@@ -17,7 +18,9 @@ from textual.command import CommandPalette
 
 from pi87_field.core.errors import FieldError
 from pi87_field.core.store import ProjectStore
+from pi87_field.core.store.storage import os_reason
 from pi87_field.tui.commands import Pi87Commands
+from pi87_field.tui.pending import RETRY_SECONDS, PendingAnswer, PendingAnswers
 
 ENV_USER = "PI87_FIELD_USER"
 HANDLED_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
@@ -56,6 +59,9 @@ class Pi87FieldApp(App[int]):
         self._clock = clock or (lambda: datetime.now().astimezone())
         self.install_signal_handlers = False
         self._reported_damage: set[str] = set()
+        # Answers a save could not write (a full disk): retried, never dropped silently.
+        self.pending = PendingAnswers()
+        self._pending_told_at = 0.0
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -73,6 +79,7 @@ class Pi87FieldApp(App[int]):
         if self.install_signal_handlers:
             self._install_signal_handlers()
         self.push_screen(HomeScreen())
+        self.set_interval(RETRY_SECONDS, self._retry_pending_quietly)
         if self.store.damaged:
             self.notify_damaged()
 
@@ -109,6 +116,52 @@ class Pi87FieldApp(App[int]):
             if save is not None:
                 save()
 
+    def retry_pending(self) -> list[PendingAnswer]:
+        """Try again to write the answers a save could not write. Returns those still pending.
+
+        An answer on the question an interview screen shows is saved by that screen (its editor
+        holds the latest text); the others are written from what was kept."""
+        from pi87_field.tui.screens.interview import InterviewScreen
+
+        shown: dict[tuple[str, str, str], InterviewScreen] = {}
+        for screen in self.screen_stack:
+            if isinstance(screen, InterviewScreen) and screen.current is not None:
+                shown[(screen.project_id, screen.interview_id, screen.current.qid)] = screen
+        for item in self.pending.all():
+            screen = shown.get(item.key)
+            if screen is not None:
+                screen.save_now()
+                continue
+            try:
+                saved = self.store.save_answer_checked(
+                    item.project_id, item.interview_id, item.question_id, item.text, state=item.state,
+                    author=item.author, base_rev=item.base_rev)
+            except (FieldError, OSError) as exc:
+                item.error = str(exc) if isinstance(exc, FieldError) else f"Enregistrement impossible ({os_reason(exc)})"
+                continue
+            self.pending.drop(*item.key)
+            self.notify(f"{item.where} : enregistrée.", title="Réponse en attente enregistrée")
+            owner = self.interview_screen(item.project_id, item.interview_id)
+            if owner is not None:
+                owner.pending_saved(item.question_id, saved.answer)
+        return self.pending.all()
+
+    def _retry_pending_quietly(self) -> None:
+        if not self.pending:
+            return
+        left = self.retry_pending()
+        from pi87_field.tui.screens.unsaved import UnsavedDialog
+
+        if isinstance(self.screen, UnsavedDialog):
+            self.screen.refresh_items([i for i in left if i.key in {p.key for p in self.screen.items}])
+            return
+        # Elsewhere than on the screen showing it, remind the user now and then.
+        if left and monotonic() - self._pending_told_at > 30:
+            self._pending_told_at = monotonic()
+            self.notify(f"{len(left)} réponse(s) toujours NON enregistrée(s) ({left[0].error}). "
+                        "Nouvel essai toutes les 5 s ; ctrl+q propose de les copier.",
+                        title="En attente", severity="warning", timeout=8)
+
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
         for signum in HANDLED_SIGNALS:
@@ -125,8 +178,21 @@ class Pi87FieldApp(App[int]):
     # -- actions ----------------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
+        from pi87_field.tui.screens.unsaved import UnsavedDialog
+
         self.flush_pending()
-        self.exit(return_code=0)
+        left = self.retry_pending()
+        if not left:
+            self.exit(return_code=0)
+            return
+        if isinstance(self.screen, UnsavedDialog):
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice in ("saved", "leave"):
+                self.exit(return_code=0)
+
+        self.push_screen(UnsavedDialog("app", left), answered)
 
     def action_help_quit(self) -> None:
         # Textual's own message for ctrl+c is in English.

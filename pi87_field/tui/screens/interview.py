@@ -29,7 +29,10 @@ from pi87_field.core.model import (
     ProjectKind,
 )
 from pi87_field.core.store import EMPTY_REV
+from pi87_field.core.store.storage import os_reason
+from pi87_field.core.summary import project_label
 from pi87_field.core.text import excerpt
+from pi87_field.tui.pending import PendingAnswer
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
 from pi87_field.tui.widgets.elapsed_clock import ElapsedClock
@@ -173,10 +176,18 @@ class InterviewScreen(Screen):
         return self.slots[self.index] if self.slots else None
 
     def show_question(self, index: int) -> None:
-        """Save the current answer, then put question `index` in front of the interviewer."""
+        """Save the current answer, then put question `index` in front of the interviewer. If
+        the save fails (a full disk), ask first: the text is never left behind silently."""
         if not self.slots or self.editor is None:
             return
-        self.save_now()
+        if not self.save_now():
+            self.ask_unsaved("question", lambda: self._show_question(index))
+            return
+        self._show_question(index)
+
+    def _show_question(self, index: int) -> None:
+        if not self.slots or self.editor is None:
+            return
         self.index = max(0, min(index, len(self.slots) - 1))
         slot = self.slots[self.index]
         answer = self.answers.get(slot.qid)
@@ -185,7 +196,16 @@ class InterviewScreen(Screen):
         self._base_rev = answer.rev if answer else EMPTY_REV
         self._dirty_since = None
         self._state_dirty = False
-        self.editor.load_text(self._saved_text)
+        pending = self.app.pending.get(self.project_id, self.interview_id, slot.qid)
+        if pending is not None:  # typed earlier, not written yet: the editor shows it, still unsaved
+            self._state = AnswerState(pending.state)
+            self._base_rev = pending.base_rev
+            self.editor.load_text(pending.text)
+            self._dirty_since = monotonic()
+            self._state_dirty = True
+            self._set_status("⚠ NON enregistré (en attente)")
+        else:
+            self.editor.load_text(self._saved_text)
         self.editor.move_cursor(self.editor.document.end)
         self.query_one("#question-text", Static).update(self._question_markup(slot))
         self.query_one("#question-scroll").scroll_home(animate=False)
@@ -282,9 +302,17 @@ class InterviewScreen(Screen):
                 self.project_id, self.interview_id, slot.qid, text, state=self._state.value,
                 author=self.app.interviewer, base_rev=self._base_rev)
         except (FieldError, OSError) as exc:
+            error = str(exc) if isinstance(exc, FieldError) else f"Enregistrement impossible ({os_reason(exc)})"
+            first_failure = self.app.pending.get(self.project_id, self.interview_id, slot.qid) is None
+            self.app.pending.put(PendingAnswer(
+                self.project_id, self.interview_id, slot.qid, text, self._state.value, self._base_rev,
+                self.app.interviewer, self._where(slot), error))
             self._set_status("⚠ NON enregistré")
-            self.notify(f"{exc}", title="Réponse non enregistrée", severity="error", timeout=10)
+            if first_failure:
+                self.notify(f"{error}\nLe texte reste affiché et en attente : nouvel essai toutes les 5 s.",
+                            title="Réponse NON enregistrée", severity="error", timeout=10)
             return False
+        self.app.pending.drop(self.project_id, self.interview_id, slot.qid)
         answer = saved.answer
         self.answers[slot.qid] = answer
         self._saved_text = text
@@ -472,5 +500,39 @@ class InterviewScreen(Screen):
                 self.editor.focus()
 
     def action_back(self) -> None:
-        self.save_now()
+        if not self.save_now() or self.app.pending.for_interview(self.project_id, self.interview_id):
+            self.ask_unsaved("screen", lambda: self.app.leave_screen(self))
+            return
         self.app.leave_screen(self)
+
+    # -- answers that could not be written -----------------------------------------------------
+
+    def _where(self, slot: Slot) -> str:
+        """Where an answer belongs, for a person: project label · interview · question number."""
+        project = project_label(self.project) if self.project else self.project_id
+        interview = self.interview.label if self.interview else ""
+        return " · ".join(filter(None, (project, interview, slot.number)))
+
+    def ask_unsaved(self, scope: str, then) -> None:
+        """Something typed here is not written: ask what to do before `then` moves on."""
+        from pi87_field.tui.screens.unsaved import UnsavedDialog
+
+        items = self.app.pending.for_interview(self.project_id, self.interview_id)
+        if not items:
+            then()
+            return
+        current = self.current.qid if self.current else None
+        items.sort(key=lambda p: p.question_id != current)
+
+        def answered(choice: str | None) -> None:
+            if choice in ("saved", "leave"):
+                then()
+            elif self.editor is not None:
+                self.editor.focus()
+
+        self.app.push_screen(UnsavedDialog(scope, items), answered)
+
+    def pending_saved(self, question_id: str, answer: Answer) -> None:
+        """The app's retry wrote an answer typed earlier on this screen."""
+        self.answers[question_id] = answer
+        self._navigator.set_mark(question_id, answer.mark)
