@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from pi87_field.core.store import ProjectStore
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -25,12 +27,32 @@ def data_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def store(data_dir):
-    from pi87_field.core.store import ProjectStore
+def make_store(data_dir):
+    """Open stores (the data_dir by default); each is closed when the test ends."""
+    opened: list[ProjectStore] = []
 
-    s = ProjectStore.open(data_dir)
-    yield s
-    s.close()
+    def make(root: Path | None = None, *, durable: bool = True) -> ProjectStore:
+        store = ProjectStore.open(root if root is not None else data_dir, durable=durable)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in reversed(opened):
+        store.close()
+
+
+@pytest.fixture
+def store(request, make_store) -> ProjectStore:
+    """The seeded store of the test's data_dir. Its parameter is the options of the store:
+    durable (fsync every write) by default; a test or a folder says otherwise with the `store`
+    marker, `@pytest.mark.store(durable=False)` (as tests/tui/conftest.py does for every TUI test),
+    or with indirect parametrisation, `@pytest.mark.parametrize("store", [{"durable": False}],
+    indirect=True)`."""
+    options = getattr(request, "param", None)
+    if options is None:
+        marker = request.node.get_closest_marker("store")
+        options = marker.kwargs if marker else {}
+    return make_store(**options)
 
 
 def tree_snapshot(root: Path) -> dict[str, bytes]:

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pi87_field.cli import main
+from pi87_field.core.store import ProjectStore
 from tests.conftest import REPO, tree_snapshot
 
 
@@ -123,8 +124,6 @@ def test_import_garbage_exits_non_zero_and_store_untouched(run, tmp_path, data_d
 
 
 def test_import_while_another_writer_holds_the_store(run, data_dir, tmp_path):
-    from pi87_field.core.store import ProjectStore
-
     holder = ProjectStore.open(data_dir)
     try:
         path = tmp_path / "x.json"

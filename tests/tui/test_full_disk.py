@@ -8,12 +8,12 @@ import errno
 
 import pytest
 from textual.widgets import Input, Static
-from tui_helpers import open_project, start_planned_interview, type_text, wait_until
 
 from pi87_field.core.store import storage
 from pi87_field.tui.screens.interview import InterviewScreen
 from pi87_field.tui.screens.project import ProjectScreen
 from pi87_field.tui.screens.unsaved import UnsavedDialog
+from tests.tui.tui_helpers import open_project, start_planned_interview, type_text, wait_until
 
 CASE = "ec08-insup"
 

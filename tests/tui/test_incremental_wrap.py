@@ -6,6 +6,8 @@ import random
 
 import pytest
 from textual._wrap import compute_wrap_offsets as textual_wrap
+from textual.document._document import Document
+from textual.document._wrapped_document import WrappedDocument
 
 from pi87_field.tui.widgets import incremental_wrap
 from pi87_field.tui.widgets.incremental_wrap import common_prefix_length, compute_wrap_offsets
@@ -43,9 +45,6 @@ def test_random_edits_wrap_like_textual(seed, width):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_sections_are_textual_sections(seed):
-    from textual.document._document import Document
-    from textual.document._wrapped_document import WrappedDocument
-
     rng = random.Random(seed)
     words = WORDS + ["\x07", "a\rb", "\x0c"] if seed == 2 else WORDS
     lines = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 900))) for _ in range(5)]

@@ -4,7 +4,6 @@ import refreshes what is open (issue 9 item 1: the same interview open twice los
 from __future__ import annotations
 
 from textual.widgets import Input
-from tui_helpers import open_project, start_planned_interview, type_text, wait_until
 
 from pi87_field.core.exchange.exporting import export_project
 from pi87_field.core.exchange.importing import import_files
@@ -13,6 +12,7 @@ from pi87_field.tui.screens.import_files import ImportScreen
 from pi87_field.tui.screens.interview import InterviewScreen
 from pi87_field.tui.screens.project import ProjectScreen
 from pi87_field.tui.screens.search import SearchScreen
+from tests.tui.tui_helpers import open_project, start_planned_interview, type_text, wait_until
 
 CASE = "ec08-insup"
 QID = "structure.presentation"

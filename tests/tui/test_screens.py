@@ -8,7 +8,6 @@ import json
 from decimal import Decimal
 
 from textual.widgets import Checkbox, DataTable, Input
-from tui_helpers import fixed_clock, open_project, start_planned_interview, wait_until
 
 from pi87_field.core.exchange.exporting import export_project
 from pi87_field.core.model import Answer, AnswerState, AnswerVersion, InterviewStatus
@@ -24,6 +23,7 @@ from pi87_field.tui.screens.search import SearchScreen
 from pi87_field.tui.screens.versions import VersionsScreen
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
 from pi87_field.tui.widgets.navigator import QuestionNavigator
+from tests.tui.tui_helpers import fixed_clock, open_project, start_planned_interview, wait_until
 
 CASE = "ec08-insup"
 

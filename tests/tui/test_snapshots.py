@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from tui_helpers import fixed_clock, wait_until
-
 from pi87_field.core.model import AnswerState, Interviewee, InterviewMode, InterviewStatus
 from pi87_field.tui.app import make_app
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
+from tests.tui.tui_helpers import fixed_clock, wait_until
 
 CASE = "ec05-ml-lunevillois"
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from tui_helpers import fixed_clock, open_project, start_planned_interview, type_text
-
 from pi87_field.core.model import AnswerState, InterviewStatus
 from pi87_field.core.store import ProjectStore
 from pi87_field.tui.app import make_app
 from pi87_field.tui.screens.interview import InterviewScreen
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
 from pi87_field.tui.widgets.navigator import QuestionNavigator
+from tests.tui.tui_helpers import fixed_clock, open_project, start_planned_interview, type_text
 
 PID = "ec05-ml-lunevillois"
 

@@ -7,10 +7,13 @@ from datetime import datetime, timedelta, timezone
 from textual.pilot import Pilot
 from textual.widgets import Checkbox
 
+from pi87_field.core.model import InterviewStatus
+from pi87_field.core.store import ProjectStore
 from pi87_field.tui.screens.interview import InterviewScreen
 from pi87_field.tui.screens.new_interview import NewInterviewScreen
 from pi87_field.tui.screens.project import ProjectScreen
 
+CASE = "ec08-insup"
 PARIS = timezone(timedelta(hours=2))
 FIXED_NOW = datetime(2019, 10, 14, 10, 5, 0, tzinfo=PARIS)
 
@@ -57,3 +60,17 @@ async def wait_until(pilot: Pilot, predicate, timeout: float = 10.0) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError("condition not reached in time")
+
+
+def begin(store: ProjectStore, pid: str = CASE):
+    """Start the first planned interview of a case directly in the store (consent given)."""
+    interview = store.list_interviews(pid)[0]
+    interview.consent = True
+    interview.status = InterviewStatus.IN_PROGRESS
+    store.save_interview(interview)
+    return interview
+
+
+def messages(app) -> list[str]:
+    """Every notification shown so far, title and message."""
+    return [f"{n.title} {n.message}" for n in app._notifications]

@@ -3,6 +3,7 @@ carrier is lost, and hostile files refused quickly with one clear line."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -16,10 +17,13 @@ import pytest
 from lxml import etree
 
 from pi87_field.core.errors import ImportFormatError
+from pi87_field.core.exchange.exporting import export_project
+from pi87_field.core.exchange.importing import import_files
 from pi87_field.core.model import AnswerState
 from pi87_field.core.text import clean_text
 from pi87_field.core.word.read import read_writeup
 from pi87_field.core.word.writeup import answer_bookmark, write_project_docx
+from tests.unit.campaign_copies import PID, QID, interview_with_people, seeded_interview
 from tests.unit.test_docx_export import guides, make_bundle
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -83,8 +87,6 @@ def core_edited_by(path: Path, who: str, when: str) -> bytes:
     core = zipfile.ZipFile(path).read("docProps/core.xml").decode()
     core = core.replace("<cp:lastModifiedBy></cp:lastModifiedBy>", f"<cp:lastModifiedBy>{who}</cp:lastModifiedBy>")
     core = core.replace("<cp:lastModifiedBy/>", f"<cp:lastModifiedBy>{who}</cp:lastModifiedBy>")
-    import re
-
     return re.sub(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rf"\g<1>{when}\g<2>", core).encode()
 
 
@@ -348,3 +350,60 @@ def test_reading_from_bytes_of_many_exports_is_fast(tmp_path):
     for _ in range(10):
         read_writeup(path)
     assert (time.perf_counter() - started) / 10 < 0.5
+
+
+def test_word_edit_going_back_to_an_earlier_text_is_imported(store, tmp_path):
+    """The store's answer went A -> B; a reader of the write-up puts A back in Word."""
+    interview = seeded_interview(store)
+    store.save_answer(PID, interview.id, QID, "Texte A", author="Anne")
+    store.save_answer(PID, interview.id, QID, "Texte B", author="Anne")
+    path = export_project(store, PID, tmp_path / "out")
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    (paragraph,) = answer_paragraphs(root, interview.id, QID)
+    set_text_as_word_does(paragraph, "Texte A")
+    edited = rewrite(path, tmp_path / "edited.docx", {
+        "word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),
+        "docProps/core.xml": core_edited_by(path, "Relecteur", "2030-01-01T08:00:00Z"),
+    })
+    read_back = next(i for i in read_writeup(edited).bundle.interviews if i.id == interview.id).answers[QID]
+    assert read_back.text == "Texte A" and read_back.rev not in read_back.ancestors
+    report = import_files(store, [edited])
+    assert not report.errors
+    assert store.get_interview(PID, interview.id).answers[QID].text == "Texte A"
+
+
+def test_word_edit_of_an_answer_does_not_bring_back_the_exported_interview_facts(store, tmp_path):
+    """The facts embedded in a write-up are those of export time; a Word edit of an answer is not
+    an edit of the facts, so facts corrected locally since the export must stay."""
+    interview = interview_with_people(store)
+    path = export_project(store, PID, tmp_path / "out")
+    local = store.get_interview(PID, interview.id)
+    local.interviewees[0].name = "Jean Dupond"          # spelling fixed after the export
+    store.save_interview(local)
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    (paragraph,) = answer_paragraphs(root, interview.id, QID)
+    set_text_as_word_does(paragraph, "Relu dans Word.")
+    edited = rewrite(path, tmp_path / "edited.docx", {
+        "word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),
+        "docProps/core.xml": core_edited_by(path, "Relecteur", "2030-01-01T08:00:00Z"),
+    })
+    assert not import_files(store, [edited]).errors
+    again = store.get_interview(PID, interview.id)
+    assert again.answers[QID].text == "Relu dans Word."
+    assert again.interviewees[0].name == "Jean Dupond"
+
+
+def test_write_up_whose_embedded_data_gives_one_answer_twice_is_refused(store, tmp_path):
+    interview = seeded_interview(store)
+    store.save_answer(PID, interview.id, QID, "unique")
+    path = export_project(store, PID, tmp_path / "out")
+    with zipfile.ZipFile(path) as z:
+        name = next(n for n in z.namelist() if n.startswith("customXml/item") and b"writeup" in z.read(n))
+        xml = z.read(name).decode()
+    marker = f'"{QID}":{{"text":"unique"'
+    assert marker in xml
+    tampered = rewrite(path, tmp_path / "tampered.docx",
+                       {name: xml.replace(marker, f'"{QID}":{{"text":"autre"}},{marker}').encode()})
+    report = import_files(store, [tampered])
+    assert len(report.errors) == 1 and "en double" in report.errors[0].error
+    assert store.get_interview(PID, interview.id).answers[QID].text == "unique"

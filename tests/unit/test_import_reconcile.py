@@ -10,11 +10,20 @@ import pytest
 
 from pi87_field.core.bundle import FORMAT, bundle_from_dict, bundle_to_dict, read_bundle_file
 from pi87_field.core.exchange.exporting import export_project
-from pi87_field.core.exchange.importing import import_files
+from pi87_field.core.exchange.importing import import_bundle, import_files
 from pi87_field.core.exchange.reconcile import Outcome, reconcile_answer
 from pi87_field.core.model import Answer, AnswerState
 from pi87_field.core.store import ProjectStore
 from tests.conftest import tree_snapshot
+from tests.unit.campaign_copies import (
+    PID,
+    QID,
+    interview_dict,
+    interview_with_people,
+    project_dict,
+    seeded_interview,
+    started_copy,
+)
 
 IID = "0b5c6a38-7a3e-4f56-9a1b-2f3c4d5e6f70"
 
@@ -135,3 +144,177 @@ def test_export_json_then_import_elsewhere(store, tmp_path):
     got = other.get_interview("ec08-insup", interview.id).answers["suites.poursuite"]
     assert got.text == "Essaimage prévu 🚀" and got.state == AnswerState.ANSWERED
     other.close()
+
+
+def test_bundle_with_a_huge_integer_is_one_error_line_and_other_files_still_import(store, tmp_path):
+    huge = tmp_path / "huge.json"
+    huge.write_text(f'{{"format": "{FORMAT}", "project": {{"id": "zz", "kind": "case_study", "title": "t", '
+                    f'"x": {"9" * 5000}}}, "interviews": []}}', encoding="utf-8")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"format": FORMAT, "project": {"id": "yy", "kind": "case_study", "title": "t"},
+                                "interviews": []}), encoding="utf-8")
+    report = import_files(store, [huge, good])
+    assert [bool(f.error) for f in report.files] == [True, False]
+    assert "\n" not in report.files[0].error and "huge.json" in report.files[0].error
+    assert store.has_project("yy") and not store.has_project("zz")
+
+
+def _chain(*texts: str, author: str = "A") -> list[Answer]:
+    """Successive versions of one answer, each descending from the previous (as save_answer does)."""
+    out: list[Answer] = []
+    for n, text in enumerate(texts):
+        previous = out[-1] if out else None
+        ancestors = [previous.rev, *[r for r in previous.ancestors]] if previous else []
+        answer = Answer(text=text, updated_at=f"2019-10-14T1{n}:00:00+02:00", author=author)
+        answer.ancestors = [r for r in dict.fromkeys(ancestors) if r != answer.rev]
+        out.append(answer)
+    return out
+
+
+def test_a_revert_to_an_earlier_text_is_an_update_not_an_older_version():
+    a, b, a_again = _chain("A", "B", "A")
+    merged, outcome = reconcile_answer(copy.deepcopy(b), copy.deepcopy(a_again))
+    assert outcome == Outcome.UPDATED and merged.text == "A"
+    # the original A is still an older version of B
+    merged, outcome = reconcile_answer(copy.deepcopy(b), copy.deepcopy(a))
+    assert outcome == Outcome.OLDER and merged.text == "B"
+
+
+def test_a_revert_concurrent_with_a_new_edit_is_a_conflict_both_kept():
+    a, b, c = _chain("A", "B", "C")
+    _, _, a_again = _chain("A", "B", "A", author="Z")
+    merged, outcome = reconcile_answer(copy.deepcopy(c), copy.deepcopy(a_again), source="z.json")
+    assert outcome == Outcome.CONFLICT
+    assert {merged.text, *[v.text for v in merged.concurrent]} == {"A", "C"}
+    # an old copy of the history is still recognised as older
+    merged, outcome = reconcile_answer(copy.deepcopy(c), copy.deepcopy(b))
+    assert outcome == Outcome.OLDER and merged.text == "C"
+
+
+def test_resolving_a_conflict_in_favour_of_the_kept_version_is_an_update():
+    base = Answer(text="base", updated_at="2019-10-14T10:00:00+00:00", author="A")
+    mine = Answer(text="mine", updated_at="2019-10-15T10:00:00+00:00", author="A", ancestors=[base.rev])
+    theirs = Answer(text="theirs", updated_at="2019-10-16T10:00:00+00:00", author="B", ancestors=[base.rev])
+    shown, outcome = reconcile_answer(copy.deepcopy(mine), copy.deepcopy(theirs), source="b.json")
+    assert outcome == Outcome.CONFLICT and shown.text == "theirs" and shown.concurrent[0].text == "mine"
+    # Later, someone reading both picks "mine" again (an edit of the shown "theirs").
+    resolved = Answer(text="mine", updated_at="2019-10-17T10:00:00+00:00", author="B",
+                      ancestors=[theirs.rev, base.rev])
+    merged, outcome = reconcile_answer(copy.deepcopy(shown), resolved, source="b2.json")
+    assert outcome == Outcome.UPDATED and merged.text == "mine" and merged.updated_at.startswith("2019-10-17")
+
+
+def test_revert_imported_into_a_store_is_not_dropped(store, tmp_path):
+    """Laptop 1 has B (grown from A). Laptop 2 had B too and went back to A: A must arrive."""
+    interview = seeded_interview(store)
+    a, b, a_again = _chain("A", "B", "A")
+    interview.answers[QID] = b
+    store.save_interview(interview)
+    bundle = bundle_from_dict({"format": FORMAT, "project": {"id": PID, "kind": "case_study", "title": "t",
+                                                             "updated_at": "2019-07-10T00:00:00+02:00"},
+                               "interviews": []})
+    incoming = copy.deepcopy(store.get_interview(PID, interview.id))
+    incoming.answers[QID] = a_again
+    bundle.interviews = [incoming]
+    result = import_bundle(store, bundle, source="laptop2.json")
+    assert store.get_interview(PID, interview.id).answers[QID].text == "A"
+    assert [c.outcome for c in result.changes if c.question_id == QID] == [Outcome.UPDATED]
+
+
+@pytest.mark.parametrize("fmt", ["json", "docx"])
+def test_pseudonymised_export_cannot_be_imported_back_over_real_names(store, data_dir, tmp_path, fmt):
+    interview = interview_with_people(store)
+    path = export_project(store, PID, tmp_path / "out", fmt=fmt, pseudonymise=True)
+    if fmt == "json":  # as after an edit: the copy is newer than the store's
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["interviews"][0]["updated_at"] = "2030-01-01T00:00:00+00:00"
+        data["interviews"][0]["answers"][QID]["updated_at"] = "2030-01-01T00:00:00+00:00"
+        data["interviews"][0]["answers"][QID]["text"] += " Édité."
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    before = tree_snapshot(data_dir / "projects")
+    report = import_files(store, [path])
+    assert tree_snapshot(data_dir / "projects") == before
+    assert len(report.errors) == 1 and "pseudonymis" in report.errors[0].error
+    assert "\n" not in report.errors[0].error
+    again = store.get_interview(PID, interview.id)
+    assert again.interviewees[0].name == "Jean Dupont"
+    assert again.answers[QID].text == "Jean Dupont présente la structure."
+
+
+def test_two_laptops_starting_the_same_planned_interview_give_two_interviews(store, tmp_path):
+    """Anne (here) and Bruno (elsewhere) each started the seeded ec01 interview: same uuid5 id, but
+    two different meetings. Bruno's import must neither replace Anne's interviewees nor mix answers."""
+    mine = started_copy(store, "Anne", "Jean Dupont", "Réponse d'Anne", "2019-10-14T09:00:00+02:00")
+    store.save_interview(mine)
+    theirs = started_copy(store, "Bruno", "Marie Curie", "Réponse de Bruno", "2019-10-20T09:00:00+02:00")
+    theirs.updated_at = "2030-01-01T00:00:00+00:00"
+    project = store.get_project(PID)
+    data = {"format": FORMAT, "project": json.loads(json.dumps(project_dict(project))),
+            "interviews": [interview_dict(theirs)]}
+    path = tmp_path / "bruno.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    import_files(store, [path])
+    interviews = store.list_interviews(PID)
+    assert len(interviews) == 2
+    by_interviewer = {i.interviewer: i for i in interviews}
+    assert by_interviewer["Anne"].id == mine.id
+    assert by_interviewer["Anne"].interviewees[0].name == "Jean Dupont"
+    assert by_interviewer["Anne"].answers[QID].text == "Réponse d'Anne"
+    assert not by_interviewer["Anne"].answers[QID].concurrent
+    assert by_interviewer["Bruno"].interviewees[0].name == "Marie Curie"
+    assert by_interviewer["Bruno"].answers[QID].text == "Réponse de Bruno"
+    # idempotent: the same file again changes nothing; Bruno's later edit lands in his interview
+    before = tree_snapshot(store.projects_dir)
+    import_files(store, [path])
+    assert tree_snapshot(store.projects_dir) == before
+    data["interviews"][0]["answers"][QID] = {
+        "text": "Réponse de Bruno, complétée", "state": "answered", "author": "Bruno",
+        "updated_at": "2030-01-02T00:00:00+00:00", "ancestors": [Answer(text="Réponse de Bruno").rev]}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    import_files(store, [path])
+    interviews = {i.interviewer: i for i in store.list_interviews(PID)}
+    assert len(interviews) == 2
+    assert interviews["Bruno"].answers[QID].text == "Réponse de Bruno, complétée"
+    assert interviews["Anne"].answers[QID].text == "Réponse d'Anne"
+
+
+def test_a_colleague_continuing_an_imported_interview_is_still_the_same_interview(store, tmp_path):
+    mine = started_copy(store, "Anne", "Jean Dupont", "v1", "2019-10-14T09:00:00+02:00")
+    store.save_interview(mine)
+    theirs = copy.deepcopy(store.get_interview(PID, mine.id))
+    theirs.answers[QID] = Answer(text="v2", author="Bruno", ancestors=[Answer(text="v1").rev])
+    theirs.interviewees[0].role = "Directeur"
+    theirs.updated_at = "2030-01-01T00:00:00+00:00"
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps({"format": FORMAT, "project": project_dict(store.get_project(PID)),
+                                "interviews": [interview_dict(theirs)]}, ensure_ascii=False), encoding="utf-8")
+    import_files(store, [path])
+    (only,) = store.list_interviews(PID)
+    assert only.answers[QID].text == "v2" and only.interviewees[0].role == "Directeur"
+
+
+def test_seeded_interview_round_trip_between_two_laptops_gives_no_duplicate(tmp_path):
+    with ProjectStore.open(tmp_path / "anne") as anne, ProjectStore.open(tmp_path / "bruno") as bruno:
+        anne.save_interview(started_copy(anne, "Anne", "Jean Dupont", "Réponse d'Anne", "2019-10-14T09:00:00+02:00"))
+        bruno.save_interview(started_copy(bruno, "Bruno", "Marie Curie", "Réponse de Bruno", "2019-10-20T09:00:00+02:00"))
+        import_files(anne, [export_project(bruno, PID, tmp_path / "from-bruno", fmt="json")])
+        assert len(anne.list_interviews(PID)) == 2
+        # Anne's store (her copy under the campaign id, Bruno's under its own id) goes back to Bruno
+        import_files(bruno, [export_project(anne, PID, tmp_path / "from-anne", fmt="json")])
+        people = sorted(i.interviewees[0].name for i in bruno.list_interviews(PID))
+        assert people == ["Jean Dupont", "Marie Curie"]
+        for interview in bruno.list_interviews(PID):
+            assert not interview.answers[QID].concurrent
+
+
+def test_bundle_giving_one_answer_twice_is_refused_not_half_read(store, tmp_path):
+    bundle = json.dumps({"format": FORMAT, "project": {"id": "dup", "kind": "case_study", "title": "t"},
+                         "interviews": [{"id": "0b5c6a38-7a3e-4f56-9a1b-2f3c4d5e6f70",
+                                         "answers": {QID: {"text": "première"}}}]}, ensure_ascii=False)
+    twice = bundle.replace(f'"{QID}": {{"text": "première"}}',
+                           f'"{QID}": {{"text": "première"}}, "{QID}": {{"text": "seconde"}}')
+    path = tmp_path / "twice.json"
+    path.write_text(twice, encoding="utf-8")
+    report = import_files(store, [path])
+    assert len(report.errors) == 1 and "en double" in report.errors[0].error
+    assert QID in report.errors[0].error and not store.has_project("dup")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+import pi87_field.core.merge.volume as volume
 from pi87_field.core.bundle import bundle_from_dict
-from pi87_field.core.errors import FieldError
+from pi87_field.core.errors import FieldError, ImportFormatError
 from pi87_field.core.merge import (
     MERGE_FORMAT,
     InputStatus,
@@ -17,6 +18,7 @@ from pi87_field.core.merge import (
     merge_files,
     read_merged_bundles,
 )
+from tests.unit.campaign_copies import PID, QID, bundle_file, started_copy
 from tests.unit.test_merge_fixtures import (
     CONFLICT_QID,
     SHARED_PROJECT,
@@ -146,8 +148,6 @@ def test_nothing_mergeable_raises_and_writes_nothing(tmp_path):
 def test_failure_while_building_leaves_old_volume_untouched(scenario, tmp_path, monkeypatch):
     out = tmp_path / "volume.docx"
     out.write_bytes(b"ancien volume")
-    import pi87_field.core.merge.volume as volume
-
     def boom(*args, **kwargs):
         raise RuntimeError("panne au milieu")
 
@@ -196,7 +196,6 @@ def test_interview_copy_with_foreign_author_lists_both_evaluators(scenario):
 
 
 def test_read_merged_bundles_refuses_other_files():
-    from pi87_field.core.errors import ImportFormatError
 
     with pytest.raises(ImportFormatError):
         read_merged_bundles(b'{"format": "pi87-field/1"}', "x.json")
@@ -212,3 +211,21 @@ def test_default_guides_are_the_builtin_ones(scenario, tmp_path):
 def test_path_strings_are_accepted(scenario, tmp_path):
     report = merge_files([str(p) for p in scenario["paths"][:2]], str(tmp_path / "v.docx"))  # type: ignore[list-item]
     assert report.out_docx == Path(tmp_path / "v.docx")
+
+
+def test_merged_json_with_a_huge_integer_is_one_error(tmp_path):
+    raw = f'{{"format": "{MERGE_FORMAT}", "bundles": [], "x": {"1" * 5000}}}'.encode()
+    with pytest.raises(ImportFormatError):
+        read_merged_bundles(raw, "m.json")
+
+
+def test_merge_keeps_two_laptops_copies_of_a_seeded_interview_apart(store, tmp_path):
+    a = bundle_file(tmp_path / "anne.json", store,
+                     [started_copy(store, "Anne", "Jean Dupont", "Réponse d'Anne", "2019-10-14T09:00:00+02:00")])
+    b = bundle_file(tmp_path / "bruno.json", store,
+                     [started_copy(store, "Bruno", "Marie Curie", "Réponse de Bruno", "2019-10-20T09:00:00+02:00")])
+    state = consolidate([a, b])
+    interviews = list(state.projects[PID].interviews.values())
+    assert sorted(i.answers[QID].text for i in interviews) == ["Réponse d'Anne", "Réponse de Bruno"]
+    assert state.counts().conflicts == 0
+    assert {state.answer_sources[(PID, i.id, QID)] for i in interviews} == {"anne.json", "bruno.json"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -82,8 +83,6 @@ def make_interview(project: Project, n: int, evaluator: str, qids: list[str], *,
         if answer_chars:
             text += " " + filler(rng, max(0, answer_chars - len(text) - 1))
         answers[qid] = Answer(text=text, updated_at=when, author=evaluator)
-    from datetime import date
-
     return Interview(
         id=interview_id(project.id, n), project_id=project.id, guide_id=project.guide_id,
         guide_version=guide.version if guide else "", interviewer=evaluator,

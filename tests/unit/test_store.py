@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import errno
 import json
+import os
 import random
 import signal
 import stat
@@ -15,10 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from pi87_field.core.campaign import QUALITATIVE_INTERVIEWS
 from pi87_field.core.errors import DamagedFileError, StoreError, StoreLockedError
-from pi87_field.core.model import AnswerState, Interview, new_interview_id
-from pi87_field.core.store import ProjectStore
+from pi87_field.core.model import Answer, AnswerState, Interview, new_interview_id
+from pi87_field.core.money import format_amount
+from pi87_field.core.store import ProjectStore, atomic, storage
 from tests.conftest import FIXTURES, HOSTILE_TEXTS, REPO
+from tests.unit.campaign_copies import PID, QID, seeded_interview
 
 
 def _first_interview(store: ProjectStore, pid: str = "ec01-pole-emploi-dg") -> Interview:
@@ -33,8 +39,6 @@ def test_empty_store_starts_with_the_pi87_campaign(store):
     assert [p.os for p in cases].count(2) == 2
     table = " ".join((FIXTURES / "annex_5_1_table.txt").read_text(encoding="utf-8").split())
     table = table.replace("Vitré- Porte", "Vitré-Porte")
-    from pi87_field.core.money import format_amount
-
     for p in cases:
         assert p.title in table, p.title
         assert p.carrier in table, p.carrier
@@ -49,8 +53,6 @@ def test_empty_store_starts_with_the_pi87_campaign(store):
 
 def test_campaign_has_the_qualitative_interviews_of_section_1_4(store):
     interviews = store.list_interviews("entretiens-qualitatifs")
-    from pi87_field.core.campaign import QUALITATIVE_INTERVIEWS
-
     assert [i.interviewees[0].organisation for i in interviews] == QUALITATIVE_INTERVIEWS  # report order
     orgs = sorted(i.interviewees[0].organisation for i in interviews)
     assert orgs.count("Pôle Emploi") == 2 and orgs.count("Alliances Ville Emploi") == 2
@@ -159,8 +161,6 @@ def test_damaged_interview_file_is_refused_not_overwritten(store):
 
 
 def test_rolling_backups_keep_previous_versions(store, data_dir, monkeypatch):
-    from pi87_field.core.store import storage
-
     monkeypatch.setattr(storage, "BACKUP_EVERY_SECONDS", 0)
     i = _first_interview(store)
     for n in range(8):
@@ -265,15 +265,11 @@ def test_a_damaged_interview_is_named_once_however_often_it_is_listed(store):
 
 
 def test_full_disk_is_one_french_line_and_the_old_answer_stays(store, monkeypatch):
-    import errno as errno_
-
-    from pi87_field.core.store import atomic
-
     i = _first_interview(store)
     store.save_answer(i.project_id, i.id, "budget.cout", "avant")
 
     def full(*_a, **_k):
-        raise OSError(errno_.ENOSPC, "No space left on device")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(atomic.os, "replace", full)
     with pytest.raises(StoreError, match="disque plein") as err:
@@ -322,3 +318,108 @@ def test_a_checked_save_of_a_never_answered_question_sees_an_answer_written_sinc
     same = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.effectifs", "Douze",
                                      author="Camille", base_rev=EMPTY_REV)
     assert same.conflict is None
+def test_save_answer_after_an_imported_answer_without_utc_offset(store):
+    """A bundle may carry '2019-10-14T10:05:00' (no offset): the next keystroke save must not crash
+    (naive minus aware datetime raised TypeError, which the TUI does not catch)."""
+    interview = seeded_interview(store)
+    interview.answers[QID] = Answer(text="importé", updated_at="2019-10-14T10:05:00", author="Anne",
+                                    ancestors=["0123456789abcdef"])
+    store.save_interview(interview)
+    saved = store.save_answer(PID, interview.id, QID, "importé, puis complété", author="Anne")
+    assert store.get_interview(PID, interview.id).answers[QID].text == "importé, puis complété"
+    assert Answer(text="importé").rev in saved.ancestors
+
+
+def _bump_schema(path: Path) -> bytes:
+    data = json.loads(path.read_bytes())
+    data["_meta"]["1"]["schema"] = storage.SCHEMA_VERSION + 1
+    data["attachments"] = {"1": {"name": "photo.jpg"}}   # a table this version does not know
+    raw = json.dumps(data).encode()
+    path.write_bytes(raw)
+    return raw
+
+
+def test_save_answer_refuses_an_interview_file_of_a_newer_schema(store):
+    interview = seeded_interview(store)
+    path = store.interview_file(PID, interview.id)
+    raw = _bump_schema(path)
+    with pytest.raises(StoreError, match="plus récente"):
+        store.save_answer(PID, interview.id, QID, "texte")
+    with pytest.raises(StoreError, match="plus récente"):
+        store.save_interview(store.get_interview(PID, interview.id))
+    assert path.read_bytes() == raw
+
+
+def test_save_project_refuses_a_project_file_of_a_newer_schema(store):
+    path = store.project_file(PID)
+    raw = _bump_schema(path)
+    with pytest.raises(StoreError, match="plus récente"):
+        store.save_project(store.get_project(PID))
+    assert path.read_bytes() == raw
+
+
+def test_answer_is_saved_when_the_backup_folder_cannot_be_created(store, monkeypatch):
+    interview = seeded_interview(store)
+    store.save_answer(PID, interview.id, QID, "premier jet")
+    storage.AtomicJSONStorage._last_backup.clear()
+
+    def full(path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(storage, "ensure_dir", full)
+    store.save_answer(PID, interview.id, QID, "second jet, à garder")
+    assert store.get_interview(PID, interview.id).answers[QID].text == "second jet, à garder"
+
+
+def test_full_disk_during_save_answer_keeps_the_previous_answer(store, monkeypatch):
+    interview = seeded_interview(store)
+    store.save_answer(PID, interview.id, QID, "avant")
+    path = store.interview_file(PID, interview.id)
+    before = path.read_bytes()
+    real_replace = os.replace
+
+    def no_space(src, dst, *a, **kw):
+        if str(dst) == str(path):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst, *a, **kw)
+
+    monkeypatch.setattr(os, "replace", no_space)
+    with pytest.raises(StoreError, match="disque plein"):  # one French line, not an OSError
+        store.save_answer(PID, interview.id, QID, "après")
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    assert store.get_interview(PID, interview.id).answers[QID].text == "avant"
+
+
+def test_store_file_with_a_huge_integer_is_damaged_not_a_crash(store):
+    interview = seeded_interview(store)
+    path = store.interview_file(PID, interview.id)
+    path.write_text(f'{{"interview": {{"1": {{"id": "{interview.id}", "n": {"7" * 5000}}}}}}}')
+    damaged: list = []
+    assert store.list_interviews(PID, damaged=damaged) == []
+    assert len(damaged) == 1 and damaged[0].path == path
+    with pytest.raises(StoreError):
+        store.save_answer(PID, interview.id, QID, "texte")
+
+
+def test_deleting_the_same_interview_twice_in_one_second_keeps_both_copies(store):
+    interview = seeded_interview(store)
+    store.save_answer(PID, interview.id, QID, "première version")
+    store.delete_interview(PID, interview.id)
+    again = copy.deepcopy(interview)
+    again.answers = {QID: Answer(text="recréée par un import")}
+    store.save_interview(again)
+    store.delete_interview(PID, interview.id)
+    kept = sorted((store.backups_dir / "deleted" / PID).glob(f"{interview.id}.*.json"))
+    texts = sorted(json.loads(p.read_bytes())["answers"]["1"]["text"] for p in kept)
+    assert texts == ["première version", "recréée par un import"]
+
+
+def test_save_interview_never_writes_over_a_damaged_file(store):
+    interview = seeded_interview(store)
+    path = store.interview_file(PID, interview.id)
+    path.write_bytes(b'{"interview": {"1": {"id": "tronqu')
+    with pytest.raises(DamagedFileError):
+        store.save_interview(interview)
+    assert path.read_bytes() == b'{"interview": {"1": {"id": "tronqu'

@@ -17,9 +17,19 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from pi87_field.core.merge import merge_files
+from pi87_field.core.merge import Consolidation, InputResult, add_bundle, merge_files
+from pi87_field.core.merge.volume import build_volume
 from pi87_field.core.money import format_amount
-from tests.unit.test_merge_fixtures import CONFLICT_QID, SHARED_PROJECT, guides, three_evaluators
+from pi87_field.core.text import clean_text
+from tests.conftest import HOSTILE_TEXTS
+from tests.unit.test_merge_fixtures import (
+    CONFLICT_QID,
+    SHARED_PROJECT,
+    full_case_bundle,
+    guides,
+    three_evaluators,
+    write_bundle,
+)
 
 TAG = re.compile(r"\[[^\[\]|]+\|[^\[\]|]+\|E\d+\|[^\[\]|]+\]")
 
@@ -212,8 +222,6 @@ def test_structure_styles_toc_and_properties(merged):
 
 
 def test_long_answers_are_excerpted_in_the_matrix_but_whole_in_the_chapter(tmp_path):
-    from tests.unit.test_merge_fixtures import full_case_bundle, write_bundle
-
     bundle = full_case_bundle("ec09-long", 9, "Alice", interviews=1, answer_chars=800)
     text = bundle.interviews[0].answers["structure.presentation"].text
     path = write_bundle(bundle, tmp_path / "long.json")
@@ -229,12 +237,6 @@ def test_long_answers_are_excerpted_in_the_matrix_but_whole_in_the_chapter(tmp_p
 def test_hostile_text_survives(tmp_path):
     """Control characters, lone surrogates, emoji, RTL, CRLF, 100 KB: built straight from
     domain objects (a bundle file could not even hold some of them)."""
-    from pi87_field.core.merge import Consolidation, InputResult, add_bundle
-    from pi87_field.core.merge.volume import build_volume
-    from pi87_field.core.text import clean_text
-    from tests.conftest import HOSTILE_TEXTS
-    from tests.unit.test_merge_fixtures import full_case_bundle
-
     bundle = full_case_bundle("ec10-hostile", 10, "Alice", interviews=1, answer_chars=50)
     answers = bundle.interviews[0].answers
     for qid, key in zip(list(answers), HOSTILE_TEXTS):

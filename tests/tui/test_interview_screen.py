@@ -1,0 +1,73 @@
+"""The interview screen: keys that arrive while screens change, leaving, finishing, narrow terminals."""
+
+from __future__ import annotations
+
+from textual import events
+
+from pi87_field.core.model import InterviewStatus
+from pi87_field.tui.screens.home import HomeScreen
+from pi87_field.tui.screens.interview import InterviewScreen
+from pi87_field.tui.screens.project import ProjectScreen
+from pi87_field.tui.screens.section_picker import SectionPicker
+from pi87_field.tui.widgets.navigator import QuestionNavigator
+from tests.tui.tui_helpers import CASE, begin, open_project, start_planned_interview
+
+
+async def test_keys_queued_behind_a_closing_section_picker_do_not_pop_the_grid(app):
+    # A pasted "\x07…1…1" (ctrl+g then digits) used to dismiss the picker twice: the second
+    # dismiss popped the interview, then the project... and crashed on an empty stack.
+    interview = begin(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_interview(CASE, interview.id)
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, SectionPicker)
+        for _ in range(3):
+            picker.post_message(events.Key("1", "1"))
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, InterviewScreen)
+        assert [type(s) for s in app.screen_stack][-2:] == [HomeScreen, InterviewScreen]
+
+
+async def test_leaving_twice_pops_one_screen(app):
+    interview = begin(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_interview(CASE, interview.id)
+        await pilot.pause()
+        screen = app.screen
+        screen.action_back()
+        screen.action_back()  # a second Escape that reached the screen while it was leaving
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_finish_is_in_the_footer_on_the_last_question_and_works_anywhere(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_project(pilot, "insup")
+        screen = await start_planned_interview(pilot)
+        keys = {b.binding.action for b in screen.active_bindings.values() if b.binding.show}
+        assert "finish" not in keys and "next_question" in keys
+        screen.show_question(len(screen.slots) - 1)
+        await pilot.pause()
+        keys = {b.binding.action for b in screen.active_bindings.values() if b.binding.show}
+        assert "finish" in keys and "next_question" not in keys
+        screen.show_question(2)
+        await pilot.press("ctrl+t")                     # not the last question: still finishes
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)
+        assert app.store.list_interviews(CASE)[0].status == InterviewStatus.COMPLETE
+
+
+async def test_narrow_terminal_gives_the_answer_the_width(app):
+    interview = begin(app.store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.open_interview(CASE, interview.id)
+        await pilot.pause()
+        screen = app.screen
+        assert not screen.query_one(QuestionNavigator).display
+        assert screen.editor.size.width > 50
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert screen.query_one(QuestionNavigator).display
