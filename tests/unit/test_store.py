@@ -423,3 +423,65 @@ def test_save_interview_never_writes_over_a_damaged_file(store):
     with pytest.raises(DamagedFileError):
         store.save_interview(interview)
     assert path.read_bytes() == b'{"interview": {"1": {"id": "tronqu'
+
+
+def test_resolving_a_conflict_clears_it_and_keeps_both_texts_in_the_history(store):
+    """Issue 11 item 7: a resolved conflict leaves the answer (screen and write-up); a later import
+    of the set-aside version counts as older; nothing is lost (history)."""
+    from pi87_field.core.exchange.reconcile import Outcome, reconcile_answer
+    from pi87_field.core.model import AnswerVersion
+
+    pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
+    store.save_answer(pid, iid, "structure.presentation", "Ma version", author="Camille")
+    interview = store.get_interview(pid, iid)
+    answer = interview.answers["structure.presentation"]
+    answer.concurrent = [AnswerVersion("Version de Jean", AnswerState.ANSWERED, "2026-11-27T04:48:57+00:00", "Jean", "jean.docx")]
+    store.save_interview(interview)
+    resolved = store.resolve_conflict(pid, iid, "structure.presentation", "Ma version et celle de Jean",
+                                      "answered", "Camille", base_rev=answer.rev)
+    stored = store.get_interview(pid, iid).answers["structure.presentation"]
+    assert stored.text == "Ma version et celle de Jean" and stored.concurrent == []
+    texts = [e.text for e in store.answer_history(pid, iid, "structure.presentation")]
+    assert "Ma version" in texts and "Version de Jean" in texts
+    jean = Answer(text="Version de Jean", author="Jean", updated_at="2026-11-27T04:48:57+00:00")
+    assert reconcile_answer(stored, jean)[1] == Outcome.OLDER
+    with pytest.raises(StoreError):          # the answer changed since: refused, nothing written
+        store.resolve_conflict(pid, iid, "structure.presentation", "x", "answered", "C", base_rev=answer.rev)
+    assert resolved.rev == stored.rev
+
+
+def test_restore_is_a_new_revision_and_the_replaced_text_stays_in_history(store, monkeypatch):
+    pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
+    store.save_answer(pid, iid, "structure.effectifs", "Premier texte", author="A")
+    monkeypatch.setattr(
+        "pi87_field.core.store.project_store._same_burst", lambda old, new: False)  # a later edit
+    store.save_answer(pid, iid, "structure.effectifs", "Second texte", author="A")
+    history = store.answer_history(pid, iid, "structure.effectifs")
+    assert [e.text for e in history] == ["Premier texte"]
+    current = store.get_interview(pid, iid).answers["structure.effectifs"]
+    restored = store.restore_answer(pid, iid, "structure.effectifs", history[0].text, history[0].state,
+                                    "A", base_rev=current.rev)
+    assert restored.text == "Premier texte"
+    assert current.rev in restored.ancestors               # an edit over "Second texte", not older
+    assert [e.text for e in store.answer_history(pid, iid, "structure.effectifs")] == ["Second texte"]
+
+
+def test_history_reads_the_rolling_backups_too(store, monkeypatch):
+    pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
+    monkeypatch.setattr(storage, "BACKUP_EVERY_SECONDS", 0)
+    storage.AtomicJSONStorage._last_backup.clear()
+    store.save_answer(pid, iid, "structure.publics", "Avant la panne", author="A")
+    store.save_answer(pid, iid, "structure.publics", "Avant la panne, suite", author="A")   # same burst
+    store.save_answer(pid, iid, "structure.publics", "Maintenant", author="A")
+    entries = store.answer_history(pid, iid, "structure.publics")
+    assert any(e.origin == "sauvegarde automatique" and e.text == "Avant la panne, suite" for e in entries)
+    assert all(e.text != "Maintenant" for e in entries)
+
+
+def test_an_import_that_replaces_an_answer_keeps_the_old_text_in_history(store):
+    pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
+    store.save_answer(pid, iid, "structure.presentation", "Texte local", author="A")
+    interview = store.get_interview(pid, iid)
+    interview.answers["structure.presentation"] = Answer(text="Texte importé", author="B")
+    store.save_interview(interview)
+    assert [e.text for e in store.answer_history(pid, iid, "structure.presentation")] == ["Texte local"]

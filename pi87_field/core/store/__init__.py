@@ -7,6 +7,7 @@ exchange layer use to read and change projects and interviews.
 
 from pi87_field.core.store.project_store import (
     EMPTY_REV,
+    HistoryEntry,
     META_FILE,
     ProjectStore,
     SavedAnswer,
@@ -14,4 +15,4 @@ from pi87_field.core.store.project_store import (
     StoreScan,
 )
 
-__all__ = ["EMPTY_REV", "META_FILE", "ProjectStore", "SavedAnswer", "SearchHit", "StoreScan"]
+__all__ = ["EMPTY_REV", "HistoryEntry", "META_FILE", "ProjectStore", "SavedAnswer", "SearchHit", "StoreScan"]

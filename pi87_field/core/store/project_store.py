@@ -19,7 +19,7 @@ import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,9 @@ MAX_ANCESTORS = 50
 EMPTY_REV = text_rev("", AnswerState.ANSWERED.value)
 # How a stored answer kept by a stale save is labelled among the concurrent versions.
 STALE_SOURCE = "enregistrée ailleurs pendant la saisie"
+# Earlier texts of an answer, kept in its interview file (never exported), per question.
+HISTORY_TABLE = "history"
+MAX_HISTORY = 30
 
 
 @dataclass
@@ -77,6 +80,22 @@ class SavedAnswer:
 
     answer: Answer
     conflict: AnswerVersion | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """An earlier text of an answer: from its revisions, or from a rolling backup."""
+
+    text: str
+    state: AnswerState
+    updated_at: str
+    author: str
+    origin: str               # "révision", "gardée lors d'un conflit", "sauvegarde automatique"…
+    backup_at: str = ""       # when the backup holding it was taken
+
+    @property
+    def rev(self) -> str:
+        return text_rev(self.text, self.state)
 
 
 @dataclass(frozen=True)
@@ -343,7 +362,22 @@ class ProjectStore:
                    for n, (qid, a) in enumerate(interview.answers.items(), start=1)}
         payload = {"_meta": {"1": {"schema": SCHEMA_VERSION}}, "interview": {"1": doc}, "answers": answers}
         path = self.interview_file(interview.project_id, interview.id)
-        _refuse_newer_schema(path, read_json_file(path))
+        before = read_json_file(path)
+        _refuse_newer_schema(path, before)
+        if isinstance(before, dict):
+            # The texts an import (or any whole rewrite) replaces stay in the answer's history.
+            history = dict(before.get(HISTORY_TABLE) or {})
+            for old_doc in (before.get("answers") or {}).values():
+                qid = old_doc.get("qid") if isinstance(old_doc, dict) else None
+                if qid in interview.answers:
+                    try:
+                        old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"})
+                    except Exception:  # an unreadable old answer has nothing to keep
+                        continue
+                    if old.rev != interview.answers[qid].rev:
+                        _push_history(history, qid, old, "remplacée par un import")
+            if history:
+                payload[HISTORY_TABLE] = history
         self._db(path).storage.write(payload)
         return interview
 
@@ -395,7 +429,10 @@ class ProjectStore:
                 new.concurrent = [kept, *(v for v in old.concurrent if v.rev not in (kept.rev, new.rev))]
                 chain = [base_rev, *old.ancestors]
                 new.ancestors = [r for r in dict.fromkeys(chain) if r not in (old.rev, new.rev)][:MAX_ANCESTORS]
+                _push_history(data.setdefault(HISTORY_TABLE, {}), question_id, old, "gardée lors d'un conflit")
             else:
+                if not _same_burst(old, new):
+                    _push_history(data.setdefault(HISTORY_TABLE, {}), question_id, old, "révision")
                 new.ancestors = _next_ancestors(old, new)
         if key is None:
             key = str(max((int(k) for k in answers), default=0) + 1)
@@ -406,6 +443,102 @@ class ProjectStore:
             meta["status"] = InterviewStatus.IN_PROGRESS.value
         db.storage.write(data)
         return SavedAnswer(new, kept)
+
+    def resolve_conflict(self, project_id: str, interview_id: str, question_id: str, text: str,
+                         state: str, author: str, *, base_rev: str) -> Answer:
+        """Settle a conflict: `text` (one of the versions, or an edit of them) becomes the answer,
+        descending from the shown answer and every concurrent version, which leave the answer
+        (so neither the screen nor the write-up shows them) but stay in its history, and an
+        import of any of them later counts as older. Refused if the answer changed since the
+        user looked at it (`base_rev`)."""
+        return self._rewrite_answer(project_id, interview_id, question_id, text, state, author,
+                                    base_rev=base_rev, resolve=True)
+
+    def restore_answer(self, project_id: str, interview_id: str, question_id: str, text: str,
+                       state: str, author: str, *, base_rev: str) -> Answer:
+        """Bring back an earlier text of an answer, as a new revision (the current text goes to
+        the history, never away). Refused if the answer changed since `base_rev`."""
+        return self._rewrite_answer(project_id, interview_id, question_id, text, state, author,
+                                    base_rev=base_rev, resolve=False)
+
+    def _rewrite_answer(self, project_id: str, interview_id: str, question_id: str, text: str,
+                        state: str, author: str, *, base_rev: str, resolve: bool) -> Answer:
+        self._require_writer()
+        path = self.interview_file(project_id, interview_id)
+        db = self._db(path)
+        data = db.storage.read()
+        if data is None or "interview" not in data:
+            raise StoreError(f"Entretien introuvable : {interview_id}")
+        _refuse_newer_schema(path, data)
+        answers = data.setdefault("answers", {})
+        key, old_doc = next(((k, d) for k, d in answers.items() if d.get("qid") == question_id), (None, None))
+        old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
+        if (old.rev if old else EMPTY_REV) != base_rev:
+            raise StoreError("Cette réponse a changé entre-temps : rien n'a été modifié, regardez-la de nouveau.")
+        new = Answer(text=clean_text(text), state=AnswerState(state), author=author)
+        history = data.setdefault(HISTORY_TABLE, {})
+        if old is not None:
+            new.extra = old.extra
+            chain = [old.rev, *old.ancestors]
+            if resolve:
+                chain = [old.rev, *(v.rev for v in old.concurrent), *old.ancestors]
+                for version in old.concurrent:
+                    _push_history(history, question_id, Answer(text=version.text, state=version.state,
+                                                                updated_at=version.updated_at,
+                                                                author=version.author), "version écartée d'un conflit")
+            else:
+                new.concurrent = old.concurrent
+            _push_history(history, question_id, old, "conflit réglé" if resolve else "remplacée par une restauration")
+            new.ancestors = [r for r in dict.fromkeys(chain) if r != new.rev][:MAX_ANCESTORS]
+        if key is None:
+            key = str(max((int(k) for k in answers), default=0) + 1)
+        answers[key] = {"qid": question_id, **answer_to_dict(new)}
+        data["interview"]["1"]["updated_at"] = new.updated_at
+        db.storage.write(data)
+        return new
+
+    def answer_history(self, project_id: str, interview_id: str, question_id: str) -> list[HistoryEntry]:
+        """Earlier texts of one answer, newest first: its revisions kept in the interview file,
+        then what the rolling backups hold; each text once, the current one left out."""
+        path = self.interview_file(project_id, interview_id)
+        data = read_json_file(path)
+        if data is None:
+            raise StoreError(f"Entretien introuvable : {interview_id}")
+        current = None
+        entries: list[HistoryEntry] = []
+        for doc in (data.get("answers") or {}).values():
+            if isinstance(doc, dict) and doc.get("qid") == question_id:
+                current = answer_from_dict({k: v for k, v in doc.items() if k != "qid"})
+        for doc in (data.get(HISTORY_TABLE) or {}).values():
+            if isinstance(doc, dict) and doc.get("qid") == question_id:
+                try:
+                    answer = answer_from_dict({k: v for k, v in doc.items() if k not in ("qid", "why")})
+                except Exception:
+                    continue
+                entries.append(HistoryEntry(answer.text, answer.state, answer.updated_at, answer.author,
+                                            str(doc.get("why") or "révision")))
+        folder = self.backups_dir / path.relative_to(self.projects_dir).parent / path.stem
+        for backup in sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []:
+            try:
+                old = read_json_file(backup)
+            except DamagedFileError:
+                continue
+            for doc in ((old or {}).get("answers") or {}).values():
+                if isinstance(doc, dict) and doc.get("qid") == question_id:
+                    try:
+                        answer = answer_from_dict({k: v for k, v in doc.items() if k != "qid"})
+                    except Exception:
+                        continue
+                    saved_at = datetime.fromtimestamp(backup.stat().st_mtime).astimezone().isoformat(timespec="seconds")
+                    entries.append(HistoryEntry(answer.text, answer.state, answer.updated_at, answer.author,
+                                                "sauvegarde automatique", saved_at))
+        seen = {current.rev} if current is not None else set()
+        out: list[HistoryEntry] = []
+        for entry in sorted(entries, key=lambda e: _sort_time(e.updated_at), reverse=True):
+            if entry.rev not in seen:
+                seen.add(entry.rev)
+                out.append(entry)
+        return out
 
     def delete_interview(self, project_id: str, interview_id: str) -> None:
         """Move an interview file to the backups folder (never destroyed outright)."""
@@ -473,17 +606,45 @@ def _refuse_newer_schema(path: Path, data: Any) -> None:
         )
 
 
-def _next_ancestors(old: Answer, new: Answer) -> list[str]:
-    """Revisions `new` descends from. A burst of autosaves by one author counts as one edit."""
+def _same_burst(old: Answer, new: Answer) -> bool:
+    """`new` continues the edit that wrote `old` (autosaves of one author, close together)."""
     try:
-        same_burst = (
+        return (
             old.author == new.author
             and (datetime.fromisoformat(new.updated_at) - datetime.fromisoformat(old.updated_at)).total_seconds()
             < EDIT_BURST_SECONDS
             and bool(old.ancestors)
         )
     except (TypeError, ValueError):  # unreadable, or one side without a UTC offset (imported)
-        same_burst = False
+        return False
+
+
+def _push_history(history: dict, question_id: str, answer: Answer, why: str) -> None:
+    """Keep `answer` as an earlier text of `question_id` (the last MAX_HISTORY per question)."""
+    if answer.is_empty:
+        return
+    mine = [k for k, d in history.items() if isinstance(d, dict) and d.get("qid") == question_id]
+    if any(text_rev(history[k].get("text", ""), history[k].get("state", "")) == answer.rev for k in mine[-3:]):
+        return
+    key = str(max((int(k) for k in history if k.isdigit()), default=0) + 1)
+    doc = answer_to_dict(answer)
+    history[key] = {"qid": question_id, "why": why, "text": doc["text"], "state": doc.get("state", "answered"),
+                    "updated_at": doc.get("updated_at", ""), "author": doc.get("author", "")}
+    for old_key in mine[: max(0, len(mine) + 1 - MAX_HISTORY)]:
+        del history[old_key]
+
+
+def _sort_time(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return datetime.min.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _next_ancestors(old: Answer, new: Answer) -> list[str]:
+    """Revisions `new` descends from. A burst of autosaves by one author counts as one edit."""
+    same_burst = _same_burst(old, new)
     chain = list(old.ancestors) if same_burst else [old.rev, *old.ancestors]
     seen: set[str] = set()
     out = [r for r in chain if r != new.rev and not (r in seen or seen.add(r))]
