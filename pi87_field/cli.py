@@ -100,7 +100,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @guarded
 def projects(ctx: click.Context, as_json: bool) -> None:
     """Liste les projets du magasin local."""
-    from pi87_field.core.money import format_amount
+    from pi87_field.core.fr import format_amount
     from pi87_field.core.serialize import project_to_dict
     from pi87_field.core.summary import project_progress
 
@@ -181,7 +181,7 @@ def guides_list(ctx: click.Context, as_json: bool) -> None:
 @guarded
 def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
     """Affiche une grille, question par question."""
-    from pi87_field.core.guides import guide_to_dict
+    from pi87_field.core.guides import guide_to_dict, question_numbers
 
     guide = _library(ctx).get(guide_id)
     if guide is None:
@@ -192,10 +192,11 @@ def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
     out.print(f"[bold]{guide.title}[/] ({guide.id}, version {guide.version})")
     if guide.source:
         out.print(f"[dim]{guide.source}[/]")
+    numbers = question_numbers(guide.sections)
     for s in guide.sections:
         out.print(f"\n[bold cyan]{s.title}[/]  [dim]{s.id}[/]")
         for q in s.questions:
-            num = f"{q.number}. " if q.number else "• "
+            num = f"{numbers[q.id]}. "
             cond = f" [dim](si {q.condition})[/]" if q.condition else ""
             out.print(f"  {num}{q.text}{cond}  [dim]{q.id}[/]", soft_wrap=True)
             for sp in q.subpoints:

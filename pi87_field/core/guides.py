@@ -2,6 +2,12 @@
 
 Every problem is reported with the file name and the line it was found on; a malformed
 guide never raises anything but `GuideError`.
+
+Question numbering is the guide's, one function everywhere (TUI, CLI, write-up, volume):
+`Guide.number(question_id) -> str` gives the question's own `number:` when the guide states one
+("1" … "5" in the qualitative grid), else "<section>.<question>" counted in the guide ("6.1");
+`question_numbers(sections)` is the same rule for a guide rebuilt from stored question texts, and
+`numbered(number, text)` the one way to write a numbered question ("6.1. Text").
 """
 
 from __future__ import annotations
@@ -67,6 +73,10 @@ class Guide:
     def question(self, qid: str) -> Question | None:
         return self._index().get(qid, (None, None))[1]
 
+    def number(self, question_id: str) -> str:
+        """The question's number as the guide defines it ("" for a question not in the guide)."""
+        return question_numbers(self.sections).get(question_id, "")
+
     def section_of(self, qid: str) -> Section | None:
         return self._index().get(qid, (None, None))[0]
 
@@ -75,6 +85,20 @@ class Guide:
 
     def question_texts(self) -> dict[str, str]:
         return {q.id: full_question_text(q) for q in self.questions}
+
+
+def question_numbers(sections: tuple[Section, ...] | list[Section]) -> dict[str, str]:
+    """question id -> number: its own `number:` if the guide gives one, else "<section>.<rank>"."""
+    out: dict[str, str] = {}
+    for si, section in enumerate(sections, start=1):
+        for qi, q in enumerate(section.questions, start=1):
+            out[q.id] = q.number or f"{si}.{qi}"
+    return out
+
+
+def numbered(number: str, text: str) -> str:
+    """ "6.1. Text": how every face writes a numbered question."""
+    return f"{number}. {text}" if number else text
 
 
 def full_question_text(q: Question) -> str:

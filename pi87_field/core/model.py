@@ -15,6 +15,8 @@ from pi87_field.core.errors import StoreError
 
 PROJECT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+# Revisions an answer remembers it grew from (enough to recognise any copy still in circulation).
+MAX_ANCESTORS = 50
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -160,6 +162,21 @@ class Answer:
     def is_empty(self) -> bool:
         return self.state == AnswerState.ANSWERED and not self.text.strip()
 
+    def descends_from(self, other: Answer | AnswerVersion | str) -> bool:
+        """True if this answer grew from `other` (a revision it lists among its ancestors).
+
+        The one ancestry rule, used by the store (a save records what it grew from) and by
+        reconcile (an edit wins over what it descends from)."""
+        rev = other if isinstance(other, str) else other.rev
+        return rev != self.rev and rev in self.ancestors
+
+    def grow_from(self, old: Answer, *, same_burst: bool = False, limit: int = MAX_ANCESTORS) -> None:
+        """Record that this answer replaces `old`: `old` joins the ancestors, unless this save
+        belongs to the same burst of autosaves (then `old` was a passing state and the chain
+        is kept as it was); at most `limit` revisions, newest first, never this one."""
+        chain = list(old.ancestors) if same_burst else [old.rev, *old.ancestors]
+        self.ancestors = [r for r in dict.fromkeys(chain) if r != self.rev][:limit]
+
     @property
     def mark(self) -> str:
         """State key for display: one of ANSWER_STATE_LABELS' keys."""
@@ -185,6 +202,7 @@ class Interview:
     date: date | None = None
     mode: InterviewMode | None = None
     consent: bool | None = None
+    consent_recorded_at: str = ""   # when consent was recorded (ISO 8601); "" if never
     status: InterviewStatus = InterviewStatus.PLANNED
     answers: dict[str, Answer] = field(default_factory=dict)
     # The question texts the answers were given against (question id -> text).
@@ -199,11 +217,6 @@ class Interview:
         ids = question_ids if question_ids is not None else list(self.answers)
         return sum(1 for q in ids if q in self.answers and not self.answers[q].is_empty)
 
-    @property
-    def label(self) -> str:
-        who = ", ".join(p.organisation or p.name for p in self.interviewees if p.organisation or p.name)
-        when = self.date.strftime("%d/%m/%Y") if self.date else "date à fixer"
-        return f"{who or 'Entretien'} — {when}"
 
 
 @dataclass(slots=True)

@@ -34,7 +34,7 @@ _PROJECT_KEYS = {
 }
 _INTERVIEW_KEYS = {
     "id", "project_id", "guide_id", "guide_version", "interviewer", "interviewees", "date",
-    "mode", "consent", "status", "answers", "question_texts", "notes", "created_at", "updated_at",
+    "mode", "consent", "consent_recorded_at", "status", "answers", "question_texts", "notes", "created_at", "updated_at",
 }
 _ANSWER_KEYS = {"text", "state", "updated_at", "author", "ancestors", "concurrent"}
 _PERSON_KEYS = {"name", "role", "organisation"}
@@ -192,6 +192,8 @@ def interview_to_dict(i: Interview, *, with_answers: bool = True) -> dict[str, A
         "interviewees": [interviewee_to_dict(p) for p in i.interviewees],
         "consent": i.consent, "status": i.status.value,
     }
+    if i.consent_recorded_at:
+        out["consent_recorded_at"] = i.consent_recorded_at
     if i.notes:
         out["notes"] = i.notes
     out["created_at"] = i.created_at
@@ -230,6 +232,7 @@ def interview_from_dict(data: Any, project_id: str | None = None) -> Interview:
         date=when,
         mode=mode,
         consent=consent,
+        consent_recorded_at=one_line(_str(data, "consent_recorded_at")),
         status=status,
         answers={clean_text(str(q)): answer_from_dict(a) for q, a in answers.items()},
         question_texts={clean_text(str(q)): clean_text(str(t)) for q, t in texts.items()},

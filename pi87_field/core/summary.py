@@ -1,21 +1,44 @@
-"""Progress figures of projects and interviews (shared by the CLI, the TUI and the volume)."""
+"""What every face says about projects and interviews, one function per rule.
+
+Shared by the CLI, the TUI, the write-up and the volume, so they cannot drift apart:
+
+- progress: `interview_progress(interview, guide) -> (answered, questions)` and
+  `project_progress(interviews, guides) -> ProjectProgress` (done/total, percent);
+- interview order: `ordered_interviews(interviews)` (by date, undated last, then creation time,
+  then id; `interview_order_key` is its key): "Entretien 2" is the same interview in a write-up,
+  the volume and the pseudonym register;
+- interview title: `interview_title(project, interview)` -> "Mission locale du Lunévillois —
+  14/10/2019" (who was met: organisations, else names; when), and with `header=True` the TUI's
+  one-line header "carrier · Claire Martin (Mission locale) · 14/10/2019";
+- `project_fact_rows(project)` (labelled facts) and `project_label(project)` (short name).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
-from pi87_field.core.guides import Guide, GuideLibrary
-from pi87_field.core.model import Interview, InterviewStatus, Project
+from pi87_field.core.fr import fr_date
+from pi87_field.core.guides import GuideLibrary
+from pi87_field.core.model import Interview, InterviewStatus, Project, ProjectKind
+from pi87_field.core.text import one_line
 
 
-def question_ids(interview: Interview, guide: Guide | None) -> list[str]:
+class _HasQuestionIds(Protocol):
+    @property
+    def question_ids(self) -> list[str]: ...
+
+
+def question_ids(interview: Interview, guide: _HasQuestionIds | None) -> list[str]:
     """The questions an interview is measured against: its guide's, else the texts it kept."""
     if guide is not None:
         return guide.question_ids
     return list(interview.question_texts) or list(interview.answers)
 
 
-def interview_progress(interview: Interview, guide: Guide | None) -> tuple[int, int]:
+def interview_progress(interview: Interview, guide: _HasQuestionIds | None) -> tuple[int, int]:
     """(questions with an answer or an explicit state, questions of the guide)."""
     ids = question_ids(interview, guide)
     return interview.answered_count(ids), len(ids)
@@ -85,3 +108,33 @@ def project_label(project: Project) -> str:
     """The short name of a project, everywhere a person must tell projects apart (tables, titles,
     palette, search, volume): the user's label, else the carrier, else the title."""
     return project.label or project.carrier or project.title or project.id
+
+
+def interview_order_key(interview: Interview) -> tuple[date, str, str]:
+    """Dated interviews by date, undated ones last; then creation time, then id."""
+    return (interview.date or date.max, interview.created_at, interview.id)
+
+
+def ordered_interviews(interviews: Iterable[Interview]) -> list[Interview]:
+    """The one interview order (write-up, volume, pseudonym register, store listings)."""
+    return sorted(interviews, key=interview_order_key)
+
+
+def interview_people(interview: Interview) -> str:
+    """Who was met: their organisations, else their names (duplicates once)."""
+    who = dict.fromkeys(x for x in (one_line(p.organisation or p.name) for p in interview.interviewees) if x)
+    return ", ".join(who)
+
+
+def interview_title(project: Project | None, interview: Interview, *, header: bool = False) -> str:
+    """ "Mission locale du Lunévillois — 14/10/2019"; with `header`, the TUI's header line."""
+    when = fr_date(interview.date)
+    if header:
+        people = ", ".join(
+            f"{one_line(p.name)} ({one_line(p.organisation)})" if p.name and p.organisation
+            else one_line(p.name or p.organisation)
+            for p in interview.interviewees if p.name or p.organisation)
+        # A case study is known by its carrier; a series interview by the people met.
+        where = project.carrier if project is not None and project.kind == ProjectKind.CASE_STUDY else ""
+        return " · ".join(filter(None, (where, people, when))) or (project.id if project else "Entretien")
+    return f"{interview_people(interview) or 'Entretien'} — {when or 'date à fixer'}"

@@ -1,4 +1,8 @@
-"""Text hygiene: what we store and export must be valid XML 1.0 text and plain UTF-8."""
+"""Text hygiene: what we store and export must be valid XML 1.0 text and plain UTF-8.
+
+Also the one accent folding: `fold(text)` for comparing, `fold_with_positions(text) ->
+(folded, index_map)` where index_map[i] is the index in `text` of folded character i.
+"""
 
 from __future__ import annotations
 
@@ -47,11 +51,14 @@ def fold(value: str) -> str:
 
 def fold_with_positions(value: str) -> tuple[str, list[int]]:
     """fold(value), plus for each folded character the index of the original one it came from
-    (folding can change the length: "ß" -> "ss", "ﬁ" -> "fi")."""
+    (folding can change the length: "ß" -> "ss", "ﬁ" -> "fi").
+
+    The one accent folding with positions: the store's search (excerpt around the match) and
+    pseudonymisation (replace the original span of a folded match) both use it."""
     folded: list[str] = []
     positions: list[int] = []
     for index, char in enumerate(value):
-        part = fold(char)
+        part = char.lower() if char.isascii() else fold(char)
         folded.append(part)
         positions.extend([index] * len(part))
     return "".join(folded), positions

@@ -1,13 +1,10 @@
-"""Interview and project progress as the screens show it (no Textual here: plain figures)."""
+"""How the screens mark answer states and clip text (no Textual here). Progress figures are the
+core's (`core.summary.interview_progress` / `project_progress`), used directly."""
 
 from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
 
-from pi87_field.core.model import Interview, Project
-from pi87_field.core.store import ProjectStore
-from pi87_field.core.summary import ProjectProgress
-from pi87_field.core.summary import project_progress as core_project_progress
 
 # One mark per answer state, as the navigator and the lists show it.
 STATE_MARKS = {
@@ -24,13 +21,6 @@ STATE_STYLES = {
     "not_applicable": "blue",
     "empty": "dim",
 }
-
-
-def project_progress(store: ProjectStore, project: Project,
-                     interviews: list[Interview] | None = None) -> ProjectProgress:
-    if interviews is None:
-        interviews = store.list_interviews(project.id)
-    return core_project_progress(interviews, store.guides)
 
 
 def clip(text: str, width: int) -> str:

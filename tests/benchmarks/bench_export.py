@@ -24,6 +24,7 @@ from pi87_field.core.bundle import Bundle
 from pi87_field.core.guides import GuideLibrary
 from pi87_field.core.model import OS_LABELS
 from pi87_field.core.money import format_amount
+from pi87_field.core.summary import interview_title
 from pi87_field.core.word.writeup import write_project_docx
 from tests.unit.test_merge_fixtures import full_case_bundle, guides
 
@@ -43,7 +44,7 @@ def naive_export(bundle: Bundle, library: GuideLibrary, path: Path) -> None:
         cells[0].text, cells[1].text = label, value
     for n, interview in enumerate(bundle.interviews, start=1):
         guide = library.get(interview.guide_id)
-        document.add_paragraph(f"Entretien {n} — {interview.label}", style="Heading 1")
+        document.add_paragraph(f"Entretien {n} — {interview_title(project, interview)}", style="Heading 1")
         table = document.add_table(rows=0, cols=2, style="Table Grid")
         for label, value in (("Enquêteur", interview.interviewer), ("Date", str(interview.date)),
                              ("Personnes interrogées", ", ".join(p.name for p in interview.interviewees))):

@@ -163,7 +163,7 @@ def test_headings_use_built_in_styles(exported):
     assert len(by_style["Heading 1"]) == 3
     assert by_style["Heading 1"][0].startswith("Entretien 1 — Mission locale du Lunévillois — 11/10/2019")
     assert "Concernant votre structure" in by_style["Heading 2"]
-    assert any(t.startswith("1. Présentation de la structure") for t in by_style["Heading 3"])
+    assert any(t.startswith("1.1. Présentation de la structure") for t in by_style["Heading 3"])
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         assert document.styles[name].builtin, name
     styles = zipfile.ZipFile(path).read("word/styles.xml").decode()

@@ -119,12 +119,12 @@ def test_conflict_in_chapter_matrix_and_appendix(merged):
     styles = {text: style for style, text in chapter.paragraphs}
     assert styles[conflict["shown"]] == "Réponse"
     assert styles[conflict["other"]] == "Version concurrente"
-    assert any(t.startswith("Version concurrente — Bruno, 18/10/2019 10:00, bruno-ec02.json") for _, t in chapter.paragraphs)
+    assert any(t.startswith("Version concurrente — Bruno, 18/10/2019 à 10:00, bruno-ec02.json") for _, t in chapter.paragraphs)
     appendix = region(merged, "Annexe A — Conflits")
     [table] = appendix.tables
     assert table[0] == ["Version", "Auteur", "Date", "Source", "Texte"]
-    assert table[1] == ["affichée", "Chloé", "19/10/2019 11:00", "chloe-ec02.json", conflict["shown"]]
-    assert table[2] == ["concurrente", "Bruno", "18/10/2019 10:00", "bruno-ec02.json", conflict["other"]]
+    assert table[1] == ["affichée", "Chloé", "19/10/2019 à 11:00", "chloe-ec02.json", conflict["shown"]]
+    assert table[2] == ["concurrente", "Bruno", "18/10/2019 à 10:00", "bruno-ec02.json", conflict["other"]]
     assert any(CONFLICT_QID in t for _, t in appendix.paragraphs)
     matrix = region(merged, "Matrices transversales").text
     assert "≠ Bruno : " + conflict["other"] in matrix
@@ -139,7 +139,7 @@ def test_duplicate_counted_once_and_provenance(merged):
     assert len(rows) == 6
     assert rows["alice-ec01 (copie).json"][1] == "doublon : identique à alice-ec01.json, compté une fois"
     assert rows["alice-ec01.json"][1] == "fusionné"
-    assert rows["alice-ec01.json"][4] == "16/10/2019 09:00"
+    assert rows["alice-ec01.json"][4] == "16/10/2019 à 09:00"
     for r in report.rows:
         assert rows[r.file][5].replace("\n", "") == r.sha256
     cover = merged["regions"][0].text
@@ -191,7 +191,7 @@ def test_matrix_layout_landscape_columns_and_chapter_references(merged):
     assert len(headings) == 8 + 1                       # 8 case-study sections, 1 interview section
     case_table = matrices.tables[0]
     assert case_table[0] == ["Question", "1. Porteur 1 – Mission locale", "2. Porteur 2 – Mission locale"]
-    assert case_table[1][0] == "1. Présentation de la structure"
+    assert case_table[1][0] == "1.1. Présentation de la structure"
     assert case_table[1][1].endswith("→ chap. 1") and case_table[1][2].endswith("→ chap. 2")
     assert case_table[1][1].count("E1 [Alice|") == 1 and "E3 [Bruno|" in case_table[1][1]
     series_table = matrices.tables[-1]

@@ -91,10 +91,9 @@ def _is_older(incoming: Answer, current: Answer) -> bool:
     Revisions are content addresses, so going back to an earlier text gives an earlier rev: such
     a revert lists, among its own ancestors, a version that came after that text in `current`'s
     history. It is then a new edit, not an old copy."""
-    try:
-        position = current.ancestors.index(incoming.rev)
-    except ValueError:
+    if not current.descends_from(incoming):
         return False
+    position = current.ancestors.index(incoming.rev)
     later = {current.rev, *current.ancestors[:position]}
     return not later.intersection(incoming.ancestors)
 
@@ -108,7 +107,7 @@ def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "")
             return current, Outcome.UNCHANGED
         current.concurrent = merged
         return current, Outcome.CONFLICT
-    descends = current.rev in incoming.ancestors
+    descends = incoming.descends_from(current)
     known_versions = {v.rev for v in current.concurrent}
     if not descends and (_is_older(incoming, current) or incoming.rev in known_versions):
         return current, Outcome.OLDER
@@ -153,7 +152,7 @@ def _started(i: Interview) -> bool:
 
 
 def _who(i: Interview) -> tuple[str, str]:
-    return i.interviewer, str(i.extra.get("consent_recorded_at") or "")
+    return i.interviewer, i.consent_recorded_at
 
 
 def _started_apart(a: Interview, b: Interview) -> bool:

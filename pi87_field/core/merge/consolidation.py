@@ -45,6 +45,7 @@ from pi87_field.core.errors import FieldError, ImportFormatError
 from pi87_field.core.exchange.importing import read_input, sha256_file
 from pi87_field.core.exchange.reconcile import reconcile_project
 from pi87_field.core.model import AnswerState, Interview, Project, ProjectKind, now_iso
+from pi87_field.core.summary import interview_title, ordered_interviews
 from pi87_field.core.text import one_line
 
 MERGE_FORMAT = "pi87-field-merge/1"
@@ -154,8 +155,7 @@ class MergedProject:
     sources: list[str] = field(default_factory=list)     # input files that contributed
 
     def ordered_interviews(self) -> list[Interview]:
-        return sorted(self.interviews.values(),
-                      key=lambda i: (i.date is None, i.date or "", i.interviewer, i.created_at, i.id))
+        return ordered_interviews(self.interviews.values())
 
 
 @dataclass
@@ -187,7 +187,7 @@ class Consolidation:
                                  for v in answer.concurrent]
                     out.append(Conflict(
                         project_id=merged.project.id, project_title=merged.project.title,
-                        interview_id=interview.id, interview_label=interview.label,
+                        interview_id=interview.id, interview_label=interview_title(merged.project, interview),
                         question_id=qid,
                         question_text=interview.question_texts.get(qid, ""), versions=versions,
                     ))

@@ -21,14 +21,14 @@ import math
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from pi87_field.core.guides import Guide, GuideLibrary, Question, Section
+from pi87_field.core.fr import fr_date, fr_datetime
+from pi87_field.core.guides import Guide, GuideLibrary, Question, Section, numbered, question_numbers
 from pi87_field.core.model import (
     ANSWER_STATE_LABELS,
     Answer,
@@ -38,7 +38,7 @@ from pi87_field.core.model import (
     ProjectKind,
 )
 from pi87_field.core.money import NBSP, format_amount, format_int
-from pi87_field.core.summary import project_fact_rows
+from pi87_field.core.summary import interview_people, interview_progress, interview_title, project_fact_rows
 from pi87_field.core.text import clean_text, excerpt, one_line
 from pi87_field.core.word import style as S
 
@@ -141,16 +141,8 @@ def _jc(align: str | None) -> str:
 # -- values --------------------------------------------------------------------------------------
 
 def format_timestamp(value: str) -> str:
-    """ISO 8601 -> "14/10/2019 10:05" (as written, no time-zone shift); else as it is."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return one_line(value)
-    if "T" not in value:
-        return moment.strftime("%d/%m/%Y")
-    return moment.strftime("%d/%m/%Y %H:%M")
+    """ISO 8601 -> "14/10/2019 à 10:05" (the one French format: `fr.fr_datetime`)."""
+    return fr_datetime(value)
 
 
 def format_percent(ratio: float | None) -> str:
@@ -199,6 +191,11 @@ class _GuideView:
     def question_ids(self) -> list[str]:
         return [q.id for s in self.sections for q in s.questions]
 
+    @property
+    def numbers(self) -> dict[str, str]:
+        """The guide's numbering (`guides.question_numbers`), the same as the write-up's and the TUI's."""
+        return question_numbers(self.sections)
+
 
 def _guide_view(guides: GuideLibrary, guide_id: str, interviews: list[Interview]) -> _GuideView:
     guide: Guide | None = guides.get(guide_id) if guide_id else None
@@ -219,8 +216,8 @@ def _guide_id(interview: Interview, project: Project) -> str:
     return interview.guide_id or project.guide_id
 
 
-def _question_label(q: Question, n: int) -> str:
-    return f"{q.number or n}. {one_line(q.text)}"
+def _question_label(q: Question, number: str) -> str:
+    return numbered(number, one_line(q.text))
 
 
 # -- the writer ----------------------------------------------------------------------------------
@@ -404,9 +401,9 @@ class _VolumeWriter:
     def _completeness(self, ch: _Chapter) -> tuple[int, int]:
         expected = answered = 0
         for i in ch.interviews:
-            qids = self.views[_guide_id(i, ch.merged.project)].question_ids
-            expected += len(qids)
-            answered += i.answered_count(qids)
+            got, out_of = interview_progress(i, self.views[_guide_id(i, ch.merged.project)])
+            expected += out_of
+            answered += got
         return expected, answered
 
     # -- chapters --
@@ -428,27 +425,28 @@ class _VolumeWriter:
 
     def interview(self, ch: _Chapter, k: int, interview: Interview) -> None:
         view = self.views[_guide_id(interview, ch.merged.project)]
-        self.heading(2, f"Entretien {k} — {one_line(interview.label)}")
+        self.heading(2, f"Entretien {k} — {interview_title(ch.merged.project, interview)}")
         qids = view.question_ids
         self.add(_facts([
             ("Évaluateur·rice", interview.interviewer or "non renseigné"),
-            ("Date", interview.date.strftime("%d/%m/%Y") if interview.date else "à fixer"),
+            ("Date", fr_date(interview.date) or "à fixer"),
             ("Mode", interview.mode.label if interview.mode else ""),
             ("Personnes interrogées", _interviewees(interview)),
             ("Consentement", _consent(interview.consent)),
             ("Statut", interview.status.label),
             ("Grille", view.title + (f" (version {interview.guide_version})" if interview.guide_version else "")),
-            ("Avancement", f"{interview.answered_count(qids)} / {len(qids)} questions renseignées" if qids else ""),
+            ("Avancement", "{} / {} questions renseignées".format(*interview_progress(interview, view)) if qids else ""),
             ("Notes", interview.notes.strip()),
         ]))
         if not interview.answers:
             self.add(_p([_run("Aucune réponse enregistrée pour cet entretien.", style=S.STATE_CHAR)], S.ANSWER))
             return
         known = set(qids)
+        numbers = view.numbers
         for section in view.sections:
             self.heading(3, section.title)
-            for n, q in enumerate(section.questions, start=1):
-                self.question(_question_label(q, n), interview.answers.get(q.id))
+            for q in section.questions:
+                self.question(_question_label(q, numbers[q.id]), interview.answers.get(q.id))
         outside = [qid for qid in interview.answers if qid not in known]
         if outside:
             self.heading(3, "Questions hors grille")
@@ -487,8 +485,7 @@ class _VolumeWriter:
                 continue
             if p.kind == ProjectKind.INTERVIEW_SERIES:
                 for k, i in numbered:
-                    who = ", ".join(x.organisation or x.name for x in i.interviewees if x.organisation or x.name)
-                    columns.append(_Column(f"{one_line(who) or 'Entretien'} (chap. {ch.number}, E{k})", ch, [(k, i)], True))
+                    columns.append(_Column(f"{interview_people(i) or 'Entretien'} (chap. {ch.number}, E{k})", ch, [(k, i)], True))
             else:
                 columns.append(_Column(f"{ch.number}. {chapter_title(p)}", ch, numbered, False))
         return columns
@@ -520,10 +517,10 @@ class _VolumeWriter:
             for section in sections:
                 self.heading(2, f"{view.title} — {section.title}", new_page=not first)
                 first = False
-                self.matrix(section, columns)
+                self.matrix(section, columns, view.numbers)
                 yield flush()
 
-    def matrix(self, section: Section, columns: list[_Column]) -> None:
+    def matrix(self, section: Section, columns: list[_Column], numbers: dict[str, str]) -> None:
         q_w = 3000
         col_w = (S.LANDSCAPE_TEXT_WIDTH - q_w) // MATRIX_COLUMNS
         groups = math.ceil(len(columns) / MATRIX_COLUMNS)
@@ -537,7 +534,8 @@ class _VolumeWriter:
             rows = [_head_row(["Question"] + [c.header for c in chunk], widths, style=CELL)]
             for n, q in enumerate(section.questions, start=1):
                 fill = S.LABEL_SHADE if n % 2 == 0 else None
-                cells = [_cell(_p([_run(_question_label(q, n), bold=True, color=S.ACCENT)], CELL), q_w, fill=fill)]
+                label = _question_label(q, numbers.get(q.id, f"H{n}"))
+                cells = [_cell(_p([_run(label, bold=True, color=S.ACCENT)], CELL), q_w, fill=fill)]
                 cells += [_cell(self.matrix_cell(c, q.id), col_w, fill=fill) for c in chunk]
                 # A row stays on one page unless it could not fit on one (Word would cut it).
                 lines = max(self._cell_lines(c, q.id, col_w) for c in chunk)

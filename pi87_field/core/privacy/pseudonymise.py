@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import copy
 import re
-import unicodedata
-from datetime import date
 
 from pi87_field.core.bundle import Bundle
-from pi87_field.core.model import Interview
-from pi87_field.core.text import fold, one_line
+from pi87_field.core.summary import ordered_interviews
+from pi87_field.core.text import fold, fold_with_positions, one_line
 
 AMBIGUOUS = "[nom masqué]"
 _PARTICLES = {"de", "du", "des", "d", "la", "le", "van", "von", "der", "da", "di", "mc", "ben", "el", "al"}
@@ -46,23 +44,6 @@ def _key(name: str) -> str:
     return " ".join(w for w in _SEPARATORS.split(fold(name)) if w)
 
 
-def _order(interviews: list[Interview]) -> list[Interview]:
-    return sorted(interviews, key=lambda i: (i.date or date.max, i.created_at, i.id))
-
-
-def _folded_with_map(text: str) -> tuple[str, list[int]]:
-    """Case- and accent-folded `text`, and for each folded character its index in `text`."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isascii():
-            piece = ch.lower()
-        else:
-            piece = "".join(c for c in unicodedata.normalize("NFKD", ch.casefold())
-                            if not unicodedata.combining(c))
-        out.append(piece)
-        index.extend([i] * len(piece))
-    return "".join(out), index
 
 
 def _pattern(words: list[str]) -> str:
@@ -86,7 +67,7 @@ class Replacer:
     def __call__(self, text: str) -> str:
         if not text or self.regex is None:
             return text
-        folded, index = _folded_with_map(text)
+        folded, index = fold_with_positions(text)
         pieces: list[str] = []
         last = 0
         for match in self.regex.finditer(folded):
@@ -106,7 +87,7 @@ class Replacer:
 def build_replacer(bundle: Bundle) -> tuple[dict[str, str], Replacer]:
     """(folded full name -> pseudonym, text replacer) for the interviewees of `bundle`."""
     people: dict[str, str] = {}
-    for interview in _order(bundle.interviews):
+    for interview in ordered_interviews(bundle.interviews):
         for person in interview.interviewees:
             key = _key(person.name)
             if key and key not in people:

@@ -1,7 +1,9 @@
 """The durable local store: atomic files, TinyDB documents, one writer per data folder.
 
 `atomic` writes a file whole or not at all; `storage` is the TinyDB storage on top of it (and
-the rolling backups); `project_store.ProjectStore` is the one API the TUI, the CLI and the
+the rolling backups) and opens each file as a TinyDB database whose tables (`_meta`, `project`,
+`interview`, `answers`) are read with queries and changed in memory, then written once
+(`open_file`, `edit_file`); `project_store.ProjectStore` is the one API the TUI, the CLI and the
 exchange layer use to read and change projects and interviews.
 """
 

@@ -52,7 +52,23 @@ from pi87_field.core.store.atomic import (
     ensure_dir,
     remove_stale_temp_files,
 )
-from pi87_field.core.store.storage import SCHEMA_VERSION, dump_json, open_db, read_json_file
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from pi87_field.core.store.storage import (
+    ANSWER,
+    ANSWERS,
+    INTERVIEW,
+    META,
+    PROJECT,
+    SCHEMA_VERSION,
+    dump_json,
+    edit_file,
+    open_file,
+    read_json_file,
+    schema_of,
+)
+from pi87_field.core.summary import interview_order_key, interview_title
 from pi87_field.core.text import clean_text, excerpt
 
 META_FILE = "pi87-field.json"
@@ -63,8 +79,8 @@ MAX_ANCESTORS = 50
 EMPTY_REV = text_rev("", AnswerState.ANSWERED.value)
 # How a stored answer kept by a stale save is labelled among the concurrent versions.
 STALE_SOURCE = "enregistrée ailleurs pendant la saisie"
-# Earlier texts of an answer, kept in its interview file (never exported), per question.
-HISTORY_TABLE = "history"
+# Earlier texts of an answer, kept in its interview file (a table never exported), per question.
+HISTORY = "history"
 MAX_HISTORY = 30
 
 
@@ -238,8 +254,9 @@ class ProjectStore:
     def interview_file(self, project_id: str, interview_id: str) -> Path:
         return self.project_dir(project_id) / "interviews" / f"{check_interview_id(interview_id)}.json"
 
-    def _db(self, path: Path):
-        return open_db(path, backup_root=self.backups_dir, relative_to=self.projects_dir, durable=self.durable)
+    def _edit(self, path: Path):
+        """Change one store file with TinyDB tables; written once, atomically (storage.edit_file)."""
+        return edit_file(path, backup_root=self.backups_dir, relative_to=self.projects_dir, durable=self.durable)
 
     def _require_writer(self) -> None:
         if not self.writer or self._lock is None:
@@ -278,10 +295,12 @@ class ProjectStore:
         return self.scan().projects
 
     def _read_project(self, path: Path) -> Project:
-        data = read_json_file(path)
+        db = open_file(path)
         try:
-            doc = data["project"]["1"]
-            project = project_from_dict(doc)
+            assert db is not None, "fichier absent"
+            doc = db.table(PROJECT).get(doc_id=1)
+            assert doc is not None, "fiche du projet absente"
+            project = project_from_dict(dict(doc))
         except DamagedFileError:
             raise
         except Exception as exc:  # any shape problem means the file is damaged
@@ -305,23 +324,26 @@ class ProjectStore:
         if touch:
             project.updated_at = now_iso()
         path = self.project_file(project.id)
-        _refuse_newer_schema(path, read_json_file(path))
         ensure_dir(path.parent / "interviews")
-        payload = {"_meta": {"1": {"schema": SCHEMA_VERSION}}, "project": {"1": project_to_dict(project)}}
-        db = self._db(path)
-        db.storage.write(payload)
+        with self._edit(path) as db:
+            _refuse_newer_schema(path, db)
+            db.drop_tables()
+            db.table(META).insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
+            db.table(PROJECT).insert(Document(project_to_dict(project), doc_id=1))
         return project
 
     # -- interviews ----------------------------------------------------------------------------
 
     def _read_interview(self, path: Path, project_id: str) -> Interview:
-        data = read_json_file(path)
-        if data is None:
+        db = open_file(path)
+        if db is None:
             raise StoreError(f"Entretien introuvable : {path.name}")
         try:
-            doc = dict(data["interview"]["1"])
+            facts = db.table(INTERVIEW).get(doc_id=1)
+            assert facts is not None, "fiche de l'entretien absente"
+            doc = dict(facts)
             doc["answers"] = {a["qid"]: {k: v for k, v in a.items() if k != "qid"}
-                              for a in data.get("answers", {}).values()}
+                              for a in db.table(ANSWERS).all()}
             interview = interview_from_dict(doc, project_id)
         except DamagedFileError:
             raise
@@ -344,7 +366,7 @@ class ProjectStore:
                     damaged.append(exc)
                 elif all(Path(d.path) != path for d in self.damaged):  # each file named once
                     self.damaged.append(exc)
-        out.sort(key=lambda i: (i.date is None, i.date or "", i.created_at, i.id))
+        out.sort(key=interview_order_key)
         return out
 
     def get_interview(self, project_id: str, interview_id: str) -> Interview:
@@ -357,35 +379,37 @@ class ProjectStore:
             raise StoreError(f"Projet inconnu : « {interview.project_id} »")
         if touch:
             interview.updated_at = now_iso()
-        doc = interview_to_dict(interview, with_answers=False)
-        answers = {str(n): {"qid": qid, **answer_to_dict(a)}
-                   for n, (qid, a) in enumerate(interview.answers.items(), start=1)}
-        payload = {"_meta": {"1": {"schema": SCHEMA_VERSION}}, "interview": {"1": doc}, "answers": answers}
         path = self.interview_file(interview.project_id, interview.id)
-        before = read_json_file(path)
-        _refuse_newer_schema(path, before)
-        if isinstance(before, dict):
-            # The texts an import (or any whole rewrite) replaces stay in the answer's history.
-            history = dict(before.get(HISTORY_TABLE) or {})
-            for old_doc in (before.get("answers") or {}).values():
-                qid = old_doc.get("qid") if isinstance(old_doc, dict) else None
+        with self._edit(path) as db:
+            _refuse_newer_schema(path, db)
+            # The texts a whole rewrite (an import) replaces stay in the answers' history.
+            history = [dict(d) for d in db.table(HISTORY).all()]
+            replaced = []
+            for old_doc in db.table(ANSWERS).all():
+                qid = old_doc.get("qid")
                 if qid in interview.answers:
                     try:
                         old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"})
                     except Exception:  # an unreadable old answer has nothing to keep
                         continue
                     if old.rev != interview.answers[qid].rev:
-                        _push_history(history, qid, old, "remplacée par un import")
+                        replaced.append((qid, old))
+            db.drop_tables()
+            db.table(META).insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
+            db.table(INTERVIEW).insert(Document(interview_to_dict(interview, with_answers=False), doc_id=1))
+            db.table(ANSWERS).insert_multiple(
+                {"qid": qid, **answer_to_dict(a)} for qid, a in interview.answers.items())
             if history:
-                payload[HISTORY_TABLE] = history
-        self._db(path).storage.write(payload)
+                db.table(HISTORY).insert_multiple(history)
+            for qid, old in replaced:
+                _push_history(db, qid, old, "remplacée par un import")
         return interview
 
     def save_answer(self, project_id: str, interview_id: str, question_id: str,
                     text: str, state: str | None = None, author: str = "") -> Answer:
         """Save one answer: one read and one atomic write of this interview's file only.
 
-        No check of what the caller started from: the CLI and imports use this. An editor uses
+        No check of what the caller started from (the CLI, scripts). An editor uses
         `save_answer_checked`, which never writes over an answer that changed under it."""
         return self.save_answer_checked(project_id, interview_id, question_id, text, state=state,
                                         author=author).answer
@@ -396,67 +420,70 @@ class ProjectStore:
         """Save one answer typed over the stored revision `base_rev` (the one the editor loaded;
         `EMPTY_REV` for no answer; None: no check).
 
-        If the stored answer is no longer `base_rev` (another screen, an import, another
-        process wrote it since), the new text is saved *and* the stored one is kept beside it as
-        a concurrent version (`Answer.concurrent`, labelled `source`): a conflict the user
-        resolves, never a silent loss of either text."""
+        If the stored answer is no longer `base_rev` (another screen, an import wrote it since),
+        the new text is saved *and* the stored one is kept beside it as a concurrent version
+        (`Answer.concurrent`, labelled `source`): a conflict the user resolves, never a silent
+        loss of either text."""
         self._require_writer()
         path = self.interview_file(project_id, interview_id)
-        db = self._db(path)
-        data = db.storage.read()
-        if data is None or "interview" not in data:
-            raise StoreError(f"Entretien introuvable : {interview_id}")
-        _refuse_newer_schema(path, data)
-        answers = data.setdefault("answers", {})
-        key, old_doc = next(((k, d) for k, d in answers.items() if d.get("qid") == question_id), (None, None))
-        old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
-        new = Answer(text=clean_text(text), author=author or (old.author if old else ""))
-        if state is not None:
-            new.state = type(new.state)(state)
-        elif old is not None:
-            new.state = old.state
-        stored_rev = old.rev if old is not None else EMPTY_REV
-        kept: AnswerVersion | None = None
-        if old is not None:
-            if old.rev == new.rev and old.author == new.author:
-                return SavedAnswer(old)
-            new.concurrent = old.concurrent
-            new.extra = old.extra
-            if base_rev is not None and stored_rev != base_rev and old.rev != new.rev:
-                # Stale editor: both texts stay, the stored one as a concurrent version.
-                kept = AnswerVersion(text=old.text, state=old.state, updated_at=old.updated_at,
-                                     author=old.author, source=source)
-                new.concurrent = [kept, *(v for v in old.concurrent if v.rev not in (kept.rev, new.rev))]
-                chain = [base_rev, *old.ancestors]
-                new.ancestors = [r for r in dict.fromkeys(chain) if r not in (old.rev, new.rev)][:MAX_ANCESTORS]
-                _push_history(data.setdefault(HISTORY_TABLE, {}), question_id, old, "gardée lors d'un conflit")
+        with self._edit(path) as db:
+            facts = db.table(INTERVIEW)
+            meta = facts.get(doc_id=1)
+            if meta is None:
+                raise StoreError(f"Entretien introuvable : {interview_id}")
+            _refuse_newer_schema(path, db)
+            answers = db.table(ANSWERS)
+            old_doc = answers.get(ANSWER.qid == question_id)
+            old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
+            new = Answer(text=clean_text(text), author=author or (old.author if old else ""))
+            if state is not None:
+                new.state = type(new.state)(state)
+            elif old is not None:
+                new.state = old.state
+            stored_rev = old.rev if old is not None else EMPTY_REV
+            kept: AnswerVersion | None = None
+            if old is not None:
+                if old.rev == new.rev and old.author == new.author:
+                    return SavedAnswer(old)
+                new.concurrent = old.concurrent
+                new.extra = old.extra
+                if base_rev is not None and stored_rev != base_rev and old.rev != new.rev:
+                    # A stale editor: both texts stay, the stored one as a concurrent version.
+                    kept = AnswerVersion(text=old.text, state=old.state, updated_at=old.updated_at,
+                                         author=old.author, source=source)
+                    new.concurrent = [kept, *(v for v in old.concurrent if v.rev not in (kept.rev, new.rev))]
+                    chain = [base_rev, *old.ancestors]
+                    new.ancestors = [r for r in dict.fromkeys(chain) if r not in (old.rev, new.rev)][:MAX_ANCESTORS]
+                    _push_history(db, question_id, old, "gardée lors d'un conflit")
+                else:
+                    same_burst = _same_burst(old, new)
+                    if not same_burst:
+                        _push_history(db, question_id, old, "révision")
+                    new.grow_from(old, same_burst=same_burst)
+            doc = {"qid": question_id, **answer_to_dict(new)}
+            if old_doc is None:
+                answers.insert(doc)
             else:
-                if not _same_burst(old, new):
-                    _push_history(data.setdefault(HISTORY_TABLE, {}), question_id, old, "révision")
-                new.ancestors = _next_ancestors(old, new)
-        if key is None:
-            key = str(max((int(k) for k in answers), default=0) + 1)
-        answers[key] = {"qid": question_id, **answer_to_dict(new)}
-        meta = data["interview"]["1"]
-        meta["updated_at"] = new.updated_at
-        if meta.get("status") == InterviewStatus.PLANNED.value:
-            meta["status"] = InterviewStatus.IN_PROGRESS.value
-        db.storage.write(data)
+                answers.upsert(Document(doc, doc_id=old_doc.doc_id))
+            change: dict[str, Any] = {"updated_at": new.updated_at}
+            if meta.get("status") == InterviewStatus.PLANNED.value:
+                change["status"] = InterviewStatus.IN_PROGRESS.value
+            facts.update(change, doc_ids=[1])
         return SavedAnswer(new, kept)
 
     def resolve_conflict(self, project_id: str, interview_id: str, question_id: str, text: str,
                          state: str, author: str, *, base_rev: str) -> Answer:
         """Settle a conflict: `text` (one of the versions, or an edit of them) becomes the answer,
-        descending from the shown answer and every concurrent version, which leave the answer
-        (so neither the screen nor the write-up shows them) but stay in its history, and an
-        import of any of them later counts as older. Refused if the answer changed since the
-        user looked at it (`base_rev`)."""
+        descending from the shown answer and every concurrent version. Those leave the answer (the
+        screen and the write-up no longer show them) but stay in its history, and an import of
+        any of them later counts as older. Refused if the answer changed since the user looked
+        at it (`base_rev`)."""
         return self._rewrite_answer(project_id, interview_id, question_id, text, state, author,
                                     base_rev=base_rev, resolve=True)
 
     def restore_answer(self, project_id: str, interview_id: str, question_id: str, text: str,
                        state: str, author: str, *, base_rev: str) -> Answer:
-        """Bring back an earlier text of an answer, as a new revision (the current text goes to
+        """Bring back an earlier text of an answer as a new revision (the current text goes to
         the history, never away). Refused if the answer changed since `base_rev`."""
         return self._rewrite_answer(project_id, interview_id, question_id, text, state, author,
                                     base_rev=base_rev, resolve=False)
@@ -465,77 +492,74 @@ class ProjectStore:
                         state: str, author: str, *, base_rev: str, resolve: bool) -> Answer:
         self._require_writer()
         path = self.interview_file(project_id, interview_id)
-        db = self._db(path)
-        data = db.storage.read()
-        if data is None or "interview" not in data:
-            raise StoreError(f"Entretien introuvable : {interview_id}")
-        _refuse_newer_schema(path, data)
-        answers = data.setdefault("answers", {})
-        key, old_doc = next(((k, d) for k, d in answers.items() if d.get("qid") == question_id), (None, None))
-        old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
-        if (old.rev if old else EMPTY_REV) != base_rev:
-            raise StoreError("Cette réponse a changé entre-temps : rien n'a été modifié, regardez-la de nouveau.")
-        new = Answer(text=clean_text(text), state=AnswerState(state), author=author)
-        history = data.setdefault(HISTORY_TABLE, {})
-        if old is not None:
-            new.extra = old.extra
-            chain = [old.rev, *old.ancestors]
-            if resolve:
-                chain = [old.rev, *(v.rev for v in old.concurrent), *old.ancestors]
-                for version in old.concurrent:
-                    _push_history(history, question_id, Answer(text=version.text, state=version.state,
-                                                                updated_at=version.updated_at,
-                                                                author=version.author), "version écartée d'un conflit")
+        with self._edit(path) as db:
+            facts = db.table(INTERVIEW)
+            if facts.get(doc_id=1) is None:
+                raise StoreError(f"Entretien introuvable : {interview_id}")
+            _refuse_newer_schema(path, db)
+            answers = db.table(ANSWERS)
+            old_doc = answers.get(ANSWER.qid == question_id)
+            old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
+            if (old.rev if old else EMPTY_REV) != base_rev:
+                raise StoreError("Cette réponse a changé entre-temps : rien n'a été modifié, "
+                                 "regardez-la de nouveau.")
+            new = Answer(text=clean_text(text), state=AnswerState(state), author=author)
+            if old is not None:
+                new.extra = old.extra
+                chain = [old.rev, *old.ancestors]
+                if resolve:
+                    chain = [old.rev, *(v.rev for v in old.concurrent), *old.ancestors]
+                    for version in old.concurrent:
+                        _push_history(db, question_id, Answer(text=version.text, state=version.state,
+                                                              updated_at=version.updated_at,
+                                                              author=version.author),
+                                      "version écartée d'un conflit")
+                else:
+                    new.concurrent = old.concurrent
+                _push_history(db, question_id, old, "conflit réglé" if resolve else "remplacée par une restauration")
+                new.ancestors = [r for r in dict.fromkeys(chain) if r != new.rev][:MAX_ANCESTORS]
+            doc = {"qid": question_id, **answer_to_dict(new)}
+            if old_doc is None:
+                answers.insert(doc)
             else:
-                new.concurrent = old.concurrent
-            _push_history(history, question_id, old, "conflit réglé" if resolve else "remplacée par une restauration")
-            new.ancestors = [r for r in dict.fromkeys(chain) if r != new.rev][:MAX_ANCESTORS]
-        if key is None:
-            key = str(max((int(k) for k in answers), default=0) + 1)
-        answers[key] = {"qid": question_id, **answer_to_dict(new)}
-        data["interview"]["1"]["updated_at"] = new.updated_at
-        db.storage.write(data)
+                answers.upsert(Document(doc, doc_id=old_doc.doc_id))
+            facts.update({"updated_at": new.updated_at}, doc_ids=[1])
         return new
 
     def answer_history(self, project_id: str, interview_id: str, question_id: str) -> list[HistoryEntry]:
-        """Earlier texts of one answer, newest first: its revisions kept in the interview file,
+        """Earlier texts of one answer, newest first: the revisions kept in its interview file,
         then what the rolling backups hold; each text once, the current one left out."""
         path = self.interview_file(project_id, interview_id)
-        data = read_json_file(path)
-        if data is None:
+        db = open_file(path)
+        if db is None:
             raise StoreError(f"Entretien introuvable : {interview_id}")
-        current = None
+        current_doc = db.table(ANSWERS).get(ANSWER.qid == question_id)
+        current = answer_from_dict({k: v for k, v in current_doc.items() if k != "qid"}) if current_doc else None
         entries: list[HistoryEntry] = []
-        for doc in (data.get("answers") or {}).values():
-            if isinstance(doc, dict) and doc.get("qid") == question_id:
-                current = answer_from_dict({k: v for k, v in doc.items() if k != "qid"})
-        for doc in (data.get(HISTORY_TABLE) or {}).values():
-            if isinstance(doc, dict) and doc.get("qid") == question_id:
-                try:
-                    answer = answer_from_dict({k: v for k, v in doc.items() if k not in ("qid", "why")})
-                except Exception:
-                    continue
-                entries.append(HistoryEntry(answer.text, answer.state, answer.updated_at, answer.author,
-                                            str(doc.get("why") or "révision")))
+        for doc in db.table(HISTORY).search(ANSWER.qid == question_id):
+            try:
+                answer = answer_from_dict({k: v for k, v in doc.items() if k not in ("qid", "why")})
+            except Exception:
+                continue
+            entries.append(HistoryEntry(answer.text, answer.state, answer.updated_at, answer.author,
+                                        str(doc.get("why") or "révision")))
         folder = self.backups_dir / path.relative_to(self.projects_dir).parent / path.stem
         for backup in sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []:
             try:
-                old = read_json_file(backup)
-            except DamagedFileError:
+                old_db = open_file(backup)
+                doc = old_db.table(ANSWERS).get(ANSWER.qid == question_id) if old_db else None
+                if doc is None:
+                    continue
+                answer = answer_from_dict({k: v for k, v in doc.items() if k != "qid"})
+                taken = datetime.fromtimestamp(backup.stat().st_mtime).astimezone()
+            except Exception:  # a damaged backup has nothing to offer
                 continue
-            for doc in ((old or {}).get("answers") or {}).values():
-                if isinstance(doc, dict) and doc.get("qid") == question_id:
-                    try:
-                        answer = answer_from_dict({k: v for k, v in doc.items() if k != "qid"})
-                    except Exception:
-                        continue
-                    saved_at = datetime.fromtimestamp(backup.stat().st_mtime).astimezone().isoformat(timespec="seconds")
-                    entries.append(HistoryEntry(answer.text, answer.state, answer.updated_at, answer.author,
-                                                "sauvegarde automatique", saved_at))
+            entries.append(HistoryEntry(answer.text, answer.state, answer.updated_at, answer.author,
+                                        "sauvegarde automatique", taken.isoformat(timespec="seconds")))
         seen = {current.rev} if current is not None else set()
         out: list[HistoryEntry] = []
         for entry in sorted(entries, key=lambda e: _sort_time(e.updated_at), reverse=True):
-            if entry.rev not in seen:
+            if entry.rev not in seen and entry.text.strip():
                 seen.add(entry.rev)
                 out.append(entry)
         return out
@@ -588,18 +612,16 @@ class ProjectStore:
                     continue
                 start = max(0, positions[pos] - 60)
                 snippet = ("…" if start else "") + excerpt(answer.text[start:], 160)
-                hits.append(SearchHit(project.id, project.title, interview.id, interview.label, qid, snippet))
+                hits.append(SearchHit(project.id, project.title, interview.id, interview_title(project, interview), qid, snippet))
                 if len(hits) >= limit:
                     return hits
         return hits
 
 
-def _refuse_newer_schema(path: Path, data: Any) -> None:
+def _refuse_newer_schema(path: Path, db: TinyDB) -> None:
     """A file written by a newer pi87-field may hold what this version would drop: never rewrite it."""
-    meta = data.get("_meta") if isinstance(data, dict) else None
-    doc = meta.get("1") if isinstance(meta, dict) else None
-    schema = doc.get("schema") if isinstance(doc, dict) else None
-    if isinstance(schema, int) and schema > SCHEMA_VERSION:
+    schema = schema_of(db)
+    if schema is not None and schema > SCHEMA_VERSION:
         raise StoreError(
             f"{path.name} a été écrit par une version plus récente de pi87-field (schéma {schema}) : "
             "fichier laissé tel quel, mettez le programme à jour."
@@ -607,7 +629,7 @@ def _refuse_newer_schema(path: Path, data: Any) -> None:
 
 
 def _same_burst(old: Answer, new: Answer) -> bool:
-    """`new` continues the edit that wrote `old` (autosaves of one author, close together)."""
+    """`new` continues the edit that wrote `old`: a burst of autosaves by one author is one edit."""
     try:
         return (
             old.author == new.author
@@ -619,19 +641,20 @@ def _same_burst(old: Answer, new: Answer) -> bool:
         return False
 
 
-def _push_history(history: dict, question_id: str, answer: Answer, why: str) -> None:
+def _push_history(db: TinyDB, question_id: str, answer: Answer, why: str) -> None:
     """Keep `answer` as an earlier text of `question_id` (the last MAX_HISTORY per question)."""
     if answer.is_empty:
         return
-    mine = [k for k, d in history.items() if isinstance(d, dict) and d.get("qid") == question_id]
-    if any(text_rev(history[k].get("text", ""), history[k].get("state", "")) == answer.rev for k in mine[-3:]):
+    table = db.table(HISTORY)
+    mine = sorted(table.search(ANSWER.qid == question_id), key=lambda d: d.doc_id)
+    if any(text_rev(d.get("text", ""), d.get("state", "")) == answer.rev for d in mine[-3:]):
         return
-    key = str(max((int(k) for k in history if k.isdigit()), default=0) + 1)
     doc = answer_to_dict(answer)
-    history[key] = {"qid": question_id, "why": why, "text": doc["text"], "state": doc.get("state", "answered"),
-                    "updated_at": doc.get("updated_at", ""), "author": doc.get("author", "")}
-    for old_key in mine[: max(0, len(mine) + 1 - MAX_HISTORY)]:
-        del history[old_key]
+    table.insert({"qid": question_id, "why": why, "text": doc["text"], "state": doc["state"],
+                  "updated_at": doc["updated_at"], "author": doc["author"]})
+    extra = len(mine) + 1 - MAX_HISTORY
+    if extra > 0:
+        table.remove(doc_ids=[d.doc_id for d in mine[:extra]])
 
 
 def _sort_time(value: str) -> datetime:
@@ -640,12 +663,3 @@ def _sort_time(value: str) -> datetime:
     except (TypeError, ValueError):
         return datetime.min.replace(tzinfo=UTC)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _next_ancestors(old: Answer, new: Answer) -> list[str]:
-    """Revisions `new` descends from. A burst of autosaves by one author counts as one edit."""
-    same_burst = _same_burst(old, new)
-    chain = list(old.ancestors) if same_burst else [old.rev, *old.ancestors]
-    seen: set[str] = set()
-    out = [r for r in chain if r != new.rev and not (r in seen or seen.add(r))]
-    return out[:MAX_ANCESTORS]

@@ -1,8 +1,24 @@
-"""TinyDB storage that never leaves a half-written file, and keeps rolling backups.
+"""Store files as TinyDB databases, over a storage that never leaves a half-written file.
 
 TinyDB's own JSONStorage rewrites the live file in place: a crash or a full disk leaves broken
-JSON. This storage writes a temp file, fsyncs it, renames it over the old one and fsyncs the
-folder. A file that cannot be parsed is reported as damaged and never written over.
+JSON. `AtomicJSONStorage` writes a temp file, fsyncs it, renames it over the old one and fsyncs
+the folder, and keeps rolling hard-link backups. A file that cannot be parsed is reported as
+damaged and never written over.
+
+The documents inside a file are read and changed with TinyDB's tables and queries:
+
+- `open_file(path)` -> a TinyDB holding the file as it is on disk (None if there is none), for
+  reading: `db.table(INTERVIEW).get(doc_id=1)`, `db.table(ANSWERS).get(ANSWER.qid == "q1")`;
+- `edit_file(path, ...)` -> a context manager yielding the same kind of TinyDB; every table
+  operation inside it works in memory on the one copy read at the start, and the file is written
+  once, atomically, when the block ends without error (nothing is written if nothing changed, or
+  if the block raises). Saving one answer is therefore one read and one write, whatever the number
+  of table operations.
+
+Tables of a file (the JSON layout written since the first version, so older files open as they
+are): `_meta` (doc 1: schema version), `project` (doc 1, in project.json), `interview` (doc 1: the
+interview's facts) and `answers` (one document per answer: its question id in `qid`, then the
+stored form of `serialize.answer_to_dict`).
 """
 
 from __future__ import annotations
@@ -15,13 +31,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from pi87_field.core.errors import DamagedFileError, StoreError
 from pi87_field.core.store.atomic import atomic_write_bytes, ensure_dir
 
 SCHEMA_VERSION = 1
+
+# Table names of a store file, and the query on an answer document's question id.
+META, PROJECT, INTERVIEW, ANSWERS = "_meta", "project", "interview", "answers"
+ANSWER = Query()
 BACKUP_EVERY_SECONDS = 600
 BACKUPS_KEPT = 5
 MAX_STORE_FILE_BYTES = 256 * 1024 * 1024
@@ -129,7 +152,49 @@ class AtomicJSONStorage(Storage):
                 pass
 
 
-def open_db(path: Path, backup_root: Path | None = None, relative_to: Path | None = None,
-            durable: bool = True) -> TinyDB:
-    return TinyDB(path, storage=AtomicJSONStorage, backup_root=backup_root,
-                  relative_to=relative_to, durable=durable)
+class _Snapshot(Storage):
+    """The content of one file, held in memory while TinyDB tables read and change it."""
+
+    def __init__(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+        self.changed = False
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+        self.changed = True
+
+
+def _tinydb(data: dict[str, dict[str, Any]]) -> TinyDB:
+    return TinyDB(storage=_Snapshot, data=data)
+
+
+def open_file(path: Path) -> TinyDB | None:
+    """The file's documents as a TinyDB (read once); None if the file does not exist."""
+    data = AtomicJSONStorage(path).read()
+    return None if data is None else _tinydb(data)
+
+
+@contextmanager
+def edit_file(path: Path, backup_root: Path | None = None, relative_to: Path | None = None,
+              durable: bool = True) -> Iterator[TinyDB]:
+    """Change a file's documents with TinyDB tables; one atomic write at the end of the block.
+
+    A damaged existing file raises DamagedFileError before the block runs: it is never written
+    over. To rewrite a file whole, `db.drop_tables()` and insert."""
+    storage = AtomicJSONStorage(path, backup_root=backup_root, relative_to=relative_to, durable=durable)
+    current = storage.read()
+    db = _tinydb({} if current is None else current)
+    yield db
+    snapshot = db.storage
+    assert isinstance(snapshot, _Snapshot)
+    if snapshot.changed:
+        storage.write(snapshot.data)
+
+
+def schema_of(db: TinyDB) -> int | None:
+    doc = db.table(META).get(doc_id=1)
+    schema = doc.get("schema") if isinstance(doc, dict) else None
+    return schema if isinstance(schema, int) else None

@@ -489,7 +489,7 @@ def _read(archive: _Archive, path: Path) -> WriteUp:
             extra=dict(embedded.extra) if embedded else {},
         )
         if embedded is not None:  # never its own rev: going back to an earlier text is an edit
-            edit.ancestors = [r for r in dict.fromkeys([embedded.rev, *embedded.ancestors]) if r != edit.rev][:50]
+            edit.grow_from(embedded)
         # The interview's facts stay those of export time, with their time: an answer edited in
         # Word must not make them look newer than facts corrected in the store since the export.
         interview.answers[qid] = edit

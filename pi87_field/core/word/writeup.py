@@ -36,7 +36,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
 from pi87_field.core.bundle import FORMAT, Bundle, bundle_from_dict, bundle_to_dict
-from pi87_field.core.guides import GuideLibrary, Question, full_question_text
+from pi87_field.core.fr import fr_date, fr_datetime
+from pi87_field.core.guides import GuideLibrary, Question, full_question_text, numbered, question_numbers
 from pi87_field.core.model import (
     Answer,
     AnswerVersion,
@@ -45,7 +46,7 @@ from pi87_field.core.model import (
     ProjectKind,
 )
 from pi87_field.core.store.atomic import atomic_write_bytes
-from pi87_field.core.summary import project_fact_rows
+from pi87_field.core.summary import interview_progress, interview_title, ordered_interviews, project_fact_rows
 from pi87_field.core.text import clean_text, one_line
 from pi87_field.core.word import style as S
 from pi87_field.core.word.format import (  # noqa: F401 - re-exported for callers
@@ -73,18 +74,6 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
 
 # -- small formatting helpers ---------------------------------------------------------------------
 
-def _fr_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def _fr_datetime(value: str) -> str:
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return one_line(value or "")
-    return when.strftime("%d/%m/%Y à %H:%M")
-
-
 def _yes_no(value: bool | None) -> str:
     return {True: "oui", False: "non", None: "non renseigné"}[value]
 
@@ -106,16 +95,6 @@ def clean_bundle(bundle: Bundle) -> Bundle:
 
 def evaluators(bundle: Bundle) -> list[str]:
     return list(dict.fromkeys(one_line(i.interviewer) for i in bundle.interviews if one_line(i.interviewer)))
-
-
-def _interview_order(interviews: list[Interview]) -> list[Interview]:
-    return sorted(interviews, key=lambda i: (i.date or date.max, i.created_at, i.id))
-
-
-def interview_title(interview: Interview) -> str:
-    """"Mission locale du Lunévillois — 14/10/2019": who was met (organisations, else names), when."""
-    who = list(dict.fromkeys(x for x in (one_line(p.organisation or p.name) for p in interview.interviewees) if x))
-    return f"{', '.join(who) or 'Entretien'} — {_fr_date(interview.date) or 'date à fixer'}"
 
 
 def display_title(project: Project) -> str:
@@ -176,21 +155,20 @@ class _Writer:
             self.p([S.run_xml("ENTRETIENS", f'<w:b/><w:color w:val="{S.ACCENT}"/><w:spacing w:val="10"/>')],
                    S.SMALL, ppr='<w:spacing w:before="120" w:after="80"/>')
             rows = [["N°", "Date", "Personnes interrogées", "Enquêteur·rice", "Avancement"]]
-            for n, interview in enumerate(_interview_order(self.bundle.interviews), start=1):
-                guide = self.guides.get(interview.guide_id)
-                qids = guide.question_ids if guide else list(interview.answers)
+            for n, interview in enumerate(ordered_interviews(self.bundle.interviews), start=1):
+                done, total = interview_progress(interview, self.guides.get(interview.guide_id))
                 people = "\n".join(
                     one_line(p.name) + (f" ({one_line(p.organisation)})" if p.organisation and p.name else one_line(p.organisation) if not p.name else "")
                     for p in interview.interviewees) or "—"
-                rows.append([str(n), _fr_date(interview.date) or "à fixer", people,
+                rows.append([str(n), fr_date(interview.date) or "à fixer", people,
                              one_line(interview.interviewer) or "—",
-                             f"{interview.answered_count(qids)} / {len(qids)} · {interview.status.label}"])
+                             f"{done} / {total} · {interview.status.label}"])
             self.parts.append(S.table_xml(rows, [500, 1150, 3720, 1700, 2000], header=True))
             self.p("", S.SMALL)
         names = evaluators(self.bundle)
         info = [
             f"Évaluateur·rice{'s' if len(names) > 1 else ''} : {', '.join(names) or 'non renseigné'}",
-            f"Exporté le {_fr_datetime(self.bundle.exported_at)}",
+            f"Exporté le {fr_datetime(self.bundle.exported_at)}",
             f"Identifiant : {project.id}",
         ]
         self.p(" · ".join(info), S.SMALL)
@@ -216,17 +194,16 @@ class _Writer:
 
     def interview(self, n: int, interview: Interview) -> None:
         guide = self.guides.get(interview.guide_id)
-        self.heading(1, f"Entretien {n} — {interview_title(interview)}")
+        self.heading(1, f"Entretien {n} — {interview_title(self.bundle.project, interview)}")
         people = "\n".join(
             " — ".join(x for x in (one_line(p.name), ", ".join(y for y in (one_line(p.role), one_line(p.organisation)) if y)) if x)
             for p in interview.interviewees
         )
         qids = guide.question_ids if guide else []
-        done = interview.answered_count(qids) if guide else interview.answered_count()
-        total = len(qids) if guide else len(interview.answers)
+        done, total = interview_progress(interview, guide)
         self.facts([
             ("Enquêteur·rice", one_line(interview.interviewer) or "non renseigné"),
-            ("Date", _fr_date(interview.date) or "à fixer"),
+            ("Date", fr_date(interview.date) or "à fixer"),
             ("Mode", interview.mode.label if interview.mode else ""),
             ("Personnes interrogées", people),
             ("Consentement", _yes_no(interview.consent)),
@@ -236,15 +213,14 @@ class _Writer:
             ("Avancement", f"{done} / {total} questions renseignées" if total else ""),
             ("Notes", interview.notes.strip()),
         ])
-        number = 0
         if guide:
+            numbers = question_numbers(guide.sections)
             for section in guide.sections:
                 self.heading(2, section.title)
                 if section.intro:
                     self.p(section.intro, S.QUESTION_DETAIL)
                 for question in section.questions:
-                    number += 1
-                    self.question(interview, question.id, self.question_title(interview, question, number),
+                    self.question(interview, question.id, self.question_title(interview, question, numbers[question.id]),
                                   self.question_details(interview, question))
         known = set(qids)
         orphans = [qid for qid in interview.answers if qid not in known]
@@ -259,10 +235,10 @@ class _Writer:
                 title = lines[0] if lines else qid
                 self.question(interview, qid, title, [*lines[1:], f"Identifiant : {qid}"])
 
-    def question_title(self, interview: Interview, q: Question, number: int) -> str:
+    def question_title(self, interview: Interview, q: Question, number: str) -> str:
         stored = interview.question_texts.get(q.id, "")
         first = one_line(stored.split("\n", 1)[0]) if stored else one_line(q.text)
-        return f"{q.number or number}. {first}"
+        return numbered(number, first)
 
     def question_details(self, interview: Interview, q: Question) -> list[str]:
         stored = interview.question_texts.get(q.id) or full_question_text(q)
@@ -291,7 +267,7 @@ class _Writer:
                 self.concurrent(version)
 
     def concurrent(self, version: AnswerVersion) -> None:
-        who = ", ".join(x for x in (one_line(version.author), _fr_datetime(version.updated_at),
+        who = ", ".join(x for x in (one_line(version.author), fr_datetime(version.updated_at),
                                     one_line(version.source)) if x)
         self.p([S.run_xml("Version concurrente", "<w:b/>"), S.run_xml(f" — {who}" if who else "")], S.CONCURRENT)
         shown = Answer(text=version.text, state=version.state)
@@ -303,7 +279,7 @@ class _Writer:
         self.cover()
         head = self.parts
         self.parts = []
-        for n, interview in enumerate(_interview_order(self.bundle.interviews), start=1):
+        for n, interview in enumerate(ordered_interviews(self.bundle.interviews), start=1):
             self.interview(n, interview)
         if not self.bundle.interviews:
             self.heading(1, "Entretiens")

@@ -13,9 +13,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.model import Project, ProjectKind
 from pi87_field.core.money import format_amount
-from pi87_field.core.summary import ProjectProgress
+from pi87_field.core.summary import ProjectProgress, project_progress
 from pi87_field.core.text import fold
-from pi87_field.tui.progress import clip, project_progress
+from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.fitted_table import cell, clear_rows
 
 OS_WORDS = re.compile(r"\bos\s*(\d)\b")
@@ -86,7 +86,7 @@ class HomeScreen(Screen):
         """Reading every interview can take a moment with a big store: after the first paint."""
         store = self.app.store
         damaged: list = []
-        figures = {p.id: project_progress(store, p, store.list_interviews(p.id, damaged=damaged))
+        figures = {p.id: project_progress(store.list_interviews(p.id, damaged=damaged), store.guides)
                    for p in self.projects}
         self.app.call_from_thread(self._progress_loaded, figures, damaged)
 

@@ -19,18 +19,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea, Tree
 
 from pi87_field.core.errors import FieldError
-from pi87_field.core.guides import Guide
+from pi87_field.core.fr import fr_time
+from pi87_field.core.guides import Guide, question_numbers
 from pi87_field.core.model import (
     Answer,
     AnswerState,
     Interview,
     InterviewStatus,
     Project,
-    ProjectKind,
 )
 from pi87_field.core.store import EMPTY_REV
 from pi87_field.core.store.storage import os_reason
-from pi87_field.core.summary import project_label
+from pi87_field.core.summary import interview_title, project_label
 from pi87_field.core.text import excerpt
 from pi87_field.tui.pending import PendingAnswer
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
@@ -49,9 +49,10 @@ def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
     slots: list[Slot] = []
     known: set[str] = set()
     if guide is not None:
+        numbers = question_numbers(guide.sections)
         for si, section in enumerate(guide.sections, start=1):
-            for qi, question in enumerate(section.questions, start=1):
-                slots.append(Slot(question.id, question.number or f"{si}.{qi}", question.text, si, section.title))
+            for question in section.questions:
+                slots.append(Slot(question.id, numbers[question.id], question.text, si, section.title))
                 known.add(question.id)
     orphans = [qid for qid in interview.answers if qid not in known]
     if guide is None:
@@ -148,13 +149,7 @@ class InterviewScreen(Screen):
         self._status = self.query_one("#save-status", Static)
         self._state_line = self.query_one("#answer-state", Static)
         self._navigator = self.query_one(QuestionNavigator)
-        people = ", ".join(
-            f"{p.name} ({p.organisation})" if p.name and p.organisation else (p.name or p.organisation)
-            for p in self.interview.interviewees if p.name or p.organisation)
-        when = self.interview.date.strftime("%d/%m/%Y") if self.interview.date else ""
-        # A case study is known by its carrier; a series interview by the people met.
-        where = self.project.carrier if self.project.kind == ProjectKind.CASE_STUDY else ""
-        title = " · ".join(filter(None, (where, people, when))) or self.project.id
+        title = interview_title(self.project, self.interview, header=True)
         self.query_one("#interview-title", Static).update(Text(clip(title, 200)))
         nav = self.query_one(QuestionNavigator)
         nav.build(self.slots, {qid: a.mark for qid, a in self.answers.items()})
@@ -327,7 +322,7 @@ class InterviewScreen(Screen):
             self.refresh_bindings()
         self._dirty_since = None
         self._state_dirty = False
-        self.last_saved_at = self.app.now().strftime("%H:%M:%S")
+        self.last_saved_at = fr_time(self.app.now())
         # Widgets are kept by reference: this also runs while the screen is being unmounted.
         self._set_status(f"✓ enregistré à {self.last_saved_at}")
         self._navigator.set_mark(slot.qid, answer.mark)
@@ -510,7 +505,7 @@ class InterviewScreen(Screen):
     def _where(self, slot: Slot) -> str:
         """Where an answer belongs, for a person: project label · interview · question number."""
         project = project_label(self.project) if self.project else self.project_id
-        interview = self.interview.label if self.interview else ""
+        interview = interview_title(self.project, self.interview) if self.interview else ""
         return " · ".join(filter(None, (project, interview, slot.number)))
 
     def ask_unsaved(self, scope: str, then) -> None:

@@ -23,6 +23,7 @@ from textual.widgets import (
 )
 
 from pi87_field.core.errors import FieldError
+from pi87_field.core.fr import fr_date, parse_fr_date
 from pi87_field.core.model import (
     Interview,
     Interviewee,
@@ -36,14 +37,14 @@ MODES = [InterviewMode.ON_SITE, InterviewMode.PHONE, InterviewMode.VIDEO]
 
 
 def parse_date(value: str) -> date:
-    """"14/10/2019", "14/10/19" or "2019-10-14"; raises FieldError in French."""
-    text = value.strip()
-    for fmt in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise FieldError(f"Date invalide : « {value} » (jj/mm/aaaa, exemple : 14/10/2019)")
+    """"14/10/2019", "14/10/19" or "2019-10-14" (`fr.parse_fr_date`); raises FieldError in French."""
+    try:
+        when = parse_fr_date(value)
+    except ValueError:
+        when = None
+    if when is None:
+        raise FieldError(f"Date invalide : « {value} » (jj/mm/aaaa, exemple : 14/10/2019)")
+    return when
 
 
 class IntervieweeRow(Horizontal):
@@ -106,7 +107,7 @@ class NewInterviewScreen(Screen):
             yield Button("+ interlocuteur (ctrl+a)", id="n-add-person", compact=True)
             with Horizontal(id="n-when"):
                 yield Label("Date ")
-                yield Input(when.strftime("%d/%m/%Y"), id="n-date", compact=True, placeholder="jj/mm/aaaa")
+                yield Input(fr_date(when), id="n-date", compact=True, placeholder="jj/mm/aaaa")
             with RadioSet(id="n-mode"):
                 for m in MODES:
                     yield RadioButton(m.label, value=m == mode, name=m.value)
@@ -178,7 +179,8 @@ class NewInterviewScreen(Screen):
         interview.date = when
         interview.mode = mode
         interview.consent = True
-        interview.extra.setdefault("consent_recorded_at", self.app.now().isoformat(timespec="seconds"))
+        if not interview.consent_recorded_at:
+            interview.consent_recorded_at = self.app.now().isoformat(timespec="seconds")
         if interview.status == InterviewStatus.PLANNED:
             interview.status = InterviewStatus.IN_PROGRESS
         try:

@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from pi87_field.core.errors import FieldError
 from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
-from pi87_field.core.summary import interview_progress
+from pi87_field.core.fr import fr_date
+from pi87_field.core.summary import interview_people, interview_progress, project_progress
 from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.fitted_table import cell, clear_rows
 
@@ -120,9 +121,9 @@ class ProjectScreen(Screen):
         who_w = max(10, self.size.width - 60)
         for interview in self.interviews:
             got, out_of = interview_progress(interview, store.guide_for(interview.guide_id))
-            who = ", ".join(filter(None, (p.organisation or p.name for p in interview.interviewees)))
+            who = interview_people(interview)
             table.add_row(
-                interview.date.strftime("%d/%m/%Y") if interview.date else "à fixer",
+                fr_date(interview.date) or "à fixer",
                 cell(clip(who or "—", who_w)),
                 interview.mode.label if interview.mode else "",
                 cell(clip(interview.interviewer, 10)),
@@ -132,8 +133,8 @@ class ProjectScreen(Screen):
             )
         if self.interviews:
             table.move_cursor(row=min(max(row, 0), len(self.interviews) - 1), animate=False)
-        done = sum(1 for i in self.interviews if i.status == InterviewStatus.COMPLETE)
-        status = (f"{len(self.interviews)} entretien(s), {done} terminé(s)"
+        figures = project_progress(self.interviews, store.guides)
+        status = (f"{figures.total} entretien(s), {figures.done} terminé(s)"
                   if self.interviews else "Aucun entretien : ctrl+n pour en préparer un.")
         if damaged:
             names = ", ".join(Path(d.path).name if getattr(d, "path", None) else str(d) for d in damaged[:2])

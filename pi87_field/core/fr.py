@@ -1,0 +1,67 @@
+"""French dates, times and amounts as every face of pi87-field shows and reads them.
+
+One module, so that the TUI, the CLI, the write-up and the volume write a date the same way:
+
+- `fr_date(d)`           -> "14/10/2019" ("" for None)
+- `fr_datetime(iso)`     -> "14/10/2019 à 10:05" (as written in the ISO text, no time-zone shift;
+                            a date-only value gives the date; an unreadable value is returned on
+                            one line as it is)
+- `fr_time(moment)`      -> "10:05:07" (the TUI's "enregistré à")
+- `parse_fr_date(text)`  -> date | None: "14/10/2019", "14/10/19", "2019-10-14", "14.10.2019",
+                            "14-10-2019"; raises ValueError (French message) otherwise
+- amounts: `format_amount`, `parse_amount`, `format_int` live in `money` (exact Decimal rules) and
+  are re-exported here so one import serves a caller that shows dates and amounts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pi87_field.core.money import AmountError, format_amount, format_int, parse_amount
+from pi87_field.core.text import one_line
+
+__all__ = [
+    "AmountError", "DATE_FORMAT", "format_amount", "format_int", "fr_date", "fr_datetime", "fr_time",
+    "parse_amount", "parse_fr_date",
+]
+
+DATE_FORMAT = "%d/%m/%Y"
+_INPUT_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y")
+
+
+def fr_date(value: date | None) -> str:
+    """14/10/2019 ("" for no date)."""
+    return value.strftime(DATE_FORMAT) if value else ""
+
+
+def fr_datetime(value: str | datetime | None) -> str:
+    """ISO 8601 text (or a datetime) -> "14/10/2019 à 10:05", as written (no time-zone shift)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(f"{DATE_FORMAT} à %H:%M")
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return one_line(text)
+    if "T" not in text and " " not in text.strip():
+        return moment.strftime(DATE_FORMAT)
+    return moment.strftime(f"{DATE_FORMAT} à %H:%M")
+
+
+def fr_time(moment: datetime) -> str:
+    return moment.strftime("%H:%M:%S")
+
+
+def parse_fr_date(text: str) -> date | None:
+    """A date typed the French way (or ISO); None for an empty value."""
+    value = text.strip()
+    if not value:
+        return None
+    for fmt in _INPUT_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"Date illisible : « {one_line(value)} » (format jj/mm/aaaa)")
