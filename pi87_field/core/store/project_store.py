@@ -463,8 +463,9 @@ class ProjectStore:
             doc = {"qid": question_id, **answer_to_dict(new)}
             if old_doc is None:
                 answers.insert(doc)
-            else:
-                answers.upsert(Document(doc, doc_id=old_doc.doc_id))
+            else:  # replaced whole: upsert would merge, keeping keys the new answer dropped
+                answers.remove(doc_ids=[old_doc.doc_id])
+                answers.insert(Document(doc, doc_id=old_doc.doc_id))
             change: dict[str, Any] = {"updated_at": new.updated_at}
             if meta.get("status") == InterviewStatus.PLANNED.value:
                 change["status"] = InterviewStatus.IN_PROGRESS.value
@@ -521,8 +522,9 @@ class ProjectStore:
             doc = {"qid": question_id, **answer_to_dict(new)}
             if old_doc is None:
                 answers.insert(doc)
-            else:
-                answers.upsert(Document(doc, doc_id=old_doc.doc_id))
+            else:  # replaced whole: upsert would merge, keeping keys the new answer dropped
+                answers.remove(doc_ids=[old_doc.doc_id])
+                answers.insert(Document(doc, doc_id=old_doc.doc_id))
             facts.update({"updated_at": new.updated_at}, doc_ids=[1])
         return new
 
@@ -547,7 +549,7 @@ class ProjectStore:
         for backup in sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []:
             try:
                 old_db = open_file(backup)
-                doc = old_db.table(ANSWERS).get(ANSWER.qid == question_id) if old_db else None
+                doc = old_db.table(ANSWERS).get(ANSWER.qid == question_id) if old_db is not None else None
                 if doc is None:
                     continue
                 answer = answer_from_dict({k: v for k, v in doc.items() if k != "qid"})
