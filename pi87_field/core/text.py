@@ -43,6 +43,12 @@ def excerpt(value: str, limit: int = 160) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
+def slug(value: str) -> str:
+    """ASCII, lower case, words joined by "-": "Mission locale du Lunévillois" -> "mission-locale-du-lunevillois"."""
+    ascii_ = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+
+
 def fold(value: str) -> str:
     """Lower-case, accent-free form for searching ("Pôle" matches "pole")."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())

@@ -258,6 +258,12 @@ class Pi87FieldApp(App[int]):
             if refresh is not None:
                 refresh()
 
+    def new_project(self) -> None:
+        from pi87_field.tui.screens.new_project import NewProjectScreen
+
+        self.flush_pending()
+        self.push_screen(NewProjectScreen())
+
     def open_import(self) -> None:
         from pi87_field.tui.screens.import_files import ImportScreen
 

@@ -48,6 +48,8 @@ class Pi87Commands(Provider):
             out.append(("Exporter le projet ouvert en JSON", partial(app.export_project, current, "json"),
                         "Écrit ./exports/<projet>.json"))
         out.append(("Rechercher dans les réponses", app.action_search, "Un mot dans tous les entretiens"))
+        out.append(("Nouveau projet (étude de cas ou série d'entretiens)", app.new_project,
+                    "Un projet hors campagne, avec son nom court"))
         out.append(("Importer des fichiers (.docx, .json)", app.open_import,
                     "Comptes rendus Word ou paquets JSON d'autres enquêteurs"))
         for project in app.store.list_projects():

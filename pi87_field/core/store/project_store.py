@@ -20,12 +20,13 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 
-from pi87_field.core.errors import DamagedFileError, StoreError, StoreLockedError
+from pi87_field.core.errors import DamagedFileError, FieldError, StoreError, StoreLockedError
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
     Answer,
@@ -34,6 +35,7 @@ from pi87_field.core.model import (
     Interview,
     InterviewStatus,
     Project,
+    ProjectKind,
     check_interview_id,
     check_project_id,
     now_iso,
@@ -68,8 +70,8 @@ from pi87_field.core.store.storage import (
     read_json_file,
     schema_of,
 )
-from pi87_field.core.summary import interview_order_key, interview_title
-from pi87_field.core.text import clean_text, excerpt
+from pi87_field.core.summary import interview_order_key, interview_title, project_label
+from pi87_field.core.text import clean_text, excerpt, one_line, slug
 
 META_FILE = "pi87-field.json"
 # Successive saves by the same author within this many seconds are one edit (one revision).
@@ -332,6 +334,36 @@ class ProjectStore:
             db.table(PROJECT).insert(Document(project_to_dict(project), doc_id=1))
         return project
 
+    def create_project(self, kind: ProjectKind | str, title: str, *, label: str = "", carrier: str = "",
+                       os: int | None = None, fse_amount: Decimal | None = None, characteristics: str = "",
+                       project_id: str | None = None) -> Project:
+        """A case study or an interview series that is not in the campaign. Its id is derived
+        from its short name (or title) unless given, and never takes an existing project's."""
+        from pi87_field.core.campaign import CASE_STUDY_GUIDE, INTERVIEW_GUIDE
+
+        self._require_writer()
+        kind = ProjectKind(kind)
+        title = one_line(title)
+        if not title:
+            raise StoreError("Un projet a besoin d'un intitulé.")
+        if os not in (None, 1, 2):
+            raise StoreError(f"Objectif spécifique inconnu : {os} (1 ou 2)")
+        if project_id:
+            check_project_id(project_id)
+            if self.has_project(project_id) or self.project_dir(project_id).exists():
+                raise StoreError(f"Le projet « {project_id} » existe déjà : choisissez un autre identifiant.")
+        else:
+            prefix = "ec" if kind == ProjectKind.CASE_STUDY else "eq"
+            stem = f"{prefix}-{slug(label or title)[:60]}".rstrip("-")
+            project_id, n = stem, 1
+            while self.project_dir(project_id).exists():
+                n += 1
+                project_id = f"{stem}-{n}"
+        project = Project(id=project_id, kind=kind, title=title, label=one_line(label), carrier=one_line(carrier),
+                          os=os, fse_amount=fse_amount, characteristics=clean_text(characteristics).strip(),
+                          guide_id=CASE_STUDY_GUIDE if kind == ProjectKind.CASE_STUDY else INTERVIEW_GUIDE)
+        return self.save_project(project)
+
     # -- interviews ----------------------------------------------------------------------------
 
     def _read_interview(self, path: Path, project_id: str) -> Interview:
@@ -565,6 +597,22 @@ class ProjectStore:
                 seen.add(entry.rev)
                 out.append(entry)
         return out
+
+    def answer_place(self, project_id: str, interview_id: str, question_id: str) -> str:
+        """Where an answer is, for a person: "INSUP · TCC · Claire Martin — 14/10/2019 · 6.1"
+        (project label, interview title, the guide's question number), never internal ids
+        unless the files cannot be read."""
+        try:
+            project = self.get_project(project_id)
+        except FieldError:
+            return " · ".join((project_id, interview_id[:8], question_id))
+        try:
+            interview = self.get_interview(project_id, interview_id)
+        except FieldError:
+            return " · ".join((project_label(project), interview_id[:8], question_id))
+        guide = self.guide_for(interview.guide_id)
+        number = (guide.number(question_id) if guide is not None else "") or question_id
+        return " · ".join((project_label(project), interview_title(project, interview), number))
 
     def delete_interview(self, project_id: str, interview_id: str) -> None:
         """Move an interview file to the backups folder (never destroyed outright)."""

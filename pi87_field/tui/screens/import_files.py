@@ -50,9 +50,21 @@ def summary(report: ImportReport) -> str:
             parts.append(f"{outcome.label} : {totals[outcome]}")
     ok = sum(1 for f in report.files if not f.error)
     text = f"{ok} fichier(s) importé(s)" + (f" — {', '.join(parts)}" if parts else "")
-    if report.conflicts:
-        text += f"\n{len(report.conflicts)} conflit(s) : les deux versions sont gardées (ctrl+r dans la grille)."
     return text
+
+
+def conflict_lines(store, report: ImportReport, limit: int = 5) -> str:
+    """One line per conflict, where a person finds it (project label, interview, "6.1")."""
+    conflicts = report.conflicts
+    if not conflicts:
+        return ""
+    count = len(conflicts)
+    lines = [f"{count} conflit{'s' if count > 1 else ''} : les deux versions sont gardées "
+             "(ctrl+r sur la question pour choisir)"]
+    lines += [f"• {store.answer_place(c.project_id, c.interview_id, c.question_id)}" for c in conflicts[:limit]]
+    if count > limit:
+        lines.append(f"… et {count - limit} autre{'s' if count - limit > 1 else ''}")
+    return "\n".join(lines)
 
 
 class ImportScreen(ModalScreen[ImportReport | None]):
@@ -94,6 +106,9 @@ class ImportScreen(ModalScreen[ImportReport | None]):
         for failed in report.errors:
             self.notify(failed.error, title="Fichier ignoré", severity="error", timeout=12)
         text = summary(report)
+        conflicts = conflict_lines(self.app.store, report)
+        if conflicts:
+            text += "\n" + conflicts
         status.update(escape(text))
         if report.ok:
             self.notify(text, title="Import terminé", timeout=10)

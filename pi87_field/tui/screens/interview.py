@@ -81,7 +81,7 @@ class InterviewScreen(Screen):
         Binding("f5", "set_state('not_applicable')", "Sans objet", id="interview.not_applicable", show=False,
                 tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
         Binding("ctrl+r", "show_versions", "Versions", id="interview.versions",
-                tooltip="Voir les versions concurrentes de cette réponse (après un import)."),
+                tooltip="Versions de cette réponse : régler un conflit, voir l'historique, restaurer."),
         Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
                 tooltip="Enregistrer maintenant (l'enregistrement est aussi automatique)."),
         # Shown in the footer on the last question, where "Suivante" no longer applies; the
@@ -257,7 +257,9 @@ class InterviewScreen(Screen):
             who = first.author or first.source or "autre enquêteur"
             more = f" (+{len(versions) - 1})" if len(versions) > 1 else ""
             panel.update(Text.assemble(
-                (f"⚠ {len(versions)} version(s) concurrente(s)", "bold"), " — ctrl+r pour tout lire\n",
+                ("⚠ Conflit : 1 version concurrente" if len(versions) == 1
+                 else f"⚠ Conflit : {len(versions)} versions concurrentes", "bold"),
+                " — ctrl+r pour choisir\n",
                 f"{who}{more} : {excerpt(first.text, 140)}"))
 
     # -- editing and saving -----------------------------------------------------------------------
@@ -406,8 +408,7 @@ class InterviewScreen(Screen):
         if action == "finish":
             return bool(self.slots) and self.index == len(self.slots) - 1
         if action == "show_versions":
-            answer = self.answers.get(self.current.qid) if self.current else None
-            return bool(answer and answer.concurrent)
+            return True if self.slots else None
         if action in ("set_state", "jump_section"):
             return True if self.slots else None
         return True
@@ -459,11 +460,47 @@ class InterviewScreen(Screen):
             self._set_status(f"✓ enregistré à {self.last_saved_at}")
 
     def action_show_versions(self) -> None:
+        """The versions of this answer: settle a conflict, read or restore an earlier text."""
         from pi87_field.tui.screens.versions import VersionsScreen
 
-        answer = self.answers.get(self.current.qid) if self.current else None
-        if answer and answer.concurrent:
-            self.app.push_screen(VersionsScreen(self.current.text, answer))
+        slot = self.current
+        if slot is None:
+            return
+        if not self.save_now():  # what is typed must be a version before choosing between them
+            self.notify("Enregistrez d'abord la réponse en cours (elle est en attente).",
+                        title="Versions", severity="warning")
+            return
+        store = self.app.store
+        try:
+            history = store.answer_history(self.project_id, self.interview_id, slot.qid)
+        except FieldError as exc:
+            self.notify(str(exc), title="Historique illisible", severity="error")
+            history = []
+
+        def kept(answer: Answer | None) -> None:
+            if answer is not None:
+                self.answer_replaced(slot.qid, answer)
+            if self.editor is not None:
+                self.editor.focus()
+
+        self.app.push_screen(VersionsScreen(self._where(slot), self.project_id, self.interview_id, slot.qid,
+                                            self.answers.get(slot.qid), history), kept)
+
+    def answer_replaced(self, question_id: str, answer: Answer) -> None:
+        """A conflict was settled or a version restored: show it (nothing was typed since)."""
+        self.answers[question_id] = answer
+        self._navigator.set_mark(question_id, answer.mark)
+        if self.current is not None and self.current.qid == question_id and self.editor is not None:
+            self._state = answer.state
+            self._saved_text = answer.text
+            self._base_rev = answer.rev
+            self._dirty_since = None
+            self._state_dirty = False
+            self.editor.load_text(answer.text)
+            self.editor.move_cursor(self.editor.document.end)
+            self._show_state()
+            self._show_versions()
+            self.refresh_bindings()
 
     def action_finish(self) -> None:
         if not self.save_now():
