@@ -210,6 +210,9 @@ class Interview:
     notes: str = ""
     created_at: str = field(default_factory=now_iso)
     updated_at: str = field(default_factory=now_iso)
+    # Per fact: its value's revision as saved, then those it grew from; versions kept from a conflicting import (see facts.py).
+    fact_history: dict[str, list[str]] = field(default_factory=dict)
+    fact_conflicts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def answered_count(self, question_ids: list[str] | None = None) -> int:
@@ -239,4 +242,7 @@ class Project:
     innovation_steps: list[str] = field(default_factory=list)
     created_at: str = field(default_factory=now_iso)
     updated_at: str = field(default_factory=now_iso)
+    # Per fact: its value's revision as saved, then those it grew from; versions kept from a conflicting import (see facts.py).
+    fact_history: dict[str, list[str]] = field(default_factory=dict)
+    fact_conflicts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)

@@ -30,11 +30,12 @@ from pi87_field.core.text import clean_text, one_line
 _PROJECT_KEYS = {
     "id", "kind", "title", "carrier", "label", "os", "fse_amount", "fse_amount_note", "characteristics",
     "guide_id", "volet", "territorial_level", "region", "operation_type", "digital",
-    "innovation_steps", "created_at", "updated_at",
+    "innovation_steps", "created_at", "updated_at", "fact_history", "fact_conflicts",
 }
 _INTERVIEW_KEYS = {
     "id", "project_id", "guide_id", "guide_version", "interviewer", "interviewees", "date",
     "mode", "consent", "consent_recorded_at", "status", "answers", "question_texts", "notes", "created_at", "updated_at",
+    "fact_history", "fact_conflicts",
 }
 _ANSWER_KEYS = {"text", "state", "updated_at", "author", "ancestors", "concurrent"}
 _PERSON_KEYS = {"name", "role", "organisation"}
@@ -59,6 +60,28 @@ def _extra(data: dict, known: set[str]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in known}
 
 
+# -- history of facts (see facts.py) ------------------------------------------------------------
+
+def _facts_history_to_dict(out: dict[str, Any], ancestors: dict[str, list[str]],
+                           conflicts: dict[str, list[dict[str, Any]]]) -> None:
+    if ancestors:
+        out["fact_history"] = {k: list(v) for k, v in ancestors.items() if v}
+    if conflicts:
+        out["fact_conflicts"] = {k: [dict(x) for x in v] for k, v in conflicts.items() if v}
+
+
+def _facts_history_from_dict(data: dict) -> dict[str, Any]:
+    ancestors = _expect(data.get("fact_history") or {}, dict, "fact_history")
+    conflicts = _expect(data.get("fact_conflicts") or {}, dict, "fact_conflicts")
+    return {
+        "fact_history": {clean_text(str(k)): [str(r) for r in _expect(v, list, "fact_history")][:50]
+                           for k, v in ancestors.items()},
+        "fact_conflicts": {clean_text(str(k)): [dict(_expect(x, dict, "fact_conflicts")) for x in
+                                                _expect(v, list, "fact_conflicts")]
+                           for k, v in conflicts.items()},
+    }
+
+
 # -- project -----------------------------------------------------------------------------------
 
 def project_to_dict(p: Project) -> dict[str, Any]:
@@ -80,6 +103,7 @@ def project_to_dict(p: Project) -> dict[str, Any]:
         out["innovation_steps"] = list(p.innovation_steps)
     out["created_at"] = p.created_at
     out["updated_at"] = p.updated_at
+    _facts_history_to_dict(out, p.fact_history, p.fact_conflicts)
     out.update(p.extra)
     return out
 
@@ -119,6 +143,7 @@ def project_from_dict(data: Any) -> Project:
         innovation_steps=lists["innovation_steps"],
         created_at=_str(data, "created_at") or now_iso(),
         updated_at=_str(data, "updated_at") or now_iso(),
+        **_facts_history_from_dict(data),
         extra=_extra(data, _PROJECT_KEYS),
     )
 
@@ -199,6 +224,7 @@ def interview_to_dict(i: Interview, *, with_answers: bool = True) -> dict[str, A
     out["created_at"] = i.created_at
     out["updated_at"] = i.updated_at
     out["question_texts"] = dict(i.question_texts)
+    _facts_history_to_dict(out, i.fact_history, i.fact_conflicts)
     if with_answers:
         out["answers"] = {qid: answer_to_dict(a) for qid, a in i.answers.items()}
     out.update(i.extra)
@@ -239,6 +265,7 @@ def interview_from_dict(data: Any, project_id: str | None = None) -> Interview:
         notes=_str(data, "notes"),
         created_at=_str(data, "created_at") or now_iso(),
         updated_at=_str(data, "updated_at") or now_iso(),
+        **_facts_history_from_dict(data),
         extra=_extra(data, _INTERVIEW_KEYS),
     )
 

@@ -9,6 +9,11 @@ volume). The rule: nothing is ever dropped.
   the incoming one has seen a later version: then it went back to an earlier text, an edit);
 - otherwise both changed: a conflict; the newest is shown, the other is kept as a concurrent
   version (`Answer.concurrent`).
+
+Facts of the project and of each interview follow the same rule field by field
+(`facts.merge_facts`): an edited field wins over what it descends from, divergent edits of one
+field are a conflict (the known value stays, the other is kept in `fact_conflicts` and reported),
+and a timestamp never lets an older base erase a recorded edit.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from pi87_field.core.facts import FACT_LABELS, INTERVIEW_FACTS, PROJECT_FACTS, FactMerge, fact_text, merge_facts
 from pi87_field.core.model import Answer, AnswerVersion, Interview, InterviewStatus, Project
 
 
@@ -129,13 +135,18 @@ def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "")
     return winner, Outcome.CONFLICT
 
 
-_META_FIELDS = ("interviewer", "interviewees", "date", "mode", "consent", "status", "guide_id",
-                "guide_version", "notes", "updated_at", "extra")
-
-
-def _meta_key(i: Interview) -> tuple:
-    return (i.interviewer, [(p.name, p.role, p.organisation) for p in i.interviewees], i.date, i.mode,
-            i.consent, i.status, i.guide_id, i.guide_version, i.notes)
+def _fact_changes(facts: FactMerge, project_id: str, interview_id: str, what: str, source: str) -> list[Change]:
+    """The import summary's lines for a merge of facts: fields updated, conflicts with both values."""
+    out = []
+    if facts.updated:
+        names = ", ".join(FACT_LABELS.get(n, n) for n in facts.updated)
+        out.append(Change(Outcome.UPDATED, project_id, interview_id, detail=f"{what} ({names})"))
+    for name, mine, theirs in facts.conflicts:
+        out.append(Change(
+            Outcome.CONFLICT, project_id, interview_id, question_id=name,
+            detail=f"{what}, {FACT_LABELS.get(name, name)} : « {fact_text(mine)} » gardé, "
+                   f"« {fact_text(theirs)} »{f' ({source})' if source else ''} conservé à côté"))
+    return out
 
 
 def _campaign_id(interview_id: str) -> bool:
@@ -201,11 +212,13 @@ def reconcile_project(
     if known is None:
         result.project_changed = True
         result.changes.append(Change(Outcome.ADDED, incoming.id, detail="projet"))
-    elif newer(incoming.updated_at, known.updated_at) and incoming != known:
-        incoming.created_at = known.created_at
-        result.project = incoming
-        result.project_changed = True
-        result.changes.append(Change(Outcome.UPDATED, incoming.id, detail="fiche du projet"))
+    else:
+        facts = merge_facts(known, incoming, PROJECT_FACTS, source)
+        if facts.changed:
+            result.project_changed = True
+            if newer(incoming.updated_at, known.updated_at):
+                known.updated_at = incoming.updated_at
+        result.changes += _fact_changes(facts, incoming.id, "", "fiche du projet", source)
     for inc in incoming_interviews:
         place = _place(inc, known_interviews, aliases)
         apart = place != inc.id and _campaign_id(inc.id)
@@ -218,12 +231,11 @@ def reconcile_project(
                                          detail=f"entretien ({len(inc.answers)} réponses)"
                                          + (", entretien prévu commencé aussi ici : gardé à part" if apart else "")))
             continue
-        changed = False
-        if _meta_key(inc) != _meta_key(cur) and newer(inc.updated_at, cur.updated_at):
-            for name in _META_FIELDS:
-                setattr(cur, name, getattr(inc, name))
-            changed = True
-            result.changes.append(Change(Outcome.UPDATED, incoming.id, inc.id, detail="fiche de l'entretien"))
+        facts = merge_facts(cur, inc, INTERVIEW_FACTS, source)
+        changed = facts.changed
+        if changed and newer(inc.updated_at, cur.updated_at):
+            cur.updated_at = inc.updated_at
+        result.changes += _fact_changes(facts, incoming.id, inc.id, "fiche de l'entretien", source)
         for qid, answer in inc.answers.items():
             merged, outcome = reconcile_answer(cur.answers.get(qid), answer, source)
             if outcome in (Outcome.ADDED, Outcome.UPDATED, Outcome.CONFLICT):

@@ -27,8 +27,10 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from pi87_field.core.errors import DamagedFileError, FieldError, StoreError, StoreLockedError
+from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, record_edits
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
+    MAX_ANCESTORS,
     Answer,
     AnswerState,
     AnswerVersion,
@@ -76,7 +78,6 @@ from pi87_field.core.text import clean_text, excerpt, one_line, slug
 META_FILE = "pi87-field.json"
 # Successive saves by the same author within this many seconds are one edit (one revision).
 EDIT_BURST_SECONDS = 90
-MAX_ANCESTORS = 50
 # The revision of "no answer yet" (what an editor opened on an unanswered question started from).
 EMPTY_REV = text_rev("", AnswerState.ANSWERED.value)
 # How a stored answer kept by a stale save is labelled among the concurrent versions.
@@ -329,6 +330,8 @@ class ProjectStore:
         ensure_dir(path.parent / "interviews")
         with self._edit(path) as db:
             _refuse_newer_schema(path, db)
+            stored = db.table(PROJECT).get(doc_id=1)
+            record_edits(None if stored is None else _or_none(project_from_dict, stored), project, PROJECT_FACTS)
             db.drop_tables()
             db.table(META).insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
             db.table(PROJECT).insert(Document(project_to_dict(project), doc_id=1))
@@ -414,6 +417,8 @@ class ProjectStore:
         path = self.interview_file(interview.project_id, interview.id)
         with self._edit(path) as db:
             _refuse_newer_schema(path, db)
+            stored = db.table(INTERVIEW).get(doc_id=1)
+            record_edits(None if stored is None else _or_none(interview_from_dict, stored), interview, INTERVIEW_FACTS)
             # The texts a whole rewrite (an import) replaces stay in the answers' history.
             history = [dict(d) for d in db.table(HISTORY).all()]
             replaced = []
@@ -501,6 +506,11 @@ class ProjectStore:
             change: dict[str, Any] = {"updated_at": new.updated_at}
             if meta.get("status") == InterviewStatus.PLANNED.value:
                 change["status"] = InterviewStatus.IN_PROGRESS.value
+                history = dict(meta.get("fact_history") or {})
+                planned, started = fact_rev(InterviewStatus.PLANNED.value), fact_rev(InterviewStatus.IN_PROGRESS.value)
+                older = [r for r in history.get("status", []) if isinstance(r, str) and r not in (planned, started)]
+                history["status"] = [started, planned, *older][:MAX_ANCESTORS]
+                change["fact_history"] = history
             facts.update(change, doc_ids=[1])
         return SavedAnswer(new, kept)
 
@@ -666,6 +676,14 @@ class ProjectStore:
                 if len(hits) >= limit:
                     return hits
         return hits
+
+
+def _or_none(read, doc: Any) -> Any:
+    """The stored object, or None if it cannot be read (then there is no history to keep)."""
+    try:
+        return read(dict(doc))
+    except Exception:
+        return None
 
 
 def _refuse_newer_schema(path: Path, db: TinyDB) -> None:
