@@ -341,3 +341,26 @@ async def test_answers_survive_a_new_app_after_escape(store, data_dir):
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
     assert first_interview(store).answers["structure.presentation"].text == "oui"
+
+
+async def test_search_excerpt_is_centred_and_the_match_highlighted(app, store):
+    """Issue 11 item 12: the match in the middle of the excerpt, highlighted; text with "[b]"
+    stays text."""
+    from pi87_field.tui.screens.search import MATCH_STYLE
+
+    interview = begin(store)
+    text = "[b]Début " + "mot " * 60 + "Cofinancement Pôle Emploi" + " suite" * 60
+    store.save_answer(CASE, interview.id, "budget.cout", text, author="A")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        search = app.screen
+        await pilot.press(*"pole emploi")
+        await wait_until(pilot, lambda: search.hits)
+        table = search.query_one(DataTable)
+        cell = table.get_row_at(0)[-1]
+        plain = cell.plain
+        assert "Pôle Emploi" in plain and plain.startswith("…") and plain.endswith("…")
+        spans = [plain[s.start:s.end] for s in cell.spans if s.style == MATCH_STYLE]
+        assert spans == ["Pôle Emploi"]

@@ -485,3 +485,16 @@ def test_an_import_that_replaces_an_answer_keeps_the_old_text_in_history(store):
     interview.answers["structure.presentation"] = Answer(text="Texte importé", author="B")
     store.save_interview(interview)
     assert [e.text for e in store.answer_history(pid, iid, "structure.presentation")] == ["Texte local"]
+
+
+def test_search_excerpt_is_centred_on_the_match_and_says_where_it_is(store):
+    """Issue 11 item 12: the excerpt is centred on the match (not cut 60 characters before it)
+    and carries the match's offsets, so that a screen can highlight it."""
+    pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
+    text = "Début. " + "avant " * 40 + "le Réseau Qualité des partenaires" + " après" * 40
+    store.save_answer(pid, iid, "structure.presentation", text, author="A")
+    hit = next(h for h in store.search("reseau qualite") if h.question_id == "structure.presentation")
+    assert hit.excerpt[hit.match_start:hit.match_end] == "Réseau Qualité"
+    before, after = hit.match_start, len(hit.excerpt) - hit.match_end
+    assert abs(before - after) <= 2 and before > 40
+    assert hit.excerpt.startswith("…") and hit.excerpt.endswith("…")

@@ -73,7 +73,7 @@ from pi87_field.core.store.storage import (
     schema_of,
 )
 from pi87_field.core.summary import interview_order_key, interview_title, project_label
-from pi87_field.core.text import clean_text, excerpt, one_line, slug
+from pi87_field.core.text import centred_excerpt, clean_text, one_line, slug
 
 META_FILE = "pi87-field.json"
 # Successive saves by the same author within this many seconds are one edit (one revision).
@@ -124,7 +124,9 @@ class SearchHit:
     interview_id: str
     interview_label: str
     question_id: str
-    excerpt: str
+    excerpt: str              # one line, the match in its middle
+    match_start: int = 0      # the match is excerpt[match_start:match_end]
+    match_end: int = 0
 
 
 class ProjectStore:
@@ -670,9 +672,10 @@ class ProjectStore:
                 pos = folded.find(target)
                 if pos < 0:
                     continue
-                start = max(0, positions[pos] - 60)
-                snippet = ("…" if start else "") + excerpt(answer.text[start:], 160)
-                hits.append(SearchHit(project.id, project.title, interview.id, interview_title(project, interview), qid, snippet))
+                last = pos + len(target) - 1
+                snippet, lo, hi = centred_excerpt(answer.text, positions[pos], positions[last] + 1)
+                hits.append(SearchHit(project.id, project.title, interview.id, interview_title(project, interview),
+                                      qid, snippet, lo, hi))
                 if len(hits) >= limit:
                     return hits
         return hits

@@ -16,6 +16,30 @@ from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.fitted_table import cell, clear_rows
 
 
+MATCH_STYLE = "bold reverse"
+
+
+def excerpt_cell(hit: SearchHit, width: int) -> Text:
+    """The excerpt cut to `width` around the match, the match highlighted (plain Text: answers
+    are user text, never markup)."""
+    text, lo, hi = hit.excerpt, hit.match_start, hit.match_end
+    if len(text) > width:
+        room = max(0, width - (hi - lo))
+        a = max(0, lo - room // 2)
+        b = min(len(text), a + width)
+        a = max(0, b - width)
+        piece = text[a:b]
+        if a > 0:
+            piece = "…" + piece[1:]
+        if b < len(text):
+            piece = piece[:-1] + "…"
+        text, lo, hi = piece, lo - a, hi - a
+    out = Text(text, no_wrap=True, overflow="ellipsis")
+    if hi > lo:
+        out.stylize(MATCH_STYLE, max(0, lo), min(len(text), hi))
+    return out
+
+
 class SearchScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Retour", id="search.back", tooltip="Fermer la recherche."),
@@ -66,7 +90,7 @@ class SearchScreen(Screen):
         width = max(20, self.size.width - 52)
         for n, hit in enumerate(hits):
             table.add_row(cell(clip(hit.project_id, 14)), cell(clip(hit.interview_label, 16)),
-                          cell(clip(hit.question_id, 14)), cell(clip(hit.excerpt, width)), key=str(n))
+                          cell(clip(hit.question_id, 14)), excerpt_cell(hit, width), key=str(n))
         count = len(hits)
         if len(needle.strip()) < 2:
             status = "Tapez au moins deux lettres."
