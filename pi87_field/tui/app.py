@@ -269,13 +269,31 @@ class Pi87FieldApp(App[int]):
 
         self.push_screen(ImportScreen())
 
-    def export_project(self, project_id: str, fmt: str = "docx") -> Path | None:
-        """Export one project into ./exports; tell the user where it went, or why not."""
-        from pi87_field.core.exchange.exporting import export_project
+    def open_export(self, project_id: str | None = None, fmt: str = "docx") -> None:
+        """The export dialog: this project or all, Word or JSON, pseudonymised, which folder."""
+        from pi87_field.tui.screens.export import ExportScreen
 
         self.flush_pending()
+        self.push_screen(ExportScreen(project_id, fmt))
+
+    def export_project(self, project_id: str, fmt: str = "docx") -> Path | None:
+        """Export one project into the data folder's exports location; tell the user where it
+        went, or why not. A file changed since pi87-field wrote it is not replaced: the export
+        dialog opens to ask."""
+        from pi87_field.core.exchange.exporting import export_project, export_target
+        from pi87_field.core.exchange.ledger import ExportLedger
+        from pi87_field.locations import exports_dir
+
+        self.flush_pending()
+        folder = exports_dir(self.store.root)
+        ledger = ExportLedger(self.store.root)
+        if ledger.changed(export_target(project_id, folder, fmt)):
+            self.open_export(project_id, fmt)
+            self.notify("Ce compte rendu a changé depuis son dernier export : rien n'est remplacé sans "
+                        "votre accord.", title="Export", severity="warning", timeout=8)
+            return None
         try:
-            path = export_project(self.store, project_id, Path.cwd() / "exports", fmt)
+            path = export_project(self.store, project_id, folder, fmt)
         except FieldError as exc:
             self.notify(str(exc), title="Export impossible", severity="error", timeout=10)
             return None
@@ -284,12 +302,15 @@ class Pi87FieldApp(App[int]):
                         title="Export impossible", severity="error", timeout=10)
             return None
         except OSError as exc:
-            self.notify(f"{exc.strerror or exc} : {getattr(exc, 'filename', '') or ''}",
+            self.notify(f"Écriture impossible ({os_reason(exc)}) : {folder}",
                         title="Export impossible", severity="error", timeout=10)
             return None
+        try:
+            ledger.record([path])
+        except OSError:
+            pass
         self.notify(str(path), title="Exporté")
         return path
-
 
 def make_app(store: ProjectStore, *, interviewer: str = "",
              clock: Callable[[], datetime] | None = None) -> Pi87FieldApp:

@@ -44,10 +44,12 @@ class Pi87Commands(Provider):
             out.append(("Nouvel entretien (projet ouvert)", partial(app.new_interview, current),
                         "Préparer et commencer un entretien pour ce projet"))
             out.append(("Exporter le projet ouvert en Word", partial(app.export_project, current, "docx"),
-                        "Écrit ./exports/<projet>.docx"))
+                        "Dans le dossier des exports des données"))
             out.append(("Exporter le projet ouvert en JSON", partial(app.export_project, current, "json"),
-                        "Écrit ./exports/<projet>.json"))
+                        "Dans le dossier des exports des données"))
         out.append(("Rechercher dans les réponses", app.action_search, "Un mot dans tous les entretiens"))
+        out.append(("Exporter… (un projet ou tous, Word ou JSON, pseudonymisé)", partial(app.open_export, current),
+                    "Choisir quoi exporter et où"))
         out.append(("Nouveau projet (étude de cas ou série d'entretiens)", app.new_project,
                     "Un projet hors campagne, avec son nom court"))
         out.append(("Importer des fichiers (.docx, .json)", app.open_import,

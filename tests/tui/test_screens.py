@@ -327,7 +327,8 @@ async def test_export_json_from_project_screen(app, store, tmp_path, monkeypatch
     async with app.run_test(size=(80, 24)) as pilot:
         await open_project(pilot, "insup")
         path = app.export_project(CASE, "json")
-        assert path == tmp_path / "exports" / "ec08-insup.json"
+        # Issue 11 item 13: into the data folder's exports location, not the working folder.
+        assert path == store.root / "exports" / "ec08-insup.json"
         assert json.loads(path.read_text())["project"]["id"] == CASE
 
 

@@ -27,6 +27,11 @@ def safe_stem(project_id: str, title: str = "") -> str:
     return stem[:80]
 
 
+def export_target(project_id: str, out_dir: Path, fmt: str = "docx", *, pseudonymise: bool = False) -> Path:
+    """The file `export_project` writes for this project (to check it before writing)."""
+    return Path(out_dir) / f"{safe_stem(project_id)}.{fmt}"
+
+
 def project_bundle(store: ProjectStore, project_id: str, *, pseudonymise: bool = False) -> Bundle:
     project = store.get_project(project_id)
     bundle = Bundle(project=project, interviews=store.list_interviews(project_id), exported_at=now_iso())
@@ -43,7 +48,7 @@ def export_project(store: ProjectStore, project_id: str, out_dir: Path, fmt: str
         raise FieldError(f"Format d'export inconnu : « {fmt} » (docx ou json)")
     bundle = project_bundle(store, project_id, pseudonymise=pseudonymise)
     out_dir = ensure_dir(Path(out_dir))
-    target = out_dir / f"{safe_stem(bundle.project.id)}.{fmt}"
+    target = export_target(bundle.project.id, out_dir, fmt, pseudonymise=pseudonymise)
     if target.resolve().parent != out_dir.resolve():  # pragma: no cover - guarded by safe_stem
         raise FieldError(f"Nom de fichier refusé : {target.name}")
     if fmt == "json":

@@ -37,7 +37,7 @@ class HomeScreen(Screen):
         Binding("ctrl+o", "import", "Importer", id="home.import",
                 tooltip="Importer des comptes rendus .docx ou des paquets .json."),
         Binding("ctrl+e", "export", "Exporter", id="home.export", show=False,
-                tooltip="Exporter le projet sélectionné en Word dans ./exports."),
+                tooltip="Exporter le projet sélectionné, ou tous (Word, JSON, pseudonymisé)."),
         Binding("ctrl+f", "app.search", "Rechercher", id="home.search",
                 tooltip="Chercher un mot dans toutes les réponses."),
         Binding("down", "cursor(1)", show=False, id="home.down"),
@@ -188,7 +188,7 @@ class HomeScreen(Screen):
 
     def action_export(self) -> None:
         if self.selected_project_id:
-            self.app.export_project(self.selected_project_id)
+            self.app.open_export(self.selected_project_id)
 
     def action_import(self) -> None:
         self.app.open_import()

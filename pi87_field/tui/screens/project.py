@@ -68,7 +68,7 @@ class ProjectScreen(Screen):
         Binding("ctrl+t", "edit_facts", "Fiche", id="project.edit_facts",
                 tooltip="Modifier la fiche du projet (intitulé, montant FSE, vocabulaire du rapport)."),
         Binding("ctrl+e", "export", "Exporter", id="project.export",
-                tooltip="Exporter le compte rendu Word dans ./exports."),
+                tooltip="Exporter ce projet ou tous (Word, JSON, pseudonymisé)."),
     ]
 
     def __init__(self, project_id: str) -> None:
@@ -182,4 +182,4 @@ class ProjectScreen(Screen):
         self.app.push_screen(FactsScreen(self.project_id))
 
     def action_export(self) -> None:
-        self.app.export_project(self.project_id)
+        self.app.open_export(self.project_id)
