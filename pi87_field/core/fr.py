@@ -8,6 +8,7 @@ One module, so that the TUI, the CLI, the write-up and the volume write a date t
                             one line as it is)
 - `fr_local_datetime(iso)` -> the same in the reader's local time (when things happened: saves,
                             versions, conflicts)
+- `fr_count(n, one, many)` -> "1 fichier", "3 fichiers" (no "fichier(s)")
 - `fr_time(moment)`      -> "10:05:07" (the TUI's "enregistré à")
 - `parse_fr_date(text)`  -> date | None: "14/10/2019", "14/10/19", "2019-10-14", "14.10.2019",
                             "14-10-2019"; raises ValueError (French message) otherwise
@@ -24,7 +25,7 @@ from pi87_field.core.text import one_line
 
 __all__ = [
     "AmountError", "DATE_FORMAT", "format_amount", "format_int", "fr_date", "fr_datetime",
-    "fr_local_datetime", "fr_time", "parse_amount", "parse_fr_date",
+    "fr_count", "fr_local_datetime", "fr_time", "parse_amount", "parse_fr_date",
 ]
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -64,6 +65,12 @@ def fr_local_datetime(value: str | None) -> str:
     if moment.tzinfo is None or "T" not in str(value):
         return fr_datetime(value)
     return fr_datetime(moment.astimezone())
+
+
+def fr_count(count: int, one: str, many: str | None = None) -> str:
+    """ "1 fichier", "0 fichier", "3 fichiers": French plural (0 and 1 take the singular);
+    `many` for words whose plural is not `one` + "s" ("fichiers endommagés")."""
+    return f"{count} {one if abs(count) < 2 else (many or one + 's')}"
 
 
 def fr_time(moment: datetime) -> str:

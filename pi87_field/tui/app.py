@@ -16,10 +16,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 
+from pi87_field.core.fr import fr_count
 from pi87_field.core.errors import FieldError
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.store.storage import os_reason
-from pi87_field.tui.commands import Pi87Commands
+from pi87_field.tui.commands import FrenchCommandPalette, Pi87Commands
 from pi87_field.tui.pending import RETRY_SECONDS, PendingAnswer, PendingAnswers
 
 ENV_USER = "PI87_FIELD_USER"
@@ -97,7 +98,9 @@ class Pi87FieldApp(App[int]):
         for problem in fresh[:3]:
             self.notify(str(problem), title="Fichier endommagé", severity="warning", timeout=15)
         if len(fresh) > 3:
-            self.notify(f"Et {len(fresh) - 3} autre(s) fichier(s) endommagé(s), conservés tels quels.",
+            rest = fr_count(len(fresh) - 3, "autre fichier endommagé, conservé tel quel",
+                            "autres fichiers endommagés, conservés tels quels")
+            self.notify(f"Et {rest}.",
                         severity="warning", timeout=15)
 
     def leave_screen(self, screen) -> None:
@@ -158,7 +161,8 @@ class Pi87FieldApp(App[int]):
         # Elsewhere than on the screen showing it, remind the user now and then.
         if left and monotonic() - self._pending_told_at > 30:
             self._pending_told_at = monotonic()
-            self.notify(f"{len(left)} réponse(s) toujours NON enregistrée(s) ({left[0].error}). "
+            count = fr_count(len(left), "réponse toujours NON enregistrée", "réponses toujours NON enregistrées")
+            self.notify(f"{count} ({left[0].error}). "
                         "Nouvel essai toutes les 5 s ; ctrl+q propose de les copier.",
                         title="En attente", severity="warning", timeout=8)
 
@@ -213,7 +217,8 @@ class Pi87FieldApp(App[int]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder="Commande : projet, entretien, export…"))
+            self.push_screen(FrenchCommandPalette(id="--command-palette",
+                                                  placeholder="Commande : projet, entretien, export…"))
 
     # -- shared commands (screens and the palette use them) --------------------------------------
 

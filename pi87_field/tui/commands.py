@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.widgets.option_list import Option
 
 from pi87_field.tui.progress import clip
 
@@ -27,6 +29,27 @@ def _highlight(matcher: Matcher, name: str) -> Content:
         if not name[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
+
+
+NO_MATCHES = "Aucune commande ne correspond"
+
+
+class FrenchCommandPalette(CommandPalette):
+    """Textual's palette, saying "no match" in French (its text is fixed inside
+    `_start_no_matches_countdown`: this is that method, with the French line; Textual is pinned)."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def _show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(NO_MATCHES, style="not bold")), disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, _show_no_matches)
 
 
 class Pi87Commands(Provider):

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
 
+from pi87_field.core.fr import fr_count
 from pi87_field.core.errors import FieldError
 from pi87_field.core.exchange.exporting import export_project, export_target
 from pi87_field.core.exchange.ledger import ExportLedger
@@ -143,7 +144,8 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         if not failed:
             self.dismiss(written)
         else:
-            self.status.update(Text(f"{len(written)} exporté(s), {len(failed)} en échec.", style="red"))
+            self.status.update(Text(f"{fr_count(len(written), 'fichier exporté', 'fichiers exportés')}, "
+                                    f"{len(failed)} en échec.", style="red"))
 
     def action_close(self) -> None:
         if self._changed:

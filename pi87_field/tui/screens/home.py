@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from pi87_field.core.fr import fr_count
 from pi87_field.core.model import Project, ProjectKind
 from pi87_field.core.money import format_amount
 from pi87_field.core.summary import ProjectProgress, project_progress
@@ -129,7 +130,7 @@ class HomeScreen(Screen):
                 cell(clip(project.title, title_w)),
                 format_amount(project.fse_amount).rjust(FIXED_WIDTHS["amount"]),
                 f"{fig.done}/{fig.total}" if fig else "…",
-                f"{fig.percent} %".rjust(6) if fig else "…",
+                fig.percent_label.rjust(6) if fig else "…",
                 key=project.id,
             )
             self._shown.append(project.id)
@@ -140,7 +141,8 @@ class HomeScreen(Screen):
         if needle:
             status += f" sur {len(self.projects)} (filtre « {self.query_one(Input).value.strip()} »)"
         if self.damaged:
-            status += f" · ⚠ {len(self.damaged)} fichier(s) endommagé(s), conservés tels quels"
+            status += " · ⚠ " + fr_count(len(self.damaged), "fichier endommagé, conservé tel quel",
+                                          "fichiers endommagés, conservés tels quels")
         status += " · EC : étude de cas · EQ : entretiens · ctrl+p : commandes"
         self.query_one("#home-status", Static).update(Text(status))  # the filter is user text
         self.refresh_bindings()

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea, Tree
 
+from pi87_field.core.fr import fr_count
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import fr_time
 from pi87_field.core.guides import Guide, question_numbers
@@ -515,7 +516,7 @@ class InterviewScreen(Screen):
             return
         missing = sum(1 for s in self.slots if s.section_index and
                       (s.qid not in self.answers or self.answers[s.qid].is_empty))
-        self.notify("Entretien terminé." + (f" {missing} question(s) sans réponse." if missing else ""))
+        self.notify("Entretien terminé." + (f" {fr_count(missing, 'question')} sans réponse." if missing else ""))
         self.app.leave_screen(self)
 
     def action_finish_early(self) -> None:

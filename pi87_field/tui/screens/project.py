@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from pi87_field.core.errors import FieldError
 from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
-from pi87_field.core.fr import fr_date
+from pi87_field.core.fr import fr_count, fr_date
 from pi87_field.core.summary import interview_people, interview_progress, project_progress
 from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.fitted_table import cell, clear_rows
@@ -134,13 +134,13 @@ class ProjectScreen(Screen):
         if self.interviews:
             table.move_cursor(row=min(max(row, 0), len(self.interviews) - 1), animate=False)
         figures = project_progress(self.interviews, store.guides)
-        status = (f"{figures.total} entretien(s), {figures.done} terminé(s)"
+        status = (f"{fr_count(figures.total, 'entretien')}, {fr_count(figures.done, 'terminé')}"
                   if self.interviews else "Aucun entretien : ctrl+n pour en préparer un.")
         if damaged:
             names = ", ".join(Path(d.path).name if getattr(d, "path", None) else str(d) for d in damaged[:2])
             more = f" (+{len(damaged) - 2})" if len(damaged) > 2 else ""
-            status += (f"\n⚠ {len(damaged)} fichier(s) d'entretien endommagé(s), conservé(s) tel(s) "
-                       f"quel(s) : {names}{more}")
+            status += "\n⚠ " + fr_count(len(damaged), "fichier d'entretien endommagé, conservé tel quel",
+                                        "fichiers d'entretien endommagés, conservés tels quels") + f" : {names}{more}"
         self.query_one("#project-status", Static).update(Text(status))
         self.refresh_bindings()
 

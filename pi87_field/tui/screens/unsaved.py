@@ -88,7 +88,7 @@ class UnsavedDialog(ModalScreen[str | None]):
     def action_retry(self) -> None:
         items = self.app.retry_pending()
         if not items:
-            self.app.notify("Réponse(s) enregistrée(s).", title="Enregistré")
+            self.app.notify("Enregistré : rien n'est plus en attente.", title="Enregistré")
             self.dismiss("saved")
             return
         self.items = [i for i in items if i.key in {p.key for p in self.items}] or items
