@@ -65,6 +65,7 @@ async def test_full_disk_next_question_asks_and_keeps_the_text(app, store, monke
         await pilot.pause()
         assert app.screen is screen and screen.current.qid != first_qid
         assert app.pending.get(CASE, screen.interview_id, first_qid).text == "Texte important"
+        assert "1 réponse en attente" in status(screen)
         await pilot.press("alt+up")
         await wait_until(pilot, lambda: isinstance(app.screen, UnsavedDialog) or screen.current.qid == first_qid)
         assert screen.current.qid == first_qid

@@ -561,7 +561,7 @@ class ProjectStore:
                                       "version écartée d'un conflit")
                 else:
                     new.concurrent = old.concurrent
-                _push_history(db, question_id, old, "conflit réglé" if resolve else "remplacée par une restauration")
+                _push_history(db, question_id, old, "remplacée au règlement du conflit" if resolve else "remplacée par une restauration")
                 new.ancestors = [r for r in dict.fromkeys(chain) if r != new.rev][:MAX_ANCESTORS]
             doc = {"qid": question_id, **answer_to_dict(new)}
             if old_doc is None:

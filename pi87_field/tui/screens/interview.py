@@ -18,9 +18,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea, Tree
 
-from pi87_field.core.fr import fr_count
 from pi87_field.core.errors import FieldError
-from pi87_field.core.fr import fr_time
+from pi87_field.core.fr import fr_count, fr_time
 from pi87_field.core.guides import Guide, question_numbers
 from pi87_field.core.model import (
     Answer,
@@ -202,6 +201,7 @@ class InterviewScreen(Screen):
             self._set_status("⚠ NON enregistré (en attente)")
         else:
             self.editor.load_text(self._saved_text)
+            self._set_status(self._resting_status())
         self.editor.move_cursor(self.editor.document.end)
         self.query_one("#question-text", Static).update(self._question_markup(slot))
         self.query_one("#question-scroll").scroll_home(animate=False)
@@ -327,10 +327,17 @@ class InterviewScreen(Screen):
         self._state_dirty = False
         self.last_saved_at = fr_time(self.app.now())
         # Widgets are kept by reference: this also runs while the screen is being unmounted.
-        self._set_status(f"✓ enregistré à {self.last_saved_at}")
+        self._set_status(self._resting_status())
         self._navigator.set_mark(slot.qid, answer.mark)
         self._show_state()
         return True
+
+    def _resting_status(self) -> str:
+        """The status line when nothing is being typed: saved, or other answers still pending."""
+        waiting = len(self.app.pending.for_interview(self.project_id, self.interview_id))
+        if waiting:
+            return f"⚠ {fr_count(waiting, 'réponse')} en attente"
+        return f"✓ enregistré à {self.last_saved_at}" if self.last_saved_at else "✓ à jour"
 
     def _set_status(self, text: str) -> None:
         if self.editor is not None:
@@ -491,6 +498,8 @@ class InterviewScreen(Screen):
         """A conflict was settled or a version restored: show it (nothing was typed since)."""
         self.answers[question_id] = answer
         self._navigator.set_mark(question_id, answer.mark)
+        if self._dirty_since is None and not self._state_dirty:
+            self._set_status(self._resting_status())
         if self.current is not None and self.current.qid == question_id and self.editor is not None:
             self._state = answer.state
             self._saved_text = answer.text
@@ -569,3 +578,5 @@ class InterviewScreen(Screen):
         """The app's retry wrote an answer typed earlier on this screen."""
         self.answers[question_id] = answer
         self._navigator.set_mark(question_id, answer.mark)
+        if self._dirty_since is None and not self._state_dirty:
+            self._set_status(self._resting_status())
