@@ -220,8 +220,7 @@ async def test_concurrent_versions_are_visible(app, store):
         await pilot.press("escape")
         await pilot.press("ctrl+n")
         assert not panel.display
-        # ctrl+r now also shows the history of any answer (issue 11 item 8): always available.
-        assert screen.check_action("show_versions", ()) is True
+        assert screen.check_action("show_versions", ()) is False
 
 
 async def test_prev_disabled_on_first_question_and_section_jump(app, store):

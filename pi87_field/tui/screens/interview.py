@@ -80,8 +80,12 @@ class InterviewScreen(Screen):
                 tooltip="État : refus de répondre (appuyer de nouveau pour revenir à répondu)."),
         Binding("f5", "set_state('not_applicable')", "Sans objet", id="interview.not_applicable", show=False,
                 tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
+        # Shown in the footer when the answer is in conflict; the hidden twin opens the same
+        # screen on any answer (its history: earlier texts, backups, restore).
         Binding("ctrl+r", "show_versions", "Versions", id="interview.versions",
-                tooltip="Versions de cette réponse : régler un conflit, voir l'historique, restaurer."),
+                tooltip="Régler le conflit : choisir une version, ou la modifier puis marquer réglé."),
+        Binding("ctrl+r", "show_history", show=False, id="interview.history",
+                tooltip="Historique de la réponse : versions antérieures et sauvegardes, restaurer."),
         Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
                 tooltip="Enregistrer maintenant (l'enregistrement est aussi automatique)."),
         # Shown in the footer on the last question, where "Suivante" no longer applies; the
@@ -416,6 +420,9 @@ class InterviewScreen(Screen):
         if action == "finish":
             return bool(self.slots) and self.index == len(self.slots) - 1
         if action == "show_versions":
+            answer = self.answers.get(self.current.qid) if self.current else None
+            return bool(answer and answer.concurrent)
+        if action == "show_history":
             return True if self.slots else None
         if action in ("set_state", "jump_section"):
             return True if self.slots else None
@@ -466,6 +473,9 @@ class InterviewScreen(Screen):
         self._state_dirty = self._state_dirty or self._dirty_since is not None
         if self.save_now() and self.last_saved_at:
             self._set_status(f"✓ enregistré à {self.last_saved_at}")
+
+    def action_show_history(self) -> None:
+        self.action_show_versions()
 
     def action_show_versions(self) -> None:
         """The versions of this answer: settle a conflict, read or restore an earlier text."""
