@@ -22,11 +22,10 @@ from rich.progress import (
 from rich.table import Table
 
 from pi87_field import __version__
-from pi87_field.cli_fr import install as _french_click
+from pi87_field.cli_fr import install as install_french_click
 from pi87_field.core.errors import FieldError, GuideError
 from pi87_field.locations import data_dir as resolve_data_dir
 
-_french_click()
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
@@ -71,7 +70,18 @@ def _open_store(ctx: click.Context, *, writer: bool):
     return ProjectStore.open(ctx.obj["data_dir"], writer=writer)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class FrenchGroup(click.Group):
+    """The `pi87-field` group. Click's own words (usage, errors) are put in French when the
+    command runs, from the console script or click's CliRunner alike, not when this module is
+    imported (see cli_fr)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        install_french_click()
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=FrenchGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Dossier des données (par défaut : $PI87_FIELD_DATA_DIR, sinon le dossier de données de l'utilisateur).")
 @click.version_option(__version__, prog_name="pi87-field")
@@ -319,16 +329,21 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @click.option("--format", "fmt", type=click.Choice(["docx", "json"]), default="docx", show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Dossier de sortie (par défaut : ./exports/).")
-@click.option("--pseudonymise", is_flag=True, help="Remplace les noms des personnes interrogées par des pseudonymes stables.")
+@click.option("--pseudonymise", is_flag=True,
+              help="Fichiers pseudonymisés (<id>.pseudonymise.docx) : chaque personne reçoit le pseudonyme "
+                   "que lui donne le registre du magasin, partout et d'un export à l'autre.")
+@click.option("--strict", is_flag=True,
+              help="Avec --pseudonymise (qu'il implique) : fonctions et organismes ramenés à leur catégorie.")
 @click.pass_context
 @guarded
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
-           pseudonymise: bool) -> None:
+           pseudonymise: bool, strict: bool) -> None:
     """Écrit un fichier par projet (compte rendu Word ou paquet JSON)."""
-    from pi87_field.core.exchange.exporting import export_project
+    from pi87_field.core.exchange.exporting import export_project_result, store_register
     from pi87_field.core.model import check_project_id
     from pi87_field.locations import default_exports_dir
 
+    level = "strict" if strict else "people" if pseudonymise else None
     store = _open_store(ctx, writer=False)
     if all_:
         wanted = [p.id for p in store.list_projects()]  # damaged project files go to store.damaged
@@ -340,13 +355,17 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
         raise FieldError("Indiquez un ou plusieurs identifiants de projet, ou --all.")
     target = out_dir or default_exports_dir()
     written = []
+    register = store_register(store) if level else None
     with _progress() as bar:
         task = bar.add_task(f"Export {fmt}", total=len(wanted))
         for pid in wanted:
-            written.append(export_project(store, pid, target, fmt, pseudonymise=pseudonymise))
+            written.append(export_project_result(store, pid, target, fmt, pseudonymise=level or False,
+                                                 register=register))
             bar.advance(task)
-    for path in written:
-        out.print(str(path), markup=False, soft_wrap=True)
+    for result in written:
+        out.print(str(result.path), markup=False, soft_wrap=True)
+        if result.report is not None:
+            _print_residual(result.report, result.sidecar)
     if store.damaged:  # what could not be read was left out: say which files, and fail
         for damaged in store.damaged:
             err.print("[yellow]Non exporté :[/] ", end="")
@@ -354,22 +373,52 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
         fail(f"export incomplet : {len(store.damaged)} fichier(s) endommagé(s) laissé(s) de côté.")
 
 
+def _print_residual(report: Any, sidecar: Path | None) -> None:
+    """The residual-risk list of a pseudonymised output: on the terminal, and where its file is."""
+    for line in report.lines():
+        out.print(line, markup=False, soft_wrap=True)
+    if sidecar is not None:
+        out.print(f"  (liste enregistrée à côté, à ne pas transmettre : {sidecar})", markup=False, soft_wrap=True)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--pseudonymise", is_flag=True,
+              help="Volume pseudonymisé (VOLUME.pseudonymise.docx) : un seul registre pour tous les chapitres.")
+@click.option("--strict", is_flag=True,
+              help="Avec --pseudonymise (qu'il implique) : fonctions et organismes ramenés à leur catégorie.")
+@click.option("--store-register", is_flag=True,
+              help="Avec --pseudonymise : utilise (et complète) le registre des pseudonymes du magasin "
+                   "(--data-dir), pour les mêmes pseudonymes que ses exports. Sans cette option, le registre "
+                   "ne vit que le temps de la fusion.")
+@click.pass_context
 @guarded
-def merge(files: tuple[Path, ...], out_file: Path, json_file: Path | None) -> None:
+def merge(ctx: click.Context, files: tuple[Path, ...], out_file: Path, json_file: Path | None,
+          pseudonymise: bool, strict: bool, store_register: bool) -> None:
     """Construit un volume consolidé à partir de plusieurs comptes rendus, sans toucher au magasin."""
     from pi87_field.core.merge import merge_files
 
     if out_file.suffix.lower() != ".docx":
         raise FieldError(f"Le volume doit être un fichier .docx : {out_file}")
+    level = "strict" if strict else "people" if pseudonymise or store_register else None
+    register = None
+    if store_register:
+        from pi87_field.core.privacy import PseudonymRegister
+        from pi87_field.core.store.atomic import ensure_dir
+
+        register = PseudonymRegister.of_store(ensure_dir(ctx.obj["data_dir"]))
     with _progress() as bar:
         task = bar.add_task("Fusion", total=len(files))
-        report = merge_files(list(files), out_file, json_file, progress=lambda _p: bar.advance(task))
+        report = merge_files(list(files), out_file, json_file, progress=lambda _p: bar.advance(task),
+                             pseudonymise=level or False, register=register)
     _print_merge_report(report)
-    out.print(str(out_file), markup=False)
+    out.print(str(report.out_docx), markup=False)
+    if report.json_out is not None:
+        out.print(str(report.json_out), markup=False)
+    if report.residual is not None:
+        _print_residual(report.residual, report.sidecar)
 
 
 def _print_merge_report(report: Any) -> None:

@@ -9,6 +9,7 @@ they are).
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 FRENCH = {
     "Usage:": "Utilisation :",
@@ -62,10 +63,20 @@ def ngettext_fr(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
+CLICK_MODULES = ("core", "decorators", "formatting", "exceptions", "parser", "types")
+
+
 def install() -> None:
-    for name in ("core", "decorators", "formatting", "exceptions", "parser", "types"):
-        module = importlib.import_module(f"click.{name}")
+    """Point click's translation functions at the French table (idempotent). Called by the
+    `pi87-field` group when it runs (cli.FrenchGroup), never on import: importing pi87_field
+    does not change click for anyone else in the process."""
+    for name in CLICK_MODULES:
+        module: Any = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module._ = gettext_fr
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext_fr
+
+
+def installed() -> bool:
+    return getattr(importlib.import_module("click.core"), "_", None) is gettext_fr

@@ -73,7 +73,10 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
         seen: set[str] = set()
-        key = next(k for k, _ in pairs if k in seen or seen.add(k))
+        for key, _ in pairs:
+            if key in seen:
+                break
+            seen.add(key)
         # json.loads would silently keep the last one: an answer given twice would lose one
         raise ImportFormatError(f"JSON refusé : clé « {key[:80]} » en double dans un même objet")
     return out

@@ -15,8 +15,9 @@ from pi87_field.core.errors import StoreError
 
 PROJECT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
-# Revisions an answer remembers it grew from (enough to recognise any copy still in circulation).
-MAX_ANCESTORS = 50
+# Revisions an answer remembers it grew from (enough to recognise any copy still in circulation;
+# an ended burst of autosaves takes two entries: its last revision and its burst mark).
+MAX_ANCESTORS = 100
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -123,6 +124,19 @@ def check_interview_id(value: str) -> str:
     return value
 
 
+def new_burst() -> str:
+    """The mark of the first save of a new burst of autosaves."""
+    return f"{uuid.uuid4().hex[:12]}:1"
+
+
+def split_burst(mark: str) -> tuple[str, int]:
+    bid, _, n = mark.rpartition(":")
+    try:
+        return bid, int(n)
+    except ValueError:
+        return mark, 0
+
+
 def text_rev(text: str, state: str) -> str:
     """Content address of one version of an answer (derived, never stored)."""
     return hashlib.sha256(f"{state}\x00{text}".encode()).hexdigest()[:16]
@@ -151,6 +165,10 @@ class Answer:
     author: str = ""
     # Revisions this answer grew from (newest first): lets an import tell an edit from a conflict.
     ancestors: list[str] = field(default_factory=list)
+    # The burst of autosaves this version belongs to, "<burst id>:<save number>" ("" outside a
+    # burst). Versions saved during a burst are not ancestors (they would crowd the real edits
+    # out), but any of them may have been exported: the burst mark still tells it is older.
+    burst: str = ""
     concurrent: list[AnswerVersion] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -163,18 +181,41 @@ class Answer:
         return self.state == AnswerState.ANSWERED and not self.text.strip()
 
     def descends_from(self, other: Answer | AnswerVersion | str) -> bool:
-        """True if this answer grew from `other` (a revision it lists among its ancestors).
+        """True if this answer grew from `other`: a revision it lists among its ancestors, or an
+        earlier save of a burst it continued or that ended among its ancestors.
 
         The one ancestry rule, used by the store (a save records what it grew from) and by
         reconcile (an edit wins over what it descends from)."""
         rev = other if isinstance(other, str) else other.rev
-        return rev != self.rev and rev in self.ancestors
+        if rev == self.rev:
+            return False
+        if rev in self.ancestors:
+            return True
+        mark = getattr(other, "burst", "")
+        if not mark:
+            return False
+        bid, n = split_burst(mark)
+        mine = [self.burst] if self.burst else []
+        for candidate in (*mine, *(a for a in self.ancestors if ":" in a)):
+            cid, m = split_burst(candidate)
+            if cid == bid and m >= n:
+                return True
+        return False
 
-    def grow_from(self, old: Answer, *, same_burst: bool = False, limit: int = MAX_ANCESTORS) -> None:
-        """Record that this answer replaces `old`: `old` joins the ancestors, unless this save
-        belongs to the same burst of autosaves (then `old` was a passing state and the chain
-        is kept as it was); at most `limit` revisions, newest first, never this one."""
-        chain = list(old.ancestors) if same_burst else [old.rev, *old.ancestors]
+    def grow_from(self, old: Answer, *, same_burst: bool = False, burst: str = "",
+                  limit: int = MAX_ANCESTORS) -> None:
+        """Record that this answer replaces `old`: `old` joins the ancestors (with the mark of
+        the burst it ended), unless this save continues `old`'s burst of autosaves (then `old`
+        was a passing state: the chain is kept, the burst's save number goes up). A save that
+        does not continue a burst starts `burst` ("" for none, e.g. an edit made in Word).
+        At most `limit` entries, newest first, never this revision."""
+        if same_burst and old.burst:
+            bid, n = split_burst(old.burst)
+            chain = list(old.ancestors)
+            self.burst = f"{bid}:{n + 1}"
+        else:
+            chain = [old.rev, *([old.burst] if old.burst else []), *old.ancestors]
+            self.burst = burst
         self.ancestors = [r for r in dict.fromkeys(chain) if r != self.rev][:limit]
 
     @property

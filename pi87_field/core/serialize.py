@@ -37,7 +37,7 @@ _INTERVIEW_KEYS = {
     "mode", "consent", "consent_recorded_at", "status", "answers", "question_texts", "notes", "created_at", "updated_at",
     "fact_history", "fact_conflicts",
 }
-_ANSWER_KEYS = {"text", "state", "updated_at", "author", "ancestors", "concurrent"}
+_ANSWER_KEYS = {"text", "state", "updated_at", "author", "ancestors", "burst", "concurrent"}
 _PERSON_KEYS = {"name", "role", "organisation"}
 
 
@@ -163,6 +163,8 @@ def answer_to_dict(a: Answer) -> dict[str, Any]:
     }
     if a.ancestors:
         out["ancestors"] = list(a.ancestors)
+    if a.burst:
+        out["burst"] = a.burst
     if a.concurrent:
         out["concurrent"] = [
             {"text": v.text, "state": v.state.value, "updated_at": v.updated_at,
@@ -189,6 +191,7 @@ def answer_from_dict(data: Any) -> Answer:
         updated_at=_str(data, "updated_at") or now_iso(),
         author=one_line(_str(data, "author")),
         ancestors=ancestors,
+        burst=one_line(_str(data, "burst"))[:40],
         concurrent=concurrent,
         extra=_extra(data, _ANSWER_KEYS),
     )

@@ -22,6 +22,7 @@ from pi87_field.core.store import ProjectStore
 from pi87_field.core.store.storage import os_reason
 from pi87_field.tui.commands import FrenchCommandPalette, Pi87Commands
 from pi87_field.tui.pending import RETRY_SECONDS, PendingAnswer, PendingAnswers
+from pi87_field.tui.widgets import incremental_wrap
 
 ENV_USER = "PI87_FIELD_USER"
 HANDLED_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
@@ -319,7 +320,9 @@ class Pi87FieldApp(App[int]):
 
 def make_app(store: ProjectStore, *, interviewer: str = "",
              clock: Callable[[], datetime] | None = None) -> Pi87FieldApp:
-    """The one factory of the app, used by the CLI (through `run`) and the tests."""
+    """The one factory of the app, used by the CLI (through `run`) and the tests. It installs
+    the incremental wrap of long answers (a fenced patch of Textual, see `incremental_wrap`)."""
+    incremental_wrap.install()
     return Pi87FieldApp(store, interviewer=interviewer, clock=clock)
 
 

@@ -8,6 +8,7 @@ parsed once per document, starts from a small template, embeds the project twice
 part + custom properties) and writes atomically (durable=True, as in production).
 
 Run:  python -m tests.benchmarks.bench_export [--projects 127] [--interviews 3] [--chars 800]
+      python -m tests.benchmarks --only export     (the JSON figures, see tests/benchmarks/__main__.py)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pi87_field.core.model import OS_LABELS
 from pi87_field.core.money import format_amount
 from pi87_field.core.summary import interview_title
 from pi87_field.core.word.writeup import write_project_docx
+from tests.benchmarks.common import figure, median, pct, traced_peak_mb
 from tests.unit.test_merge_fixtures import full_case_bundle, guides
 
 
@@ -62,20 +64,18 @@ def naive_export(bundle: Bundle, library: GuideLibrary, path: Path) -> None:
     document.save(str(path))
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+EXPORTERS = (("naive python-docx", naive_export), ("pi87-field", write_project_docx))
 
 
-def run(projects: int, interviews: int, chars: int) -> None:
+def compare(projects: int, interviews: int, chars: int) -> dict[str, dict]:
+    """Both exporters on the same bundles: total seconds, seconds per write-up, bytes written,
+    and the tracemalloc peak of exporting the first project (in a pass of its own)."""
     library = guides()
     bundles = [full_case_bundle(f"ec{n:03d}-bench", n, "Évaluatrice Bench", interviews=interviews,
                                 answer_chars=chars, seed=7) for n in range(1, projects + 1)]
-    answers = sum(len(i.answers) for b in bundles for i in b.interviews)
-    print(f"{projects} projects × {interviews} interviews, {answers} answers of ~{chars} characters")
-    results: dict[str, tuple[float, list[float], int]] = {}
+    results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, export in (("naive python-docx", naive_export), ("pi87-field", write_project_docx)):
+        for name, export in EXPORTERS:
             out = Path(tmp) / name.replace(" ", "-")
             out.mkdir()
             export(bundles[0], library, out / "warmup.docx")        # imports, caches
@@ -87,12 +87,41 @@ def run(projects: int, interviews: int, chars: int) -> None:
                 times.append(time.perf_counter() - t0)
             total = time.perf_counter() - started
             size = sum(p.stat().st_size for p in out.glob("ec*.docx"))
-            results[name] = (total, times, size)
-    print(f"{'exporter':<20}{'total s':>10}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'MB out':>10}")
-    for name, (total, times, size) in results.items():
-        print(f"{name:<20}{total:>10.2f}{statistics.median(times) * 1000:>10.1f}"
-              f"{pct(times, 0.95) * 1000:>10.1f}{max(times) * 1000:>10.1f}{size / 1e6:>10.1f}")
-    naive, ours = results["naive python-docx"][0], results["pi87-field"][0]
+            peak = traced_peak_mb(lambda: export(bundles[0], library, out / "traced.docx"))  # noqa: B023
+            results[name] = {"total": total, "times": times, "bytes": size, "peak_mb": peak}
+    results["answers"] = {"count": sum(len(i.answers) for b in bundles for i in b.interviews)}
+    return results
+
+
+def run(quick: bool = False) -> dict:
+    """The figures of `python -m tests.benchmarks`: 127 write-ups against naive python-docx."""
+    projects, interviews, chars = (3, 1, 200) if quick else (127, 3, 800)
+    r = compare(projects, interviews, chars)
+    ours, naive = r["pi87-field"], r["naive python-docx"]
+    return {"params": {"projects": projects, "interviews": interviews, "chars": chars,
+                       "answers": r["answers"]["count"]},
+            "figures": {
+                "export_total": figure(ours["total"], "s", {"naive_python_docx": naive["total"]},
+                                       what=f"export of {projects} write-ups, one after the other"),
+                "export_p95_per_writeup": figure(pct(ours["times"], 0.95) * 1000, "ms",
+                                                 {"naive_python_docx": pct(naive["times"], 0.95) * 1000},
+                                                 p50=round(median(ours["times"]) * 1000, 3)),
+                "export_bytes": figure(ours["bytes"] / 2**20, "MB", {"naive_python_docx": naive["bytes"] / 2**20}),
+                "export_peak_memory": figure(ours["peak_mb"], "MB", {"naive_python_docx": naive["peak_mb"]},
+                                             what="tracemalloc peak while exporting one write-up"),
+            }}
+
+
+def print_table(projects: int, interviews: int, chars: int) -> None:
+    results = compare(projects, interviews, chars)
+    print(f"{projects} projects × {interviews} interviews, {results['answers']['count']} answers of ~{chars} characters")
+    print(f"{'exporter':<20}{'total s':>10}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'MB out':>10}{'peak MB':>10}")
+    for name, _ in EXPORTERS:
+        r = results[name]
+        times = r["times"]
+        print(f"{name:<20}{r['total']:>10.2f}{statistics.median(times) * 1000:>10.1f}"
+              f"{pct(times, 0.95) * 1000:>10.1f}{max(times) * 1000:>10.1f}{r['bytes'] / 1e6:>10.1f}{r['peak_mb']:>10.1f}")
+    naive, ours = results["naive python-docx"]["total"], results["pi87-field"]["total"]
     print(f"ratio pi87-field / naive = {ours / naive:.3f}  (target ≤ 0.5)")
 
 
@@ -102,7 +131,7 @@ def main() -> None:
     parser.add_argument("--interviews", type=int, default=3)
     parser.add_argument("--chars", type=int, default=800)
     args = parser.parse_args()
-    run(args.projects, args.interviews, args.chars)
+    print_table(args.projects, args.interviews, args.chars)
 
 
 if __name__ == "__main__":

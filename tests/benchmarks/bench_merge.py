@@ -8,10 +8,11 @@ a fresh Python process, so that its peak resident memory (ru_maxrss) is its own:
 - baseline  read and parse every input only (`importing.read_input`), nothing kept;
 - merge     `merge.merge_files`: read, reconcile, build the volume, write it atomically.
 
-A last merge run under tracemalloc reports the peak of Python allocations (its time is not
+A last run of each under tracemalloc reports the peak of Python allocations (its time is not
 used: tracemalloc slows allocation-heavy code down).
 
 Run:  python -m tests.benchmarks.bench_merge [--count 127] [--runs 3] [--format docx|json]
+      python -m tests.benchmarks --only merge      (the JSON figures, see tests/benchmarks/__main__.py)
 """
 
 from __future__ import annotations
@@ -25,12 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.benchmarks.common import figure, pct
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
 def generate(folder: Path, count: int, fmt: str) -> list[Path]:
@@ -60,12 +58,12 @@ def child(mode: str, folder: Path) -> dict:
     paths = sorted(p for p in folder.iterdir() if p.suffix in (".docx", ".json") and not p.name.startswith("volume"))
     out = folder / "volume.docx"
     result: dict = {"mode": mode, "inputs": len(paths)}
-    if mode == "trace":
+    if mode in ("trace", "trace_baseline"):
         import tracemalloc
 
         tracemalloc.start()
     t0 = time.perf_counter()
-    if mode == "baseline":
+    if mode in ("baseline", "trace_baseline"):
         from pi87_field.core.exchange.importing import read_input
 
         answers = 0
@@ -81,18 +79,64 @@ def child(mode: str, folder: Path) -> dict:
         result["errors"] = report.counts.errors
         result["volume_bytes"] = out.stat().st_size
     result["seconds"] = time.perf_counter() - t0
-    if mode == "trace":
+    if mode in ("trace", "trace_baseline"):
         result["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result["maxrss_mb"] = (maxrss / 2**20) if sys.platform == "darwin" else maxrss / 1024
     return result
 
 
-def run_child(mode: str, folder: Path) -> dict:
+def run_child(mode: str, folder: Path, *, in_process: bool = False) -> dict:
+    """One measured run in a fresh process (or, for a quick smoke run, in this one)."""
+    if in_process:
+        return child(mode, folder)
     env = dict(os.environ, PYTHONPATH=str(REPO))
     done = subprocess.run([sys.executable, "-m", "tests.benchmarks.bench_merge", "--child", mode, str(folder)],
                           cwd=REPO, env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(count: int, runs: int, fmt: str = "docx", *, in_process: bool = False) -> dict:
+    """Generate the inputs, then run the baseline and the merge `runs` times each, alternating,
+    each in a fresh process (unless in_process); then one traced run of each."""
+    with tempfile.TemporaryDirectory(prefix="bench-merge-") as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        paths = generate(folder, count, fmt)
+        generated = time.perf_counter() - t0
+        size = sum(p.stat().st_size for p in paths)
+        results: dict[str, list[dict]] = {"baseline": [], "merge": []}
+        for _ in range(runs):
+            for mode in results:
+                results[mode].append(run_child(mode, folder, in_process=in_process))
+        trace = run_child("trace", folder, in_process=in_process)
+        trace_baseline = run_child("trace_baseline", folder, in_process=in_process)
+    return {"inputs": len(paths), "input_mb": size / 2**20, "generated_s": generated, "runs": results,
+            "trace": trace, "trace_baseline": trace_baseline}
+
+
+def run(quick: bool = False) -> dict:
+    """The figures of `python -m tests.benchmarks`: merge of 127 write-ups into the volume,
+    against reading and parsing the same inputs and nothing else."""
+    count, runs = (3, 1) if quick else (127, 3)
+    m = measure(count, runs, in_process=quick)
+    base = [r["seconds"] for r in m["runs"]["baseline"]]
+    merged = [r["seconds"] for r in m["runs"]["merge"]]
+    last = m["runs"]["merge"][-1]
+    return {"params": {"write_ups": count, "runs": runs, "input_mb": round(m["input_mb"], 2),
+                       "answers": last["answers"], "input_errors": last["errors"],
+                       "volume_mb": round(last["volume_bytes"] / 2**20, 2)},
+            "figures": {
+                "merge_p50": figure(pct(merged, 0.5), "s", {"read_and_parse_only": pct(base, 0.5)},
+                                    what=f"merge_files of {count} write-ups into the volume (own process)",
+                                    p95=round(pct(merged, 0.95), 3), target_s=20),
+                "merge_peak_rss": figure(max(r["maxrss_mb"] for r in m["runs"]["merge"]), "MB",
+                                         {"read_and_parse_only": max(r["maxrss_mb"] for r in m["runs"]["baseline"])},
+                                         what="peak resident memory of the process"),
+                "merge_traced_peak": figure(m["trace"]["traced_peak_mb"], "MB",
+                                            {"read_and_parse_only": m["trace_baseline"]["traced_peak_mb"]},
+                                            what="tracemalloc peak of Python allocations"),
+            }}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -105,18 +149,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         print(json.dumps(child(args.child[0], Path(args.child[1]))))
         return
-    with tempfile.TemporaryDirectory(prefix="bench-merge-") as tmp:
-        folder = Path(tmp)
-        t0 = time.perf_counter()
-        paths = generate(folder, args.count, args.format)
-        size = sum(p.stat().st_size for p in paths)
-        print(f"inputs: {len(paths)} {args.format} write-ups x 3 interviews x 19 questions x ~800 chars "
-              f"({size / 2**20:.1f} MB), generated in {time.perf_counter() - t0:.1f} s")
-        results: dict[str, list[dict]] = {"baseline": [], "merge": []}
-        for _ in range(args.runs):
-            for mode in results:
-                results[mode].append(run_child(mode, folder))
-        trace = run_child("trace", folder)
+    m = measure(args.count, args.runs, args.format)
+    print(f"inputs: {m['inputs']} {args.format} write-ups x 3 interviews x 19 questions x ~800 chars "
+          f"({m['input_mb']:.1f} MB), generated in {m['generated_s']:.1f} s")
+    results, trace = m["runs"], m["trace"]
     base = [r["seconds"] for r in results["baseline"]]
     merged = [r["seconds"] for r in results["merge"]]
     print(f"\n{'phase':<36}{'p50 s':>9}{'p95 s':>9}{'max RSS MB':>12}{'x baseline':>12}")

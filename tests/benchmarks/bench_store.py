@@ -5,6 +5,7 @@ disk, with plain TinyDB on one file (its default JSONStorage) and SQLite in WAL 
 (synchronous=FULL, one row per answer, one transaction per save).
 
 Run:  python -m tests.benchmarks.bench_store [--sizes 10,100,1000] [--saves 200]
+      python -m tests.benchmarks --only store      (the JSON figures, see tests/benchmarks/__main__.py)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tinydb import Query, TinyDB
 
 from pi87_field.core.model import Answer, Interview, Project, ProjectKind, new_interview_id
 from pi87_field.core.store import ProjectStore
+from tests.benchmarks.common import figure, median, pct
 
 ANSWERS = 40
 CHARS = 800
@@ -33,11 +35,6 @@ def text(n: int = CHARS) -> str:
     while sum(len(w) + 1 for w in out) < n:
         out.append(rng.choice(WORDS))
     return " ".join(out)[:n]
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
 def bench_ours(root: Path, interviews: int, saves: int) -> list[float]:
@@ -96,6 +93,44 @@ def bench_sqlite_wal(root: Path, interviews: int, saves: int) -> list[float]:
         times.append(time.perf_counter() - t0)
     con.close()
     return times
+
+
+COMPARED = (("pi87-field store", bench_ours), ("TinyDB, one file", bench_tinydb_one_file),
+            ("SQLite WAL", bench_sqlite_wal))
+
+
+def measure(size: int, saves: int, tinydb_saves: int) -> dict[str, list[float]]:
+    """Seconds per save for each store compared, at one size, each in a fresh folder."""
+    out = {}
+    for name, func in COMPARED:
+        with tempfile.TemporaryDirectory(dir=Path.cwd()) as tmp:
+            out[name] = func(Path(tmp), size, tinydb_saves if func is bench_tinydb_one_file else saves)
+    return out
+
+
+def run(quick: bool = False) -> dict:
+    """The figures of `python -m tests.benchmarks`: p95 of one save at each size, against plain
+    TinyDB on one file and SQLite WAL at the same size; and the growth from smallest to largest."""
+    sizes = (10,) if quick else (10, 100, 1000)
+    saves, tinydb_saves = (5, 3) if quick else (200, 10)
+    figures: dict[str, dict] = {}
+    ours_p95: dict[int, float] = {}
+    for size in sizes:
+        times = measure(size, saves, tinydb_saves)
+        ms = {name: [t * 1000 for t in values] for name, values in times.items()}
+        ours_p95[size] = pct(ms["pi87-field store"], 0.95)
+        figures[f"save_answer_p95_{size}_interviews"] = figure(
+            ours_p95[size], "ms", {"sqlite_wal": pct(ms["SQLite WAL"], 0.95),
+                                   "tinydb_one_file": pct(ms["TinyDB, one file"], 0.95)},
+            what=f"p95 of save_answer with {size} interviews of {ANSWERS} answers (durable)",
+            p50=round(median(ms["pi87-field store"]), 3), saves=len(ms["pi87-field store"]))
+    largest, smallest = max(sizes), min(sizes)
+    figures["save_answer_p95_growth"] = figure(
+        ours_p95[largest], "ms", {f"ours_at_{smallest}_interviews": ours_p95[smallest]},
+        what=f"p95 of save_answer at {largest} interviews against {smallest} (1.0 = flat)")
+    return {"params": {"sizes": list(sizes), "saves": saves, "tinydb_saves": tinydb_saves,
+                       "answers_per_interview": ANSWERS, "chars": CHARS},
+            "figures": figures}
 
 
 def main() -> None:

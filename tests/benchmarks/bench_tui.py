@@ -10,7 +10,8 @@
 
 Targets (issue 3): start < 1 s, typing < 16 ms per key.
 
-Run: /work/venv/bin/python tests/benchmarks/bench_tui.py   (from the repository root)
+Run: .venv/bin/python -m tests.benchmarks.bench_tui   (a table, from the repository root)
+     .venv/bin/python -m tests.benchmarks --only tui   (the JSON figures, see tests/benchmarks/__main__.py)
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def begin_interview(root: Path, text: str) -> str:
 
 # -- 1. typing --------------------------------------------------------------------------------
 
-async def typing_latencies(root: Path, answer: str) -> tuple[list[float], list[float]]:
+async def typing_latencies(root: Path, answer: str, keys: int = KEYS) -> tuple[list[float], list[float]]:
     iid = begin_interview(root, answer)
     store = ProjectStore.open(root)          # durable writes, as in the field
     app = make_app(store, interviewer="Bench")
@@ -153,7 +154,7 @@ async def typing_latencies(root: Path, answer: str) -> tuple[list[float], list[f
             editor.focus()
             await pilot.pause(0.2)
             before = len(editor.text)
-            for n in range(KEYS):
+            for n in range(keys):
                 char = "abcdefghij"[n % 10]
                 seen = len(frames)
                 start = time.perf_counter()
@@ -164,9 +165,10 @@ async def typing_latencies(root: Path, answer: str) -> tuple[list[float], list[f
                     await asyncio.sleep(0)
                 latencies.append((frames[seen] - start) * 1000)
                 await asyncio.sleep(KEY_INTERVAL)
-            assert len(editor.text) == before + KEYS, "every key reached the editor"
-            saved = store.get_interview(CASE, iid).answers["structure.presentation"].text
-            assert len(saved) >= before + KEYS - 25, "autosave kept up with the typing"
+            assert len(editor.text) == before + keys, "every key reached the editor"
+            stored = store.get_interview(CASE, iid).answers.get("structure.presentation")
+            saved = stored.text if stored else ""
+            assert len(saved) >= before + keys - 25, "autosave kept up with the typing"
     finally:
         store.close()
     return latencies, save_ms
@@ -234,6 +236,63 @@ def cold_start(root: Path) -> float:
             proc.kill()
         os.close(master)
     return elapsed
+
+
+def prose(size: int) -> str:
+    """~size bytes of the 100 KB answer's prose, in paragraphs."""
+    return hundred_kb_answer().encode()[:size].decode(errors="ignore")
+
+
+def run(quick: bool = False) -> dict:
+    """The figures of `python -m tests.benchmarks`: key → frame (p99) at 20 KB and 100 KB against
+    an empty answer, start → first screen with 1,000 interviews against the seeded campaign,
+    cold start on a real pty, and the autosave of a 100 KB answer against an empty one."""
+    from tests.benchmarks.common import figure, median, pct
+
+    keys, runs, cold_runs, interviews = (5, 1, 0, 10) if quick else (KEYS, START_RUNS, COLD_RUNS, 1000)
+    work = Path(tempfile.mkdtemp(prefix="bench-tui-"))
+    figures: dict[str, dict] = {}
+    try:
+        typed: dict[str, tuple[list[float], list[float]]] = {}
+        sizes = [("empty", ""), ("20kb", prose(20_000)), ("100kb", hundred_kb_answer()),
+                 ("100kb_one_paragraph", hundred_kb_answer(paragraphs=False))]
+        for label, text in sizes[:2] if quick else sizes:
+            root = work / f"typing-{label}"
+            make_store(root)
+            typed[label] = asyncio.run(typing_latencies(root, text, keys))
+        empty_keys, empty_saves = typed.pop("empty")
+        for label, (latencies, _) in typed.items():
+            figures[f"key_to_frame_p99_{label}"] = figure(
+                pct(latencies, 0.99), "ms", {"empty_answer": pct(empty_keys, 0.99)},
+                what=f"key → next frame, typing at the end of a {label.replace('_', ' ')} answer",
+                p50=round(median(latencies), 3), keys=len(latencies), target_ms=16)
+        largest = list(typed)[-1 if quick else 1]
+        figures[f"autosave_{largest}"] = figure(median(typed[largest][1] or [0.0]), "ms",
+                                                {"empty_answer": median(empty_saves or [0.0])},
+                                                what="median save_answer during typing (durable)")
+        seed_root, big_root = work / "start-seed", work / f"start-{interviews}"
+        make_store(seed_root)
+        make_store(big_root, interviews)
+        asyncio.run(start_time(seed_root))                     # warm imports and caches once
+        seed = [asyncio.run(start_time(seed_root)) for _ in range(runs)]
+        big = [asyncio.run(start_time(big_root)) for _ in range(runs)]
+        figures[f"start_to_first_screen_{interviews}_interviews"] = figure(
+            median([x[0] for x in big]), "ms", {"seeded_campaign": median([x[0] for x in seed])},
+            what="app start (warm imports) → first frame showing the project table", target_ms=1000)
+        figures[f"start_to_progress_{interviews}_interviews"] = figure(
+            median([x[1] for x in big]), "ms", {"seeded_campaign": median([x[1] for x in seed])},
+            what="app start → progress figures computed in the background")
+        if cold_runs:
+            cold_seed = [cold_start(seed_root) for _ in range(cold_runs)]
+            cold_big = [cold_start(big_root) for _ in range(cold_runs)]
+            figures[f"cold_start_{interviews}_interviews"] = figure(
+                median(cold_big), "ms", {"seeded_campaign": median(cold_seed)},
+                what="python start → project table on a real pty", target_ms=1000)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"params": {"keys": keys, "start_runs": runs, "cold_runs": cold_runs, "interviews": interviews,
+                       "key_interval_s": KEY_INTERVAL},
+            "figures": figures}
 
 
 def main() -> None:

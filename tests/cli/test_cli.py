@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 
 import pytest
 from click.testing import CliRunner
@@ -221,3 +222,22 @@ def test_help_and_usage_errors_speak_french(run):
     assert missing.exit_code == 2 and "Erreur : Argument manquant" in missing.stderr
     wrong = run("export", "--format", "pdf", "x")
     assert "Valeur invalide pour '--format'" in wrong.stderr
+
+
+def test_importing_the_cli_leaves_click_alone_and_running_it_speaks_french():
+    """Click's French table is installed when the command runs, not when pi87_field is imported."""
+    script = textwrap.dedent("""
+        import click.core, click.exceptions
+        english = click.core._
+        import pi87_field.cli
+        from pi87_field import cli_fr
+        assert click.core._ is english and click.exceptions._ is not cli_fr.gettext_fr
+        assert not cli_fr.installed()
+        from click.testing import CliRunner
+        result = CliRunner().invoke(pi87_field.cli.main, ["--nope"])
+        assert result.exit_code == 2 and "Option inconnue" in result.output, result.output
+        assert cli_fr.installed()
+        print("ok")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

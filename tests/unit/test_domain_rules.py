@@ -115,15 +115,17 @@ def test_write_up_progress_for_an_unknown_guide_is_the_core_figure(tmp_path):
 def test_answer_ancestry_is_one_rule():
     first = Answer(text="v1")
     second = Answer(text="v2")
-    second.grow_from(first)
+    second.grow_from(first, burst="b1:1")
     third = Answer(text="v3")
     third.grow_from(second, same_burst=True)     # an autosave of the same burst: v2 was passing
+    assert third.burst == "b1:2" and third.ancestors == [first.rev]
     assert second.descends_from(first) and second.descends_from(first.rev)
-    assert third.descends_from(first) and not third.descends_from(second)
-    assert not first.descends_from(second)
+    assert third.descends_from(first) and third.descends_from(second)   # by its burst mark
+    assert not third.descends_from(second.rev)   # the bare revision is not an ancestor
+    assert not second.descends_from(third) and not first.descends_from(second)
     back = Answer(text="v1")
     back.grow_from(second)
-    assert back.ancestors == [second.rev]        # first.rev is its own text: never listed
+    assert back.ancestors == [second.rev, "b1:1"]   # first.rev is its own text: never listed
     assert not back.descends_from(back)          # never its own ancestor
 
 

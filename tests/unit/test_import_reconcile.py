@@ -318,3 +318,51 @@ def test_bundle_giving_one_answer_twice_is_refused_not_half_read(store, tmp_path
     report = import_files(store, [path])
     assert len(report.errors) == 1 and "en double" in report.errors[0].error
     assert QID in report.errors[0].error and not store.has_project("dup")
+
+
+# -- an export taken in the middle of a burst of autosaves ------------------------------------------
+
+def test_importing_your_own_export_taken_mid_burst_is_older(store, tmp_path, monkeypatch):
+    """Export while typing, keep typing, import the export: it used to be "2 en conflit" with the
+    older text added as a version (the burst's passing saves were not ancestors)."""
+    from pi87_field.core.exchange.exporting import export_project
+    from pi87_field.core.store import project_store
+
+    interview = store.list_interviews(PID)[0]
+    for text in ("Une", "Une mission", "Une mission locale"):
+        store.save_answer(PID, interview.id, QID, text, author="Anne")
+        store.save_answer(PID, interview.id, "structure.effectifs", text + " : 12", author="Anne")
+    exported = export_project(store, PID, tmp_path / "out", fmt="json")
+    for text in ("Une mission locale du", "Une mission locale du Lunévillois"):
+        store.save_answer(PID, interview.id, QID, text, author="Anne")
+        store.save_answer(PID, interview.id, "structure.effectifs", text + " : 12", author="Anne")
+    report = import_files(store, [exported])
+    assert report.ok and not report.conflicts, report
+    outcomes = {c.question_id: c.outcome for f in report.files for c in f.changes if c.question_id}
+    assert outcomes == {QID: Outcome.OLDER, "structure.effectifs": Outcome.OLDER}
+    answer = store.get_interview(PID, interview.id).answers[QID]
+    assert answer.text == "Une mission locale du Lunévillois" and answer.concurrent == []
+    # still older once the burst has ended and a later one began
+    monkeypatch.setattr(project_store, "EDIT_BURST_SECONDS", 0)
+    store.save_answer(PID, interview.id, QID, "Une mission locale du Lunévillois, créée en 1990.", author="Anne")
+    again = import_files(store, [exported])
+    assert not again.conflicts
+    assert store.get_interview(PID, interview.id).answers[QID].concurrent == []
+
+
+def test_a_later_export_of_the_same_burst_updates_a_copy_of_an_earlier_one(store, tmp_path):
+    """The lead imported a mid-burst export; the evaluator's later export of the same burst is
+    an edit of it, not a conflict."""
+    from pi87_field.core.exchange.exporting import export_project
+
+    interview = store.list_interviews(PID)[0]
+    for text in ("Une", "Une mission", "Une mission locale"):
+        store.save_answer(PID, interview.id, QID, text, author="Anne")
+    first = export_project(store, PID, tmp_path / "first", fmt="json")
+    store.save_answer(PID, interview.id, QID, "Une mission locale du Lunévillois", author="Anne")
+    second = export_project(store, PID, tmp_path / "second", fmt="json")
+    with ProjectStore.open(tmp_path / "lead", durable=False) as lead:
+        import_files(lead, [first])
+        report = import_files(lead, [second])
+        assert not report.conflicts
+        assert lead.get_interview(PID, interview.id).answers[QID].text == "Une mission locale du Lunévillois"

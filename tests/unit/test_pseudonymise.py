@@ -19,7 +19,9 @@ from pi87_field.core.model import (
     Project,
     ProjectKind,
 )
-from pi87_field.core.privacy.pseudonymise import AMBIGUOUS, pseudonym, pseudonymise_bundle
+from pi87_field.core.privacy.names import AMBIGUOUS
+from pi87_field.core.privacy.pseudonymise import pseudonymise_bundle
+from pi87_field.core.privacy.register import EVALUATOR, PERSON, make_label
 from pi87_field.core.word.read import read_embedded_payload, read_writeup
 from pi87_field.core.word.writeup import write_project_docx
 from tests.unit.test_docx_export import guides, make_bundle
@@ -39,9 +41,10 @@ def _bundle(*interviews: Interview) -> Bundle:
     return Bundle(project=Project(id="ec01", kind=ProjectKind.CASE_STUDY, title="Projet"), interviews=list(interviews))
 
 
-def test_pseudonym_sequence():
-    assert [pseudonym(i) for i in (0, 1, 25, 26, 27, 51, 52)] == [
-        "Personne A", "Personne B", "Personne Z", "Personne AA", "Personne AB", "Personne AZ", "Personne BA"]
+def test_label_sequence():
+    assert [make_label(PERSON, n) for n in (1, 2, 9, 10, 99, 100)] == [
+        "Personne 01", "Personne 02", "Personne 09", "Personne 10", "Personne 99", "Personne 100"]
+    assert make_label(EVALUATOR, 3) == "Enquêteur·rice 03"
 
 
 def test_names_replaced_in_facts_and_answers_whole_word_case_and_accent_insensitive():
@@ -50,11 +53,12 @@ def test_names_replaced_in_facts_and_answers_whole_word_case_and_accent_insensit
     original = _bundle(_interview(1, ["Jean Dupont", "Amélie Lefèvre"], text))
     out = pseudonymise_bundle(original)
     interview = out.interviews[0]
-    assert [p.name for p in interview.interviewees] == ["Personne A", "Personne B"]
+    assert [p.name for p in interview.interviewees] == ["Personne 01", "Personne 02"]
     assert all(p.extra == {} for p in interview.interviewees)
+    # civility forms go with the name; a compound with an unknown part is masked, attributed to nobody
     assert interview.answers["structure.presentation"].text == (
-        "Personne A nous reçoit. M. Personne A précise, avec Mme Personne B, que Dupontel n'est pas concerné ; "
-        "Dupont-Aignan non plus. Personne B conclut. Personne B signe.")
+        "Personne 01 nous reçoit. Personne 01 précise, avec Personne 02, que Dupontel n'est pas concerné ; "
+        f"{AMBIGUOUS} non plus. Personne 02 conclut. Personne 02 signe.")
     assert out.extra["pseudonymised"] is True
     # a deep copy: the original is untouched
     assert original.interviews[0].interviewees[0].name == "Jean Dupont"
@@ -69,16 +73,16 @@ def test_pseudonyms_are_stable_across_interviews_and_orders():
     b = pseudonymise_bundle(_bundle(second, first))       # same project, other order in the bundle
     for out in (a, b):
         by_id = {i.id: i for i in out.interviews}
-        assert by_id[first.id].interviewees[0].name == "Personne A"
-        assert [p.name for p in by_id[second.id].interviewees] == ["Personne B", "Personne A"]
-        assert by_id[second.id].answers["structure.presentation"].text == "Personne B et Personne A"
+        assert by_id[first.id].interviewees[0].name == "Personne 01"
+        assert [p.name for p in by_id[second.id].interviewees] == ["Personne 02", "Personne 01"]
+        assert by_id[second.id].answers["structure.presentation"].text == "Personne 02 et Personne 01"
 
 
 def test_shared_last_name_is_masked_not_attributed():
     out = pseudonymise_bundle(_bundle(_interview(1, ["Jean Dupont", "Marie Dupont"],
                                                  "Jean Dupont et Marie Dupont ; Mme Dupont a parlé.")))
     assert out.interviews[0].answers["structure.presentation"].text == (
-        f"Personne A et Personne B ; Mme {AMBIGUOUS} a parlé.")
+        f"Personne 01 et Personne 02 ; {AMBIGUOUS} a parlé.")
 
 
 def test_concurrent_versions_and_notes_are_pseudonymised():
@@ -87,8 +91,9 @@ def test_concurrent_versions_and_notes_are_pseudonymised():
     interview.answers["structure.presentation"].concurrent.append(
         AnswerVersion("Karim Benali a dit non.", AnswerState.ANSWERED, "2019-10-15T10:00:00+02:00", "Paul"))
     out = pseudonymise_bundle(_bundle(interview))
-    assert out.interviews[0].notes == "Rappeler M. Personne A."
-    assert out.interviews[0].answers["structure.presentation"].concurrent[0].text == "Personne A a dit non."
+    assert out.interviews[0].notes == "Rappeler Personne 01."
+    assert out.interviews[0].answers["structure.presentation"].concurrent[0].text == "Personne 01 a dit non."
+    assert out.interviews[0].answers["structure.presentation"].concurrent[0].author == "Enquêteur·rice 02"
 
 
 def test_pseudonymised_export_says_so_and_carries_no_name(tmp_path):
@@ -113,7 +118,7 @@ def test_pseudonymised_export_says_so_and_carries_no_name(tmp_path):
     writeup = read_writeup(path)
     assert writeup.bundle.extra["pseudonymised"] is True
     assert writeup.bundle.interviews[0].answers["structure.presentation"].text == (
-        "Entretien avec Personne A ; M. Personne A insiste.")
+        "Entretien avec Personne 01 ; Personne 01 insiste.")
 
 
 def test_write_project_docx_pseudonymises_when_asked_even_if_the_caller_did_not(tmp_path):

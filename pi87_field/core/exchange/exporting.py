@@ -6,13 +6,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pi87_field.core.bundle import Bundle, bundle_to_bytes
 from pi87_field.core.errors import FieldError
 from pi87_field.core.model import now_iso
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.store.atomic import atomic_write_bytes, ensure_dir
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pi87_field.core.privacy import PseudonymRegister, ResidualReport
 
 FORMATS = ("docx", "json")
 
@@ -27,28 +32,88 @@ def safe_stem(project_id: str, title: str = "") -> str:
     return stem[:80]
 
 
-def export_target(project_id: str, out_dir: Path, fmt: str = "docx", *, pseudonymise: bool = False) -> Path:
+def pseudonymisation_level(pseudonymise: bool | str | None) -> str | None:
+    """False/None -> None (nominative); True -> "people"; "people" or "strict" as they are."""
+    from pi87_field.core.privacy import LEVELS, PEOPLE
+
+    if not pseudonymise:
+        return None
+    if pseudonymise is True:
+        return PEOPLE
+    if pseudonymise not in LEVELS:
+        raise FieldError(f"Niveau de pseudonymisation inconnu : « {pseudonymise} » (people ou strict)")
+    return str(pseudonymise)
+
+
+def export_target(project_id: str, out_dir: Path, fmt: str = "docx", *, pseudonymise: bool | str = False) -> Path:
     """The file `export_project` writes for this project (to check it before writing)."""
-    return Path(out_dir) / f"{safe_stem(project_id)}.{fmt}"
+    target = Path(out_dir) / f"{safe_stem(project_id)}.{fmt}"
+    if pseudonymisation_level(pseudonymise):
+        from pi87_field.core.privacy import pseudonymised_path
+
+        target = pseudonymised_path(target)
+    return target
 
 
-def project_bundle(store: ProjectStore, project_id: str, *, pseudonymise: bool = False) -> Bundle:
+def project_bundle(store: ProjectStore, project_id: str, *, pseudonymise: bool | str = False) -> Bundle:
+    """The project as a bundle; pseudonymised with the store's register when asked."""
+    return _project_bundle(store, project_id, pseudonymise)[0]
+
+
+def store_register(store: ProjectStore) -> PseudonymRegister:
+    """The store's register, knowing every person of the store (not only of the projects being
+    exported): a person of one project named in another is found, and numbers follow the store's
+    order (projects by id, interviews in order), not the order of exports."""
+    from pi87_field.core.privacy import PseudonymRegister, people_of
+
+    register = PseudonymRegister.of_store(store.root, durable=store.durable)
+    people = []
+    for project in store.list_projects():
+        people += people_of(store.list_interviews(project.id))
+    register.register(people)
+    return register
+
+
+def _project_bundle(store: ProjectStore, project_id: str, pseudonymise: bool | str | None,
+                    register: PseudonymRegister | None = None):
     project = store.get_project(project_id)
     bundle = Bundle(project=project, interviews=store.list_interviews(project_id), exported_at=now_iso())
-    if pseudonymise:
-        from pi87_field.core.privacy.pseudonymise import pseudonymise_bundle
+    level = pseudonymisation_level(pseudonymise)
+    if level is None:
+        return bundle, None
+    from pi87_field.core.privacy import pseudonymise_bundles
 
-        bundle = pseudonymise_bundle(bundle)
-    return bundle
+    bundles, report = pseudonymise_bundles([bundle], register or store_register(store), level)
+    return bundles[0], report
+
+
+@dataclass
+class ExportResult:
+    """One exported file; a pseudonymised one comes with its residual-risk list and sidecar."""
+
+    path: Path
+    sidecar: Path | None = None
+    report: ResidualReport | None = None
 
 
 def export_project(store: ProjectStore, project_id: str, out_dir: Path, fmt: str = "docx",
-                   *, pseudonymise: bool = False) -> Path:
+                   *, pseudonymise: bool | str = False) -> Path:
+    """Write one project's file and return its path (see `export_project_result`)."""
+    return export_project_result(store, project_id, out_dir, fmt, pseudonymise=pseudonymise).path
+
+
+def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, fmt: str = "docx",
+                          *, pseudonymise: bool | str = False,
+                          register: PseudonymRegister | None = None) -> ExportResult:
+    """Write `<id>.<fmt>`, or, pseudonymised (True, "people" or "strict"), `<id>.pseudonymise.<fmt>`
+    and beside it `<id>.pseudonymise.<fmt>.a-verifier.txt`, the list of name-like words left in place
+    (for the evaluator: it quotes the text, it is not to be sent). A pseudonymised file never
+    takes the nominative file's name, so neither replaces the other."""
     if fmt not in FORMATS:
         raise FieldError(f"Format d'export inconnu : « {fmt} » (docx ou json)")
-    bundle = project_bundle(store, project_id, pseudonymise=pseudonymise)
+    bundle, report = _project_bundle(store, project_id, pseudonymise, register)
     out_dir = ensure_dir(Path(out_dir))
-    target = export_target(bundle.project.id, out_dir, fmt, pseudonymise=pseudonymise)
+    target = export_target(bundle.project.id, out_dir, fmt, pseudonymise=report is not None)
     if target.resolve().parent != out_dir.resolve():  # pragma: no cover - guarded by safe_stem
         raise FieldError(f"Nom de fichier refusé : {target.name}")
     if fmt == "json":
@@ -56,16 +121,31 @@ def export_project(store: ProjectStore, project_id: str, out_dir: Path, fmt: str
     else:
         from pi87_field.core.word.writeup import write_project_docx
 
-        write_project_docx(bundle, store.guides, target, pseudonymised=pseudonymise)
-    return target
+        write_project_docx(bundle, store.guides, target, pseudonymised=report is not None)
+    if report is None:
+        return ExportResult(target)
+    from pi87_field.core.privacy import sidecar_path
+
+    sidecar = sidecar_path(target)
+    atomic_write_bytes(sidecar, report.text(f"{target.name} ({bundle.project.id})").encode("utf-8"))
+    return ExportResult(target, sidecar, report)
 
 
 def export_projects(store: ProjectStore, project_ids: list[str], out_dir: Path, fmt: str = "docx",
-                    *, pseudonymise: bool = False,
+                    *, pseudonymise: bool | str = False,
                     progress: Callable[[str], None] | None = None) -> list[Path]:
+    return [r.path for r in export_projects_results(store, project_ids, out_dir, fmt,
+                                                    pseudonymise=pseudonymise, progress=progress)]
+
+
+def export_projects_results(store: ProjectStore, project_ids: list[str], out_dir: Path, fmt: str = "docx",
+                            *, pseudonymise: bool | str = False,
+                            progress: Callable[[str], None] | None = None) -> list[ExportResult]:
     written = []
+    register = store_register(store) if pseudonymisation_level(pseudonymise) else None
     for pid in project_ids:
-        written.append(export_project(store, pid, out_dir, fmt, pseudonymise=pseudonymise))
+        written.append(export_project_result(store, pid, out_dir, fmt, pseudonymise=pseudonymise,
+                                             register=register))
         if progress:
             progress(pid)
     return written

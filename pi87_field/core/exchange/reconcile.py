@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from pi87_field.core.facts import FACT_LABELS, INTERVIEW_FACTS, PROJECT_FACTS, FactMerge, fact_text, merge_facts
-from pi87_field.core.model import Answer, AnswerVersion, Interview, InterviewStatus, Project
+from pi87_field.core.model import MAX_ANCESTORS, Answer, AnswerVersion, Interview, InterviewStatus, Project
 
 
 class Outcome(StrEnum):
@@ -99,6 +99,8 @@ def _is_older(incoming: Answer, current: Answer) -> bool:
     history. It is then a new edit, not an old copy."""
     if not current.descends_from(incoming):
         return False
+    if incoming.rev not in current.ancestors:
+        return True                     # a passing save of a burst `current` continued or ended
     position = current.ancestors.index(incoming.rev)
     later = {current.rev, *current.ancestors[:position]}
     return not later.intersection(incoming.ancestors)
@@ -131,7 +133,7 @@ def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "")
         [_version(loser, loser_source)], current.concurrent, incoming.concurrent, exclude=winner.rev
     )
     ancestors = [r for r in dict.fromkeys([*winner.ancestors, *loser.ancestors]) if r != winner.rev]
-    winner.ancestors = ancestors[:50]
+    winner.ancestors = ancestors[:MAX_ANCESTORS]
     return winner, Outcome.CONFLICT
 
 

@@ -14,6 +14,8 @@ Merged JSON format (`pi87-field-merge/1`), one UTF-8 object::
 
     {"format": "pi87-field-merge/1",
      "merged_at": "2019-10-20T18:00:00+02:00",
+     "pseudonymised": true, "pseudonymisation": "people" | "strict",   (only when pseudonymised;
+                  each bundle then carries the same two keys)
      "counts": {"inputs": 4, "projects": 3, "interviews": 9, "answers": 171,
                 "conflicts": 1, "duplicates": 1, "errors": 0},
      "bundles": [<one complete pi87-field/1 bundle per consolidated project; conflicting
@@ -79,6 +81,7 @@ class InputResult:
     answers: int = 0
     edited: int = 0                       # answers changed in Word after export (.docx only)
     duplicate_of: Path | None = None
+    pseudonymised: str = ""               # level of a pseudonymised input ("people", "strict"), else ""
 
     @property
     def file(self) -> str:
@@ -98,6 +101,7 @@ class InputResult:
             "sha256": self.sha256, "project_id": self.project_id, "evaluators": list(self.evaluators),
             "exported_at": self.exported_at, "interviews": self.interviews, "answers": self.answers,
             "edited": self.edited, "duplicate_of": self.duplicate_of.name if self.duplicate_of else "",
+            "pseudonymised": bool(self.pseudonymised),
         }
 
 
@@ -167,6 +171,8 @@ class Consolidation:
     # (project id, interview id, question id) -> input file the shown answer came from
     answer_sources: dict[tuple[str, str, str], str] = field(default_factory=dict)
     merged_at: str = field(default_factory=now_iso)
+    # "" for a nominative consolidation, else the pseudonymisation level ("people", "strict")
+    pseudonymised: str = ""
 
     def ordered_projects(self) -> list[MergedProject]:
         """Case studies first (by id), then interview series: the volume's chapter order."""
@@ -206,7 +212,9 @@ class Consolidation:
         )
 
     def bundles(self) -> list[Bundle]:
-        return [Bundle(project=m.project, interviews=m.ordered_interviews(), exported_at=self.merged_at)
+        extra = {"pseudonymised": True, "pseudonymisation": self.pseudonymised} if self.pseudonymised else {}
+        return [Bundle(project=m.project, interviews=m.ordered_interviews(), exported_at=self.merged_at,
+                       extra=dict(extra))
                 for m in self.ordered_projects()]
 
 
@@ -219,6 +227,8 @@ class MergeReport:
     conflicts: list[Conflict]
     out_docx: Path | None = None
     json_out: Path | None = None
+    residual: Any = None                  # privacy.ResidualReport of a pseudonymised merge
+    sidecar: Path | None = None           # where that report was written beside the volume
 
     @property
     def rows(self) -> list[InputResult]:
@@ -314,6 +324,8 @@ def consolidate(paths: list[Path], progress: Callable[[Path], None] | None = Non
                 row.project_title = bundle.project.title
                 row.evaluators = _evaluators(bundle)
                 row.exported_at = bundle.exported_at
+                if bundle.extra.get("pseudonymised"):
+                    row.pseudonymised = str(bundle.extra.get("pseudonymisation") or "people")
                 row.interviews = len(bundle.interviews)
                 row.answers = sum(1 for i in bundle.interviews for a in i.answers.values() if not a.is_empty)
                 add_bundle(state, bundle, path.name)
@@ -343,6 +355,7 @@ def merged_json_bytes(state: Consolidation) -> bytes:
         "format": MERGE_FORMAT,
         "merged_at": state.merged_at,
         "counts": state.counts().as_dict(),
+        **({"pseudonymised": True, "pseudonymisation": state.pseudonymised} if state.pseudonymised else {}),
         "bundles": [bundle_to_dict(b) for b in state.bundles()],
         "provenance": [r.to_dict() for r in state.inputs],
         "conflicts": [c.to_dict() for c in state.conflicts()],

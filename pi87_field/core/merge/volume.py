@@ -41,6 +41,7 @@ from pi87_field.core.money import NBSP, format_amount, format_int
 from pi87_field.core.summary import interview_people, interview_progress, interview_title, project_fact_rows
 from pi87_field.core.text import clean_text, excerpt, one_line
 from pi87_field.core.word import style as S
+from pi87_field.core.word.format import PSEUDONYMISED_MARK, PSEUDONYMISED_NO_IMPORT, PSEUDONYMISED_NOTICE
 
 if TYPE_CHECKING:  # pragma: no cover
     from pi87_field.core.merge.consolidation import Conflict, Consolidation, MergedProject
@@ -335,6 +336,14 @@ class _VolumeWriter:
             ("Réponses en conflit", format_int(counts.conflicts)),
             ("Évaluateurs", ", ".join(evaluators) or "non renseigné"),
         ]))
+        if self.state.pseudonymised:
+            self.add(_p([_run("Volume pseudonymisé. ", bold=True),
+                         _run(PSEUDONYMISED_NOTICE.split(" : ", 1)[1][0].upper()
+                              + PSEUDONYMISED_NOTICE.split(" : ", 1)[1][1:]
+                              + (" Niveau strict : fonctions et organismes des personnes interrogées "
+                                 "ramenés à leur catégorie." if self.state.pseudonymised == "strict" else ""))],
+                        S.NOTICE))
+            self.add(_p([_run(PSEUDONYMISED_NO_IMPORT, bold=True)], S.SMALL))
         self.add(_p("Les réponses modifiées différemment par deux évaluateurs (conflits) sont signalées dans "
                     "les chapitres et les matrices, et détaillées en annexe A ; l’origine de chaque fichier "
                     "reçu figure en annexe B.", S.NOTICE))
@@ -658,7 +667,7 @@ def _references(sect_pr) -> str:
     return "".join(out)
 
 
-def _header_footer_parts(document) -> dict[bool, str]:
+def _header_footer_parts(document, pseudonymised: bool = False) -> dict[bool, str]:
     """One header/footer pair for portrait pages, one for landscape pages (whose tab stops
     follow the wider text area); returns their references by orientation.
 
@@ -666,6 +675,8 @@ def _header_footer_parts(document) -> dict[bool, str]:
     then gets its sections from `_VolumeWriter.sect_pr`.
     """
     left, top = "PI 8.7 · volume consolidé", "Évaluation de la PI 8.7 du FSE · volume consolidé"
+    if pseudonymised:       # every page says so
+        left, top = f"{left} · {PSEUDONYMISED_MARK.upper()}", f"{top} · {PSEUDONYMISED_MARK}"
     S.add_page_number_footer(document.sections[0], left, header_text=top, first_page_plain=False)
     portrait = _references(document.sections[0]._sectPr)
     landscape_section = document.add_section()
@@ -726,20 +737,22 @@ def build_volume(state: Consolidation, guides: GuideLibrary, conflicts: list[Con
     """The consolidated volume as .docx bytes (nothing is written to disk here)."""
     evaluators = sorted({n for r in state.inputs for n in r.evaluators})
     digest = hashlib.sha256("".join(sorted(r.sha256 for r in state.inputs if r.sha256)).encode()).hexdigest()
+    mark = f" ({PSEUDONYMISED_MARK})" if state.pseudonymised else ""
     document = S.new_document(
-        title="PI 8.7 — Volume consolidé des travaux de terrain",
-        subject="Évaluation de la PI 8.7 du FSE : études de cas et entretiens qualitatifs",
+        title="PI 8.7 — Volume consolidé des travaux de terrain" + mark,
+        subject="Évaluation de la PI 8.7 du FSE : études de cas et entretiens qualitatifs" + mark,
         author=", ".join(evaluators) or "Équipe d’évaluation",
         identifier=f"pi87-field-merge:{digest[:32]}",
         created=state.merged_at,
-        keywords="PI 8.7; FSE; évaluation; volume consolidé",
-        description=f"Volume consolidé de {len(state.inputs)} fichier(s) reçu(s)",
-        category="Volume consolidé",
+        keywords="PI 8.7; FSE; évaluation; volume consolidé" + (f"; {PSEUDONYMISED_MARK}" if mark else ""),
+        description=f"Volume consolidé de {len(state.inputs)} fichier(s) reçu(s)"
+                    + (" — volume pseudonymisé, non réimportable" if mark else ""),
+        category="Volume consolidé" + (f" · {PSEUDONYMISED_MARK}" if mark else ""),
     )
     document.styles.element.extend(parse_xml(f"<w:styles {S.NSDECL}>{_VOLUME_STYLES}</w:styles>"))
     S.update_fields_on_open(document)
     writer = _VolumeWriter(state, guides, conflicts if conflicts is not None else state.conflicts())
-    writer.sect_refs = _header_footer_parts(document)
+    writer.sect_refs = _header_footer_parts(document, bool(state.pseudonymised))
     # The body's own section is the last one: matrices and appendices, landscape.
     body = document.element.body
     body.remove(body.find(qn("w:sectPr")))

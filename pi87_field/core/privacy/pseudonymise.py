@@ -1,135 +1,375 @@
-"""Pseudonymisation of a project before it leaves the team: interviewees become "Personne A"…
+"""Pseudonymising bundles: every person replaced, with one register, and what was left listed.
 
-The pseudonym of a person is stable within a project: people are numbered in the order they
-were first met (interviews by date, then creation time, then id), so exporting again, or after
-a later interview was added, gives everyone already met the same letter.
+`pseudonymise_bundles(bundles, register, level)` returns deep copies of the bundles where:
+- interviewees are "Personne NN" and evaluators (interviewers, authors of answers and of
+  concurrent versions) "Enquêteur·rice NN", numbered by the register (see `register`): the same
+  person has the same label in every project, every export and every volume;
+- every mention of a known person (anyone in the register, not only this project's people) is
+  replaced in every text the bundle carries, found by `names.NameFinder`: answers, concurrent
+  versions and their source file names, notes, the project's facts, and any other text field a
+  newer version of pi87-field adds (review notes…), since the whole bundle is walked; only
+  identifiers, dates, states and vocabularies are skipped. E-mail addresses and phone numbers are
+  masked; the interviewees' extra fields (contact details) are dropped;
+- at the strict level (`STRICT`), roles and organisations become their category (see
+  `categories`), in the facts and in the texts;
+- `extra["pseudonymised"] = True` and `extra["pseudonymisation"] = level` mark the bundle: it is
+  refused by `import` and kept apart by `merge`.
 
-Names are replaced in the interviewees' facts and inside every free text (answers, concurrent
-versions, notes, the project's characteristics): full names (either order) and last names, whole
-words only, ignoring case and accents ("DUPONT", "Dupont", "Dupónt"). A last name shared by two
-people is replaced by a neutral "[nom masqué]" rather than by either pseudonym.
+The `ResidualReport` lists, per project, the capitalised words left in place that look like
+names (not at the start of a sentence, not an acronym, not a word of the project's public facts
+or of the grid's questions), and the known name words left because they were used as ordinary
+words: the evaluator reads it before sending. It goes to the terminal and to a sidecar text file,
+never into the document.
+
+Bundles already pseudonymised are passed through unchanged; their labels' numbers are reserved
+so that nobody else gets them in the same output.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
 
-from pi87_field.core.bundle import Bundle
+from pi87_field.core.bundle import Bundle, bundle_from_dict, bundle_to_dict
+from pi87_field.core.model import Interview
+from pi87_field.core.privacy.categories import (
+    ORGANISATION_MASK,
+    distinctive_words,
+    organisation_category,
+    role_category,
+)
+from pi87_field.core.privacy.names import (
+    AMBIGUOUS,
+    NameFinder,
+    Span,
+    apply_spans,
+    is_sentence_start,
+    lowercase_uses,
+    word_spans,
+)
+from pi87_field.core.privacy.register import EVALUATOR, LABEL_RE, PERSON, PseudonymRegister, person_key
 from pi87_field.core.summary import ordered_interviews
 from pi87_field.core.text import fold, fold_with_positions, one_line
 
-AMBIGUOUS = "[nom masqué]"
-_PARTICLES = {"de", "du", "des", "d", "la", "le", "van", "von", "der", "da", "di", "mc", "ben", "el", "al"}
-_MIN_NAME = 2
+PEOPLE = "people"
+STRICT = "strict"
+LEVELS = (PEOPLE, STRICT)
+LEVEL_LABELS = {PEOPLE: "personnes", STRICT: "strict (personnes, fonctions et organismes)"}
+
+__all__ = ["AMBIGUOUS", "LEVELS", "PEOPLE", "STRICT", "Pseudonymiser", "ResidualItem", "ResidualReport",
+           "people_of", "pseudonymise_bundle", "pseudonymise_bundles", "pseudonymise_labels"]
+
+# Keys whose values are identifiers, dates, states or controlled vocabularies: never names.
+_SKIP = frozenset({"id", "project_id", "format", "exported_at", "kind", "os", "fse_amount", "created_at",
+                   "updated_at", "guide_id", "guide_version", "date", "mode", "consent", "status", "state",
+                   "ancestors", "volet", "territorial_level", "operation_type", "digital", "innovation_steps",
+                   "pseudonymised", "pseudonymisation", "rev", "sha256"})
+# Capitalised words of ordinary French writing in this field: not worth a line in the report.
+_NOT_NAMES = frozenset(fold(w) for w in """
+Personne Enquêteur rice État Etat France Europe Union Pôle Emploi Mission Missions Locale Locales
+Région Régions Département Fonds Social Européen FSE Conseil Direction Ministère Travail Plan
+Programme Opérateur Services Service Agence Maison Cap Alliance Alliances Villes Ville Emploi
+Internet Web Excel Word LibreOffice PDF Covid Janvier Février Mars Avril Mai Juin Juillet Août
+Septembre Octobre Novembre Décembre Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche
+Monsieur Madame Mademoiselle Mme Mlle Dr Me Île Ile Nord Sud Est Ouest Grand
+""".split())
 
 
-def pseudonym(index: int) -> str:
-    """0 -> "Personne A", 25 -> "Personne Z", 26 -> "Personne AA"…"""
-    letters = ""
-    n = index
-    while True:
-        letters = chr(ord("A") + n % 26) + letters
-        n = n // 26 - 1
-        if n < 0:
-            break
-    return f"Personne {letters}"
+@dataclass
+class ResidualItem:
+    word: str
+    project_id: str
+    count: int
+    reason: str
+    example: str
 
 
-_SEPARATORS = re.compile(r"[\s\-'’]+")
+@dataclass
+class ResidualReport:
+    """Name-like words left in place, for a person to check before sending."""
+
+    level: str = PEOPLE
+    items: list[ResidualItem] = field(default_factory=list)
+
+    def only(self, project_ids: Iterable[str]) -> ResidualReport:
+        wanted = set(project_ids)
+        return ResidualReport(self.level, [i for i in self.items if i.project_id in wanted])
+
+    def lines(self) -> list[str]:
+        if not self.items:
+            return ["Aucun mot à vérifier : aucun mot à majuscule ressemblant à un nom n'a été laissé."]
+        out = [f"{len(self.items)} mot(s) à majuscule laissé(s) tel(s) quel(s), à vérifier avant l'envoi :"]
+        for item in sorted(self.items, key=lambda i: (i.project_id, fold(i.word))):
+            times = f" ×{item.count}" if item.count > 1 else ""
+            out.append(f"  {item.project_id} · {item.word}{times} — {item.reason} — « {item.example} »")
+        return out
+
+    def text(self, title: str) -> str:
+        head = [
+            f"Pseudonymisation ({LEVEL_LABELS.get(self.level, self.level)}) — {title}",
+            "À VÉRIFIER AVANT L'ENVOI. Ce fichier n'est pas à transmettre : il cite le texte autour des mots",
+            "laissés en place. Un nom de personne oublié se corrige dans le magasin (ou s'ajoute comme",
+            "personne interrogée) avant d'exporter à nouveau.",
+            "",
+        ]
+        return "\n".join(head + self.lines()) + "\n"
 
 
-def _key(name: str) -> str:
-    """Canonical form of a name: folded, words separated by single spaces."""
-    return " ".join(w for w in _SEPARATORS.split(fold(name)) if w)
-
-
-
-
-def _pattern(words: list[str]) -> str:
-    # words of a name may be separated by spaces, hyphens or apostrophes in the text
-    return r"[\s\-'’]+".join(re.escape(w) for w in words)
-
-
-class Replacer:
-    """Replaces a set of names (folded forms -> replacement) in free text, in one pass."""
-
-    def __init__(self, names: dict[str, str]) -> None:
-        self.names = names
-        self.regex = None
-        if names:
-            ordered = sorted(names, key=len, reverse=True)
-            self.lookup = {k: names[k] for k in ordered}
-            alternatives = "|".join(_pattern(k.split()) for k in ordered)
-            # whole words; a hyphenated compound ("Dupont-Aignan") is another name
-            self.regex = re.compile(rf"(?<![\w-])(?:{alternatives})(?!-?\w)")
-
-    def __call__(self, text: str) -> str:
-        if not text or self.regex is None:
-            return text
-        folded, index = fold_with_positions(text)
-        pieces: list[str] = []
-        last = 0
-        for match in self.regex.finditer(folded):
-            start, end = index[match.start()], index[match.end() - 1] + 1
-            if start < last:
-                continue
-            key = _key(match.group(0))
-            pieces.append(text[last:start])
-            pieces.append(self.lookup.get(key, AMBIGUOUS))
-            last = end
-        if not pieces:
-            return text
-        pieces.append(text[last:])
-        return "".join(pieces)
-
-
-def build_replacer(bundle: Bundle) -> tuple[dict[str, str], Replacer]:
-    """(folded full name -> pseudonym, text replacer) for the interviewees of `bundle`."""
-    people: dict[str, str] = {}
-    for interview in ordered_interviews(bundle.interviews):
-        for person in interview.interviewees:
-            key = _key(person.name)
-            if key and key not in people:
-                people[key] = pseudonym(len(people))
-    names: dict[str, str] = {}
-    last_names: dict[str, set[str]] = {}
-    for key, alias in people.items():
-        words = key.split()
-        names[key] = alias
-        if len(words) >= 2:
-            names[" ".join([*words[1:], words[0]])] = alias         # "Dupont Jean"
-            # last name: the words after the first name, particles included ("de la Tour")
-            last = words[1:]
-            while len(last) > 1 and last[0] in _PARTICLES:
-                last_names.setdefault(" ".join(last), set()).add(alias)
-                last = last[1:]
-            last_names.setdefault(" ".join(last), set()).add(alias)
-    for last, aliases in last_names.items():
-        if len(last) < _MIN_NAME or last in names:
-            continue
-        names[last] = aliases.pop() if len(aliases) == 1 else AMBIGUOUS
-    return people, Replacer(names)
-
-
-def pseudonymise_bundle(bundle: Bundle) -> Bundle:
-    """A deep copy of `bundle` where interviewees' names are replaced by stable pseudonyms."""
-    out = copy.deepcopy(bundle)
-    people, replace = build_replacer(out)
-    for interview in out.interviews:
-        for person in interview.interviewees:
-            key = _key(person.name)
-            if key:
-                person.name = people[key]
-            person.role = replace(person.role)
-            person.extra = {}            # may hold contact details
-        interview.notes = replace(interview.notes)
+def people_of(interviews: Iterable[Interview]) -> list[tuple[str, str]]:
+    """(name, kind) in a stable order: interviewees in interview order, then evaluators."""
+    people: list[tuple[str, str]] = []
+    evaluators: list[tuple[str, str]] = []
+    for interview in ordered_interviews(interviews):
+        people += [(p.name, PERSON) for p in interview.interviewees if p.name]
+        evaluators.append((interview.interviewer, EVALUATOR))
         for answer in interview.answers.values():
-            answer.text = replace(answer.text)
-            for version in answer.concurrent:
-                version.text = replace(version.text)
-    project = out.project
-    project.characteristics = replace(project.characteristics)
-    project.title = one_line(replace(project.title))
-    out.extra["pseudonymised"] = True
+            evaluators.append((answer.author, EVALUATOR))
+            evaluators += [(v.author, EVALUATOR) for v in answer.concurrent]
+    return people + evaluators
+
+
+def _strings(value: Any, key: str = "") -> Iterable[str]:
+    if key in _SKIP:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, str(k))
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v, key)
+
+
+def _walk(value: Any, fn: Callable[[str], str], key: str = "") -> Any:
+    if key in _SKIP:
+        return value
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: _walk(v, fn, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, fn, key) for v in value]
+    return value
+
+
+class Pseudonymiser:
+    """The replacements of one run: a name finder over the whole register, and at the strict
+    level the roles' and organisations' phrases. `spans(text, scope)` says what would change."""
+
+    def __init__(self, register: PseudonymRegister, level: str, texts: list[str],
+                 strict_people: Sequence[tuple[str, str]] = (), public_words: AbstractSet[str] = frozenset()) -> None:
+        self.register = register
+        self.level = level
+        people = [(e.key, e.label, e.name) for e in register.entries()]
+        probe = NameFinder(people)
+        self.finder = NameFinder(people, lowercase_uses(texts, probe.tokens))
+        self.public_words = public_words
+        self.phrases: dict[str, str] = {}
+        if level == STRICT:
+            for role, organisation in strict_people:
+                # a role of several words can single someone out ("Directeur des opérations Grand
+                # Est"); one word ("Directeur") is a common noun of the texts and stays
+                if role and len(_words(role)) >= 2:
+                    self.phrases.setdefault(" ".join(_words(role)), role_category(role))
+                if organisation and len(fold(organisation)) >= 3:
+                    category = organisation_category(organisation)
+                    self.phrases.setdefault(" ".join(_words(organisation)), category)
+                    for word in distinctive_words(organisation):
+                        if fold(word) not in public_words:
+                            self.phrases.setdefault(fold(word), ORGANISATION_MASK)
+        self._phrase_re = None
+        if self.phrases:
+            alternatives = "|".join(r"[\W_]+".join(map(re.escape, p.split()))
+                                    for p in sorted(self.phrases, key=len, reverse=True))
+            self._phrase_re = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+    def label(self, name: str) -> str:
+        return self.register.label_for(name) or (AMBIGUOUS if person_key(name) else "")
+
+    def spans(self, text: str, scope: Iterable[str] = ()) -> tuple[list[Span], list[tuple[int, int, str]]]:
+        finding = self.finder.find(text, scope)
+        spans = list(finding.spans)
+        if self._phrase_re is not None and text:
+            folded, positions = fold_with_positions(text)
+            for m in self._phrase_re.finditer(folded):
+                start, end = positions[m.start()], positions[m.end() - 1] + 1
+                if any(s.start < end and start < s.end for s in spans):
+                    continue
+                key = " ".join(_words(m.group(0)))
+                spans.append(Span(start, end, text[start:end], self.phrases.get(key, ORGANISATION_MASK), "strict"))
+            spans.sort(key=lambda s: s.start)
+        return spans, finding.left
+
+    def text(self, value: str, scope: Iterable[str] = ()) -> str:
+        return apply_spans(value, self.spans(value, scope)[0])
+
+
+def _words(value: str) -> list[str]:
+    return re.findall(r"[^\W_]+", fold(value))
+
+
+def pseudonymise_labels(values: Iterable[str], register: PseudonymRegister, report: ResidualReport | None = None,
+                        where: str = "(fichiers)") -> list[str]:
+    """Names of the register replaced in short texts that are not part of a bundle (input file
+    names, evaluators of a merge's inputs); what looks like a name and stays goes to `report`."""
+    ps = Pseudonymiser(register, PEOPLE, [])
+    residue = _Residue(report, set()) if report is not None else None
+    out = []
+    for value in values:
+        spans, left = ps.spans(value)
+        result = apply_spans(value, spans)
+        if residue is not None:
+            residue.scan(where, result, value, left)
+        out.append(result)
     return out
+
+
+class _Residue:
+    def __init__(self, report: ResidualReport, public_words: set[str]) -> None:
+        self.report = report
+        self.public = public_words
+        self.seen: dict[tuple[str, str, str], ResidualItem] = {}
+
+    def add(self, pid: str, word: str, reason: str, text: str, start: int, end: int) -> None:
+        key = (pid, fold(word), reason)
+        item = self.seen.get(key)
+        if item:
+            item.count += 1
+            return
+        example = one_line(text[max(0, start - 40):end + 40])
+        item = ResidualItem(word, pid, 1, reason, example)
+        self.seen[key] = item
+        self.report.items.append(item)
+
+    def scan(self, pid: str, out: str, original: str, left: list[tuple[int, int, str]]) -> None:
+        for start, end, reason in left:
+            word = original[start:end]
+            self.add(pid, word, reason, original, start, end)
+        masked = LABEL_RE.sub(lambda m: " " * len(m.group(0)), out)
+        for start, end, token in word_spans(masked):
+            raw = masked[start:end]
+            if len(raw) < 2 or not raw[0].isupper() or raw.isupper() or any(c.isdigit() for c in raw):
+                continue
+            if token in _NOT_NAMES or token in self.public or is_sentence_start(masked, start):
+                continue
+            if masked[max(0, start - 1):start] == "[":
+                continue
+            self.add(pid, raw, "mot à majuscule laissé", out, start, end)
+
+
+def _public_words(bundle: Bundle) -> set[str]:
+    p = bundle.project
+    words = set()
+    for value in (p.title, p.carrier, p.label, p.region or "", p.id):
+        words.update(_words(value))
+    for interview in bundle.interviews:
+        for text in interview.question_texts.values():
+            words.update(_words(text))
+    return words
+
+
+def pseudonymise_bundles(bundles: list[Bundle], register: PseudonymRegister,
+                         level: str = PEOPLE) -> tuple[list[Bundle], ResidualReport]:
+    """Pseudonymised deep copies of `bundles` (same order) and the residual-risk report.
+
+    `register` gives the labels and learns the people met here (a persisted register is written
+    once for the whole batch). `level` is `PEOPLE` (default) or `STRICT`.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown pseudonymisation level {level!r}")
+    report = ResidualReport(level)
+    done = [b for b in bundles if b.extra.get("pseudonymised")]
+    for bundle in done:
+        register.reserve(_strings(bundle_to_dict(bundle)))
+    todo = sorted((b for b in bundles if not b.extra.get("pseudonymised")), key=lambda b: b.project.id)
+    people: list[tuple[str, str]] = []
+    for bundle in todo:
+        people += people_of(bundle.interviews)
+    register.register(people)
+    dicts = {id(b): bundle_to_dict(b) for b in todo}
+    texts = [s for d in dicts.values() for s in _strings(d)]
+    strict_people = [(p.role, p.organisation) for b in todo for i in b.interviews for p in i.interviewees]
+    public: set[str] = set()
+    for bundle in todo:
+        public |= _public_words(bundle)
+    pseudonymiser = Pseudonymiser(register, level, texts, strict_people, public)
+    out: list[Bundle] = []
+    for bundle in bundles:
+        if bundle.extra.get("pseudonymised"):
+            out.append(copy.deepcopy(bundle))
+            continue
+        residue = _Residue(report, _public_words(bundle))
+        data = _pseudonymise_dict(dicts[id(bundle)], pseudonymiser, residue, level)
+        result = bundle_from_dict(data)
+        result.extra["pseudonymised"] = True
+        result.extra["pseudonymisation"] = level
+        out.append(result)
+    return out, report
+
+
+def _pseudonymise_dict(data: dict[str, Any], ps: Pseudonymiser, residue: _Residue, level: str) -> dict[str, Any]:
+    pid = str(data["project"].get("id", ""))
+
+    def texts(scope: set[str], report: bool = True) -> Callable[[str], str]:
+        def fn(value: str) -> str:
+            spans, left = ps.spans(value, scope)
+            result = apply_spans(value, spans)
+            if report:
+                residue.scan(pid, result, value, left)
+            return result
+        return fn
+
+    everyone = {person_key(p.get("name", "")) for i in data.get("interviews") or []
+                for p in i.get("interviewees") or [] if isinstance(p, dict)}
+    data = dict(data)
+    data["project"] = _walk(data["project"], texts(everyone))
+    interviews = []
+    for raw in data.get("interviews") or []:
+        interview = dict(raw)
+        people = [p for p in interview.get("interviewees") or [] if isinstance(p, dict)]
+        scope = {person_key(str(p.get("name", ""))) for p in people}
+        scope.add(person_key(str(interview.get("interviewer", ""))))
+        fn = texts(scope)
+        interview["interviewees"] = [{
+            "name": ps.label(str(p.get("name", ""))),
+            "role": role_category(str(p.get("role", ""))) if level == STRICT else fn(str(p.get("role", ""))),
+            "organisation": (organisation_category(str(p.get("organisation", ""))) if level == STRICT
+                             else fn(str(p.get("organisation", "")))),
+        } for p in people]
+        interview["interviewer"] = ps.label(str(interview.get("interviewer", "")))
+        answers = {}
+        for qid, answer in (interview.get("answers") or {}).items():
+            answer = dict(answer)
+            answer["author"] = ps.label(str(answer.get("author", "")))
+            versions = []
+            for version in answer.get("concurrent") or []:
+                version = dict(version)
+                version["author"] = ps.label(str(version.get("author", "")))
+                versions.append(version)
+            if versions:
+                answer["concurrent"] = versions
+            answers[qid] = _walk(answer, fn)
+        interview["answers"] = answers
+        texts_only = texts(scope, report=False)     # the grid's own words: replaced, not reported
+        interview["question_texts"] = _walk(interview.get("question_texts") or {}, texts_only)
+        for key, value in list(interview.items()):
+            if key not in ("interviewees", "interviewer", "answers", "question_texts"):
+                interview[key] = _walk(value, fn, key)
+        interviews.append(interview)
+    data["interviews"] = interviews
+    for key, value in list(data.items()):
+        if key not in ("project", "interviews"):
+            data[key] = _walk(value, texts(everyone), key)
+    return data
+
+
+def pseudonymise_bundle(bundle: Bundle, register: PseudonymRegister | None = None,
+                        level: str = PEOPLE) -> Bundle:
+    """One bundle (an in-memory register unless one is given); the report is dropped."""
+    bundles, _ = pseudonymise_bundles([bundle], register or PseudonymRegister.in_memory(), level)
+    return bundles[0]

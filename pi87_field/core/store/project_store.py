@@ -40,7 +40,9 @@ from pi87_field.core.model import (
     ProjectKind,
     check_interview_id,
     check_project_id,
+    new_burst,
     now_iso,
+    split_burst,
     text_rev,
 )
 from pi87_field.core.serialize import (
@@ -143,6 +145,7 @@ class ProjectStore:
 
         self.guide_dirs = guide_dirs if guide_dirs is not None else [builtin_guides_dir(), self.root / "guides"]
         self._guides: GuideLibrary | None = None
+        self._own_bursts: set[str] = set()     # bursts of autosaves started by this store
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -493,12 +496,14 @@ class ProjectStore:
                     new.concurrent = [kept, *(v for v in old.concurrent if v.rev not in (kept.rev, new.rev))]
                     chain = [base_rev, *old.ancestors]
                     new.ancestors = [r for r in dict.fromkeys(chain) if r not in (old.rev, new.rev)][:MAX_ANCESTORS]
+                    new.burst = new_burst()
+                    self._own_bursts.add(split_burst(new.burst)[0])
                     _push_history(db, question_id, old, "gardée lors d'un conflit")
-                else:
-                    same_burst = _same_burst(old, new)
-                    if not same_burst:
-                        _push_history(db, question_id, old, "révision")
-                    new.grow_from(old, same_burst=same_burst)
+                elif not _grow(old, new, self._own_bursts):
+                    _push_history(db, question_id, old, "révision")
+            else:
+                new.burst = new_burst()
+                self._own_bursts.add(split_burst(new.burst)[0])
             doc = {"qid": question_id, **answer_to_dict(new)}
             if old_doc is None:
                 answers.insert(doc)
@@ -551,9 +556,10 @@ class ProjectStore:
             new = Answer(text=clean_text(text), state=AnswerState(state), author=author)
             if old is not None:
                 new.extra = old.extra
-                chain = [old.rev, *old.ancestors]
+                ended = [old.burst] if old.burst else []
+                chain = [old.rev, *ended, *old.ancestors]
                 if resolve:
-                    chain = [old.rev, *(v.rev for v in old.concurrent), *old.ancestors]
+                    chain = [old.rev, *ended, *(v.rev for v in old.concurrent), *old.ancestors]
                     for version in old.concurrent:
                         _push_history(db, question_id, Answer(text=version.text, state=version.state,
                                                               updated_at=version.updated_at,
@@ -563,6 +569,8 @@ class ProjectStore:
                     new.concurrent = old.concurrent
                 _push_history(db, question_id, old, "remplacée au règlement du conflit" if resolve else "remplacée par une restauration")
                 new.ancestors = [r for r in dict.fromkeys(chain) if r != new.rev][:MAX_ANCESTORS]
+            new.burst = new_burst()
+            self._own_bursts.add(split_burst(new.burst)[0])
             doc = {"qid": question_id, **answer_to_dict(new)}
             if old_doc is None:
                 answers.insert(doc)
@@ -699,14 +707,25 @@ def _refuse_newer_schema(path: Path, db: TinyDB) -> None:
         )
 
 
-def _same_burst(old: Answer, new: Answer) -> bool:
-    """`new` continues the edit that wrote `old`: a burst of autosaves by one author is one edit."""
+def _grow(old: Answer, new: Answer, own_bursts: set[str]) -> bool:
+    """Record `new`'s ancestry; True if it continues `old`'s burst (then `old` was a passing
+    state, not a revision of its own)."""
+    same_burst = _same_burst(old, new, own_bursts)
+    new.grow_from(old, same_burst=same_burst, burst=new_burst())
+    own_bursts.add(split_burst(new.burst)[0])
+    return same_burst
+
+
+def _same_burst(old: Answer, new: Answer, own_bursts: set[str]) -> bool:
+    """A burst of autosaves by one author counts as one edit; only a burst this store started
+    goes on (an imported answer's burst belongs to another laptop)."""
     try:
         return (
             old.author == new.author
             and (datetime.fromisoformat(new.updated_at) - datetime.fromisoformat(old.updated_at)).total_seconds()
             < EDIT_BURST_SECONDS
             and bool(old.ancestors)
+            and split_burst(old.burst)[0] in own_bursts
         )
     except (TypeError, ValueError):  # unreadable, or one side without a UTC offset (imported)
         return False

@@ -26,9 +26,17 @@ PROP_CHUNK = 250              # Word's user interface keeps text properties up t
 BOOKMARK_PREFIX = "_pi87_"    # "_" = hidden bookmark in Word; names must stay <= 40 characters
 ORPHANS_TITLE = "Réponses hors grille"
 PSEUDONYMISED_NOTICE = (
-    "Document pseudonymisé : les noms des personnes interrogées ont été remplacés par des "
-    "pseudonymes (« Personne A », « Personne B »…), dans les fiches comme dans les réponses."
+    "Document pseudonymisé : les personnes sont désignées par des pseudonymes stables "
+    "(« Personne 01 », « Enquêteur·rice 01 »…), les mêmes dans tous les documents de l’évaluation ; "
+    "adresses électroniques et numéros de téléphone sont masqués."
 )
+PSEUDONYMISED_NO_IMPORT = (
+    "Ce document ne peut pas être réimporté dans pi87-field : ses noms sont remplacés par des "
+    "pseudonymes et ses textes modifiés en conséquence ; réimporté, il remplacerait les vraies données "
+    "des entretiens. Il se consolide avec d’autres comptes rendus pseudonymisés (pi87-field merge "
+    "--pseudonymise)."
+)
+PSEUDONYMISED_MARK = "pseudonymisé"
 EMPTY_LABEL = ANSWER_STATE_LABELS["empty"]
 
 

@@ -190,12 +190,14 @@ def _payload_from_custom_xml(archive: _Archive) -> dict | None:
             continue
         bundle_el = root.find(f"{{{PAYLOAD_NS}}}bundle")
         slots_el = root.find(f"{{{PAYLOAD_NS}}}slots")
+        if bundle_el is None:
+            continue
         try:
             return {"bundle": loads_untrusted(bundle_el.text or ""),
                     "slots": json.loads(slots_el.text or "[]") if slots_el is not None else []}
         except ImportFormatError as exc:
             raise ImportFormatError(f"{archive.path} : {exc}") from None
-        except (AttributeError, ValueError, RecursionError):
+        except (ValueError, RecursionError):
             continue
     return None
 

@@ -62,6 +62,8 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
     PAYLOAD_VERSION,
     PROP_CHUNK,
     PROP_PREFIX,
+    PSEUDONYMISED_MARK,
+    PSEUDONYMISED_NO_IMPORT,
     PSEUDONYMISED_NOTICE,
     RT_CUSTOM_PROPS,
     RT_CUSTOM_XML,
@@ -172,9 +174,12 @@ class _Writer:
             f"Identifiant : {project.id}",
         ]
         self.p(" · ".join(info), S.SMALL)
-        self.p("Les réponses sont reproduites telles que saisies. Ce document peut être modifié dans "
-               "Word ou LibreOffice puis réimporté (pi87-field import) : les réponses corrigées sont "
-               "reconnues.", S.SMALL)
+        if self.pseudonymised:
+            self.p([S.run_xml(PSEUDONYMISED_NO_IMPORT, "<w:b/>")], S.SMALL)
+        else:
+            self.p("Les réponses sont reproduites telles que saisies. Ce document peut être modifié dans "
+                   "Word ou LibreOffice puis réimporté (pi87-field import) : les réponses corrigées sont "
+                   "reconnues.", S.SMALL)
 
     def project_facts(self, project: Project) -> list[tuple[str, str]]:
         guide = self.guides.get(project.guide_id) if project.guide_id else None
@@ -303,12 +308,14 @@ def _payload_xml(payload: dict[str, Any]) -> bytes:
     ).encode()
 
 
-def _custom_props_xml(payload: dict[str, Any]) -> bytes:
+def _custom_props_xml(payload: dict[str, Any], pseudonymised: bool = False) -> bytes:
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     packed = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
     chunks = [packed[i:i + PROP_CHUNK] for i in range(0, len(packed), PROP_CHUNK)] or [""]
     props = [("format", FORMAT), ("chunks", str(len(chunks))), ("sha256", hashlib.sha256(raw).hexdigest())]
     props += [(f"data.{i:04d}", chunk) for i, chunk in enumerate(chunks)]
+    if pseudonymised:
+        props.append(("pseudonymised", "true"))
     body = "".join(
         f'<property fmtid="{CUSTOM_PROPS_FMTID}" pid="{pid}" name="{PROP_PREFIX}{name}">'
         f"<vt:lpwstr>{S.esc(value)}</vt:lpwstr></property>"
@@ -322,7 +329,7 @@ def _custom_props_xml(payload: dict[str, Any]) -> bytes:
     ).encode()
 
 
-def _embed(document: Any, project_id: str, payload: dict[str, Any]) -> None:
+def _embed(document: Any, project_id: str, payload: dict[str, Any], *, pseudonymised: bool = False) -> None:
     package = document.part.package
     item = Part(PackURI(ITEM_PART), "application/xml", _payload_xml(payload), package)
     item_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pi87-field:{project_id}")).upper() + "}"
@@ -336,38 +343,46 @@ def _embed(document: Any, project_id: str, payload: dict[str, Any]) -> None:
     )
     item.relate_to(props, RT_CUSTOM_XML_PROPS)
     document.part.relate_to(item, RT_CUSTOM_XML)
-    custom = Part(PackURI("/docProps/custom.xml"), CT_CUSTOM_PROPS, _custom_props_xml(payload), package)
+    custom = Part(PackURI("/docProps/custom.xml"), CT_CUSTOM_PROPS, _custom_props_xml(payload, pseudonymised), package)
     package.relate_to(custom, RT_CUSTOM_PROPS)
 
 
 def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: bool = False) -> bytes:
-    """The write-up as bytes (nothing touches the disk)."""
+    """The write-up as bytes (nothing touches the disk).
+
+    `pseudonymised`: the bundle is pseudonymised here if the caller did not (with a throw-away
+    register: callers that send files use the store's, see `exchange.exporting`), and every page
+    (running header and footer, the cover included), the document properties and the cover say so.
+    """
     if pseudonymised and not bundle.extra.get("pseudonymised"):
         from pi87_field.core.privacy.pseudonymise import pseudonymise_bundle
 
         bundle = pseudonymise_bundle(bundle)
+    pseudonymised = pseudonymised or bool(bundle.extra.get("pseudonymised"))
     bundle = clean_bundle(bundle)
     project = bundle.project
     writer = _Writer(bundle, guides, pseudonymised)
     body = writer.build()
     names = evaluators(bundle)
+    mark = f" ({PSEUDONYMISED_MARK})" if pseudonymised else ""
     document = S.new_document(
-        title=f"{display_title(project)} — {project.kind.label}",
-        subject="Évaluation de la PI 8.7 du FSE : compte rendu de terrain",
+        title=f"{display_title(project)} — {project.kind.label}{mark}",
+        subject="Évaluation de la PI 8.7 du FSE : compte rendu de terrain" + mark,
         author=", ".join(names),
         identifier=project.id,
         created=bundle.exported_at,
-        keywords=f"PI 8.7; FSE; {project.kind.label}; {project.id}",
+        keywords=f"PI 8.7; FSE; {project.kind.label}; {project.id}" + (f"; {PSEUDONYMISED_MARK}" if pseudonymised else ""),
         description=f"{project.kind.label} « {one_line(project.title)} »"
-                    + (" — document pseudonymisé" if pseudonymised else ""),
-        category=project.kind.label,
+                    + (" — document pseudonymisé, non réimportable" if pseudonymised else ""),
+        category=project.kind.label + (f" · {PSEUDONYMISED_MARK}" if pseudonymised else ""),
     )
     S.append_body_xml(document, body)
     S.update_fields_on_open(document)
-    footer_left = f"{display_title(project)} · {project.id}" + (" · pseudonymisé" if pseudonymised else "")
-    S.add_page_number_footer(document.sections[0], footer_left,
-                             header_text="Évaluation de la PI 8.7 du FSE · compte rendu de terrain")
-    _embed(document, project.id, payload_dict(bundle, writer.slots))
+    footer_left = f"{display_title(project)} · {project.id}" + (" · DOCUMENT PSEUDONYMISÉ" if pseudonymised else "")
+    header = "Évaluation de la PI 8.7 du FSE · compte rendu de terrain" + (" · pseudonymisé" if pseudonymised else "")
+    S.add_page_number_footer(document.sections[0], footer_left, header_text=header,
+                             first_page_plain=not pseudonymised)
+    _embed(document, project.id, payload_dict(bundle, writer.slots), pseudonymised=pseudonymised)
     return S.document_bytes(document)
 
 

@@ -5,7 +5,7 @@ line into all of its wrapped sections (see the TODO in `TextArea._render_line`).
 100 KB paragraph has ~2,000 sections, so every visible row cost ~2,000 Text objects and a
 keystroke took most of a second. For long lines this editor renders only the section on
 screen; short lines still go through Textual's own code. Re-wrapping the edited line is made
-incremental too (see `incremental_wrap`).
+incremental too (see `incremental_wrap`, installed by `make_app`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ from rich.text import Text
 from textual.expand_tabs import expand_text_tabs_from_widths
 from textual.strip import Strip
 from textual.widgets import TextArea
-
-from pi87_field.tui.widgets import incremental_wrap
-
-incremental_wrap.install()
 
 # Lines wrapped into more sections than this are rendered section by section.
 LONG_LINE_SECTIONS = 8

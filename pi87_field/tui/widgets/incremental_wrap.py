@@ -6,6 +6,12 @@ when the text only changed after some point, every break before that point still
 only the rest needs computing. The result is the same list of offsets (tests compare them
 on random edits); lines with tabs or shorter than LONG_LINE take Textual's path.
 `get_sections` (used on every cursor move) is likewise answered with plain string slices.
+
+This patches Textual's private `textual.document._wrapped_document` for every TextArea of the
+process, so it is fenced: nothing happens on import; `make_app` calls `install()`, which
+patches only when the running Textual is the version the patch was tested against
+(TESTED_TEXTUAL, the exact pin of pyproject.toml). Any other version keeps Textual's stock
+behaviour (correct, only slower on very long lines).
 """
 
 from __future__ import annotations
@@ -13,9 +19,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+import textual
 import textual.document._wrapped_document as _wrapped_document
 from textual._wrap import compute_wrap_offsets as textual_compute_wrap_offsets
 from textual.document._wrapped_document import WrappedDocument
+
+TESTED_TEXTUAL = "8.2.8"
 
 textual_get_sections = WrappedDocument.get_sections
 # Characters rich.Text drops (rich.control.strip_control_codes): with them, slices would differ.
@@ -77,7 +86,22 @@ def get_sections(self: WrappedDocument, line_index: int) -> list[str]:
     return [line[a:b] for a, b in zip(starts, ends)]
 
 
-def install() -> None:
-    """Route the wrapped documents of every TextArea through the faster paths."""
+def install() -> bool:
+    """Route the wrapped documents of every TextArea through the faster paths, if the running
+    Textual is the tested one (otherwise leave Textual as it is). True when installed."""
+    if textual.__version__ != TESTED_TEXTUAL:
+        return False
     _wrapped_document.compute_wrap_offsets = compute_wrap_offsets
     WrappedDocument.get_sections = get_sections  # type: ignore[method-assign]
+    return True
+
+
+def installed() -> bool:
+    return (_wrapped_document.compute_wrap_offsets is compute_wrap_offsets
+            and WrappedDocument.get_sections is get_sections)
+
+
+def uninstall() -> None:
+    """Give Textual its own functions back."""
+    _wrapped_document.compute_wrap_offsets = textual_compute_wrap_offsets
+    WrappedDocument.get_sections = textual_get_sections  # type: ignore[method-assign]

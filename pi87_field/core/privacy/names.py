@@ -1,0 +1,399 @@
+"""Finding people in free text: every mention of a known person, and nothing else.
+
+`NameFinder(people, common_words)` knows each person's name words (folded: case and accents
+ignored) and finds, in one pass over a text:
+- full names in any order and with any separators ("Jean Dupont", "DUPONT Jean",
+  "Jean-Dupont", "jean_dupont" in a file name), parts alone ("Dupont", "Karim"), initials
+  before a name ("J. Dupont", "J.-C. Dupont", "Mme N. Petit"), initials alone when they belong
+  to one known person ("J. D."), civility forms, which go with the name ("M. Dupont",
+  "Madame Petit", "Dr Benali" -> "Personne 01"), elided forms ("d’Amélie" -> "de Personne 02"),
+  hyphenated compounds ("Petit-Renaud": a known part joined to unknown capitalised parts is
+  masked whole as "[nom masqué]", never attributed to the wrong person);
+- e-mail addresses ("[courriel masqué]") and phone numbers ("[téléphone masqué]").
+
+A name word that is also an ordinary word (`common_words`: a built-in list of French words that
+are frequent names, plus any word the texts use in lower case) is a name only where it is used
+as one: capitalised and not at the start of a sentence, or next to a civility, an initial or
+another part of the same person's name. "Un petit nombre" and "Petit à petit" stay; "selon
+Petit" and "Nathalie Petit" do not. A capitalised common word next to an unknown capitalised
+word ("DIRECCTE Grand Est") is taken as another proper noun and left (and listed as a risk).
+
+A part shared by several people ("Jean" for Jean Dupont and Jean Martin) goes to the one among
+them met in the same interview (`scope`), else becomes "[nom masqué]": a quote is never given to
+the wrong person. Every replacement is returned as a `Span` of the original text, so callers (and
+the tests) can check that nothing but names changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pi87_field.core.text import fold, fold_with_positions
+
+AMBIGUOUS = "[nom masqué]"
+EMAIL_MASK = "[courriel masqué]"
+PHONE_MASK = "[téléphone masqué]"
+
+PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "da", "di", "del",
+                       "della", "dos", "mc", "mac", "ben", "bin", "el", "al", "ibn", "ter", "ten"})
+_CIVILITIES = {"m": True, "mm": True, "mme": False, "mmes": False, "mlle": False, "mlles": False,
+               "monsieur": False, "messieurs": False, "madame": False, "mesdames": False,
+               "mademoiselle": False, "dr": False, "docteur": False, "docteure": False, "pr": False,
+               "professeur": False, "professeure": False, "me": False, "maitre": False}
+# value: the form needs a dot after it to be a civility ("M." yes, "M" alone no); "Me" (maître)
+# only with its capital ("me" is a pronoun); in lower case only the long forms ("madame Petit")
+_LOWER_CIVILITIES = {"monsieur", "madame", "mademoiselle", "messieurs", "mesdames"}
+_ELISIONS = {"d": "de", "qu": "que", "lorsqu": "lorsque", "puisqu": "puisque", "jusqu": "jusque"}
+
+# French words that are also names, likely to open a sentence of a write-up in their ordinary
+# sense ("Petit à petit", "Grand nombre de…"), written with their accents: "Marie" is a name,
+# "marié" a word. The texts being pseudonymised add every name word they use in lower case.
+COMMON_NAME_WORDS = frozenset("""
+petit petite grand grande blanc blanche noir noire brun brune roux fort forte bon bonne bel belle
+beau vrai vraie doux constant constante modeste juste simple jeune vieux neuf long longue court
+haut haute bas basse gros grosse sage parfait durant masse chance page garde champ champs pont
+port roche bois mars mai juin france paix guerre bonheur sauvage berger boucher marchand meunier
+mercier charpentier maçon boulanger chevalier fontaine rivière moulin marié mariée marine clément
+aimé parfait saint sainte lion loup renard merle coq lapin roi reine prince fleur vallée jardin
+lac mer mur pré côte croix rose olive claire clair patience prudence victoire espérance auguste
+ange dieu abbé juge maire maréchal comte duc baron marquis lune soleil vigne blé
+""".split())
+
+_WORD = re.compile(r"[^\W_]+")
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33[\s.\-]?(?:\(0\)[\s.\-]?)?[1-9]|0[1-9])(?:[\s.\-]?\d{2}){4}(?!\d)")
+_SENTENCE_END = set(".!?…")
+_OPENERS = set("«\"“‘'([—–-*•")
+_QUOTES = set("«\"“")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A replacement: original[start:end] becomes `replacement`."""
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+    kind: str = "name"          # name, email, phone, ambiguous, role, organisation
+
+
+@dataclass
+class Person:
+    key: str
+    label: str
+    tokens: frozenset[str]      # folded name words, particles left out
+    ordered: tuple[str, ...]    # folded name words in the order written (initials)
+
+
+@dataclass
+class _Item:
+    start: int
+    end: int
+    kind: str                   # name, civility, initial, particle
+    token: str = ""             # folded word (name) / letter (initial)
+    weak: bool = False          # an ordinary word too: needs support to count as a name
+    lower: bool = False         # written in lower case (a name only joined to the rest of the name)
+    sentence_start: bool = False
+    title_case: bool = False
+
+
+@dataclass
+class Finding:
+    """Spans to replace, and the name words left in place (for the residual-risk report)."""
+
+    spans: list[Span] = field(default_factory=list)
+    left: list[tuple[int, int, str]] = field(default_factory=list)   # (start, end, reason)
+
+
+def _case(word: str) -> str:
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return "other"
+    if all(c.isupper() for c in letters):
+        return "upper" if len(letters) > 1 else "title"
+    if letters[0].isupper():
+        return "title"
+    return "lower" if all(c.islower() for c in letters) else "mixed"
+
+
+def is_sentence_start(text: str, start: int) -> bool:
+    """True at the start of the text, of a line, or after . ! ? … (skipping quotes and brackets)."""
+    i = start - 1
+    while i >= 0 and (text[i] in " \t\u00a0\u202f" or text[i] in _OPENERS):
+        if text[i] in _QUOTES:       # a quotation starts its own sentence
+            return True
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END or text[i] == "\n"
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded word) of every word of `text`, positions in `text` itself."""
+    folded, positions = fold_with_positions(text)
+    out: list[tuple[int, int, str]] = []
+    n = len(text)
+    for m in _WORD.finditer(folded):
+        start = positions[m.start()]
+        end = positions[m.end() - 1] + 1
+        while end < n and unicodedata.combining(text[end]):   # NFD accents belong to the word
+            end += 1
+        if out and out[-1][0] == start:      # one original character folded into several words
+            continue
+        out.append((start, end, m.group(0)))
+    return out
+
+
+def lowercase_uses(texts: Iterable[str], name_tokens: set[str]) -> set[str]:
+    """Name words the texts also use as ordinary words: in lower case, not next to another name
+    word or a civility (so a carelessly typed "jean dupont" does not make "dupont" ordinary)."""
+    found: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        masked = _mask_contacts(text)
+        words = word_spans(masked)
+        for i, (start, end, token) in enumerate(words):
+            if token not in name_tokens or token in found or _case(masked[start:end]) != "lower":
+                continue
+            neighbours = [words[j][2] for j in (i - 1, i + 1) if 0 <= j < len(words)
+                          and _joined(masked, words[min(i, j)][1], words[max(i, j)][0])]
+            if any(t in name_tokens or t in _CIVILITIES for t in neighbours):
+                continue
+            found.add(token)
+    return found
+
+
+def _mask_contacts(text: str) -> str:
+    def blank(m: re.Match) -> str:
+        return " " * len(m.group(0))
+    return _PHONE.sub(blank, _EMAIL.sub(blank, text))
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    """Two words separated only by what joins the parts of one name: spaces (not a line break),
+    a hyphen, an underscore, or a dot followed by no space ("jean.dupont")."""
+    gap = text[end:start]
+    if not gap:
+        return False
+    if len(gap) <= 3 and all(c in " \u00a0\u202f" for c in gap):
+        return True
+    return gap in ("-", "‐", "‑", "_", ".")
+
+
+class NameFinder:
+    def __init__(self, people: Iterable[tuple[str, str, str]], common_words: Iterable[str] = ()) -> None:
+        """`people`: (key, label, name as written)."""
+        self.people: dict[str, Person] = {}
+        self.by_token: dict[str, set[str]] = {}
+        for key, label, name in people:
+            words = [w for w in _WORD.findall(fold(name))]
+            tokens = frozenset(w for w in words if w not in PARTICLES and len(w) >= 2)
+            if not tokens:
+                continue
+            self.people[key] = Person(key, label, tokens, tuple(w for w in words if w not in PARTICLES))
+            for token in tokens:
+                self.by_token.setdefault(token, set()).add(key)
+        self.common = frozenset(w.lower() for w in common_words) | COMMON_NAME_WORDS
+        self.initials: dict[str, set[str]] = {}
+        for key, person in self.people.items():
+            if len(person.ordered) >= 2:
+                self.initials.setdefault("".join(w[0] for w in person.ordered), set()).add(key)
+
+    @property
+    def tokens(self) -> set[str]:
+        return set(self.by_token)
+
+    # -- one text --------------------------------------------------------------------------------
+
+    def find(self, text: str, scope: Iterable[str] = ()) -> Finding:
+        finding = Finding()
+        if not text:
+            return finding
+        scope = set(scope)
+        for m in _EMAIL.finditer(text):
+            finding.spans.append(Span(m.start(), m.end(), m.group(0), EMAIL_MASK, "email"))
+        for m in _PHONE.finditer(text):
+            if not any(s.start < m.end() and m.start() < s.end for s in finding.spans):
+                finding.spans.append(Span(m.start(), m.end(), m.group(0), PHONE_MASK, "phone"))
+        taken = sorted((s.start, s.end) for s in finding.spans)
+        words = [w for w in word_spans(text) if not any(a <= w[0] < b for a, b in taken)]
+        items = [self._item(text, w) for w in words]
+        groups = self._groups(text, items, words)
+        for group in groups:
+            self._resolve(text, group, scope, finding)
+        finding.spans.sort(key=lambda s: s.start)
+        return finding
+
+    def replace(self, text: str, scope: Iterable[str] = ()) -> str:
+        return apply_spans(text, self.find(text, scope).spans)
+
+    def _item(self, text: str, word: tuple[int, int, str]) -> _Item | None:
+        start, end, token = word
+        raw = text[start:end]
+        case = _case(raw)
+        after = text[end:end + 1]
+        if token in self.by_token and len(token) >= 2:
+            weak = raw.lower() in self.common
+            if case == "mixed":
+                return None
+            return _Item(start, end, "name", token, weak=weak, lower=case == "lower",
+                         sentence_start=is_sentence_start(text, start), title_case=case in ("title", "upper"))
+        if token in _CIVILITIES:
+            if _CIVILITIES[token] and after != ".":
+                return None
+            if token == "me" and raw != "Me":
+                return None
+            if case == "lower" and token not in _LOWER_CIVILITIES:
+                return None
+            return _Item(start, end + (1 if after == "." else 0), "civility", token)
+        if len(token) == 1 and raw.isupper() and after == ".":
+            return _Item(start, end + 1, "initial", token)
+        if token in PARTICLES and case == "lower":
+            return _Item(start, end, "particle", token)
+        return None
+
+    def _groups(self, text: str, items: list[_Item | None], words: list[tuple[int, int, str]]) -> list[list[_Item]]:
+        """Runs of consecutive items joined like the parts of one name."""
+        groups: list[list[_Item]] = []
+        current: list[_Item] = []
+        for i, item in enumerate(items):
+            if item is None:
+                if current:
+                    groups.append(current)
+                current = []
+                continue
+            if current and not _joined(text, current[-1].end, item.start):
+                # "J.-C." or "N. Petit": an initial's dot is inside the item; allow a following space
+                gap = text[current[-1].end:item.start]
+                if not (current[-1].kind in ("initial", "civility") and gap in (" ", "\u00a0", "-", "")):
+                    groups.append(current)
+                    current = []
+            current.append(item)
+        if current:
+            groups.append(current)
+        out = []
+        for group in groups:
+            while group and group[-1].kind != "name" and not (group[-1].kind == "initial" and len(group) > 1):
+                group = group[:-1]
+            while group and group[0].kind == "particle":
+                group = group[1:]
+            if group:
+                out.append(group)
+        return out
+
+    def _resolve(self, text: str, group: list[_Item], scope: set[str], finding: Finding) -> None:
+        names = [g for g in group if g.kind == "name"]
+        initials = [g for g in group if g.kind == "initial"]
+        if not names:
+            self._initials_only(text, group, scope, finding)
+            return
+        strong = [n for n in names if not n.weak]
+        supported = bool(strong) or any(g.kind in ("civility", "initial") for g in group)
+        accepted = []
+        for n in names:
+            if not n.weak:
+                accepted.append(n)
+            elif n.title_case and (supported or (not n.sentence_start and not self._proper_neighbour(text, n))):
+                accepted.append(n)
+        weak_lower = [n for n in names if n.weak and n.lower]
+        if weak_lower and strong:
+            # "jean_dupont": a lower-case ordinary word is a name only as part of the same full name
+            tokens = {n.token for n in accepted} | {n.token for n in weak_lower}
+            if any(tokens <= p.tokens for p in self.people.values()):
+                accepted = sorted([*accepted, *weak_lower], key=lambda n: n.start)
+        for n in names:
+            if n not in accepted and n.title_case:
+                finding.left.append((n.start, n.end, "nom connu laissé (mot courant)"))
+        if not accepted:
+            return
+        first = accepted[0]
+        head = [g for g in group if g.end <= first.start and g.kind in ("civility", "initial")]
+        group = [*head, *(g for g in group if first.start <= g.start <= accepted[-1].start
+                          and (g.kind != "name" or g in accepted))]
+        tokens = {n.token for n in accepted}
+        candidates = [k for k, p in self.people.items() if tokens <= p.tokens]
+        if initials and candidates:
+            letters = {i.token for i in initials}
+            narrowed = [k for k in candidates if letters <= {w[0] for w in self.people[k].ordered}]
+            if narrowed:
+                candidates = narrowed
+            else:       # "le plan B. Dupont…": the letter is not this person's, leave it
+                group = [g for g in group if g.start >= first.start]
+        if not candidates:
+            # parts of different people side by side: each part on its own
+            for n in accepted:
+                if not n.lower:
+                    self._emit(text, [n], self._pick(self.by_token[n.token], scope), finding)
+            return
+        self._emit(text, group, self._pick(set(candidates), scope), finding)
+
+    def _proper_neighbour(self, text: str, item: _Item) -> bool:
+        """A capitalised unknown word joined to this one: "Grand Est", "Petit-Bourg"."""
+        before = re.search(r"([^\W\d_]+)[ \u00a0\-]$", text[max(0, item.start - 40):item.start])
+        after = re.match(r"[ \u00a0\-]([^\W\d_]+)", text[item.end:item.end + 40])
+        for m in (before, after):
+            if m and _case(m.group(1)) in ("title", "upper") and fold(m.group(1)) not in self.by_token \
+                    and fold(m.group(1)) not in _CIVILITIES:
+                return True
+        return False
+
+    def _pick(self, candidates: set[str], scope: set[str]) -> str | None:
+        if len(candidates) == 1:
+            return next(iter(candidates))
+        inside = candidates & scope
+        return next(iter(inside)) if len(inside) == 1 else None
+
+    def _emit(self, text: str, group: list[_Item], key: str | None, finding: Finding) -> None:
+        start, end = group[0].start, group[-1].end
+        label = self.people[key].label if key else AMBIGUOUS
+        kind = "name" if key else "ambiguous"
+        # a hyphenated compound with unknown capitalised parts: masked whole, attributed to nobody
+        left = re.search(r"([^\W\d_]+)-$", text[max(0, start - 40):start])
+        right = re.match(r"-([^\W\d_]+)", text[end:end + 40])
+        if (left and _case(left.group(1)) in ("title", "upper")) or (right and _case(right.group(1)) in ("title", "upper")):
+            if left and _case(left.group(1)) in ("title", "upper"):
+                start -= len(left.group(0))
+            if right and _case(right.group(1)) in ("title", "upper"):
+                end += len(right.group(0))
+            label, kind = AMBIGUOUS, "ambiguous"
+        elided = re.search(r"(?<![^\W\d_])([^\W\d_]+)['’]$", text[max(0, start - 12):start])
+        if elided and elided.group(1).lower() in _ELISIONS:
+            full = _ELISIONS[elided.group(1).lower()]
+            if elided.group(1)[0].isupper():
+                full = full[0].upper() + full[1:]
+            start -= len(elided.group(0))
+            label = f"{full} {label}"
+        if any(s.start < end and start < s.end for s in finding.spans):
+            return
+        finding.spans.append(Span(start, end, text[start:end], label, kind))
+
+    def _initials_only(self, text: str, group: list[_Item], scope: set[str], finding: Finding) -> None:
+        initials = [g for g in group if g.kind == "initial"]
+        if len(initials) < 2 or len(initials) != len(group):
+            return
+        letters = "".join(i.token for i in initials)
+        candidates = self.initials.get(letters, set())
+        key = self._pick(candidates, scope) if candidates else None
+        if key is None:
+            if candidates:
+                finding.left.append((group[0].start, group[-1].end, "initiales de plusieurs personnes"))
+            return
+        finding.spans.append(Span(group[0].start, group[-1].end, text[group[0].start:group[-1].end],
+                                  self.people[key].label, "name"))
+
+
+def apply_spans(text: str, spans: list[Span]) -> str:
+    """`text` with every span replaced (spans sorted, not overlapping)."""
+    if not spans:
+        return text
+    pieces: list[str] = []
+    last = 0
+    for span in sorted(spans, key=lambda s: s.start):
+        pieces.append(text[last:span.start])
+        pieces.append(span.replacement)
+        last = span.end
+    pieces.append(text[last:])
+    return "".join(pieces)
