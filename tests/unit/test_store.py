@@ -454,7 +454,7 @@ def test_restore_is_a_new_revision_and_the_replaced_text_stays_in_history(store,
     pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
     store.save_answer(pid, iid, "structure.effectifs", "Premier texte", author="A")
     monkeypatch.setattr(
-        "pi87_field.core.store.project_store._same_burst", lambda old, new: False)  # a later edit
+        "pi87_field.core.store.project_store._same_burst", lambda *args: False)  # a later edit
     store.save_answer(pid, iid, "structure.effectifs", "Second texte", author="A")
     history = store.answer_history(pid, iid, "structure.effectifs")
     assert [e.text for e in history] == ["Premier texte"]
