@@ -16,8 +16,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 
-from pi87_field.core.fr import fr_count
 from pi87_field.core.errors import FieldError
+from pi87_field.core.fr import fr_count
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.store.storage import os_reason
 from pi87_field.tui.commands import FrenchCommandPalette, Pi87Commands

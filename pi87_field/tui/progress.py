@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
 
-
 # One mark per answer state, as the navigator and the lists show it.
 STATE_MARKS = {
     "answered": "✓",

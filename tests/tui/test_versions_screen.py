@@ -6,10 +6,10 @@ import time
 
 from textual.widgets import OptionList, Static
 
+from pi87_field.core.exchange.exporting import export_project
 from pi87_field.core.model import Answer, AnswerState, AnswerVersion, InterviewStatus
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.word.read import read_writeup
-from pi87_field.core.exchange.exporting import export_project
 from pi87_field.tui.app import make_app
 from pi87_field.tui.screens.interview import InterviewScreen
 from pi87_field.tui.screens.versions import VersionsScreen

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.table import Document
 
 from pi87_field.core.errors import DamagedFileError, FieldError, StoreError, StoreLockedError
 from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, record_edits
@@ -58,9 +60,6 @@ from pi87_field.core.store.atomic import (
     ensure_dir,
     remove_stale_temp_files,
 )
-from tinydb import TinyDB
-from tinydb.table import Document
-
 from pi87_field.core.store.storage import (
     ANSWER,
     ANSWERS,

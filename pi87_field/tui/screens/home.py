@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,6 +16,7 @@ from pi87_field.core.model import Project, ProjectKind
 from pi87_field.core.money import format_amount
 from pi87_field.core.summary import ProjectProgress, project_progress
 from pi87_field.core.text import fold
+from pi87_field.tui.app import Pi87FieldApp
 from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.fitted_table import cell, clear_rows
 
@@ -30,6 +31,8 @@ class ProjectTable(DataTable):
 
 
 class HomeScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("enter", "open_project", "Ouvrir", id="home.open", priority=True,
                 tooltip="Ouvrir le projet sélectionné."),

@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from rich.markup import escape
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,6 +17,7 @@ from textual.widgets import DirectoryTree, Input, Label, Static
 from pi87_field.core.exchange.importing import ImportReport, import_files
 from pi87_field.core.exchange.reconcile import Outcome
 from pi87_field.core.fr import fr_count
+from pi87_field.tui.app import Pi87FieldApp
 
 SUFFIXES = (".docx", ".json")
 
@@ -76,6 +77,8 @@ def conflict_lines(store, report: ImportReport, limit: int = 5) -> str:
 
 
 class ImportScreen(ModalScreen[ImportReport | None]):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [Binding("escape", "dismiss(None)", "Fermer", id="import.close")]
 
     def compose(self) -> ComposeResult:

@@ -11,7 +11,7 @@ import asyncio
 from time import monotonic
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -32,6 +32,7 @@ from pi87_field.core.store import EMPTY_REV
 from pi87_field.core.store.storage import os_reason
 from pi87_field.core.summary import interview_title, project_label
 from pi87_field.core.text import excerpt
+from pi87_field.tui.app import Pi87FieldApp
 from pi87_field.tui.pending import PendingAnswer
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
@@ -65,6 +66,11 @@ def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
 
 
 class InterviewScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+    save_status = getters.query_one("#save-status", Static)
+    state_line = getters.query_one("#answer-state", Static)
+    navigator = getters.query_one(QuestionNavigator)
+
     BINDINGS = [
         Binding("ctrl+n,alt+down", "next_question", "Suivante", id="interview.next",
                 tooltip="Enregistrer et passer à la question suivante."),
@@ -116,6 +122,7 @@ class InterviewScreen(Screen):
         self._base_rev = EMPTY_REV
         self.last_saved_at: str = ""
         self.editor: AnswerEditor | None = None
+        self._unmounting = False
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -150,9 +157,6 @@ class InterviewScreen(Screen):
         self.answers = dict(self.interview.answers)
         self.slots = build_slots(self.interview, self.guide)
         self.editor = self.query_one(AnswerEditor)
-        self._status = self.query_one("#save-status", Static)
-        self._state_line = self.query_one("#answer-state", Static)
-        self._navigator = self.query_one(QuestionNavigator)
         title = interview_title(self.project, self.interview, header=True)
         self.query_one("#interview-title", Static).update(Text(clip(title, 200)))
         nav = self.query_one(QuestionNavigator)
@@ -248,7 +252,7 @@ class InterviewScreen(Screen):
         mark = self._mark()
         from pi87_field.core.model import ANSWER_STATE_LABELS
 
-        self._state_line.update(
+        self.state_line.update(
             f"État : [{STATE_STYLES[mark]}]{STATE_MARKS[mark]} {ANSWER_STATE_LABELS[mark]}[/]"
             "  [dim]F2 ✓  F3 –  F4 ✗  F5 ∅[/dim]")
 
@@ -325,14 +329,16 @@ class InterviewScreen(Screen):
             self.notify("Cette réponse avait changé entre-temps (import ou autre écran) : les deux "
                         "versions sont gardées. ctrl+r pour les comparer et choisir.",
                         title="Conflit", severity="warning", timeout=12)
-            self._show_versions()
-            self.refresh_bindings()
+            if not self._unmounting:
+                self._show_versions()
+                self.refresh_bindings()
         self._dirty_since = None
         self._state_dirty = False
         self.last_saved_at = fr_time(self.app.now())
-        # Widgets are kept by reference: this also runs while the screen is being unmounted.
+        if self._unmounting:  # the widgets are going: the store has the answer, that is what counts
+            return True
         self._set_status(self._resting_status())
-        self._navigator.set_mark(slot.qid, answer.mark)
+        self.navigator.set_mark(slot.qid, answer.mark)
         self._show_state()
         return True
 
@@ -344,10 +350,11 @@ class InterviewScreen(Screen):
         return f"✓ enregistré à {self.last_saved_at}" if self.last_saved_at else "✓ à jour"
 
     def _set_status(self, text: str) -> None:
-        if self.editor is not None:
-            self._status.update(text)
+        if self.editor is not None and not self._unmounting:
+            self.save_status.update(text)
 
     def on_unmount(self) -> None:
+        self._unmounting = True
         self.save_now()
 
     # -- what changed in the store under the screen (an import, a restore) --------------------
@@ -371,7 +378,7 @@ class InterviewScreen(Screen):
         self.interview = interview
         self.answers = dict(interview.answers)
         for qid, answer in self.answers.items():
-            self._navigator.set_mark(qid, answer.mark)
+            self.navigator.set_mark(qid, answer.mark)
         slot = self.slots[self.index]
         stored = self.answers.get(slot.qid)
         stored_rev = stored.rev if stored else EMPTY_REV
@@ -507,7 +514,7 @@ class InterviewScreen(Screen):
     def answer_replaced(self, question_id: str, answer: Answer) -> None:
         """A conflict was settled or a version restored: show it (nothing was typed since)."""
         self.answers[question_id] = answer
-        self._navigator.set_mark(question_id, answer.mark)
+        self.navigator.set_mark(question_id, answer.mark)
         if self._dirty_since is None and not self._state_dirty:
             self._set_status(self._resting_status())
         if self.current is not None and self.current.qid == question_id and self.editor is not None:
@@ -587,6 +594,6 @@ class InterviewScreen(Screen):
     def pending_saved(self, question_id: str, answer: Answer) -> None:
         """The app's retry wrote an answer typed earlier on this screen."""
         self.answers[question_id] = answer
-        self._navigator.set_mark(question_id, answer.mark)
+        self.navigator.set_mark(question_id, answer.mark)
         if self._dirty_since is None and not self._state_dirty:
             self._set_status(self._resting_status())

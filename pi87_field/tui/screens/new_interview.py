@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -32,6 +32,7 @@ from pi87_field.core.model import (
     new_interview_id,
 )
 from pi87_field.core.text import one_line
+from pi87_field.tui.app import Pi87FieldApp
 
 MODES = [InterviewMode.ON_SITE, InterviewMode.PHONE, InterviewMode.VIDEO]
 
@@ -65,6 +66,8 @@ class IntervieweeRow(Horizontal):
 
 
 class NewInterviewScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("ctrl+s", "start", "Ouvrir la grille", id="new.start", priority=True,
                 tooltip="Enregistrer la fiche de l'entretien et ouvrir la grille."),

@@ -14,9 +14,12 @@ from pi87_field.core.errors import FieldError
 from pi87_field.core.model import OS_LABELS, ProjectKind
 from pi87_field.core.money import AmountError, parse_amount
 from pi87_field.core.store.storage import os_reason
+from pi87_field.tui.app import Pi87FieldApp
 
 
 class NewProjectScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("ctrl+s", "create", "Créer", id="new_project.create", priority=True,
                 tooltip="Créer le projet et l'ouvrir."),

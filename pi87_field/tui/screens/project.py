@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,10 +13,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from pi87_field.core.errors import FieldError
+from pi87_field.core.fr import fr_count, fr_date
 from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
-from pi87_field.core.fr import fr_count, fr_date
 from pi87_field.core.summary import interview_people, interview_progress, project_progress
+from pi87_field.tui.app import Pi87FieldApp
 from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.fitted_table import cell, clear_rows
 
@@ -59,6 +60,8 @@ class InterviewTable(DataTable):
 
 
 class ProjectScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("escape", "back", "Projets", id="project.back", tooltip="Revenir à la liste des projets."),
         Binding("enter", "open_interview", "Ouvrir", id="project.open", priority=True,

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.store import SearchHit
+from pi87_field.tui.app import Pi87FieldApp
 from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.fitted_table import cell, clear_rows
-
 
 MATCH_STYLE = "bold reverse"
 
@@ -41,6 +41,8 @@ def excerpt_cell(hit: SearchHit, width: int) -> Text:
 
 
 class SearchScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("escape", "back", "Retour", id="search.back", tooltip="Fermer la recherche."),
         Binding("enter", "open_hit", "Ouvrir", id="search.open", priority=True,

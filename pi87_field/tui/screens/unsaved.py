@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from pi87_field.core.text import excerpt
+from pi87_field.tui.app import Pi87FieldApp
 from pi87_field.tui.pending import PendingAnswer, rescue_text, write_rescue_file
 
 # What the caller is about to do, and the key that does it anyway.
@@ -28,6 +29,8 @@ LEAVE_WORDS = {
 class UnsavedDialog(ModalScreen[str | None]):
     """Dismissed with "saved" (everything written on a retry), "leave" (go on, the user chose)
     or None (stay)."""
+
+    app = getters.app(Pi87FieldApp)
 
     BINDINGS = [
         Binding("r", "retry", "Réessayer", id="unsaved.retry"),

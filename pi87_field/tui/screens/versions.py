@@ -24,6 +24,7 @@ from pi87_field.core.fr import fr_local_datetime
 from pi87_field.core.model import Answer, AnswerState
 from pi87_field.core.store import HistoryEntry
 from pi87_field.core.text import excerpt
+from pi87_field.tui.app import Pi87FieldApp
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ def _meta(*parts: str) -> str:
 
 
 class VersionsScreen(ModalScreen[Answer | None]):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("escape", "close", "Fermer", id="versions.close"),
         Binding("e", "edit", "Modifier", id="versions.edit"),
