@@ -600,10 +600,10 @@ class ProjectStore:
         for backup in sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []:
             try:
                 old_db = open_file(backup)
-                doc = old_db.table(ANSWERS).get(ANSWER.qid == question_id) if old_db is not None else None
-                if doc is None:
+                found = old_db.table(ANSWERS).get(ANSWER.qid == question_id) if old_db is not None else None
+                if found is None:
                     continue
-                answer = answer_from_dict({k: v for k, v in doc.items() if k != "qid"})
+                answer = answer_from_dict({k: v for k, v in found.items() if k != "qid"})
                 taken = datetime.fromtimestamp(backup.stat().st_mtime).astimezone()
             except Exception:  # a damaged backup has nothing to offer
                 continue
