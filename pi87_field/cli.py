@@ -279,6 +279,61 @@ def guides_validate(files: tuple[Path, ...]) -> None:
 
 # -- import / export ---------------------------------------------------------------------------
 
+# -- trash ---------------------------------------------------------------------------------------
+
+@main.group()
+def trash() -> None:
+    """Corbeille : entretiens supprimés, récupérables jusqu'à ce qu'elle soit vidée."""
+
+
+@trash.command("list")
+@click.pass_context
+@guarded
+def trash_list(ctx: click.Context) -> None:
+    """Liste les entretiens de la corbeille."""
+    from pi87_field.core.summary import interview_title
+
+    with _open_store(ctx, writer=False) as store:
+        items = store.list_trash()
+    if not items:
+        out.print("La corbeille est vide.")
+        return
+    for item in items:  # one line each, ids whole: they are what `restore` takes
+        when = item.trashed_at[:16].replace("T", " ")
+        out.print(f"{item.project_id} {item.interview.id}  {interview_title(None, item.interview)} · supprimé le {when}",
+                  markup=False, soft_wrap=True)
+    out.print(f"{len(items)} entretien{'s' if len(items) > 1 else ''} dans la corbeille · "
+              "pi87-field trash restore PROJET ID · pi87-field trash empty --yes", markup=False)
+
+
+@trash.command("restore")
+@click.argument("project_id")
+@click.argument("interview_id")
+@click.pass_context
+@guarded
+def trash_restore(ctx: click.Context, project_id: str, interview_id: str) -> None:
+    """Remet un entretien de la corbeille dans son projet."""
+    from pi87_field.core.summary import interview_title
+
+    with _open_store(ctx, writer=True) as store:
+        interview = store.restore_from_trash(project_id, interview_id)
+    out.print(f"Restauré : {interview_title(None, interview)} ({project_id})", markup=False)
+
+
+@trash.command("empty")
+@click.option("--yes", is_flag=True, help="Confirme la suppression définitive.")
+@click.pass_context
+@guarded
+def trash_empty(ctx: click.Context, yes: bool) -> None:
+    """Supprime définitivement les entretiens de la corbeille."""
+    if not yes:
+        fail("vider la corbeille efface définitivement ses entretiens : relancez avec --yes.")
+    with _open_store(ctx, writer=True) as store:
+        count = store.empty_trash()
+    out.print(f"Corbeille vidée : {count} entretien{'s' if count > 1 else ''} supprimé{'s' if count > 1 else ''} "
+              "définitivement.")
+
+
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
@@ -419,6 +474,47 @@ def merge(ctx: click.Context, files: tuple[Path, ...], out_file: Path, json_file
         out.print(str(report.json_out), markup=False)
     if report.residual is not None:
         _print_residual(report.residual, report.sidecar)
+
+
+@main.command()
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Le volume consolidé (.docx).")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Le classeur d'analyse (.xlsx) : matrice, extraits, jugements, couverture.")
+@click.option("--pseudonymise", is_flag=True,
+              help="Volume et classeur pseudonymisés (VOLUME.pseudonymise.docx) avec le registre du magasin.")
+@click.option("--strict", is_flag=True,
+              help="Avec --pseudonymise (qu'il implique) : fonctions et organismes ramenés à leur catégorie.")
+@click.pass_context
+@guarded
+def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonymise: bool, strict: bool) -> None:
+    """Construit le volume consolidé (et le classeur d'analyse) à partir du magasin, synthèse comprise."""
+    from pi87_field.core.merge.pipeline import volume_from_store
+
+    level = "strict" if strict else "people" if pseudonymise else ""
+    store = _open_store(ctx, writer=False)
+    try:
+        with _progress() as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = bar.add_task(step, total=total)
+                bar.update(tasks[step], completed=done)
+
+            content = volume_from_store(store, out_file, xlsx_file, pseudonymise=level, progress=progress)
+    finally:
+        store.close()
+    answered = sum(len(c.answered) for c in content.cases)
+    out.print(f"{len(content.cases)} projets, {answered} entretiens avec réponses ; "
+              + ("synthèse incluse." if content.synthesis else "pas de synthèse dans le magasin."))
+    out.print(str(content.out_docx), markup=False)
+    if content.out_xlsx is not None:
+        out.print(str(content.out_xlsx), markup=False)
+    if content.residual is not None and content.out_docx is not None:
+        from pi87_field.core.privacy import sidecar_path
+
+        _print_residual(content.residual, sidecar_path(content.out_docx))
 
 
 def _print_merge_report(report: Any) -> None:

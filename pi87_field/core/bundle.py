@@ -1,4 +1,15 @@
-"""The `pi87-field/1` JSON interchange bundle: one project with its interviews."""
+"""The `pi87-field/1` JSON interchange bundle: one project with its interviews.
+
+A bundle comes from elsewhere: it is checked at the door (`check_limits`, called by
+`bundle_from_dict` for JSON files and for the copy embedded in a Word write-up) so that nothing
+later — a save, a Word export, the TUI — has to cope with an absurd one. Documented caps
+(README, "Limits"): file size `MAX_BUNDLE_BYTES` (64 MB); `MAX_INTERVIEWS` interviews per bundle;
+`MAX_ANSWERS` answers (and as many question texts) per interview; `MAX_PEOPLE` interviewees per
+interview; `MAX_TEXT_CHARS` characters per answer; `MAX_DEPTH` levels of nesting in unknown keys;
+`MAX_OBJECTS` JSON objects per file (the parser stops as soon as there are more, so a file of a
+million tiny answers costs a fraction of its full parse); NaN and Infinity are not JSON and are
+refused.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +20,7 @@ from typing import Any
 
 from pi87_field.core.errors import FieldError, ImportFormatError
 from pi87_field.core.model import Interview, Project, now_iso
+from pi87_field.core.money import format_int
 from pi87_field.core.serialize import (
     interview_from_dict,
     interview_to_dict,
@@ -18,6 +30,12 @@ from pi87_field.core.serialize import (
 
 FORMAT = "pi87-field/1"
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
+MAX_INTERVIEWS = 2_000
+MAX_ANSWERS = 2_000
+MAX_PEOPLE = 200
+MAX_TEXT_CHARS = 1_000_000
+MAX_DEPTH = 32
+MAX_OBJECTS = 250_000     # JSON objects in one file: parsing stops there (time and memory bound)
 _BUNDLE_KEYS = {"format", "exported_at", "project", "interviews"}
 
 
@@ -42,7 +60,63 @@ def bundle_to_dict(bundle: Bundle) -> dict[str, Any]:
 
 
 def bundle_to_bytes(bundle: Bundle) -> bytes:
-    return (json.dumps(bundle_to_dict(bundle), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(bundle_to_dict(bundle), ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a JSON value, without recursion (a deep value must not crash the check)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _check_depth(values: list[Any]) -> None:
+    """Unknown keys are kept and written back (store, Word payload): an absurdly deep one used to
+    make every later Word export fail with RecursionError."""
+    for value in values:
+        if value and _depth(value) > MAX_DEPTH:
+            raise ImportFormatError(f"données inconnues imbriquées sur plus de {MAX_DEPTH} niveaux (refusé)")
+
+
+def check_limits(data: dict[str, Any]) -> None:
+    """Refuse, in one French sentence, a bundle beyond the documented caps (counts; the depth of
+    unknown keys is checked on the objects, see `_check_depth`)."""
+    interviews = data.get("interviews")
+    if isinstance(interviews, list) and len(interviews) > MAX_INTERVIEWS:
+        raise ImportFormatError(f"{len(interviews)} entretiens dans un seul projet : au plus {MAX_INTERVIEWS}")
+    for interview in interviews if isinstance(interviews, list) else []:
+        if not isinstance(interview, dict):
+            continue
+        for key, cap, what in (("answers", MAX_ANSWERS, "réponses"), ("question_texts", MAX_ANSWERS, "questions"),
+                               ("interviewees", MAX_PEOPLE, "personnes interrogées")):
+            value = interview.get(key)
+            if isinstance(value, (dict, list)) and len(value) > cap:
+                raise ImportFormatError(f"{len(value)} {what} dans un entretien : au plus {cap}")
+        answers = interview.get("answers")
+        for qid, answer in answers.items() if isinstance(answers, dict) else []:
+            texts = [answer.get("text")] if isinstance(answer, dict) else []
+            if isinstance(answer, dict) and isinstance(answer.get("concurrent"), list):
+                texts += [v.get("text") for v in answer["concurrent"] if isinstance(v, dict)]
+            if any(isinstance(t, str) and len(t) > MAX_TEXT_CHARS for t in texts):
+                raise ImportFormatError(f"réponse « {str(qid)[:80]} » de plus de {format_int(MAX_TEXT_CHARS)} "
+                                        "caractères : refusée")
+    ancestors_of = [a.get("ancestors") for i in interviews if isinstance(i, dict)
+                    for a in (i.get("answers") or {}).values() if isinstance(a, dict)] \
+        if isinstance(interviews, list) else []
+    if any(isinstance(x, list) and len(x) > 1_000 for x in ancestors_of):
+        raise ImportFormatError("historique d'une réponse démesuré (plus de 1 000 révisions) : refusé")
 
 
 def bundle_from_dict(data: Any, source: str = "") -> Bundle:
@@ -54,11 +128,17 @@ def bundle_from_dict(data: Any, source: str = "") -> Bundle:
             f"{f', trouvé {found!r}' if found else ''})"
         )
     try:
+        check_limits(data)
+        _check_depth([data.get(k) for k in data if k not in _BUNDLE_KEYS])
         project = project_from_dict(data.get("project"))
         raw = data.get("interviews") or []
         if not isinstance(raw, list):
             raise ImportFormatError("« interviews » doit être une liste")
         interviews = [interview_from_dict(i, project.id) for i in raw]
+        _check_depth([project.extra, *(i.extra for i in interviews),
+                      *(p.extra for i in interviews for p in i.interviewees),
+                      *(a.extra for i in interviews for a in i.answers.values()),
+                      project.fact_conflicts, *(i.fact_conflicts for i in interviews)])
     except FieldError as exc:
         raise ImportFormatError(f"{where}{exc}") from None
     return Bundle(
@@ -82,9 +162,24 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def loads_untrusted(text: str) -> Any:
-    """json.loads for files from elsewhere: a key given twice in one object is refused."""
-    return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which are not JSON: they would come back out as such.
+    raise ImportFormatError(f"JSON refusé : valeur « {name} » (ce n'est pas du JSON)")
+
+
+def loads_untrusted(text: str, max_objects: int = MAX_OBJECTS) -> Any:
+    """json.loads for files from elsewhere: a key given twice in one object, NaN and Infinity,
+    and more than `max_objects` objects are refused."""
+    count = 0
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal count
+        count += 1
+        if count > max_objects:
+            raise ImportFormatError(f"JSON refusé : plus de {format_int(max_objects)} objets dans un même fichier")
+        return _refuse_duplicate_keys(pairs)
+
+    return json.loads(text, object_pairs_hook=hook, parse_constant=_refuse_constant)
 
 
 def bundle_from_bytes(raw: bytes, source: str = "") -> Bundle:

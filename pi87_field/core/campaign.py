@@ -77,14 +77,22 @@ CASE_STUDIES: list[tuple[str, int, str, str, str, str, str, dict]] = [
 
 # Short labels, in the report's own words, told apart at 80 columns (editable by the user).
 CASE_STUDY_LABELS: dict[str, str] = {
-    'ec01-pole-emploi-dg': 'Pôle emploi DG · offre digitale',
+    # §3 "Exemple d'une des actions portées par Pôle Emploi": its offre de service digitale.
+    'ec01-pole-emploi-dg': 'Pôle Emploi · offre de service digitale',
+    # §3 "la Maison de l'emploi de l'Auxerrois", "Les « Moissons de l'emploi »".
     'ec02-mef-auxerrois': "Auxerrois · Moissons de l'emploi",
-    'ec03-meef-vitre': 'Vitré · AGILITE',
-    'ec04-cpme-aura': 'CPME AURA · Action Handicap',
+    # §1.4 "Maison de l'emploi ... du Pays de Vitré"; annex 5.1 "AGILITE".
+    'ec03-meef-vitre': 'Pays de Vitré · AGILITE',
+    # Annex 5.1: "CPME Auvergne-Rhône-Alpes", "Action Handicap".
+    'ec04-cpme-aura': 'CPME Auvergne-Rhône-Alpes · handicap',
+    # §3 "la Mission locale du Lunévillois", "l'opération ATOUT EMPLOI".
     'ec05-ml-lunevillois': 'Lunévillois · Atout Emploi',
-    'ec06-constructys-idf': 'Constructys IDF · BTP',
-    'ec07-arml-basse-normandie': 'ARML Basse-Normandie · conseillers',
-    'ec08-insup': 'INSUP · TCC',
+    # Annex 5.1: "Constructys - APR ILE-DE-FRANCE", "Filière BTP".
+    'ec06-constructys-idf': 'Constructys Île-de-France · BTP',
+    # Annex 5.1: "Missions Locales de Basse-Normandie", "Professionnalisation des conseillers".
+    'ec07-arml-basse-normandie': 'Basse-Normandie · professionnalisation',
+    # §3 "l'outil TCC" of l'INSUP; annex 5.1 "cohortes Garantie Jeunes".
+    'ec08-insup': 'INSUP · TCC Garantie Jeunes',
 }
 SERIES_LABEL = "Entretiens qualitatifs"
 

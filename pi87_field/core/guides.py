@@ -23,7 +23,10 @@ from pi87_field.core.text import clean_text
 
 ANSWER_KINDS = ("text", "short_text", "amount", "number")
 _GUIDE_ID_RE = QUESTION_ID_RE
+# Caps checked at the door (README, "Limits"): the file's size, and the number of YAML nodes once
+# aliases are unfolded (a few KB of aliases can unfold into billions: the "billion laughs").
 MAX_GUIDE_BYTES = 2_000_000
+MAX_GUIDE_NODES = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,31 @@ def _check_id(value: str, node: yaml.Node | None, problems: _Problems, what: str
         problems.add(node, f"{what} : identifiant « {value} » invalide (minuscules, chiffres, . - _)")
 
 
+def _unfolded_size(root: yaml.Node) -> int:
+    """How many nodes the document has once every alias is unfolded, computed on the shared node
+    graph (each node once, children first, no recursion) and stopped as soon as it is too many."""
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in size:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            size[key] = 1
+            continue
+        if not done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in size)
+            continue
+        size[key] = min(MAX_GUIDE_NODES + 1, 1 + sum(size.get(id(child), 1) for child in children))
+    return size[id(root)]
+
+
 def parse_guide(text: str, path: str = "<guide>") -> Guide:
     """Parse and validate a guide; raise GuideError listing every problem (file:line: message)."""
     problems = _Problems(path)
@@ -181,8 +209,14 @@ def parse_guide(text: str, path: str = "<guide>") -> Guide:
         line = f":{mark.line + 1}" if mark is not None else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise GuideError(f"{path}{line}: YAML illisible ({reason})") from None
+    except RecursionError:
+        raise GuideError(f"{path}:1: YAML refusé (imbrication trop profonde)") from None
     if root is None:
         raise GuideError(f"{path}:1: fichier vide")
+    unfolded = _unfolded_size(root)
+    if unfolded > MAX_GUIDE_NODES:
+        raise GuideError(f"{path}:1: YAML refusé : ses alias (*) le déplieraient en plus de "
+                         f"{MAX_GUIDE_NODES:,} éléments".replace(",", "\u00a0"))
     top = _mapping(root, problems, "guide")
     if top is None:
         raise GuideError("\n".join(problems.items))

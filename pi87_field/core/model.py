@@ -54,10 +54,12 @@ class InterviewStatus(StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
     COMPLETE = "complete"
+    CANCELLED = "cancelled"
 
     @property
     def label(self) -> str:
-        return {"planned": "prévu", "in_progress": "en cours", "complete": "terminé"}[self.value]
+        return {"planned": "prévu", "in_progress": "en cours", "complete": "terminé",
+                "cancelled": "annulé"}[self.value]
 
 
 class InterviewMode(StrEnum):

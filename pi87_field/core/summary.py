@@ -21,7 +21,7 @@ from datetime import date
 from typing import Protocol
 
 from pi87_field.core.fr import fr_date
-from pi87_field.core.guides import GuideLibrary
+from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import Interview, InterviewStatus, Project, ProjectKind
 from pi87_field.core.text import one_line
 
@@ -134,7 +134,41 @@ def interview_title(project: Project | None, interview: Interview, *, header: bo
             f"{one_line(p.name)} ({one_line(p.organisation)})" if p.name and p.organisation
             else one_line(p.name or p.organisation)
             for p in interview.interviewees if p.name or p.organisation)
-        # A case study is known by its carrier; a series interview by the people met.
-        where = project.carrier if project is not None and project.kind == ProjectKind.CASE_STUDY else ""
-        return " · ".join(filter(None, (where, people, when))) or (project.id if project else "Entretien")
+        # A case study is known by its label; a series interview by the people met.
+        where = project_label(project) if project is not None and project.kind == ProjectKind.CASE_STUDY else ""
+        return " · ".join(filter(None, (where, people, when))) or (project_label(project) if project else "Entretien")
     return f"{interview_people(interview) or 'Entretien'} — {when or 'date à fixer'}"
+
+
+def project_heading(project: Project) -> str:
+    """What a document is titled after: a case study's carrier, else the project's title."""
+    if project.kind == ProjectKind.CASE_STUDY and project.carrier:
+        return one_line(project.carrier)
+    return one_line(project.title) or project.id
+
+
+def interviewee_lines(interview: Interview) -> str:
+    """One line per person met: "Name — role, organisation"."""
+    lines = []
+    for p in interview.interviewees:
+        detail = ", ".join(x for x in (one_line(p.role), one_line(p.organisation)) if x)
+        lines.append(" — ".join(x for x in (one_line(p.name), detail) if x) or "(non renseigné)")
+    return "\n".join(lines)
+
+
+def interview_fact_rows(interview: Interview, guide: Guide | None) -> list[tuple[str, str]]:
+    """The interview's facts as (French label, value) rows: the write-up and the volume agree."""
+    done, total = interview_progress(interview, guide)
+    grid = (f"{guide.title} (version {interview.guide_version or guide.version})" if guide
+            else f"{interview.guide_id} (grille introuvable)" if interview.guide_id else "")
+    return [
+        ("Enquêteur·rice", one_line(interview.interviewer) or "non renseigné"),
+        ("Date", fr_date(interview.date) or "à fixer"),
+        ("Mode", interview.mode.label if interview.mode else ""),
+        ("Personnes interrogées", interviewee_lines(interview)),
+        ("Consentement", {True: "oui", False: "non", None: "non renseigné"}[interview.consent]),
+        ("Statut", interview.status.label),
+        ("Grille", grid),
+        ("Avancement", f"{done} / {total} questions renseignées" if total else ""),
+        ("Notes", interview.notes.strip()),
+    ]

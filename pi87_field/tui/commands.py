@@ -15,16 +15,25 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.widgets.option_list import Option
 
+from pi87_field.core.summary import project_label
+from pi87_field.core.text import fold, fold_with_positions
 from pi87_field.tui.progress import clip
 
 if TYPE_CHECKING:
     from pi87_field.tui.app import Pi87FieldApp
 
 
-def _highlight(matcher: Matcher, name: str) -> Content:
-    """Matcher.highlight, but reading the name as plain text (project titles may hold "[")."""
+def folded_match(matcher: Matcher, name: str) -> tuple[float, list[int]]:
+    """Score and matched offsets (in `name`) of the query, accents and case ignored: "lunev"
+    finds "Lunévillois". The matcher is built on the folded query."""
+    folded, positions = fold_with_positions(name)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, folded)
+    return score, sorted({positions[o] for o in offsets if o < len(positions)})
+
+
+def _highlight(matcher: Matcher, name: str, offsets: list[int]) -> Content:
+    """Matched letters stylised, the name read as plain text (project titles may hold "[")."""
     content = Content(name)
-    _score, offsets = matcher.fuzzy_search.match(matcher.query, name)
     for offset in offsets:
         if not name[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
@@ -78,11 +87,12 @@ class Pi87Commands(Provider):
         out.append(("Importer des fichiers (.docx, .json)", app.open_import,
                     "Comptes rendus Word ou paquets JSON d'autres enquêteurs"))
         for project in app.store.list_projects():
-            title = clip(f"{project.carrier or project.id} — {project.title}", 60)
-            out.append((f"Ouvrir : {title}", partial(app.open_project, project.id), project.id))
-            out.append((f"Nouvel entretien : {title}", partial(app.new_interview, project.id), project.id))
-            out.append((f"Exporter en Word : {title}", partial(app.export_project, project.id, "docx"), project.id))
-            out.append((f"Exporter en JSON : {title}", partial(app.export_project, project.id, "json"), project.id))
+            title = clip(f"{project_label(project)} — {project.title}", 60)
+            about = project.carrier or project.title
+            out.append((f"Ouvrir : {title}", partial(app.open_project, project.id), about))
+            out.append((f"Nouvel entretien : {title}", partial(app.new_interview, project.id), about))
+            out.append((f"Exporter en Word : {title}", partial(app.export_project, project.id, "docx"), about))
+            out.append((f"Exporter en JSON : {title}", partial(app.export_project, project.id, "json"), about))
         out.append(("Aide", app.action_help, "Les touches et le déroulé d'un entretien"))
         out.append(("Quitter", app.action_quit, "Enregistre et quitte"))
         return out
@@ -95,8 +105,8 @@ class Pi87Commands(Provider):
             yield DiscoveryHit(Text(name), command, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        matcher = self.matcher(fold(query))
         for name, command, help_text in self._commands():
-            score = matcher.match(name)
+            score, offsets = folded_match(matcher, name)
             if score > 0:
-                yield Hit(score, _highlight(matcher, name), command, text=name, help=escape(help_text))
+                yield Hit(score, _highlight(matcher, name, offsets), command, text=name, help=escape(help_text))

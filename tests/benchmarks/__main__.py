@@ -46,6 +46,7 @@ BENCHMARKS: dict[str, str] = {
     "import": "tests.benchmarks.bench_import",    # import of 127 bundles
     "export": "tests.benchmarks.bench_export",    # 127 write-ups vs naive python-docx
     "merge": "tests.benchmarks.bench_merge",      # merge of 127 write-ups into the volume
+    "volume": "tests.benchmarks.bench_volume",    # volume --out --xlsx from the store vs merge of the same
 }
 
 

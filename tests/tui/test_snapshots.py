@@ -8,8 +8,7 @@ from datetime import date
 
 from pi87_field.core.model import AnswerState, Interviewee, InterviewMode, InterviewStatus
 from pi87_field.tui.app import make_app
-from pi87_field.tui.widgets.answer_editor import AnswerEditor
-from tests.tui.tui_helpers import fixed_clock, wait_until
+from tests.tui.tui_helpers import fixed_clock, steady_cursors, wait_until
 
 CASE = "ec05-ml-lunevillois"
 
@@ -41,6 +40,7 @@ def test_home_screen(snap_compare, store):
 
     async def ready(pilot):
         await wait_until(pilot, lambda: app.screen.progress)
+        steady_cursors(app)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
@@ -52,6 +52,8 @@ def test_project_screen(snap_compare, store):
 
     async def ready(pilot):
         await pilot.press(*"lunev", "enter")
+        await pilot.pause()
+        steady_cursors(app)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
@@ -65,7 +67,7 @@ def test_interview_screen(snap_compare, store):
         await pilot.pause()
         app.open_interview(CASE, iid, "effets.notables")
         await pilot.pause()
-        app.screen.query_one(AnswerEditor).cursor_blink = False
+        steady_cursors(app)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)

@@ -62,6 +62,17 @@ async def wait_until(pilot: Pilot, predicate, timeout: float = 10.0) -> None:
     raise AssertionError("condition not reached in time")
 
 
+def steady_cursors(app) -> None:
+    """Stop every cursor blinking on the current screen: a snapshot taken half a second later
+    (a loaded machine) must not catch the Input's cursor in the other phase."""
+    from textual.widgets import Input, TextArea
+
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in app.screen.query(TextArea):
+        widget.cursor_blink = False
+
+
 def begin(store: ProjectStore, pid: str = CASE):
     """Start the first planned interview of a case directly in the store (consent given)."""
     interview = store.list_interviews(pid)[0]

@@ -117,7 +117,7 @@ def test_docx_writeups_merge_like_bundles(writeups, tmp_path):
     assert report.counts.interviews == writeups["interviews"]
     regions, _ = read_regions(out)
     chapters = "\n".join(r.text for r in regions if r.title[:1].isdigit())
-    matrix = next(r for r in regions if r.title == "Matrices transversales").text
+    matrix = next(r for r in regions if r.title == "Partie II — Matrice transversale").text
     for _, text in writeups["expected"]:
         marker = TAG.match(text).group(0)
         assert chapters.count(marker) == 1 and matrix.count(marker) == 1, marker
@@ -140,6 +140,8 @@ def test_answer_edited_in_word_is_what_the_volume_shows(tmp_path):
     regions, _ = read_regions(out)
     text = "\n".join(r.text for r in regions)
     assert text.count("Coût total corrigé dans Word : 1 500 000 €.") == 2       # chapter + matrix
+    # the chapter marks the answer as edited in Word after export (issue 13)
+    assert "modifiée dans Word (ec04.docx)" in text and text.count("modifiée dans Word (") == 1
 
 
 @pytest.mark.parametrize("declare", [True, False], ids=["declared-size", "lying-headers"])

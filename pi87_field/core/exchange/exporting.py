@@ -77,7 +77,7 @@ def store_register(store: ProjectStore) -> PseudonymRegister:
 def _project_bundle(store: ProjectStore, project_id: str, pseudonymise: bool | str | None,
                     register: PseudonymRegister | None = None):
     project = store.get_project(project_id)
-    bundle = Bundle(project=project, interviews=store.list_interviews(project_id), exported_at=now_iso())
+    bundle = Bundle(project=project, interviews=store.exportable_interviews(project_id), exported_at=now_iso())
     level = pseudonymisation_level(pseudonymise)
     if level is None:
         return bundle, None

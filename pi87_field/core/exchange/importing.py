@@ -11,6 +11,7 @@ from pathlib import Path
 from pi87_field.core.bundle import Bundle, read_bundle_file
 from pi87_field.core.errors import FieldError, ImportFormatError
 from pi87_field.core.exchange.reconcile import Change, Outcome, reconcile_project
+from pi87_field.core.model import now_iso
 from pi87_field.core.store import ProjectStore
 
 
@@ -50,6 +51,10 @@ class ImportReport:
         return [c for f in self.files for c in f.changes if c.outcome == Outcome.CONFLICT]
 
 
+EDITED_IN_WORD = "edited_in_word"        # Answer.extra: the write-up the answer was corrected in
+IMPORTS_KEY = "pi87_imports"             # Project.extra: the files imported into the project
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -70,6 +75,10 @@ def read_input(path: Path) -> tuple[Bundle, int]:
         from pi87_field.core.word.read import read_writeup
 
         writeup = read_writeup(path)
+        interviews = {i.id: i for i in writeup.bundle.interviews}
+        for iid, qid in writeup.edited:
+            # the volume marks it "modifiée dans Word" (an extra key: kept, exchanged, never compared)
+            interviews[iid].answers[qid].extra[EDITED_IN_WORD] = path.name
         return writeup.bundle, len(writeup.edited)
     raise ImportFormatError(f"{path} : format non pris en charge (attendu : .json ou .docx)")
 
@@ -82,9 +91,12 @@ def import_files(store: ProjectStore, paths: list[Path],
         result = FileResult(path=path)
         report.files.append(result)
         try:
+            sha = sha256_file(path) if path.is_file() else ""
             bundle, result.edited = read_input(path)
             result.project_id = bundle.project.id
             import_bundle(store, bundle, source=path.name, result=result)
+            if any(c.outcome != Outcome.UNCHANGED for c in result.changes):
+                _log_import(store, bundle, path.name, sha)
         except FieldError as exc:
             result.error = str(exc)
         except OSError as exc:
@@ -120,3 +132,19 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
     if not merged.changes:
         result.changes.append(Change(Outcome.UNCHANGED, pid, detail="déjà importé"))
     return result
+
+
+def _log_import(store: ProjectStore, bundle: Bundle, name: str, sha256: str) -> None:
+    """Remember a file that brought something into its project (for the volume's provenance
+    annex): name, evaluator, export time, SHA-256. A file that changed nothing is not logged, so
+    importing known data leaves the store as it was; the same bytes are never logged twice."""
+    project = store.get_project(bundle.project.id)
+    log = project.extra.get(IMPORTS_KEY)
+    log = [r for r in log if isinstance(r, dict)] if isinstance(log, list) else []
+    if any(r.get("sha256") == sha256 for r in log):
+        return
+    names = [i.interviewer for i in bundle.interviews if i.interviewer]
+    log.append({"file": name, "sha256": sha256, "evaluator": ", ".join(dict.fromkeys(names)),
+                "exported_at": bundle.exported_at, "imported_at": now_iso()})
+    project.extra[IMPORTS_KEY] = log
+    store.save_project(project, touch=False)

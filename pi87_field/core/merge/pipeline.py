@@ -1,7 +1,11 @@
-"""`merge FILE… --out`: consolidate write-ups and bundles, then write the volume (and merged JSON).
+"""Writing the volume, by either road, with one builder.
 
-The one-shot path, with no store: `consolidate` gathers the inputs, `volume.build_volume` lays
-them out, and nothing is written before both succeeded.
+- `merge_files` (`merge FILE… --out`): the one-shot path, with no store: `consolidate` gathers
+  the inputs, `content.from_consolidation` what to show, `volume.build_volume` lays it out;
+- `volume_from_store` (`volume --out [--xlsx]`): the team lead's workspace, through
+  `content.from_store`, and the analysis workbook (`workbook.build_workbook`).
+
+Nothing is written before every output was built in memory; each file is written atomically.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from pi87_field.core.errors import FieldError
 from pi87_field.core.guides import GuideLibrary, builtin_guides_dir
 from pi87_field.core.merge import volume
 from pi87_field.core.merge.consolidation import MergeReport, consolidate, merged_json_bytes
+from pi87_field.core.merge.content import VolumeContent, from_consolidation, from_store
 from pi87_field.core.store.atomic import atomic_write_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from pi87_field.core.privacy import PseudonymRegister
+    from pi87_field.core.store import ProjectStore
 
 
 def _default_guides() -> GuideLibrary:
@@ -90,7 +96,7 @@ def merge_files(
     counts = state.counts()
     conflicts = state.conflicts()
     # Everything is built in memory first: an error here leaves no file behind.
-    volume_bytes = volume.build_volume(state, guides or _default_guides(), conflicts=conflicts)
+    volume_bytes = volume.build_volume(from_consolidation(state, guides or _default_guides()))
     merged_json = merged_json_bytes(state) if json_out is not None else None
     atomic_write_bytes(out_docx, volume_bytes)
     if json_out is not None and merged_json is not None:
@@ -102,3 +108,58 @@ def merge_files(
     return MergeReport(inputs=state.inputs, counts=counts, conflicts=conflicts,
                        out_docx=out_docx, json_out=Path(json_out) if json_out else None,
                        residual=residual, sidecar=sidecar)
+
+
+def volume_from_store(
+    store: ProjectStore,
+    out_docx: Path,
+    xlsx_out: Path | None = None,
+    *,
+    pseudonymise: bool | str = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> VolumeContent:
+    """Build the volume (and the workbook) from the store; `progress(step, done, total)`.
+
+    `pseudonymise` (True, "people" or "strict"): with the store's register; the outputs take
+    their pseudonymised names (`vol.pseudonymise.docx`) and the residual-risk list is written
+    beside the volume. Returns the content shown (`content.out_docx`/`out_xlsx`: the names written).
+    """
+    from pi87_field.core.merge.pseudonymised import output_names
+    from pi87_field.core.merge.workbook import build_workbook
+    from pi87_field.core.privacy import LEVELS, PEOPLE, pseudonymised_path, sidecar_path
+
+    level = PEOPLE if pseudonymise is True else (pseudonymise or "")
+    if level and level not in LEVELS:
+        raise FieldError(f"Niveau de pseudonymisation inconnu : « {level} » (people ou strict)")
+    out_docx = Path(out_docx)
+    xlsx_out = Path(xlsx_out) if xlsx_out is not None else None
+    if out_docx.suffix.lower() != ".docx":
+        raise FieldError(f"Le volume doit être un fichier .docx : {out_docx}")
+    if xlsx_out is not None and xlsx_out.suffix.lower() != ".xlsx":
+        raise FieldError(f"Le classeur doit être un fichier .xlsx : {xlsx_out}")
+    out_docx, _ = output_names(out_docx, None, bool(level))
+    if xlsx_out is not None and level:
+        xlsx_out = pseudonymised_path(xlsx_out)
+    total = len(store.list_projects())
+    if not total:
+        raise FieldError("Le magasin ne contient aucun projet : rien à consolider")
+    done = {"Lecture": 0, "Volume": 0}
+
+    def step(label: str) -> Callable[[str], None]:
+        def tick(_item: str) -> None:
+            done[label] += 1
+            if progress:
+                progress(label, done[label], total)
+        return tick
+
+    content = from_store(store, pseudonymise=level, progress=step("Lecture"))
+    # Everything is built in memory first: an error here leaves no file behind.
+    volume_bytes = volume.build_volume(content, progress=step("Volume"))
+    workbook_bytes = build_workbook(content) if xlsx_out is not None else None
+    atomic_write_bytes(out_docx, volume_bytes)
+    if xlsx_out is not None and workbook_bytes is not None:
+        atomic_write_bytes(xlsx_out, workbook_bytes)
+    if content.residual is not None:
+        atomic_write_bytes(sidecar_path(out_docx), content.residual.text(out_docx.name).encode("utf-8"))
+    content.out_docx, content.out_xlsx = out_docx, xlsx_out
+    return content

@@ -1,761 +1,632 @@
-"""The consolidated volume (.docx) of a merge: cover, table of contents, overview of the cases,
-one chapter per project, cross-case matrices per guide section (landscape pages), appendices
-of conflicts and of provenance.
+"""The consolidated volume (.docx): the document a team lead writes the cross-case analysis from.
 
-The look (styles, fonts, colours, footer) is the one of every Word file pi87-field writes:
-`docx_style`. Speed matters (127 write-ups make tens of thousands of paragraphs), so the body
-is written as WordprocessingML text in one pass and parsed once, never paragraph by paragraph
-through python-docx. Headings use the built-in styles (Title, Heading 1/2/3, TOC Heading), so
-Word's navigation pane and table of contents work, in a French Word too.
+Layout (portrait A4 throughout, built-in heading styles so Word's navigation pane, the table of
+contents and NVivo/MAXQDA auto-coding by heading work):
 
-Where each answer appears: in its project's chapter (in full, with its concurrent versions) and
-in the matrix of its guide section (an excerpt, concurrent versions too, with a link to the
-chapter). Conflicts are listed again in appendix A with every version in full.
+- cover, figures, contents;
+- Part I — answers to the evaluative questions (when the store holds a synthesis): per
+  question the table of §4.1 of the report (Registre / Question évaluative / Niveau d'atteinte /
+  Explications), then each cited passage in full with its source and a link to the answer,
+  stale evidence ("preuve modifiée") flagged, and a coverage line;
+- Part II — cross-case matrix: per grid question (a Heading 3, the guide's number, sub-points
+  a/b/c under it) one table, one row per interview, the full answer — or the lead's summary,
+  labelled as such — never cut: rows may run onto the next page, the header row repeats. A
+  conflict shows every version, the passage that differs highlighted. Each cell links to the
+  answer in Part III;
+- Part III — one chapter per case: facts, every evaluator whose answers it holds, each
+  interview with its answers (bookmarked: `format.answer_bookmark`, the write-up's own names),
+  answers edited in Word after export marked; a planned interview with no answer is one line;
+- annexes: A conflicts (every version in full, the differing paragraph highlighted, author,
+  time, source), B provenance (file, evaluator, export time, SHA-256: same-named files told
+  apart), C coverage (campaign cases and interviews without a write-up; per evaluative
+  question the mapped grid questions left "non abordé" or declined).
+
+The body is XML text from `word.build` streamed into the package, one piece per case or table,
+so memory stays bounded by the largest piece.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
-import io
-import math
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from docx.oxml import parse_xml
-from docx.oxml.ns import qn
-
+from pi87_field.core.guides import Question
+from pi87_field.core.merge.content import (
+    EDITED_IN_WORD,
+    Case,
+    Evidence,
+    GuideView,
+    Judgement,
+    VolumeContent,
+    guide_id_of,
+)
+from pi87_field.core.model import Answer, AnswerState, Interview
+from pi87_field.core.money import NBSP, format_int
+from pi87_field.core.summary import interview_title, interview_fact_rows, project_fact_rows
 from pi87_field.core.fr import fr_date, fr_datetime
-from pi87_field.core.guides import Guide, GuideLibrary, Question, Section, numbered, question_numbers
-from pi87_field.core.model import (
-    ANSWER_STATE_LABELS,
-    Answer,
-    AnswerState,
-    Interview,
-    Project,
-    ProjectKind,
-)
-from pi87_field.core.money import NBSP, format_amount, format_int
-from pi87_field.core.summary import interview_people, interview_progress, interview_title, project_fact_rows
-from pi87_field.core.text import clean_text, excerpt, one_line
+from pi87_field.core.text import one_line
+from pi87_field.core.word import build as B
 from pi87_field.core.word import style as S
-from pi87_field.core.word.format import PSEUDONYMISED_MARK, PSEUDONYMISED_NO_IMPORT, PSEUDONYMISED_NOTICE
-
-if TYPE_CHECKING:  # pragma: no cover
-    from pi87_field.core.merge.consolidation import Conflict, Consolidation, MergedProject
-
-MATRIX_COLUMNS = 4            # case columns per matrix table (landscape)
-MATRIX_EXCERPT = 160          # characters of an answer shown in a matrix cell (several interviews)
-MATRIX_EXCERPT_SINGLE = 300   # ... when the column is one interview
-MATRIX_ROW_LINES = 42         # taller matrix rows may break across pages
-CASE_STUDY_GUIDE = "etude-de-cas"
-
-# Styles of the volume's own (added to this document only; the shared ones are in docx_style).
-CELL = "VolCellule"
-CELL_REF = "VolRenvoi"
-QUESTION = "VolQuestion"
-_VOLUME_STYLES = (
-    f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{CELL}"><w:name w:val="Cellule de matrice"/>'
-    '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="50" w:line="240" '
-    'w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>'
-    f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{CELL_REF}"><w:name w:val="Renvoi"/>'
-    '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="20" w:after="0" w:line="240" '
-    f'w:lineRule="auto"/><w:jc w:val="right"/></w:pPr><w:rPr><w:color w:val="{S.MUTED}"/><w:sz w:val="14"/>'
-    '<w:szCs w:val="14"/></w:rPr></w:style>'
-    f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{QUESTION}"><w:name w:val="Question"/>'
-    '<w:basedOn w:val="Normal"/><w:next w:val="Reponse"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>'
-    '<w:spacing w:before="160" w:after="60" w:line="252" w:lineRule="auto"/></w:pPr>'
-    f'<w:rPr><w:b/><w:bCs/><w:color w:val="{S.ACCENT}"/></w:rPr></w:style>'
+from pi87_field.core.word.format import (
+    PSEUDONYMISED_MARK,
+    PSEUDONYMISED_NO_IMPORT,
+    PSEUDONYMISED_NOTICE,
+    answer_bookmark,
+    state_label_text,
 )
 
-
-# -- XML helpers -----------------------------------------------------------------------------------
-
-def _run(text: str, *, bold: bool = False, italic: bool = False, color: str | None = None,
-         size: float | None = None, mono: bool = False, style: str | None = None) -> str:
-    props = ['<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/>'] if mono else []
-    props += S.font_props(size, color, bold=bold, italic=italic)
-    return S.run_xml(clean_text(text), "".join(props), style=style)
-
-
-def _p(content: str | list[str] = "", style: str | None = None, *, ppr: str = "", before: str = "",
-       after: str = "") -> str:
-    if isinstance(content, str) and content:
-        content = [_run(content)]
-    return S.paragraph_xml(content, style, ppr=ppr, before=before, after=after)
+RATINGS = {"+": "+ (faible)", "++": "++ (moyen)", "+++": "+++ (fort)", "": "non évalué"}
+STALE = "preuve modifiée"
+REVIEW = "à revoir"
+SUMMARY_LABEL = "Synthèse de la cheffe d’équipe"
+HIGHLIGHT = "yellow"
+# Part II table: case | interview | answer (twips, portrait text width)
+MATRIX_WIDTHS = [1900, 1750, S.TEXT_WIDTH - 3650]
+PART_ONE = "Partie I — Réponses aux questions évaluatives"
+PART_TWO = "Partie II — Matrice transversale"
+PART_THREE = "Partie III — Études de cas et entretiens"
+ANNEXES = [("Annexe A — Conflits", "_pi87_annexeA"), ("Annexe B — Provenance des fichiers", "_pi87_annexeB"),
+           ("Annexe C — Couverture", "_pi87_annexeC")]
 
 
-def _text_paras(text: str, style: str, ppr: str = "") -> str:
-    """An answer's paragraphs: blank lines separate paragraphs, single newlines are breaks."""
-    blocks = [b.strip("\n") for b in clean_text(text).split("\n\n")]
-    return "".join(_p([_run(b)], style, ppr=ppr) for b in blocks if b.strip()) or _p("", style, ppr=ppr)
+def percent(done: int, total: int) -> str:
+    """"55 %" (no-break space), the same way everywhere; "—" when there is nothing to count."""
+    return f"{round(100 * done / total)}{NBSP}%" if total else "—"
 
 
-def _link(anchor: str, text: str, *, size: float | None = None) -> str:
-    return f'<w:hyperlink w:anchor="{anchor}" w:history="1">{_run(text, size=size, style="Hyperlink")}</w:hyperlink>'
+def _state_runs(answer: Answer | None) -> list[str]:
+    """A state label ("[non abordé]", "[sans réponse]"), in the write-up's own words and style."""
+    mark = "empty" if answer is None else answer.mark
+    return [B.run(state_label_text(mark), style=S.STATE_CHAR)]
 
 
-def _cell(content: str, width: int, *, fill: str | None = None, span: int = 1) -> str:
-    props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
-    if span > 1:
-        props.append(f'<w:gridSpan w:val="{span}"/>')
-    if fill:
-        props.append(S.shading_xml(fill))
-    return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{content or _p('', S.TABLE_TEXT)}</w:tc>"
+def _split_words(text: str) -> list[str]:
+    return re.findall(r"\S+|\s+", text)
 
 
-def _row(cells: Iterable[str], *, header: bool = False, cant_split: bool = True) -> str:
-    props = ("<w:cantSplit/>" if cant_split else "") + ("<w:tblHeader/>" if header else "")
-    return f"<w:tr>{f'<w:trPr>{props}</w:trPr>' if props else ''}{''.join(cells)}</w:tr>"
+def marked_runs(text: str, other: str, props: str = "") -> list[list[str]]:
+    """`text` as runs per paragraph, the words that `other` does not have highlighted."""
+    words = _split_words(text)
+    matcher = difflib.SequenceMatcher(None, words, _split_words(other), autojunk=False)
+    keep = [False] * len(words)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.a, block.a + block.size):
+            keep[k] = True
+    marked = props + B.rpr(bold=True, highlight=HIGHLIGHT)
+    paragraphs: list[list[str]] = [[]]
+    chunk: list[str] = []
+    state = True
 
+    def flush() -> None:
+        if chunk:
+            paragraphs[-1].append(B.run("".join(chunk), props if state else marked))
+            chunk.clear()
 
-def _table(widths: list[int], rows: Iterable[str]) -> str:
-    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="{S.TABLE_STYLE}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
-            'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-            f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
-
-
-def _head_row(heads: list[str], widths: list[int], aligns: list[str | None] | None = None,
-              style: str = S.TABLE_TEXT) -> str:
-    aligns = aligns or [None] * len(heads)
-    return _row([
-        _cell(_p([_run(h, bold=True, color=S.ACCENT)], style, ppr=f'<w:jc w:val="{a}"/>' if a else ""), w,
-              fill=S.ACCENT_SOFT)
-        for h, w, a in zip(heads, widths, aligns)
-    ], header=True)
-
-
-def _facts(rows: list[tuple[str, str]], width: int = S.TEXT_WIDTH) -> str:
-    rows = [(label, value) for label, value in rows if value]
-    return S.table_xml([(label, clean_text(value)) for label, value in rows], [2750, width - 2750],
-                       label_column=True) + _p("", S.SMALL)
-
-
-def _jc(align: str | None) -> str:
-    return f'<w:jc w:val="{align}"/>' if align else ""
-
-
-# -- values --------------------------------------------------------------------------------------
-
-def format_timestamp(value: str) -> str:
-    """ISO 8601 -> "14/10/2019 à 10:05" (the one French format: `fr.fr_datetime`)."""
-    return fr_datetime(value)
-
-
-def format_percent(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{math.floor(ratio * 100 + 0.5)}{NBSP}%"
-
-
-def _consent(value: bool | None) -> str:
-    return {True: "oui", False: "non", None: "non renseigné"}[value]
-
-
-def _interviewees(interview: Interview) -> str:
-    lines = []
-    for p in interview.interviewees:
-        detail = ", ".join(x for x in (p.role, p.organisation) if x)
-        who = p.name or ""
-        lines.append(" — ".join(x for x in (who, detail) if x) or "(non renseigné)")
-    return "\n".join(lines) or "non renseigné"
-
-
-def _state_label(answer: Answer | None) -> str:
-    return ANSWER_STATE_LABELS["empty" if answer is None else answer.mark]
-
-
-def _meta(author: str, updated_at: str, source: str = "") -> str:
-    return ", ".join(x for x in (author, format_timestamp(updated_at), source) if x)
-
-
-def chapter_title(project: Project) -> str:
-    if project.kind == ProjectKind.CASE_STUDY and project.carrier:
-        return one_line(project.carrier)
-    return one_line(project.title) or project.id
-
-
-# -- guides as shown -----------------------------------------------------------------------------
-
-@dataclass
-class _GuideView:
-    """The guide an interview is shown against: a known guide, or one rebuilt from the question
-    texts the interviews carry (a guide this installation does not have)."""
-
-    id: str
-    title: str
-    sections: tuple[Section, ...]
-
-    @property
-    def question_ids(self) -> list[str]:
-        return [q.id for s in self.sections for q in s.questions]
-
-    @property
-    def numbers(self) -> dict[str, str]:
-        """The guide's numbering (`guides.question_numbers`), the same as the write-up's and the TUI's."""
-        return question_numbers(self.sections)
-
-
-def _guide_view(guides: GuideLibrary, guide_id: str, interviews: list[Interview]) -> _GuideView:
-    guide: Guide | None = guides.get(guide_id) if guide_id else None
-    if guide is not None:
-        return _GuideView(guide.id, guide.title, guide.sections)
-    texts: dict[str, str] = {}
-    for i in interviews:
-        for qid, text in i.question_texts.items():
-            texts.setdefault(qid, text)
-        for qid in i.answers:
-            texts.setdefault(qid, qid)
-    questions = tuple(Question(id=qid, text=one_line(text.split("\n")[0]) or qid) for qid, text in texts.items())
-    title = f"Grille « {guide_id} » (absente de cette installation)" if guide_id else "Questions sans grille"
-    return _GuideView(guide_id, title, (Section(id="questions", title="Questions", questions=questions),))
-
-
-def _guide_id(interview: Interview, project: Project) -> str:
-    return interview.guide_id or project.guide_id
-
-
-def _question_label(q: Question, number: str) -> str:
-    return numbered(number, one_line(q.text))
-
-
-# -- the writer ----------------------------------------------------------------------------------
-
-@dataclass
-class _Chapter:
-    number: int
-    merged: MergedProject
-    anchor: str
-    interviews: list[Interview]
+    for word, same in zip(words, keep):
+        if word.isspace() and "\n\n" in word:
+            flush()
+            paragraphs.append([])
+            continue
+        same = same or word.isspace()        # spaces never highlighted
+        if same != state:
+            flush()
+            state = same
+        chunk.append(word)
+    flush()
+    return [p for p in paragraphs if p] or [[]]
 
 
 @dataclass
-class _Column:
-    header: str
-    chapter: _Chapter
-    interviews: list[tuple[int, Interview]]      # (number in the chapter, interview)
-    single: bool                                  # one interview per column (interview series)
+class _Slot:
+    """Where an answer lives in Part III (its bookmark) and how it is named in links."""
+
+    case: Case
+    k: int
+    interview: Interview
 
 
 class _VolumeWriter:
-    def __init__(self, state: Consolidation, guides: GuideLibrary, conflicts: list[Conflict]) -> None:
-        self.state = state
-        self.conflicts = conflicts
-        self.parts: list[str] = []
-        self._bookmark = 0
-        self._after_section_break = False
-        self.chapters = [_Chapter(n, m, f"_pi87_chap{n}", m.ordered_interviews())
-                         for n, m in enumerate(state.ordered_projects(), start=1)]
-        by_guide: dict[str, list[Interview]] = {}
-        for ch in self.chapters:
-            for i in ch.interviews:
-                by_guide.setdefault(_guide_id(i, ch.merged.project), []).append(i)
-        self.views = {gid: _guide_view(guides, gid, ivs) for gid, ivs in by_guide.items()}
-        # header/footer references per orientation (landscape ones have their own tab stops)
-        self.sect_refs = {False: "", True: ""}
+    def __init__(self, content: VolumeContent, progress: Callable[[str], None] | None = None) -> None:
+        self.c = content
+        self.body = B.Body()
+        self.progress = progress
+        self.synthesis = content.synthesis
+        self.slots: dict[str, _Slot] = {}
+        for case in content.cases:
+            for k, interview in enumerate(case.interviews, start=1):
+                self.slots[interview.id] = _Slot(case, k, interview)
 
+    # -- small pieces --
     def add(self, xml: str) -> None:
-        self.parts.append(xml)
-        self._after_section_break = False
+        self.body.add(xml)
 
-    def heading(self, level: int, text: str, *, anchor: str | None = None, new_page: bool = False) -> None:
-        before = after = ""
-        if anchor:
-            self._bookmark += 1
-            before = f'<w:bookmarkStart w:id="{self._bookmark}" w:name="{anchor}"/>'
-            after = f'<w:bookmarkEnd w:id="{self._bookmark}"/>'
-        ppr = ""
-        if level == 1 and self._after_section_break:
-            ppr = '<w:pageBreakBefore w:val="0"/>'   # the section break already starts a page
-        elif level > 1 and new_page and not self._after_section_break:
-            ppr = "<w:pageBreakBefore/>"
-        self.add(_p(text, S.HEADINGS[level], ppr=ppr, before=before, after=after))
+    def p(self, content: str | list[str] = "", style: str | None = None, **kw: str) -> None:
+        self.body.p(content, style, **kw)
 
-    def sect_pr(self, landscape: bool, *, first: bool = False) -> str:
-        w, h = (S.PAGE_H, S.PAGE_W) if landscape else (S.PAGE_W, S.PAGE_H)
-        orient = ' w:orient="landscape"' if landscape else ""
-        return (f"<w:sectPr>{self.sect_refs[landscape]}<w:type w:val=\"nextPage\"/>"
-                f'<w:pgSz w:w="{w}" w:h="{h}"{orient}/>'
-                f'<w:pgMar w:top="{S.MARGIN_TOP}" w:right="{S.MARGIN_LR}" w:bottom="{S.MARGIN_BOTTOM}" '
-                f'w:left="{S.MARGIN_LR}" w:header="567" w:footer="567" w:gutter="0"/><w:cols w:space="708"/>'
-                f'{"<w:titlePg/>" if first else ""}<w:docGrid w:linePitch="360"/></w:sectPr>')
+    def source_line(self, slot: _Slot, qid: str) -> list[str]:
+        """"Lunévillois · Atout Emploi · E2 · Directrice, Mission locale · 14/10/2019 · question 3.1 →"."""
+        interview = slot.interview
+        who = "; ".join(", ".join(x for x in (one_line(p.role), one_line(p.organisation)) if x)
+                        for p in interview.interviewees if p.role or p.organisation)
+        number = self.c.view_of(interview, slot.case.project).number(qid) or qid
+        parts = [slot.case.label, f"E{slot.k}", who, (fr_date(interview.date) or "date à fixer"), f"question {number}"]
+        return [B.run(" · ".join(x for x in parts if x) + " "), B.link(answer_bookmark(interview.id, qid), "→ réponse")]
 
-    def end_section(self, landscape: bool, *, first: bool = False) -> None:
-        """Close the section so far (portrait or landscape pages); what follows starts a page."""
-        self.parts.append(f"<w:p><w:pPr>{self.sect_pr(landscape, first=first)}</w:pPr></w:p>")
-        self._after_section_break = True
+    # -- the document --
+    def matrix_plan(self) -> list[tuple[GuideView, list[tuple[Case, int, Interview]], list[tuple[str, str, tuple[Question, ...]]]]]:
+        """Part II's tables: per guide, the interviews with answers and the (title, anchor,
+        questions) of each level-2 heading (one per section; a one-section guide by its title)."""
+        plan = []
+        ordered = sorted(self.c.views.items(), key=lambda kv: (kv[0] != "etude-de-cas", kv[0]))
+        for g, (guide_id, view) in enumerate(ordered, start=1):
+            rows_for = [(case, k, i) for case in self.c.cases for k, i in enumerate(case.interviews, start=1)
+                        if guide_id_of(i, case.project) == guide_id and i.answered_count() > 0]
+            if not rows_for:
+                continue
+            single = len(view.sections) == 1
+            heads = [(view.title if single else section.title, f"_pi87_mx{g}_{n}", section.questions)
+                     for n, section in enumerate(view.sections, start=1)]
+            extra = self._outside(view, rows_for)
+            if extra:
+                heads.append((f"Questions hors grille ({view.title})", f"_pi87_mx{g}_hors", tuple(extra)))
+            plan.append((view, rows_for, heads))
+        return plan
+
+    def contents(self) -> list[tuple[int, str, str]]:
+        """Every level-1 and level-2 heading, known before the body is written (so the body can
+        be streamed after the contents)."""
+        entries: list[tuple[int, str, str]] = []
+        if self.synthesis is not None:
+            entries.append((1, PART_ONE, "_pi87_partie1"))
+            entries += [(2, self.judgement_title(n, j), f"_pi87_qe{n}")
+                        for n, j in enumerate(self.synthesis.judgements, start=1)]
+        entries.append((1, PART_TWO, "_pi87_matrice"))
+        entries += [(2, title, anchor) for _, _, heads in self.plan for title, anchor, _ in heads]
+        entries.append((1, PART_THREE, "_pi87_partie3"))
+        entries += [(2, f"{case.number}. {case.label}", case.anchor) for case in self.c.cases]
+        entries += [(1, title, anchor) for title, anchor in ANNEXES]
+        return entries
 
     def chunks(self) -> Iterator[str]:
-        """The body, a piece at a time (a chapter, a matrix section…): memory stays bounded
-        by the largest piece, not by the volume."""
-        def flush() -> str:
-            text = "".join(self.parts)
-            self.parts = []
-            return text
-
-        # Sections: cover and contents (portrait), overview (landscape), chapters (portrait),
-        # matrices and appendices (landscape: the body's own last section, see build_volume).
+        self.plan = self.matrix_plan()
         self.cover()
-        self.contents()
-        self.end_section(False, first=True)
-        self.overview()
-        self.end_section(True)
-        yield flush()
-        for chapter in self.chapters:
-            self.chapter(chapter)
-            yield flush()
-        self.end_section(False)
-        yield from self.matrices(flush)
-        self.conflict_appendix()
-        self.provenance_appendix()
-        yield flush()
+        self.add(B.page_break() + B.toc(self.contents(), levels="1-2"))
+        if self.synthesis is not None:
+            self.part_one()
+        yield self.body.flush()
+        yield from self.part_two()
+        yield from self.part_three()
+        self.annexes()
+        yield self.body.flush()
 
-    def build(self) -> str:
-        return "".join(self.chunks())
-
-    # -- cover and contents --
     def cover(self) -> None:
-        counts = self.state.counts()
-        evaluators = sorted({n for r in self.state.inputs for n in r.evaluators})
+        c = self.c
         kicker = "Évaluation de la PI 8.7 du FSE · Travaux de terrain"
-        self.add(_p([_run(kicker.upper(), color=S.MUTED)], S.SMALL, ppr='<w:spacing w:before="1800" w:after="480"/>'))
-        self.add(_p("Volume consolidé des travaux de terrain", S.TITLE))
-        self.add(_p("Études de cas et entretiens qualitatifs : comptes rendus des évaluateurs, vue d’ensemble, "
-                    "matrices transversales", S.SUBTITLE))
-        merged = counts.inputs - counts.duplicates - counts.errors
-        self.add(_p([_run("SYNTHÈSE", bold=True, color=S.ACCENT)], S.SMALL, ppr='<w:spacing w:before="240" w:after="80"/>'))
-        self.add(_facts([
-            ("Consolidé le", format_timestamp(self.state.merged_at)),
-            ("Fichiers reçus", f"{format_int(counts.inputs)} : {format_int(merged)} fusionné(s), "
-                               f"{format_int(counts.duplicates)} doublon(s), {format_int(counts.errors)} en erreur"),
-            ("Projets", format_int(counts.projects)),
-            ("Entretiens", format_int(counts.interviews)),
-            ("Réponses", format_int(counts.answers)),
-            ("Réponses en conflit", format_int(counts.conflicts)),
-            ("Évaluateurs", ", ".join(evaluators) or "non renseigné"),
-        ]))
-        if self.state.pseudonymised:
-            self.add(_p([_run("Volume pseudonymisé. ", bold=True),
-                         _run(PSEUDONYMISED_NOTICE.split(" : ", 1)[1][0].upper()
-                              + PSEUDONYMISED_NOTICE.split(" : ", 1)[1][1:]
-                              + (" Niveau strict : fonctions et organismes des personnes interrogées "
-                                 "ramenés à leur catégorie." if self.state.pseudonymised == "strict" else ""))],
-                        S.NOTICE))
-            self.add(_p([_run(PSEUDONYMISED_NO_IMPORT, bold=True)], S.SMALL))
-        self.add(_p("Les réponses modifiées différemment par deux évaluateurs (conflits) sont signalées dans "
-                    "les chapitres et les matrices, et détaillées en annexe A ; l’origine de chaque fichier "
-                    "reçu figure en annexe B.", S.NOTICE))
+        self.p([B.run(kicker.upper(), B.rpr(color=S.MUTED, spacing=10))], S.SMALL,
+               ppr='<w:spacing w:before="1800" w:after="480"/>')
+        self.p("Volume consolidé des travaux de terrain", S.TITLE)
+        parts = ["Réponses aux questions évaluatives"] if self.synthesis else []
+        parts += ["matrice transversale", "études de cas et entretiens", "annexes"]
+        subtitle = ", ".join(parts)
+        self.p(subtitle[0].upper() + subtitle[1:], S.SUBTITLE)
+        if c.pseudonymised:
+            notice = PSEUDONYMISED_NOTICE.split(" : ", 1)[1]
+            strict = (" Niveau strict : fonctions et organismes des personnes interrogées ramenés à leur catégorie."
+                      if c.pseudonymised == "strict" else "")
+            self.p([B.run("Volume pseudonymisé. ", "<w:b/>"), B.run(notice[0].upper() + notice[1:] + strict)], S.NOTICE)
+            self.p([B.run(PSEUDONYMISED_NO_IMPORT, "<w:b/>")], S.SMALL)
+        interviews = [i for case in c.cases for i in case.interviews]
+        answered = [i for case in c.cases for i in case.answered]
+        answers = sum(1 for i in interviews for a in i.answers.values() if not a.is_empty)
+        conflicts = sum(1 for i in interviews for a in i.answers.values() if a.concurrent)
+        cases = sum(1 for case in c.cases if case.is_case_study)
+        rows = [
+            ("Consolidé le", fr_datetime(c.made_at)),
+            ("Source", "espace de travail de la cheffe d’équipe (pi87-field volume)" if c.origin == "store"
+             else "fichiers reçus (pi87-field merge)"),
+            ("Études de cas", format_int(cases)),
+            ("Séries d’entretiens qualitatifs", format_int(len(c.cases) - cases)),
+            ("Entretiens", f"{format_int(len(answered))} avec réponses sur {format_int(len(interviews))}"),
+            ("Réponses", format_int(answers)),
+            ("Réponses en conflit", format_int(conflicts)),
+            ("Fichiers reçus", self._files_line()),
+            ("Évaluateurs", ", ".join(c.evaluators) or "non renseigné"),
+        ]
+        if self.synthesis is not None:
+            rated = sum(1 for j in self.synthesis.judgements if j.rating)
+            cited = sum(len(j.evidence) for j in self.synthesis.judgements)
+            rows.append(("Synthèse", f"{rated} question(s) évaluative(s) jugée(s) sur "
+                                     f"{len(self.synthesis.judgements)}, {format_int(cited)} passage(s) cité(s)"))
+        self.p([B.run("EN CHIFFRES", B.rpr(bold=True, color=S.ACCENT, spacing=10))], S.SMALL,
+               ppr='<w:spacing w:before="240" w:after="80"/>')
+        self.body.facts(rows)
+        self.p("Chaque réponse figure en entier dans la matrice (partie II) et dans le chapitre de son cas "
+               "(partie III) ; les cellules de la matrice renvoient à la réponse. Les réponses modifiées "
+               "différemment par deux évaluateurs (conflits) sont signalées partout et détaillées en annexe A ; "
+               "l’origine des fichiers est en annexe B, ce qui manque en annexe C.", S.NOTICE)
 
-    def contents(self) -> None:
-        """A TOC field pre-filled with links to the chapters (Word adds page numbers on update)."""
-        entries = [("Vue d’ensemble des cas", "_pi87_overview")]
-        entries += [(f"{c.number}. {chapter_title(c.merged.project)}", c.anchor) for c in self.chapters]
-        entries += [("Matrices transversales", "_pi87_matrices"), ("Annexe A — Conflits", "_pi87_annexA"),
-                    ("Annexe B — Provenance des fichiers", "_pi87_annexB")]
-        begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-                 '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-1" \\h \\z \\u </w:instrText></w:r>'
-                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
-        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-        self.add(S.page_break_xml() + _p("Sommaire", S.TOC_HEADING))
-        for n, (text, anchor) in enumerate(entries):
-            runs = [begin if n == 0 else "", _link(anchor, text), end if n == len(entries) - 1 else ""]
-            self.add(_p(runs, "TOC1"))
+    def _files_line(self) -> str:
+        sources = self.c.sources
+        if not sources:
+            return "aucun fichier importé enregistré" if self.c.origin == "store" else "aucun"
+        by_status: dict[str, int] = {}
+        for s in sources:
+            by_status[s.status] = by_status.get(s.status, 0) + 1
+        return f"{format_int(len(sources))} : " + ", ".join(f"{format_int(n)} {label}" for label, n in by_status.items())
 
-    # -- overview --
-    def overview(self) -> None:
-        self.heading(1, "Vue d’ensemble des cas", anchor="_pi87_overview")
-        widths = [760, 1650, 520, 3000, 3872, 1600, 1150, 1450]
-        heads = ["Chap.", "Type", "OS", "Porteur", "Intitulé de l’opération", "Montant FSE",
-                 "Entretiens", "Complétude"]
-        aligns = [None, None, "center", None, None, "right", "center", "right"]
-        rows = [_head_row(heads, widths, aligns)]
-        total = Decimal("0")
-        with_amount = interviews = expected = answered = 0
-        for n, ch in enumerate(self.chapters):
-            p = ch.merged.project
-            exp, ans = self._completeness(ch)
-            expected, answered = expected + exp, answered + ans
-            if p.fse_amount is not None:
-                total += p.fse_amount
-                with_amount += 1
-            interviews += len(ch.interviews)
-            fill = S.LABEL_SHADE if n % 2 else None
-            kind = "Étude de cas" if p.kind == ProjectKind.CASE_STUDY else "Entretiens qualitatifs"
-            values = [
-                _link(ch.anchor, str(ch.number)), _run(kind), _run(str(p.os) if p.os else "—"),
-                _run(one_line(p.carrier) or "—"), _run(one_line(p.title) or "—"),
-                _run(format_amount(p.fse_amount) if p.fse_amount is not None else "—"),
-                _run(format_int(len(ch.interviews))), _run(format_percent(ans / exp if exp else None)),
-            ]
-            rows.append(_row([_cell(_p([v], S.TABLE_TEXT, ppr=_jc(a)), w, fill=fill)
-                              for v, w, a in zip(values, widths, aligns)]))
-        label = f"Total : {format_int(len(self.chapters))} projet(s)"
-        if with_amount != len(self.chapters):
-            label += f", montant FSE de {format_int(with_amount)} étude(s) de cas"
-        rows.append(_row([
-            _cell(_p([_run(label, bold=True)], S.TABLE_TEXT), sum(widths[:5]), fill=S.ACCENT_SOFT, span=5),
-            _cell(_p([_run(format_amount(total), bold=True)], S.TABLE_TEXT, ppr=_jc("right")), widths[5], fill=S.ACCENT_SOFT),
-            _cell(_p([_run(format_int(interviews), bold=True)], S.TABLE_TEXT, ppr=_jc("center")), widths[6], fill=S.ACCENT_SOFT),
-            _cell(_p([_run(format_percent(answered / expected if expected else None), bold=True)], S.TABLE_TEXT,
-                     ppr=_jc("right")), widths[7], fill=S.ACCENT_SOFT),
-        ]))
-        self.add(_table(widths, rows))
-        self.add(_p("Montant FSE : montant programmé (annexe 5.1 du rapport). Complétude : part des questions "
-                    "de la grille qui ont une réponse ou un état explicite (non abordé, refus de répondre, sans "
-                    "objet), sur l’ensemble des entretiens du projet. Le numéro de chapitre renvoie au détail.",
-                    S.SMALL, ppr='<w:spacing w:before="120"/>'))
+    # -- Part I --
+    def part_one(self) -> None:
+        assert self.synthesis is not None
+        self.body.heading(1, PART_ONE, anchor="_pi87_partie1")
+        self.p("Pour chaque question évaluative : le jugement tel qu’au §4.1 du rapport, puis chaque passage "
+               "cité en entier avec sa source et un lien vers la réponse. « preuve modifiée » : la réponse a "
+               "changé depuis que le passage a été cité.", S.NOTICE)
+        for n, judgement in enumerate(self.synthesis.judgements, start=1):
+            self.judgement(n, judgement)
 
-    def _completeness(self, ch: _Chapter) -> tuple[int, int]:
-        expected = answered = 0
-        for i in ch.interviews:
-            got, out_of = interview_progress(i, self.views[_guide_id(i, ch.merged.project)])
-            expected += out_of
-            answered += got
-        return expected, answered
-
-    # -- chapters --
-    def chapter(self, ch: _Chapter) -> None:
-        p = ch.merged.project
-        self.heading(1, f"{ch.number}. {chapter_title(p)}", anchor=ch.anchor)
-        evaluators = list(dict.fromkeys(i.interviewer for i in ch.interviews if i.interviewer))
-        rows = project_fact_rows(p)
-        rows.insert(1, ("Identifiant", p.id))
-        self.add(_facts([
-            *rows,
-            ("Évaluateurs", ", ".join(evaluators) or "non renseigné"),
-            ("Fichiers reçus", "\n".join(ch.merged.sources)),
-        ]))
-        if not ch.interviews:
-            self.add(_p([_run("Aucun entretien dans les fichiers reçus.", style=S.STATE_CHAR)], S.ANSWER))
-        for k, interview in enumerate(ch.interviews, start=1):
-            self.interview(ch, k, interview)
-
-    def interview(self, ch: _Chapter, k: int, interview: Interview) -> None:
-        view = self.views[_guide_id(interview, ch.merged.project)]
-        self.heading(2, f"Entretien {k} — {interview_title(ch.merged.project, interview)}")
-        qids = view.question_ids
-        self.add(_facts([
-            ("Évaluateur·rice", interview.interviewer or "non renseigné"),
-            ("Date", fr_date(interview.date) or "à fixer"),
-            ("Mode", interview.mode.label if interview.mode else ""),
-            ("Personnes interrogées", _interviewees(interview)),
-            ("Consentement", _consent(interview.consent)),
-            ("Statut", interview.status.label),
-            ("Grille", view.title + (f" (version {interview.guide_version})" if interview.guide_version else "")),
-            ("Avancement", "{} / {} questions renseignées".format(*interview_progress(interview, view)) if qids else ""),
-            ("Notes", interview.notes.strip()),
-        ]))
-        if not interview.answers:
-            self.add(_p([_run("Aucune réponse enregistrée pour cet entretien.", style=S.STATE_CHAR)], S.ANSWER))
+    def judgement(self, n: int, j: Judgement) -> None:
+        self.body.heading(2, self.judgement_title(n, j), anchor=f"_pi87_qe{n}",
+                          ppr="" if n == 1 else "<w:pageBreakBefore/>")
+        widths = [1500, 3200, 1300, S.TEXT_WIDTH - 6000]
+        rows = [B.header_row(["Registre", "Question évaluative", "Niveau d’atteinte", "Explications"], widths)]
+        rating = RATINGS.get(j.rating, j.rating)
+        rows.append(B.row([
+            B.cell(B.paragraph([B.run(j.registre, B.rpr(bold=True))], S.TABLE_TEXT), widths[0]),
+            B.cell(B.text_paragraphs(j.text, S.TABLE_TEXT), widths[1]),
+            B.cell(B.paragraph([B.run(rating, B.rpr(bold=True, color=S.ACCENT, size=12 if j.rating else None))],
+                               S.TABLE_TEXT, ppr=B.jc("center")), widths[2]),
+            B.cell(B.text_paragraphs(j.explanation or "Explications à rédiger.", S.TABLE_TEXT), widths[3]),
+        ], cant_split=False))
+        self.add(B.table(widths, rows))
+        self.p(self.coverage_line(j), S.SMALL, ppr='<w:spacing w:before="80" w:after="120"/>')
+        if not j.evidence:
+            self.p([B.run("Aucun passage cité pour cette question.", style=S.STATE_CHAR)], S.ANSWER)
             return
-        known = set(qids)
-        numbers = view.numbers
-        for section in view.sections:
-            self.heading(3, section.title)
-            for q in section.questions:
-                self.question(_question_label(q, numbers[q.id]), interview.answers.get(q.id))
-        outside = [qid for qid in interview.answers if qid not in known]
-        if outside:
-            self.heading(3, "Questions hors grille")
-            for qid in outside:
-                text = one_line(interview.question_texts.get(qid, "").split("\n")[0]) or qid
-                self.question(f"{text} [{qid}]", interview.answers[qid])
-
-    def question(self, label: str, answer: Answer | None) -> None:
-        self.add(_p(label, QUESTION))
-        if answer is None or answer.is_empty:
-            self.add(_p([_run(_state_label(answer), style=S.STATE_CHAR)], S.ANSWER))
-        else:
-            if answer.state != AnswerState.ANSWERED:
-                self.add(_p([_run(answer.state.label, style=S.STATE_CHAR)], S.ANSWER))
-            if answer.text.strip():
-                self.add(_text_paras(answer.text, S.ANSWER))
-            meta = _meta(answer.author, answer.updated_at)
-            if meta:
-                self.add(_p(f"— {meta}", S.SMALL, ppr='<w:ind w:left="227"/>'))
-        for version in answer.concurrent if answer is not None else ():
-            head = [_run("Version concurrente", bold=True),
-                    _run(f" — {_meta(version.author, version.updated_at, version.source)}")]
-            if version.state != AnswerState.ANSWERED:
-                head.append(_run(f" — {version.state.label}", style=S.STATE_CHAR))
-            self.add(_p(head, S.CONCURRENT, ppr="<w:keepNext/>"))
-            if version.text.strip():
-                self.add(_text_paras(version.text, S.CONCURRENT))
-
-    # -- matrices --
-    def _columns(self, guide_id: str) -> list[_Column]:
-        columns = []
-        for ch in self.chapters:
-            p = ch.merged.project
-            numbered = [(k, i) for k, i in enumerate(ch.interviews, start=1) if _guide_id(i, p) == guide_id]
-            if not numbered:
-                continue
-            if p.kind == ProjectKind.INTERVIEW_SERIES:
-                for k, i in numbered:
-                    columns.append(_Column(f"{interview_people(i) or 'Entretien'} (chap. {ch.number}, E{k})", ch, [(k, i)], True))
-            else:
-                columns.append(_Column(f"{ch.number}. {chapter_title(p)}", ch, numbered, False))
-        return columns
-
-    def matrices(self, flush: Callable[[], str]) -> Iterator[str]:
-        self.heading(1, "Matrices transversales", anchor="_pi87_matrices")
-        self.add(_p("Une matrice par section de grille : les questions en lignes, les cas en colonnes (pour les "
-                    "entretiens qualitatifs, chaque entretien est une colonne). Chaque cellule donne la réponse ou "
-                    "son début et renvoie au chapitre où elle figure en entier ; E1, E2… numérotent les entretiens "
-                    "dans le chapitre. Les versions concurrentes d’une réponse en conflit sont signalées par « ≠ ».",
-                    S.NOTICE))
-        first = True
-        ordered = sorted(self.views.items(), key=lambda kv: (kv[0] != CASE_STUDY_GUIDE, kv[0]))
-        for guide_id, view in ordered:
-            columns = self._columns(guide_id)
-            if not columns:
-                continue
-            known = set(view.question_ids)
-            extra: dict[str, str] = {}
-            for col in columns:
-                for _, i in col.interviews:
-                    for qid in i.answers:
-                        if qid not in known and qid not in extra:
-                            extra[qid] = one_line(i.question_texts.get(qid, "").split("\n")[0]) or qid
-            sections = list(view.sections)
-            if extra:
-                sections.append(Section(id="hors-grille", title="Questions hors grille",
-                                        questions=tuple(Question(id=q, text=f"{t} [{q}]") for q, t in extra.items())))
-            for section in sections:
-                self.heading(2, f"{view.title} — {section.title}", new_page=not first)
-                first = False
-                self.matrix(section, columns, view.numbers)
-                yield flush()
-
-    def matrix(self, section: Section, columns: list[_Column], numbers: dict[str, str]) -> None:
-        q_w = 3000
-        col_w = (S.LANDSCAPE_TEXT_WIDTH - q_w) // MATRIX_COLUMNS
-        groups = math.ceil(len(columns) / MATRIX_COLUMNS)
-        for g in range(groups):
-            chunk = columns[g * MATRIX_COLUMNS:(g + 1) * MATRIX_COLUMNS]
-            widths = [q_w] + [col_w] * len(chunk)
-            if groups > 1:
-                first, last = g * MATRIX_COLUMNS + 1, g * MATRIX_COLUMNS + len(chunk)
-                label = f"Colonnes {first} à {last} sur {len(columns)}" if last > first else f"Colonne {first} sur {len(columns)}"
-                self.add(_p(label, S.SMALL, ppr='<w:keepNext/><w:spacing w:before="160"/>'))
-            rows = [_head_row(["Question"] + [c.header for c in chunk], widths, style=CELL)]
-            for n, q in enumerate(section.questions, start=1):
-                fill = S.LABEL_SHADE if n % 2 == 0 else None
-                label = _question_label(q, numbers.get(q.id, f"H{n}"))
-                cells = [_cell(_p([_run(label, bold=True, color=S.ACCENT)], CELL), q_w, fill=fill)]
-                cells += [_cell(self.matrix_cell(c, q.id), col_w, fill=fill) for c in chunk]
-                # A row stays on one page unless it could not fit on one (Word would cut it).
-                lines = max(self._cell_lines(c, q.id, col_w) for c in chunk)
-                rows.append(_row(cells, cant_split=lines <= MATRIX_ROW_LINES))
-            self.add(_table(widths, rows))
+        self.p("Éléments de preuve", S.HEADINGS[3])
+        for k, e in enumerate(j.evidence, start=1):
+            self.evidence(k, e)
 
     @staticmethod
-    def _cell_lines(column: _Column, qid: str, width: int) -> int:
-        """Rough height of a matrix cell in lines (8 pt text: about 85 twips a character)."""
-        per_line = max(10, (width - 200) // 85)
-        limit = MATRIX_EXCERPT_SINGLE if column.single else MATRIX_EXCERPT
-        lines = 1
-        for _, interview in column.interviews:
-            answer = interview.answers.get(qid)
-            if answer is None:
-                continue
-            for text in [answer.text, *(v.text for v in answer.concurrent)]:
-                lines += 1 + min(len(text), limit + 20) // per_line
-        return lines
+    def judgement_title(n: int, j: Judgement) -> str:
+        return f"Question évaluative {n} — {j.registre or j.id}"
 
-    def matrix_cell(self, column: _Column, qid: str) -> str:
-        out = []
-        limit = MATRIX_EXCERPT_SINGLE if column.single else MATRIX_EXCERPT
-        for k, interview in column.interviews:
-            answer = interview.answers.get(qid)
-            prefix = [] if column.single else [_run(f"E{k} ", bold=True, color=S.ACCENT)]
-            if answer is None:
-                continue
-            if answer.is_empty:
-                out.append(_p(prefix + [_run(_state_label(answer), style=S.STATE_CHAR)], CELL))
+    def coverage_line(self, j: Judgement) -> str:
+        mapped_q = {qid for _, qid in j.mapped}
+        mapped = [c for c in self.c.cases
+                  if any(qid in i.answers and not i.answers[qid].is_empty for i in c.answered for qid in mapped_q)]
+        cited = {e.project_id for e in j.evidence}
+        cited_cases = [c for c in self.c.cases if c.project.id in cited]
+        studies = sum(1 for c in cited_cases if c.is_case_study)
+        interviews = len({e.interview_id for e in j.evidence
+                          if (case := self.c.case_of(e.project_id)) is not None and not case.is_case_study})
+        stale = sum(1 for e in j.evidence if e.stale)
+        line = (f"Couverture : {len(cited_cases)} cas cité(s) sur {len(mapped)} cas ayant répondu aux questions "
+                f"de la grille rattachées ({len(mapped_q)}) — études de cas : {studies}, entretiens qualitatifs : "
+                f"{interviews} ; {len(j.evidence)} passage(s)")
+        return line + (f", dont {stale} {STALE}" if stale else "") + "."
+
+    def evidence(self, k: int, e: Evidence) -> None:
+        head = [B.run(f"Passage {k}", B.rpr(bold=True, color=S.ACCENT))]
+        if e.stale:
+            head += [B.run("  "), B.run(f"⚠ {STALE}", B.rpr(bold=True, color=S.WARN))]
+        self.p(head, S.SMALL, ppr="<w:keepNext/>")
+        self.add(B.text_paragraphs(e.quote, S.CONCURRENT))
+        slot = self.slots.get(e.interview_id)
+        source = self.source_line(slot, e.question_id) if slot else [B.run(f"{e.project_id} · {e.question_id} (entretien absent du volume)")]
+        self.p([B.run("Source : ", B.rpr(bold=True)), *source], S.SMALL)
+        if e.tags:
+            self.p([B.run("Étiquettes : ", B.rpr(bold=True)), B.run(", ".join(e.tags))], S.SMALL)
+
+    # -- Part II --
+    def part_two(self) -> Iterator[str]:
+        self.body.heading(1, PART_TWO, anchor="_pi87_matrice")
+        self.p("Une table par question de la grille (titres de niveau 3, numérotés comme dans les comptes rendus) : "
+               "une ligne par entretien, la réponse en entier, ou la synthèse de la cheffe d’équipe quand il y en a "
+               "une (signalée comme telle). Les longues réponses continuent sur la page suivante, l’en-tête répété. "
+               "Une réponse en conflit montre chaque version, le passage qui diffère surligné. « → réponse » mène à "
+               "la réponse dans le chapitre du cas (partie III).", S.NOTICE)
+        first = True
+        for view, rows_for, heads in self.plan:
+            for title, anchor, questions in heads:
+                self.body.heading(2, title, anchor=anchor, ppr="" if first else "<w:pageBreakBefore/>")
+                first = False
+                for q in questions:
+                    self.matrix_question(view, q, rows_for)
+                    yield self.body.flush()
+
+    @staticmethod
+    def _outside(view: GuideView, rows_for: list[tuple[Case, int, Interview]]) -> list[Question]:
+        known = set(view.question_ids)
+        extra: dict[str, str] = {}
+        for _, _, i in rows_for:
+            for qid in i.answers:
+                if qid not in known and qid not in extra:
+                    extra[qid] = one_line(i.question_texts.get(qid, "").split("\n")[0]) or qid
+        return [Question(id=q, text=f"{t} [{q}]") for q, t in extra.items()]
+
+    def question_heading(self, view: GuideView, q: Question) -> None:
+        self.p(view.label(q), S.HEADINGS[3])
+        details = [f"{sp.id}. {one_line(sp.text)}" for sp in q.subpoints]
+        if q.condition:
+            details.insert(0, f"Condition : {one_line(q.condition)}")
+        for line in details:
+            self.p(line, S.QUESTION_DETAIL)
+
+    def matrix_question(self, view: GuideView, q: Question, rows_for: list[tuple[Case, int, Interview]]) -> None:
+        self.question_heading(view, q)
+        w = MATRIX_WIDTHS
+        rows = [B.header_row(["Cas", "Entretien", "Réponse"], w, style=S.CELL)]
+        summaries = self.synthesis.summaries if self.synthesis else {}
+        done: set[str] = set()
+        for n, (case, k, interview) in enumerate(rows_for):
+            summary = summaries.get((case.project.id, q.id))
+            if summary is not None:
+                if case.project.id in done:
+                    continue
+                done.add(case.project.id)
+                links = [B.link(answer_bookmark(i.id, q.id), f"E{kk}")
+                         for kk, i in enumerate(case.interviews, start=1) if q.id in i.answers]
+                head = [B.run(SUMMARY_LABEL, B.rpr(bold=True, color=S.ACCENT))]
+                if summary.review:
+                    head += [B.run("  "), B.run(f"⚠ {REVIEW}", B.rpr(bold=True, color=S.WARN))]
+                content = B.paragraph(head, S.CELL) + B.text_paragraphs(summary.text, S.CELL)
+                if links:
+                    refs: list[str] = [B.run("Réponses : ")]
+                    for m, ln in enumerate(links):
+                        refs += ([B.run(", ")] if m else []) + [ln]
+                    content += B.paragraph(refs, S.CELL_REF)
+                who = "Synthèse (" + ", ".join(f"E{kk}" for kk, i in enumerate(case.interviews, start=1)
+                                               if i.answered_count() > 0) + ")"
             else:
-                runs = list(prefix)
-                if answer.state != AnswerState.ANSWERED:
-                    runs.append(_run(answer.state.label, style=S.STATE_CHAR))
-                    if answer.text.strip():
-                        runs.append(_run(" : "))
-                if answer.text.strip():
-                    runs.append(_run(excerpt(answer.text, limit)))
-                out.append(_p(runs, CELL))
-            for version in answer.concurrent:
-                who = version.author or "auteur inconnu"
-                text = excerpt(version.text, limit) if version.text.strip() else version.state.label
-                out.append(_p([_run(f"≠ {who} : ", bold=True, color=S.WARN), _run(text, color=S.WARN)], CELL))
-        if not out:
-            return _p([_run("—", color=S.MUTED)], CELL, ppr=_jc("center"))
-        ref = f"→ chap. {column.chapter.number}"
-        if column.single:
-            ref += f", E{column.interviews[0][0]}"
-        out.append(_p([_link(column.chapter.anchor, ref)], CELL_REF))
-        return "".join(out)
+                content = self.matrix_cell(interview, q.id)
+                who = f"E{k} · {interview_title(case.project, interview)}"
+            fill = S.LABEL_SHADE if case.number % 2 == 0 else None
+            rows.append(B.row([
+                B.cell(B.paragraph([B.link(case.anchor, [B.run(f"{case.number}. {case.label}", B.rpr(bold=True))])],
+                                   S.CELL), w[0], fill=fill),
+                B.cell(B.paragraph(who, S.CELL), w[1], fill=fill),
+                B.cell(content, w[2], fill=fill),
+            ], cant_split=False))
+        self.add(B.table(w, rows))
 
-    # -- appendices --
-    def conflict_appendix(self) -> None:
-        self.heading(1, "Annexe A — Conflits", anchor="_pi87_annexA")
-        if not self.conflicts:
-            self.add(_p("Aucun conflit : aucune réponse n’a été modifiée différemment par deux évaluateurs.", S.NOTICE))
+    def matrix_cell(self, interview: Interview, qid: str) -> str:
+        answer = interview.answers.get(qid)
+        out = self.answer_xml(answer, S.CELL)
+        if answer is not None and answer.concurrent:
+            out = self.conflict_xml(answer, S.CELL)
+        out += B.paragraph([B.link(answer_bookmark(interview.id, qid), "→ réponse")], S.CELL_REF)
+        return out
+
+    def answer_xml(self, answer: Answer | None, style: str) -> str:
+        if answer is None or answer.is_empty:
+            return B.paragraph(_state_runs(answer), style)
+        out = ""
+        if answer.state != AnswerState.ANSWERED:
+            out += B.paragraph(_state_runs(answer), style)
+        if answer.text.strip():
+            out += B.text_paragraphs(answer.text, style)
+        return out
+
+    def conflict_xml(self, answer: Answer, style: str) -> str:
+        """Every version of a conflicting answer, each with who and when, the differing words
+        highlighted against the shown version (and the shown one against the first other)."""
+        versions = [(answer.text, answer.state, answer.author, answer.updated_at, "", True)]
+        versions += [(v.text, v.state, v.author, v.updated_at, v.source, False) for v in answer.concurrent]
+        out = B.paragraph([B.run(f"⚠ Conflit : {len(versions)} versions", B.rpr(bold=True, color=S.WARN))], style)
+        for n, (text, state, author, when, source, shown) in enumerate(versions):
+            other = versions[1][0] if shown else versions[0][0]
+            who = ", ".join(x for x in (one_line(author), fr_datetime(when), source) if x)
+            label = "Version affichée" if shown else "Version concurrente"
+            out += B.paragraph([B.run(label, B.rpr(bold=True)), B.run(f" — {who}" if who else "")], style,
+                               ppr="<w:keepNext/>")
+            if state != AnswerState.ANSWERED or not text.strip():
+                out += B.paragraph([B.run(state_label_text("empty" if state == AnswerState.ANSWERED else state.value),
+                                          style=S.STATE_CHAR)], style)
+            if text.strip():
+                out += "".join(B.paragraph(runs, style) for runs in marked_runs(text, other))
+        return out
+
+    # -- Part III --
+    def part_three(self) -> Iterator[str]:
+        self.body.heading(1, PART_THREE, anchor="_pi87_partie3")
+        self.p("Un chapitre par cas : sa fiche, les évaluateurs dont il contient des réponses, puis chaque entretien "
+               "et ses réponses en entier. « modifiée dans Word » : réponse corrigée dans le compte rendu après son "
+               "export.", S.NOTICE)
+        for case in self.c.cases:
+            self.chapter(case)
+            yield self.body.flush()
+            if self.progress:
+                self.progress(case.project.id)
+
+    def chapter(self, case: Case) -> None:
+        p = case.project
+        self.body.heading(2, f"{case.number}. {case.label}", anchor=case.anchor,
+                          ppr="<w:pageBreakBefore/>")
+        rows = project_fact_rows(p)
+        rows.insert(1, ("Identifiant", p.id))
+        evaluators = case.evaluators
+        self.body.facts([
+            *rows,
+            ("Évaluateurs", ", ".join(evaluators) or "non renseigné"),
+            ("Fichiers reçus", "\n".join(case.sources)),
+        ])
+        if not case.interviews:
+            self.p([B.run("Aucun entretien enregistré pour ce cas.", style=S.STATE_CHAR)], S.ANSWER)
+        for k, interview in enumerate(case.interviews, start=1):
+            self.interview(case, k, interview)
+
+    def interview(self, case: Case, k: int, interview: Interview) -> None:
+        if interview.answered_count() == 0 and not interview.answers:
+            self.p([B.run(f"Entretien {k} — {interview_title(case.project, interview)} : ", B.rpr(bold=True)),
+                    B.run(f"{interview.status.label}, aucune réponse enregistrée.", style=S.STATE_CHAR)], S.ANSWER)
             return
-        self.add(_p(f"{format_int(len(self.conflicts))} réponse(s) modifiée(s) différemment par plusieurs "
-                    "évaluateurs. La version la plus récente est affichée comme réponse ; les autres sont "
-                    "conservées et reproduites ici en entier.", S.NOTICE))
-        chapters = {c.merged.project.id: c for c in self.chapters}
-        widths = [1400, 1900, 1500, 2300, S.LANDSCAPE_TEXT_WIDTH - 7100]
-        for conflict in self.conflicts:
-            ch = chapters.get(conflict.project_id)
-            k = next((n for n, i in enumerate(ch.interviews, start=1) if i.id == conflict.interview_id), 0) if ch else 0
-            where = f"{ch.number}. {chapter_title(ch.merged.project)}" if ch else conflict.project_id
-            question = one_line(conflict.question_text.split("\n")[0]) or conflict.question_id
-            self.add(_p(f"{where} — Entretien {k} ({one_line(conflict.interview_label)})", QUESTION))
-            self.add(_p(f"Question : {question} [{conflict.question_id}]", S.SMALL, ppr="<w:keepNext/>"))
-            rows = [_head_row(["Version", "Auteur", "Date", "Source", "Texte"], widths)]
-            for v in conflict.versions:
-                fill = None if v.shown else S.LABEL_SHADE
-                if v.text.strip():
-                    text = v.text if v.state == AnswerState.ANSWERED else f"[{v.state.label}] {v.text}"
-                else:
-                    text = ANSWER_STATE_LABELS["empty" if v.state == AnswerState.ANSWERED else v.state.value]
-                rows.append(_row([
-                    _cell(_p([_run("affichée" if v.shown else "concurrente", bold=v.shown)], S.TABLE_TEXT), widths[0], fill=fill),
-                    _cell(_p(v.author or "—", S.TABLE_TEXT), widths[1], fill=fill),
-                    _cell(_p(format_timestamp(v.updated_at) or "—", S.TABLE_TEXT), widths[2], fill=fill),
-                    _cell(_p(v.source or "—", S.TABLE_TEXT), widths[3], fill=fill),
-                    _cell(_text_paras(text, S.TABLE_TEXT), widths[4], fill=fill),
-                ], cant_split=False))
-            self.add(_table(widths, rows))
+        view = self.c.view_of(interview, case.project)
+        self.p(f"Entretien {k} — {interview_title(case.project, interview)}", S.HEADINGS[3], ppr='<w:spacing w:before="360"/>')
+        self.body.facts(interview_fact_rows(interview, view.guide))
+        known = set(view.question_ids)
+        for section in view.sections:
+            if len(view.sections) > 1:
+                self.p([B.run(section.title.upper(), B.rpr(bold=True, color=S.MUTED, spacing=10))], S.SMALL,
+                       ppr='<w:keepNext/><w:spacing w:before="200" w:after="60"/>')
+            for q in section.questions:
+                self.question(interview, q.id, view.label(q), interview.answers.get(q.id))
+        outside = [qid for qid in interview.answers if qid not in known]
+        for qid in outside:
+            text = one_line(interview.question_texts.get(qid, "").split("\n")[0]) or qid
+            self.question(interview, qid, f"{text} [{qid}]", interview.answers[qid])
 
-    def provenance_appendix(self) -> None:
-        self.heading(1, "Annexe B — Provenance des fichiers", anchor="_pi87_annexB")
-        self.add(_p("Chaque fichier reçu, dans l’ordre de traitement. Deux fichiers de même empreinte SHA-256 sont "
-                    "identiques octet pour octet : le second est compté comme doublon et n’est pas fusionné une "
-                    "seconde fois. Un fichier en erreur n’a pas été fusionné.", S.NOTICE))
-        widths = [2700, 2600, 2000, 2300, 1300, S.LANDSCAPE_TEXT_WIDTH - 10900]
-        rows = [_head_row(["Fichier", "Statut", "Projet", "Évaluateur(s)", "Exporté le", "SHA-256"], widths)]
-        for n, r in enumerate(self.state.inputs):
+    def question(self, interview: Interview, qid: str, label: str, answer: Answer | None) -> None:
+        start, end = self.body.bookmark(answer_bookmark(interview.id, qid))
+        self.p(label, S.QUESTION, before=start, after=end)
+        if answer is not None and answer.concurrent:
+            self.add(self.conflict_xml(answer, S.CONCURRENT))
+            return
+        self.add(self.answer_xml(answer, S.ANSWER))
+        if answer is None or answer.is_empty:
+            return
+        meta = ", ".join(x for x in (one_line(answer.author), fr_datetime(answer.updated_at)) if x)
+        runs = [B.run(f"— {meta}")] if meta else []
+        edited = answer.extra.get(EDITED_IN_WORD)
+        if edited:
+            runs += [B.run("  "), B.run(f"modifiée dans Word ({one_line(str(edited))})",
+                                        B.rpr(bold=True, color=S.WARN))]
+        if runs:
+            self.p(runs, S.SMALL, ppr='<w:ind w:left="227"/>')
+
+    # -- annexes --
+    def annexes(self) -> None:
+        self.conflict_annex()
+        self.provenance_annex()
+        self.coverage_annex()
+
+    def conflict_annex(self) -> None:
+        self.body.heading(1, ANNEXES[0][0], anchor=ANNEXES[0][1])
+        found = [(case, k, i, qid, a) for case in self.c.cases for k, i in enumerate(case.interviews, start=1)
+                 for qid, a in i.answers.items() if a.concurrent]
+        if not found:
+            self.p("Aucun conflit : aucune réponse n’a été modifiée différemment par deux évaluateurs.", S.NOTICE)
+            return
+        self.p(f"{format_int(len(found))} réponse(s) modifiée(s) différemment par plusieurs évaluateurs. La version "
+               "la plus récente est affichée comme réponse ; chaque version est reproduite ici en entier, le "
+               "passage qui diffère surligné.", S.NOTICE)
+        for case, k, interview, qid, answer in found:
+            view = self.c.view_of(interview, case.project)
+            q = next((q for q in view.questions if q.id == qid), None)
+            label = view.label(q) if q else f"{qid}"
+            self.p([B.run(f"{case.number}. {case.label} — E{k} ({interview_title(case.project, interview)}) — ", B.rpr(bold=True)),
+                    B.run(label), B.run("  "), B.link(answer_bookmark(interview.id, qid), "→ réponse")],
+                   S.QUESTION)
+            self.add(self.conflict_xml(answer, S.CONCURRENT))
+
+    def provenance_annex(self) -> None:
+        self.body.heading(1, ANNEXES[1][0], anchor=ANNEXES[1][1])
+        self.p("Chaque fichier reçu : son nom, l’évaluateur qui l’a envoyé, l’heure de son export et son empreinte "
+               "SHA-256. Deux fichiers de même nom envoyés par deux évaluateurs restent deux lignes ; deux fichiers "
+               "de même empreinte sont identiques octet pour octet (le second est un doublon).", S.NOTICE)
+        if not self.c.sources:
+            self.p("Aucun fichier importé n’est enregistré dans cet espace de travail.", S.ANSWER)
+            return
+        widths = [2300, 1500, 1700, 1250, S.TEXT_WIDTH - 6750]
+        rows = [B.header_row(["Fichier", "Statut", "Évaluateur", "Exporté le", "SHA-256"], widths)]
+        names: dict[str, int] = {}
+        for s in self.c.sources:
+            names[s.file] = names.get(s.file, 0) + 1
+        for n, s in enumerate(self.c.sources):
             fill = S.LABEL_SHADE if n % 2 else None
-            status = r.status.label + (f" : {r.reason}" if r.reason else "")
-            sha = r.sha256 or "—"
-            rows.append(_row([
-                _cell(_p(r.file, S.TABLE_TEXT), widths[0], fill=fill),
-                _cell(_p([_run(status, color=S.WARN if r.status.value == "error" else None)], S.TABLE_TEXT),
-                      widths[1], fill=fill),
-                _cell(_p(r.project_id or "—", S.TABLE_TEXT), widths[2], fill=fill),
-                _cell(_p(r.evaluator or "—", S.TABLE_TEXT), widths[3], fill=fill),
-                _cell(_p(format_timestamp(r.exported_at) or "—", S.TABLE_TEXT), widths[4], fill=fill),
-                # The digest in two halves so it wraps cleanly and can be compared by eye.
-                _cell(_p([_run(sha[:32] + ("\n" + sha[32:] if len(sha) > 32 else ""), mono=True, size=7)],
-                         S.TABLE_TEXT), widths[5], fill=fill),
+            status = s.status + (f" : {s.reason}" if s.reason else "")
+            file_runs = [B.run(s.file)]
+            if names[s.file] > 1:
+                file_runs += [B.run(" (même nom)", B.rpr(color=S.WARN, size=7.5))]
+            sha = s.sha256 or "—"
+            rows.append(B.row([
+                B.cell(B.paragraph(file_runs, S.TABLE_TEXT) +
+                       (B.paragraph([B.run(s.project_id, B.rpr(color=S.MUTED, size=7.5))], S.TABLE_TEXT)
+                        if s.project_id else ""), widths[0], fill=fill),
+                B.cell(B.paragraph([B.run(status, B.rpr(color=S.WARN) if s.error else "")], S.TABLE_TEXT),
+                       widths[1], fill=fill),
+                B.cell(B.paragraph(s.evaluator or "—", S.TABLE_TEXT), widths[2], fill=fill),
+                B.cell(B.paragraph(fr_datetime(s.exported_at) or "—", S.TABLE_TEXT), widths[3], fill=fill),
+                # the digest in two halves so it wraps cleanly and can be compared by eye
+                B.cell(B.paragraph([B.run(sha[:32] + ("\n" + sha[32:] if len(sha) > 32 else ""),
+                                          B.rpr(mono=True, size=7))], S.TABLE_TEXT), widths[4], fill=fill),
             ]))
-        self.add(_table(widths, rows))
+        self.add(B.table(widths, rows))
 
-
-# -- package --------------------------------------------------------------------------------------
-
-def _references(sect_pr) -> str:
-    """The default header/footer references of a section, as XML for our own sections."""
-    out = []
-    for el in sect_pr:
-        if el.tag in (qn("w:headerReference"), qn("w:footerReference")) and el.get(qn("w:type")) == "default":
-            kind = "headerReference" if el.tag == qn("w:headerReference") else "footerReference"
-            out.append(f'<w:{kind} w:type="default" r:id="{el.get(qn("r:id"))}"/>')
-    return "".join(out)
-
-
-def _header_footer_parts(document, pseudonymised: bool = False) -> dict[bool, str]:
-    """One header/footer pair for portrait pages, one for landscape pages (whose tab stops
-    follow the wider text area); returns their references by orientation.
-
-    python-docx creates the parts; the sections it adds for that are removed again, the body
-    then gets its sections from `_VolumeWriter.sect_pr`.
-    """
-    left, top = "PI 8.7 · volume consolidé", "Évaluation de la PI 8.7 du FSE · volume consolidé"
-    if pseudonymised:       # every page says so
-        left, top = f"{left} · {PSEUDONYMISED_MARK.upper()}", f"{top} · {PSEUDONYMISED_MARK}"
-    S.add_page_number_footer(document.sections[0], left, header_text=top, first_page_plain=False)
-    portrait = _references(document.sections[0]._sectPr)
-    landscape_section = document.add_section()
-    S.add_page_number_footer(landscape_section, left, header_text=top, first_page_plain=False)
-    width = S.LANDSCAPE_TEXT_WIDTH
-    tabs = (f'<w:tabs {S.NSDECL}><w:tab w:val="clear" w:pos="{S.TEXT_WIDTH // 2}"/>'
-            f'<w:tab w:val="clear" w:pos="{S.TEXT_WIDTH}"/><w:tab w:val="center" w:pos="{width // 2}"/>'
-            f'<w:tab w:val="right" w:pos="{width}"/></w:tabs>')
-    for part in (landscape_section.header, landscape_section.footer):
-        ppr = part.paragraphs[0]._p.get_or_add_pPr()
-        style = ppr.find(qn("w:pStyle"))
-        if style is not None:  # schema order: pStyle first, then tabs
-            style.addnext(parse_xml(tabs))
+    def coverage_annex(self) -> None:
+        self.body.heading(1, ANNEXES[2][0], anchor=ANNEXES[2][1])
+        self.p("Ce qui manque : les études de cas et les entretiens de la campagne sans compte rendu, les entretiens "
+               "prévus restés sans réponse et, par question évaluative, les questions de la grille qui s’y "
+               "rattachent laissées « non abordé » ou refusées.", S.NOTICE)
+        self.body.heading(2, "Campagne : cas et entretiens sans compte rendu")
+        if self.c.missing:
+            self.add(B.text_table([["Cas ou entretien", "Situation"], *[[w, why] for w, why in self.c.missing]],
+                                  [6000, S.TEXT_WIDTH - 6000], header=True))
         else:
-            ppr.insert(0, parse_xml(tabs))
-    landscape = _references(landscape_section._sectPr)
-    body = document.element.body
-    for p in body.findall(qn("w:p")):            # the paragraph add_section put in
-        if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
-            body.remove(p)
-    return {False: portrait, True: landscape}
+            self.p("Toutes les études de cas et tous les entretiens de la campagne ont un compte rendu.", S.ANSWER)
+        planned = [(case, k, i) for case in self.c.cases for k, i in enumerate(case.interviews, start=1)
+                   if i.answered_count() == 0]
+        self.body.heading(2, "Entretiens prévus sans réponse")
+        if planned:
+            for case, k, i in planned:
+                self.p([B.link(case.anchor, [B.run(f"{case.number}. {case.label}", B.rpr(bold=True))]),
+                        B.run(f" — E{k} {interview_title(case.project, i)} ({i.status.label})")], S.ANSWER)
+        else:
+            self.p("Aucun.", S.ANSWER)
+        self.body.heading(2, "Questions rattachées non abordées ou refusées")
+        if self.synthesis is None:
+            self.p("Pas de synthèse dans cet espace de travail : le rattachement des questions de la grille aux "
+                   "questions évaluatives n’est pas disponible.", S.ANSWER)
+            return
+        widths = [2200, 2600, S.TEXT_WIDTH - 4800]
+        for j in self.synthesis.judgements:
+            rows = [B.header_row(["Question de la grille", "Cas et entretien", "État"], widths)]
+            count = 0
+            for case in self.c.cases:
+                for k, i in enumerate(case.interviews, start=1):
+                    view = self.c.view_of(i, case.project)
+                    for gid, qid in j.mapped:
+                        if gid and gid != view.id:
+                            continue
+                        a = i.answers.get(qid)
+                        if a is None or a.state not in (AnswerState.NOT_ASKED, AnswerState.DECLINED):
+                            continue
+                        q = next((q for q in view.questions if q.id == qid), None)
+                        count += 1
+                        rows.append(B.row([
+                            B.cell(B.paragraph(view.label(q) if q else qid, S.TABLE_TEXT), widths[0]),
+                            B.cell(B.paragraph([B.link(answer_bookmark(i.id, qid),
+                                                       f"{case.number}. {case.label} — E{k}")], S.TABLE_TEXT), widths[1]),
+                            B.cell(B.paragraph(_state_runs(a), S.TABLE_TEXT), widths[2]),
+                        ]))
+            self.p([B.run(f"{j.registre or j.id} : ", B.rpr(bold=True)),
+                    B.run(f"{count} réponse(s) « non abordé » ou refusée(s) aux {len(j.mapped)} question(s) rattachée(s)")],
+                   S.ANSWER, ppr="<w:keepNext/>")
+            if count:
+                self.add(B.table(widths, rows))
 
 
-_PLACEHOLDER = "@@pi87-volume-body@@"
-
-
-def _splice_body(package: bytes, body: Iterable[str]) -> bytes:
-    """Stream the body text in place of the placeholder paragraph of the saved package.
-
-    The body of a full volume is tens of megabytes of XML: parsing it into an lxml tree only to
-    serialise it again would cost seconds and hundreds of megabytes, so it is written straight
-    into the archive, piece by piece. The text comes from our own helpers, which escape
-    everything; the tests read every volume back with python-docx.
-    """
-    marker = S.paragraph_xml(_PLACEHOLDER).encode("utf-8")
-    source = zipfile.ZipFile(io.BytesIO(package))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename != "word/document.xml":
-                target.writestr(info.filename, data)
-                continue
-            head, found, tail = data.partition(marker)
-            if not found:  # pragma: no cover - would be a bug in docx_style's serialisation
-                raise RuntimeError("volume: body placeholder not found")
-            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            with target.open(member, "w") as stream:
-                stream.write(head)
-                for piece in body:
-                    stream.write(piece.encode("utf-8"))
-                stream.write(tail)
-    return out.getvalue()
-
-
-def build_volume(state: Consolidation, guides: GuideLibrary, conflicts: list[Conflict] | None = None) -> bytes:
+def build_volume(content: VolumeContent, progress: Callable[[str], None] | None = None) -> bytes:
     """The consolidated volume as .docx bytes (nothing is written to disk here)."""
-    evaluators = sorted({n for r in state.inputs for n in r.evaluators})
-    digest = hashlib.sha256("".join(sorted(r.sha256 for r in state.inputs if r.sha256)).encode()).hexdigest()
-    mark = f" ({PSEUDONYMISED_MARK})" if state.pseudonymised else ""
+    evaluators = content.evaluators
+    digest = hashlib.sha256("".join(sorted(s.sha256 for s in content.sources if s.sha256)).encode()).hexdigest()
+    mark = f" ({PSEUDONYMISED_MARK})" if content.pseudonymised else ""
     document = S.new_document(
         title="PI 8.7 — Volume consolidé des travaux de terrain" + mark,
         subject="Évaluation de la PI 8.7 du FSE : études de cas et entretiens qualitatifs" + mark,
         author=", ".join(evaluators) or "Équipe d’évaluation",
-        identifier=f"pi87-field-merge:{digest[:32]}",
-        created=state.merged_at,
+        identifier=f"pi87-field-{content.origin}:{digest[:32]}",
+        created=content.made_at,
         keywords="PI 8.7; FSE; évaluation; volume consolidé" + (f"; {PSEUDONYMISED_MARK}" if mark else ""),
-        description=f"Volume consolidé de {len(state.inputs)} fichier(s) reçu(s)"
+        description=f"Volume consolidé de {len(content.cases)} cas"
                     + (" — volume pseudonymisé, non réimportable" if mark else ""),
         category="Volume consolidé" + (f" · {PSEUDONYMISED_MARK}" if mark else ""),
     )
-    document.styles.element.extend(parse_xml(f"<w:styles {S.NSDECL}>{_VOLUME_STYLES}</w:styles>"))
-    S.update_fields_on_open(document)
-    writer = _VolumeWriter(state, guides, conflicts if conflicts is not None else state.conflicts())
-    writer.sect_refs = _header_footer_parts(document, bool(state.pseudonymised))
-    # The body's own section is the last one: matrices and appendices, landscape.
-    body = document.element.body
-    body.remove(body.find(qn("w:sectPr")))
-    body.append(parse_xml(writer.sect_pr(True).replace("<w:sectPr>", f"<w:sectPr {S.NSDECL}>", 1)))
-    S.append_body_xml(document, [S.paragraph_xml(_PLACEHOLDER)])
-    return _splice_body(S.document_bytes(document), writer.chunks())
+    left, top = "PI 8.7 · volume consolidé", "Évaluation de la PI 8.7 du FSE · volume consolidé"
+    if content.pseudonymised:       # every page says so
+        left, top = f"{left} · {PSEUDONYMISED_MARK.upper()}", f"{top} · {PSEUDONYMISED_MARK}"
+    B.page_number_footer(document.sections[0], left, header_text=top, first_page_plain=not content.pseudonymised)
+    writer = _VolumeWriter(content, progress)
+    return B.document_bytes_with_body(document, writer.chunks())

@@ -9,12 +9,15 @@ exchange layer use to read and change projects and interviews.
 
 from pi87_field.core.store.project_store import (
     EMPTY_REV,
-    HistoryEntry,
     META_FILE,
+    HistoryEntry,
+    InterviewSheet,
     ProjectStore,
     SavedAnswer,
     SearchHit,
     StoreScan,
+    TrashedInterview,
 )
 
-__all__ = ["EMPTY_REV", "HistoryEntry", "META_FILE", "ProjectStore", "SavedAnswer", "SearchHit", "StoreScan"]
+__all__ = ["EMPTY_REV", "META_FILE", "HistoryEntry", "InterviewSheet", "ProjectStore", "SavedAnswer", "SearchHit",
+           "StoreScan", "TrashedInterview"]

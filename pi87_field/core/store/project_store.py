@@ -19,7 +19,7 @@ import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from pi87_field.core import timing
 from pi87_field.core.errors import DamagedFileError, FieldError, StoreError, StoreLockedError
 from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, record_edits
 from pi87_field.core.guides import Guide, GuideLibrary
@@ -37,6 +38,8 @@ from pi87_field.core.model import (
     AnswerState,
     AnswerVersion,
     Interview,
+    Interviewee,
+    InterviewMode,
     InterviewStatus,
     Project,
     ProjectKind,
@@ -92,6 +95,24 @@ MAX_HISTORY = 30
 class StoreScan:
     projects: list[Project] = field(default_factory=list)
     damaged: list[DamagedFileError] = field(default_factory=list)
+
+
+@dataclass
+class InterviewSheet:
+    """The facts recorded before the grid opens and editable at any time after."""
+
+    interviewer: str
+    interviewees: list[Interviewee]
+    date: date | None
+    mode: InterviewMode | None
+
+
+@dataclass(frozen=True)
+class TrashedInterview:
+    project_id: str
+    interview: Interview
+    path: Path
+    trashed_at: str
 
 
 @dataclass(frozen=True)
@@ -647,6 +668,203 @@ class ProjectStore:
                 target = folder / f"{interview_id}.{stamp}-{n}.json"
             os.replace(path, target)
 
+    # -- interview life cycle: each rule here, once (screens and the CLI call these) -----------
+
+    def _change(self, project_id: str, interview_id: str, change) -> Interview:
+        """Read one interview, apply `change`, write it back (one atomic write)."""
+        interview = self.get_interview(project_id, interview_id)
+        change(interview)
+        return self.save_interview(interview)
+
+    @staticmethod
+    def _check_sheet(sheet: InterviewSheet) -> None:
+        if not any(p.name or p.organisation for p in sheet.interviewees):
+            raise StoreError("Indiquez au moins un interlocuteur (nom ou organisation).")
+
+    def start_interview(self, project_id: str, guide: Guide, sheet: InterviewSheet, *, consent: bool,
+                        at: datetime, interview_id: str | None = None) -> Interview:
+        """Record the sheet and the consent, then open the grid: a planned interview of the
+        campaign (`interview_id`) or a new one. Refused without consent."""
+        from pi87_field.core.model import new_interview_id
+
+        self._check_sheet(sheet)
+        if sheet.mode is None:
+            raise StoreError("Choisissez le mode : sur place, téléphone ou visio.")
+        if not consent:
+            raise StoreError("Recueillez le consentement de chaque interlocuteur avant d'ouvrir la grille.")
+        if interview_id:
+            interview = self.get_interview(project_id, interview_id)
+        else:
+            interview = Interview(id=new_interview_id(), project_id=project_id, guide_id=guide.id,
+                                  guide_version=guide.version)
+        if not interview.answers or interview.guide_id != guide.id:
+            interview.question_texts = guide.question_texts()
+        interview.guide_id, interview.guide_version = guide.id, guide.version
+        _apply_sheet(interview, sheet)
+        interview.consent = True
+        interview.extra.setdefault("consent_recorded_at", at.isoformat(timespec="seconds"))
+        if interview.status in (InterviewStatus.PLANNED, InterviewStatus.CANCELLED):
+            interview.status = InterviewStatus.IN_PROGRESS
+        return self.save_interview(interview)
+
+    def update_sheet(self, project_id: str, interview_id: str, sheet: InterviewSheet) -> Interview:
+        """Fix a name, add a person who joined midway, change the date or the mode."""
+        self._check_sheet(sheet)
+        return self._change(project_id, interview_id, lambda i: _apply_sheet(i, sheet))
+
+    def record_consent(self, project_id: str, interview_id: str, given: bool, at: datetime) -> Interview:
+        """Consent given, or withdrawn. A withdrawn consent keeps the answers on this computer
+        only: the grid is locked and the interview is left out of every export (Word, JSON,
+        volume) until consent is recorded again; to erase it, delete it and empty the trash."""
+        stamp = at.isoformat(timespec="seconds")
+
+        def change(interview: Interview) -> None:
+            interview.consent = given
+            if given:
+                interview.extra["consent_recorded_at"] = stamp
+                interview.extra.pop("consent_withdrawn_at", None)
+            else:
+                interview.extra["consent_withdrawn_at"] = stamp
+        return self._change(project_id, interview_id, change)
+
+    def postpone_interview(self, project_id: str, interview_id: str, new_date: date, reason: str,
+                           at: datetime) -> Interview:
+        def change(interview: Interview) -> None:
+            if interview.status == InterviewStatus.COMPLETE:
+                raise StoreError("Un entretien terminé ne se reporte pas : rouvrez-le d'abord.")
+            interview.extra.setdefault("postponed", []).append({
+                "from": interview.date.isoformat() if interview.date else None,
+                "to": new_date.isoformat(), "reason": reason, "at": at.isoformat(timespec="seconds")})
+            interview.date = new_date
+            if interview.status == InterviewStatus.CANCELLED:
+                interview.status = InterviewStatus.PLANNED
+                interview.extra.pop("cancelled", None)
+        return self._change(project_id, interview_id, change)
+
+    def cancel_interview(self, project_id: str, interview_id: str, reason: str, at: datetime) -> Interview:
+        if not reason.strip():
+            raise StoreError("Indiquez le motif de l'annulation.")
+
+        def change(interview: Interview) -> None:
+            if interview.status == InterviewStatus.COMPLETE:
+                raise StoreError("Un entretien terminé ne s'annule pas : rouvrez-le d'abord.")
+            interview.extra["cancelled"] = {"reason": reason.strip(), "at": at.isoformat(timespec="seconds"),
+                                            "previous_status": interview.status.value}
+            interview.status = InterviewStatus.CANCELLED
+        return self._change(project_id, interview_id, change)
+
+    def finish_interview(self, project_id: str, interview_id: str, at: datetime) -> Interview:
+        def change(interview: Interview) -> None:
+            interview.status = InterviewStatus.COMPLETE
+            timing.close_sitting(interview, at)
+            interview.extra["finished_at"] = at.isoformat(timespec="seconds")
+        return self._change(project_id, interview_id, change)
+
+    def reopen_interview(self, project_id: str, interview_id: str, at: datetime) -> Interview:
+        """A finished or cancelled interview goes back to "en cours" (answers untouched)."""
+        def change(interview: Interview) -> None:
+            if interview.status not in (InterviewStatus.COMPLETE, InterviewStatus.CANCELLED):
+                return
+            cancelled = interview.extra.pop("cancelled", None)
+            previous = cancelled.get("previous_status") if isinstance(cancelled, dict) else None
+            interview.status = (InterviewStatus(previous) if previous in ("planned", "in_progress")
+                                else InterviewStatus.IN_PROGRESS)
+            interview.extra.setdefault("reopened", []).append(at.isoformat(timespec="seconds"))
+        return self._change(project_id, interview_id, change)
+
+    def save_notes(self, project_id: str, interview_id: str, text: str) -> Interview:
+        """The interview-level notes (context, documents to collect, follow-ups)."""
+        cleaned = clean_text(text)
+
+        def change(interview: Interview) -> None:
+            interview.notes = cleaned
+        return self._change(project_id, interview_id, change)
+
+    def open_sitting(self, project_id: str, interview_id: str, at: datetime) -> Interview:
+        return self._change(project_id, interview_id, lambda i: timing.open_sitting(i, at))
+
+    def close_sitting(self, project_id: str, interview_id: str, at: datetime,
+                      visits: list[tuple[str, datetime, datetime]] = ()) -> Interview:  # type: ignore[assignment]
+        """End the current sitting, with the question visits not yet written."""
+        def change(interview: Interview) -> None:
+            for qid, entered, left in visits:
+                timing.record_visit(interview, qid, entered, left)
+            timing.close_sitting(interview, at)
+        return self._change(project_id, interview_id, change)
+
+    def record_visits(self, project_id: str, interview_id: str,
+                      visits: list[tuple[str, datetime, datetime]]) -> Interview:
+        def change(interview: Interview) -> None:
+            for qid, entered, left in visits:
+                timing.record_visit(interview, qid, entered, left)
+        return self._change(project_id, interview_id, change)
+
+    # -- trash: deleted interviews stay recoverable until the trash is emptied -----------------
+
+    @property
+    def trash_dir(self) -> Path:
+        return self.root / "trash"
+
+    def trash_interview(self, project_id: str, interview_id: str, at: datetime) -> Path:
+        """Move an interview to the trash: out of lists, search and exports, restorable."""
+        self._require_writer()
+        self._change(project_id, interview_id,
+                     lambda i: i.extra.__setitem__("trashed_at", at.isoformat(timespec="seconds")))
+        source = self.interview_file(project_id, interview_id)
+        # trash/<project>/<n>/<uuid>.json: the file keeps its name (the reader checks it), and
+        # an interview trashed, restored and trashed again keeps both copies.
+        n = 1
+        while (self.trash_dir / project_id / str(n) / source.name).exists():
+            n += 1
+        target = ensure_dir(self.trash_dir / project_id / str(n)) / source.name
+        os.replace(source, target)
+        return target
+
+    def list_trash(self) -> list[TrashedInterview]:
+        out: list[TrashedInterview] = []
+        if not self.trash_dir.is_dir():
+            return out
+        for path in sorted(self.trash_dir.glob("*/*/*.json")):
+            project_id = path.parent.parent.name
+            try:
+                interview = self._read_interview(path, project_id)
+            except FieldError:  # a damaged file in the trash stays there, unlisted
+                continue
+            out.append(TrashedInterview(project_id, interview, path, str(interview.extra.get("trashed_at", ""))))
+        out.sort(key=lambda t: t.trashed_at, reverse=True)
+        return out
+
+    def restore_from_trash(self, project_id: str, interview_id: str) -> Interview:
+        self._require_writer()
+        candidates = [t for t in self.list_trash() if t.project_id == project_id and t.interview.id == interview_id]
+        if not candidates:
+            raise StoreError(f"Aucun entretien « {interview_id} » dans la corbeille.")
+        if not self.has_project(project_id):
+            raise StoreError(f"Projet inconnu : « {project_id} » (restaurez d'abord le projet).")
+        target = self.interview_file(project_id, interview_id)
+        if target.exists():
+            raise StoreError("Cet entretien existe déjà dans le projet : rien n'a été remplacé.")
+        ensure_dir(target.parent)
+        os.replace(candidates[0].path, target)
+        return self._change(project_id, interview_id, lambda i: i.extra.pop("trashed_at", None))
+
+    def empty_trash(self) -> int:
+        """Destroy every interview in the trash (only ever on an explicit command)."""
+        self._require_writer()
+        count = 0
+        if self.trash_dir.is_dir():
+            for path in list(self.trash_dir.glob("*/*/*.json")):
+                path.unlink()
+                count += 1
+            for folder in sorted(self.trash_dir.glob("*/*"), reverse=True) + sorted(self.trash_dir.glob("*")):
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+        return count
+
+    def exportable_interviews(self, project_id: str) -> list[Interview]:
+        """The interviews that may leave this computer: not those whose consent was withdrawn."""
+        return [i for i in self.list_interviews(project_id) if i.consent is not False]
+
     # -- campaign and search ---------------------------------------------------------------------
 
     def seed_campaign_if_empty(self) -> bool:
@@ -686,6 +904,13 @@ class ProjectStore:
                 if len(hits) >= limit:
                     return hits
         return hits
+
+
+def _apply_sheet(interview: Interview, sheet: InterviewSheet) -> None:
+    interview.interviewer = sheet.interviewer
+    interview.interviewees = [p for p in sheet.interviewees if p.name or p.organisation]
+    interview.date = sheet.date
+    interview.mode = sheet.mode
 
 
 def _or_none(read, doc: Any) -> Any:

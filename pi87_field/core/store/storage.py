@@ -27,12 +27,11 @@ import errno
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
@@ -79,7 +78,8 @@ def read_json_file(path: Path) -> Any:
     if not raw.strip():
         raise DamagedFileError(path, "fichier vide")
     try:
-        return json.loads(raw.decode("utf-8"))
+        # NaN/Infinity are not JSON; an older version let them in from a bundle: read as null.
+        return json.loads(raw.decode("utf-8"), parse_constant=lambda _name: None)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DamagedFileError(path, f"JSON invalide : {exc}") from None
     except (ValueError, RecursionError):  # a number of more than 4,300 digits, absurd nesting
@@ -87,7 +87,7 @@ def read_json_file(path: Path) -> Any:
 
 
 def dump_json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
 class AtomicJSONStorage(Storage):

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import hashlib
 
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
 from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, AnswerState
 
 PAYLOAD_NS = "urn:pi87-field:writeup"
 PAYLOAD_VERSION = "1"
 ITEM_PART = "/customXml/item1.xml"
 ITEM_PROPS_PART = "/customXml/itemProps1.xml"
-RT_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
-RT_CUSTOM_XML_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
-RT_CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-CT_CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
-CT_CUSTOM_PROPS = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+# python-docx's own names for the relationship and content types of the parts we add
+RT_CUSTOM_XML = RT.CUSTOM_XML
+RT_CUSTOM_XML_PROPS = RT.CUSTOM_XML_PROPS
+RT_CUSTOM_PROPS = RT.CUSTOM_PROPERTIES
+CT_CUSTOM_XML_PROPS = CT.OFC_CUSTOM_XML_PROPERTIES
+CT_CUSTOM_PROPS = CT.OFC_CUSTOM_PROPERTIES
 CUSTOM_PROPS_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 PROP_PREFIX = "pi87-field."
 PROP_CHUNK = 250              # Word's user interface keeps text properties up to 255 characters

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from pi87_field.core.bundle import Bundle, bundle_from_dict, loads_untrusted
@@ -51,8 +52,8 @@ _CHUNK = 1 << 16
 W = f"{{{S.W_NS}}}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_RT_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-_RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+_RT_OFFICE_DOCUMENT = RT.OFFICE_DOCUMENT
+_RT_STYLES = RT.STYLES
 _CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _DCTERMS = "{http://purl.org/dc/terms/}"
 _CUSTOM_PROPS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"

@@ -28,7 +28,6 @@ import hashlib
 import json
 import uuid
 import zlib
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +35,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
 from pi87_field.core.bundle import FORMAT, Bundle, bundle_from_dict, bundle_to_dict
-from pi87_field.core.fr import fr_date, fr_datetime
-from pi87_field.core.guides import GuideLibrary, Question, full_question_text, numbered, question_numbers
+from pi87_field.core.guides import GuideLibrary, Question, full_question_text
 from pi87_field.core.model import (
     Answer,
     AnswerVersion,
@@ -46,8 +44,18 @@ from pi87_field.core.model import (
     ProjectKind,
 )
 from pi87_field.core.store.atomic import atomic_write_bytes
-from pi87_field.core.summary import interview_progress, interview_title, ordered_interviews, project_fact_rows
+from pi87_field.core.summary import (
+    interview_title,
+    interview_fact_rows,
+    ordered_interviews,
+    interview_progress,
+    project_fact_rows,
+    project_heading,
+    project_label,
+)
+from pi87_field.core.fr import fr_date, fr_datetime
 from pi87_field.core.text import clean_text, one_line
+from pi87_field.core.word import build as B
 from pi87_field.core.word import style as S
 from pi87_field.core.word.format import (  # noqa: F401 - re-exported for callers
     BOOKMARK_PREFIX,
@@ -74,11 +82,6 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
     state_label_text,
 )
 
-# -- small formatting helpers ---------------------------------------------------------------------
-
-def _yes_no(value: bool | None) -> str:
-    return {True: "oui", False: "non", None: "non renseigné"}[value]
-
 
 def _clean_tree(value: Any) -> Any:
     if isinstance(value, str):
@@ -99,10 +102,39 @@ def evaluators(bundle: Bundle) -> list[str]:
     return list(dict.fromkeys(one_line(i.interviewer) for i in bundle.interviews if one_line(i.interviewer)))
 
 
-def display_title(project: Project) -> str:
-    if project.kind == ProjectKind.CASE_STUDY and project.carrier:
-        return one_line(project.carrier)
-    return one_line(project.title) or project.id
+def question_title(interview: Interview, q: Question, number: str) -> str:
+    """"3. Présentation de la structure": the guide's number, then the text the interview kept."""
+    stored = interview.question_texts.get(q.id, "")
+    first = one_line(stored.split("\n", 1)[0]) if stored else one_line(q.text)
+    return f"{number}. {first}"
+
+
+def question_details(interview: Interview, q: Question) -> list[str]:
+    """The lines under a question heading: condition, sub-points a/b/c, relances."""
+    stored = interview.question_texts.get(q.id) or full_question_text(q)
+    lines = [one_line(x) for x in stored.split("\n")[1:] if one_line(x)]
+    if q.condition:
+        lines.insert(0, f"Condition : {q.condition}")
+    lines += [f"Relance : {r}" for r in q.relances]
+    return lines
+
+
+def answer_paragraphs(answer: Answer | None, style: str = S.ANSWER) -> list[str]:
+    """An answer slot's paragraphs (a state label in its character style, then the text)."""
+    out = []
+    for text, is_label in slot_paragraphs(answer):
+        runs = [B.run(text, style=S.STATE_CHAR)] if is_label else ([B.run(text)] if text else [])
+        out.append(B.paragraph(runs, style))
+    return out
+
+
+def concurrent_paragraphs(version: AnswerVersion) -> list[str]:
+    """A concurrent version: a head line (who, when, from which file), then its text."""
+    who = ", ".join(x for x in (one_line(version.author), fr_datetime(version.updated_at),
+                                one_line(version.source)) if x)
+    head = B.paragraph([B.run("Version concurrente", "<w:b/>"), B.run(f" — {who}" if who else "")],
+                       S.CONCURRENT, ppr="<w:keepNext/>")
+    return [head, *answer_paragraphs(Answer(text=version.text, state=version.state), S.CONCURRENT)]
 
 
 # -- the write-up ---------------------------------------------------------------------------------
@@ -112,60 +144,45 @@ class _Writer:
         self.bundle = bundle
         self.guides = guides
         self.pseudonymised = pseudonymised
-        self.parts: list[str] = []
+        self.body = B.Body()
         self.slots: list[list[str]] = []
-        self.toc: list[tuple[int, str, str]] = []
-        self.bookmark_id = 100
+        self.interviews = ordered_interviews(bundle.interviews)
 
-    # building blocks
     def p(self, content: str | list[str] = "", style: str | None = None, **kw: str) -> None:
-        self.parts.append(S.paragraph_xml(content, style, **kw))
+        self.body.p(content, style, **kw)
 
-    def heading(self, level: int, text: str, *, before: str = "", in_toc: bool = True) -> None:
-        after = ""
-        if in_toc and level <= 2:
-            name, start, after = S.heading_bookmark_xml(len(self.toc) + 1)
-            before += start
-            self.toc.append((level, text, name))
-        self.parts.append(S.paragraph_xml(text, S.HEADINGS[level], before=before, after=after))
-
-    def facts(self, rows: list[tuple[str, str]]) -> None:
-        rows = [(label, value) for label, value in rows if value]
-        if rows:
-            self.parts.append(S.table_xml(rows, [2750, S.TEXT_WIDTH - 2750], label_column=True))
-            self.p("", S.SMALL)
+    def kicker(self, text: str, before: int, after: int) -> None:
+        self.p([B.run(text, B.rpr(bold=True, color=S.ACCENT, spacing=10))], S.SMALL,
+               ppr=f'<w:spacing w:before="{before}" w:after="{after}"/>')
 
     # document parts
     def cover(self) -> None:
         project = self.bundle.project
         kicker = "Évaluation de la PI 8.7 du FSE · Compte rendu de terrain"
-        self.p([S.run_xml(kicker.upper(), f'<w:color w:val="{S.MUTED}"/><w:spacing w:val="10"/>')], S.SMALL,
+        self.p([B.run(kicker.upper(), B.rpr(color=S.MUTED, spacing=10))], S.SMALL,
                ppr='<w:spacing w:before="720" w:after="360"/>')
-        self.p(display_title(project), S.TITLE)
+        self.p(project_heading(project), S.TITLE)
         subtitle = project.kind.label
         if project.kind == ProjectKind.CASE_STUDY and project.carrier:
             subtitle += f" · {one_line(project.title)}"
         self.p(subtitle, S.SUBTITLE)
         if self.pseudonymised:
-            self.p([S.run_xml("Document pseudonymisé. ", "<w:b/>"),
-                    S.run_xml(PSEUDONYMISED_NOTICE.split(" : ", 1)[1][0].upper()
-                              + PSEUDONYMISED_NOTICE.split(" : ", 1)[1][1:])], S.NOTICE)
-        self.p([S.run_xml("FICHE DU PROJET", f'<w:b/><w:color w:val="{S.ACCENT}"/><w:spacing w:val="10"/>')],
-               S.SMALL, ppr='<w:spacing w:before="240" w:after="80"/>')
-        self.facts(self.project_facts(project))
-        if self.bundle.interviews:
-            self.p([S.run_xml("ENTRETIENS", f'<w:b/><w:color w:val="{S.ACCENT}"/><w:spacing w:val="10"/>')],
-                   S.SMALL, ppr='<w:spacing w:before="120" w:after="80"/>')
+            notice = PSEUDONYMISED_NOTICE.split(" : ", 1)[1]
+            self.p([B.run("Document pseudonymisé. ", "<w:b/>"), B.run(notice[0].upper() + notice[1:])], S.NOTICE)
+        self.kicker("FICHE DU PROJET", 240, 80)
+        self.body.facts(self.project_facts(project))
+        if self.interviews:
+            self.kicker("ENTRETIENS", 120, 80)
             rows = [["N°", "Date", "Personnes interrogées", "Enquêteur·rice", "Avancement"]]
-            for n, interview in enumerate(ordered_interviews(self.bundle.interviews), start=1):
+            for n, interview in enumerate(self.interviews, start=1):
                 done, total = interview_progress(interview, self.guides.get(interview.guide_id))
                 people = "\n".join(
                     one_line(p.name) + (f" ({one_line(p.organisation)})" if p.organisation and p.name else one_line(p.organisation) if not p.name else "")
                     for p in interview.interviewees) or "—"
-                rows.append([str(n), fr_date(interview.date) or "à fixer", people,
+                rows.append([str(n), (fr_date(interview.date) or "à fixer"), people,
                              one_line(interview.interviewer) or "—",
                              f"{done} / {total} · {interview.status.label}"])
-            self.parts.append(S.table_xml(rows, [500, 1150, 3720, 1700, 2000], header=True))
+            self.body.add(B.text_table(rows, [500, 1150, 3720, 1700, 2000], header=True))
             self.p("", S.SMALL)
         names = evaluators(self.bundle)
         info = [
@@ -175,7 +192,7 @@ class _Writer:
         ]
         self.p(" · ".join(info), S.SMALL)
         if self.pseudonymised:
-            self.p([S.run_xml(PSEUDONYMISED_NO_IMPORT, "<w:b/>")], S.SMALL)
+            self.p([B.run(PSEUDONYMISED_NO_IMPORT, "<w:b/>")], S.SMALL)
         else:
             self.p("Les réponses sont reproduites telles que saisies. Ce document peut être modifié dans "
                    "Word ou LibreOffice puis réimporté (pi87-field import) : les réponses corrigées sont "
@@ -194,43 +211,24 @@ class _Writer:
             ("Entretiens", "" if count else interviews),    # else detailed in the table below
         ]
 
-    def contents(self, entries: list[tuple[int, str, str]]) -> str:
-        return S.page_break_xml() + S.toc_xml("Sommaire", "1-2", entries)
-
     def interview(self, n: int, interview: Interview) -> None:
         guide = self.guides.get(interview.guide_id)
-        self.heading(1, f"Entretien {n} — {interview_title(self.bundle.project, interview)}")
-        people = "\n".join(
-            " — ".join(x for x in (one_line(p.name), ", ".join(y for y in (one_line(p.role), one_line(p.organisation)) if y)) if x)
-            for p in interview.interviewees
-        )
+        self.body.heading(1, f"Entretien {n} — {interview_title(self.bundle.project, interview)}", toc_level=2)
+        self.body.facts(interview_fact_rows(interview, guide))
         qids = guide.question_ids if guide else []
-        done, total = interview_progress(interview, guide)
-        self.facts([
-            ("Enquêteur·rice", one_line(interview.interviewer) or "non renseigné"),
-            ("Date", fr_date(interview.date) or "à fixer"),
-            ("Mode", interview.mode.label if interview.mode else ""),
-            ("Personnes interrogées", people),
-            ("Consentement", _yes_no(interview.consent)),
-            ("Statut", interview.status.label),
-            ("Grille", f"{guide.title} (version {interview.guide_version or guide.version})" if guide
-             else f"{interview.guide_id} (grille introuvable)"),
-            ("Avancement", f"{done} / {total} questions renseignées" if total else ""),
-            ("Notes", interview.notes.strip()),
-        ])
         if guide:
-            numbers = question_numbers(guide.sections)
             for section in guide.sections:
-                self.heading(2, section.title)
+                self.body.heading(2, section.title, toc_level=2)
                 if section.intro:
                     self.p(section.intro, S.QUESTION_DETAIL)
                 for question in section.questions:
-                    self.question(interview, question.id, self.question_title(interview, question, numbers[question.id]),
-                                  self.question_details(interview, question))
+                    self.question(interview, question.id,
+                                  question_title(interview, question, guide.number(question.id)),
+                                  question_details(interview, question))
         known = set(qids)
         orphans = [qid for qid in interview.answers if qid not in known]
         if orphans:
-            self.heading(2, ORPHANS_TITLE)
+            self.body.heading(2, ORPHANS_TITLE, toc_level=2)
             self.p("Réponses à des questions qui ne figurent pas dans la grille actuelle "
                    f"« {guide.title if guide else interview.guide_id} » : elles sont conservées.",
                    S.QUESTION_DETAIL)
@@ -240,56 +238,31 @@ class _Writer:
                 title = lines[0] if lines else qid
                 self.question(interview, qid, title, [*lines[1:], f"Identifiant : {qid}"])
 
-    def question_title(self, interview: Interview, q: Question, number: str) -> str:
-        stored = interview.question_texts.get(q.id, "")
-        first = one_line(stored.split("\n", 1)[0]) if stored else one_line(q.text)
-        return numbered(number, first)
-
-    def question_details(self, interview: Interview, q: Question) -> list[str]:
-        stored = interview.question_texts.get(q.id) or full_question_text(q)
-        lines = [one_line(x) for x in stored.split("\n")[1:] if one_line(x)]
-        if q.condition:
-            lines.insert(0, f"Condition : {q.condition}")
-        lines += [f"Relance : {r}" for r in q.relances]
-        return lines
-
     def question(self, interview: Interview, qid: str, title: str, details: list[str]) -> None:
-        name = answer_bookmark(interview.id, qid)
-        self.bookmark_id += 1
-        bid = self.bookmark_id
-        self.heading(3, title, before=f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>', in_toc=False)
+        start, end = self.body.bookmark(answer_bookmark(interview.id, qid))
+        self.p(title, S.HEADINGS[3], before=start)
         self.slots.append([interview.id, qid, title])
         for line in details:
             self.p(line, S.QUESTION_DETAIL)
         answer = interview.answers.get(qid)
-        paragraphs = slot_paragraphs(answer)
-        last = len(paragraphs) - 1
-        for i, (text, is_label) in enumerate(paragraphs):
-            runs = [S.run_xml(text, style=S.STATE_CHAR) if is_label else (S.run_xml(text) if text else "")]
-            self.p(runs, S.ANSWER, after=f'<w:bookmarkEnd w:id="{bid}"/>' if i == last else "")
+        paragraphs = answer_paragraphs(answer)
+        # the slot ends after the answer's last paragraph
+        paragraphs[-1] = paragraphs[-1][:-len("</w:p>")] + end + "</w:p>"
+        self.body.parts.extend(paragraphs)
         if answer is not None:
             for version in answer.concurrent:
-                self.concurrent(version)
-
-    def concurrent(self, version: AnswerVersion) -> None:
-        who = ", ".join(x for x in (one_line(version.author), fr_datetime(version.updated_at),
-                                    one_line(version.source)) if x)
-        self.p([S.run_xml("Version concurrente", "<w:b/>"), S.run_xml(f" — {who}" if who else "")], S.CONCURRENT)
-        shown = Answer(text=version.text, state=version.state)
-        for text, is_label in slot_paragraphs(shown):
-            self.p([S.run_xml(text, style=S.STATE_CHAR) if is_label else (S.run_xml(text) if text else "")],
-                   S.CONCURRENT)
+                self.body.parts.extend(concurrent_paragraphs(version))
 
     def build(self) -> list[str]:
         self.cover()
-        head = self.parts
-        self.parts = []
-        for n, interview in enumerate(ordered_interviews(self.bundle.interviews), start=1):
+        head = self.body.flush()
+        for n, interview in enumerate(self.interviews, start=1):
             self.interview(n, interview)
         if not self.bundle.interviews:
-            self.heading(1, "Entretiens")
+            self.body.heading(1, "Entretiens", toc_level=2)
             self.p("Aucun entretien n’est encore enregistré pour ce projet.")
-        return [*head, self.contents(self.toc), *self.parts]
+        chapters = self.body.flush()
+        return [head, B.page_break(), B.toc(self.body.toc_entries), chapters]
 
 
 def payload_dict(bundle: Bundle, slots: list[list[str]]) -> dict[str, Any]:
@@ -302,8 +275,8 @@ def _payload_xml(payload: dict[str, Any]) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<pi87:writeup xmlns:pi87="{PAYLOAD_NS}" version="{PAYLOAD_VERSION}" format="{FORMAT}">'
-        f"<pi87:bundle>{S.esc(bundle_json)}</pi87:bundle>"
-        f"<pi87:slots>{S.esc(slots_json)}</pi87:slots>"
+        f"<pi87:bundle>{B.esc(bundle_json)}</pi87:bundle>"
+        f"<pi87:slots>{B.esc(slots_json)}</pi87:slots>"
         "</pi87:writeup>"
     ).encode()
 
@@ -318,7 +291,7 @@ def _custom_props_xml(payload: dict[str, Any], pseudonymised: bool = False) -> b
         props.append(("pseudonymised", "true"))
     body = "".join(
         f'<property fmtid="{CUSTOM_PROPS_FMTID}" pid="{pid}" name="{PROP_PREFIX}{name}">'
-        f"<vt:lpwstr>{S.esc(value)}</vt:lpwstr></property>"
+        f"<vt:lpwstr>{B.esc(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(props, start=2)
     )
     return (
@@ -364,9 +337,10 @@ def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: b
     writer = _Writer(bundle, guides, pseudonymised)
     body = writer.build()
     names = evaluators(bundle)
+    title = project_heading(project)
     mark = f" ({PSEUDONYMISED_MARK})" if pseudonymised else ""
     document = S.new_document(
-        title=f"{display_title(project)} — {project.kind.label}{mark}",
+        title=f"{title} — {project.kind.label}{mark}",
         subject="Évaluation de la PI 8.7 du FSE : compte rendu de terrain" + mark,
         author=", ".join(names),
         identifier=project.id,
@@ -376,14 +350,11 @@ def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: b
                     + (" — document pseudonymisé, non réimportable" if pseudonymised else ""),
         category=project.kind.label + (f" · {PSEUDONYMISED_MARK}" if pseudonymised else ""),
     )
-    S.append_body_xml(document, body)
-    S.update_fields_on_open(document)
-    footer_left = f"{display_title(project)} · {project.id}" + (" · DOCUMENT PSEUDONYMISÉ" if pseudonymised else "")
+    footer_left = project_label(project) + (" · DOCUMENT PSEUDONYMISÉ" if pseudonymised else "")
     header = "Évaluation de la PI 8.7 du FSE · compte rendu de terrain" + (" · pseudonymisé" if pseudonymised else "")
-    S.add_page_number_footer(document.sections[0], footer_left, header_text=header,
-                             first_page_plain=not pseudonymised)
+    B.page_number_footer(document.sections[0], footer_left, header_text=header, first_page_plain=not pseudonymised)
     _embed(document, project.id, payload_dict(bundle, writer.slots), pseudonymised=pseudonymised)
-    return S.document_bytes(document)
+    return B.document_bytes_with_body(document, body)
 
 
 def write_project_docx(bundle: Bundle, guides: GuideLibrary, path: Path, *, pseudonymised: bool = False) -> Path:

@@ -29,6 +29,7 @@ from pi87_field.core.model import (
     Project,
 )
 from pi87_field.core.money import AmountError, format_amount, parse_amount
+from pi87_field.core.summary import project_label
 from pi87_field.core.text import clean_text, one_line
 from pi87_field.tui.app import Pi87FieldApp
 
@@ -58,6 +59,8 @@ class FactsScreen(Screen):
         p = self.project = self.app.store.get_project(self.project_id)
         yield Header()
         with VerticalScroll(id="facts-form", classes="form"):
+            yield Label("Nom court (distingue le projet dans les listes, ex. Lunévillois · Atout Emploi)")
+            yield Input(p.label, id="f-label", placeholder=project_label(p))
             yield Label("Intitulé de l'opération")
             yield Input(p.title, id="f-title")
             yield Label("Porteur de projet")
@@ -89,8 +92,8 @@ class FactsScreen(Screen):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.sub_title = f"Fiche : {self.project_id}"
-        self.query_one("#f-title", Input).focus()
+        self.sub_title = f"Fiche : {project_label(self.project)}" if self.project else "Fiche"
+        self.query_one("#f-label", Input).focus()
 
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value
@@ -113,6 +116,7 @@ class FactsScreen(Screen):
             return
         p = self.project
         p.title = title
+        p.label = one_line(self._value("#f-label"))
         p.carrier = one_line(self._value("#f-carrier"))
         os_value = self.query_one("#f-os", Select).value
         p.os = os_value if isinstance(os_value, int) else None

@@ -14,20 +14,30 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from pi87_field.core.fr import fr_count
 from pi87_field.core.model import Project, ProjectKind
 from pi87_field.core.money import format_amount
-from pi87_field.core.summary import ProjectProgress, project_progress
+from pi87_field.core.summary import ProjectProgress, project_label, project_progress
 from pi87_field.core.text import fold
 from pi87_field.tui.app import Pi87FieldApp
-from pi87_field.tui.progress import clip
-from pi87_field.tui.widgets.fitted_table import cell, clear_rows
+from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 OS_WORDS = re.compile(r"\bos\s*(\d)\b")
 KIND_SHORT = {ProjectKind.CASE_STUDY: "EC", ProjectKind.INTERVIEW_SERIES: "EQ"}
-# Fixed columns: kind, OS, amount, interviews, completion. Carrier and title share the rest.
-FIXED_WIDTHS = {"kind": 4, "amount": 12, "interviews": 5, "completion": 6}
+# Fixed columns: kind and OS, amount, interviews, completion. The project's short label takes
+# the rest at 80 columns; from 110 columns the operation's title shares it.
+PROJECT_COLUMNS = [
+    ColumnSpec("kind", "Type", width=4, figures=True),
+    ColumnSpec("label", "Projet", share=2),
+    ColumnSpec("title", "Intitulé", share=3, hide_below=110),
+    ColumnSpec("amount", "FSE progr.", width=12, justify="right", figures=True),
+    ColumnSpec("interviews", "Entr.", width=5, figures=True),
+    ColumnSpec("completion", "Avanc.", width=6, justify="right", figures=True),
+]
 
 
-class ProjectTable(DataTable):
+class ProjectTable(FittedTable):
     """The project list (cursor on rows)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(PROJECT_COLUMNS, **kwargs)
 
 
 class HomeScreen(Screen):
@@ -57,16 +67,12 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filtrer : porteur, intitulé, OS, région…", id="home-filter")
-        yield ProjectTable(id="home-table", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="Filtrer : projet, porteur, intitulé, OS, région…", id="home-filter")
+        yield ProjectTable(id="home-table")
         yield Static("", id="home-status")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(ProjectTable)
-        for key, label in (("kind", "Type"), ("carrier", "Porteur"), ("title", "Intitulé"),
-                           ("amount", "FSE progr."), ("interviews", "Entr."), ("completion", "Avanc.")):
-            table.add_column(label, key=key)
         self.reload()
         self.query_one(Input).focus()
 
@@ -108,7 +114,7 @@ class HomeScreen(Screen):
             return True
         code = KIND_SHORT.get(project.kind, "")
         hay = " ".join(str(v) for v in (
-            code, f"{code}{project.os}" if project.os else "", project.id, project.title, project.carrier, f"os{project.os}" if project.os else "",
+            code, f"{code}{project.os}" if project.os else "", project.id, project.label, project.title, project.carrier, f"os{project.os}" if project.os else "",
             project.kind.label, project.region or "", project.characteristics, project.volet or "",
         ))
         needle = OS_WORDS.sub(r"os\1", needle)  # "OS 2" is one criterion, not "os" and "2"
@@ -117,28 +123,21 @@ class HomeScreen(Screen):
     def populate(self) -> None:
         table = self.query_one(ProjectTable)
         needle = fold(self.query_one(Input).value.strip())
-        selected = self._shown[table.cursor_row] if self._shown and 0 <= table.cursor_row < len(self._shown) else None
-        # Each column has one cell of padding on both sides; keep 2 cells for the scrollbar.
-        free = max(14, self.size.width - sum(FIXED_WIDTHS.values()) - 2 * 6 - 3)
-        carrier_w, title_w = free * 2 // 5, free - free * 2 // 5
-        clear_rows(table)
-        self._shown = []
+        rows = []
         for project in self.projects:
             if not self._matches(project, needle):
                 continue
             fig = self.progress.get(project.id)
-            table.add_row(
+            rows.append((project.id, [
                 KIND_SHORT.get(project.kind, "?") + (f"{project.os}" if project.os else ""),
-                cell(clip(project.carrier, carrier_w)),
-                cell(clip(project.title, title_w)),
-                format_amount(project.fse_amount).rjust(FIXED_WIDTHS["amount"]),
+                project_label(project),
+                project.title,
+                format_amount(project.fse_amount),
                 f"{fig.done}/{fig.total}" if fig else "…",
-                fig.percent_label.rjust(6) if fig else "…",
-                key=project.id,
-            )
-            self._shown.append(project.id)
-        if selected in self._shown:
-            table.move_cursor(row=self._shown.index(selected), animate=False)
+                fig.percent_label if fig else "…",
+            ]))
+        table.set_rows(rows)
+        self._shown = table.row_keys_shown
         count = len(self._shown)
         status = f"{count} projet{'s' if count > 1 else ''}"
         if needle:
@@ -149,10 +148,6 @@ class HomeScreen(Screen):
         status += " · EC : étude de cas · EQ : entretiens · ctrl+p : commandes"
         self.query_one("#home-status", Static).update(Text(status))  # the filter is user text
         self.refresh_bindings()
-
-    def on_resize(self) -> None:
-        if self.projects:
-            self.populate()
 
     @on(Input.Changed, "#home-filter")
     def _filter(self) -> None:
@@ -167,10 +162,7 @@ class HomeScreen(Screen):
 
     @property
     def selected_project_id(self) -> str | None:
-        table = self.query_one(ProjectTable)
-        if not self._shown or not (0 <= table.cursor_row < len(self._shown)):
-            return None
-        return self._shown[table.cursor_row]
+        return self.query_one(ProjectTable).selected_key
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open_project", "new_interview", "export"):

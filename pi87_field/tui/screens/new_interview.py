@@ -31,6 +31,7 @@ from pi87_field.core.model import (
     InterviewStatus,
     new_interview_id,
 )
+from pi87_field.core.summary import project_label
 from pi87_field.core.text import one_line
 from pi87_field.tui.app import Pi87FieldApp
 
@@ -120,7 +121,7 @@ class NewInterviewScreen(Screen):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.sub_title = self.project_id
+        self.sub_title = project_label(self.app.store.get_project(self.project_id))
         rows = list(self.query(IntervieweeRow))
         target = rows[0].query(Input).first() if rows else self.query_one("#n-interviewer", Input)
         target.focus()

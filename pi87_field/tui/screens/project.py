@@ -16,16 +16,16 @@ from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import fr_count, fr_date
 from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
-from pi87_field.core.summary import interview_people, interview_progress, project_progress
+from pi87_field.core.summary import interview_people, interview_progress, project_label, project_progress
 from pi87_field.tui.app import Pi87FieldApp
-from pi87_field.tui.progress import clip
-from pi87_field.tui.widgets.fitted_table import cell, clear_rows
+from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 
 def project_facts_text(project: Project) -> Text:
     """The facts as a few lines for the top of the project screen. Built as Text, not markup:
     titles and notes are user text and may contain "[" (an unbalanced "[/" used to crash)."""
-    lines: list[Text] = [Text(project.title, style="bold"), Text(f"Porteur : {project.carrier or '—'}")]
+    lines: list[Text] = [Text(project_label(project), style="bold"), Text(project.title),
+                         Text(f"Porteur : {project.carrier or '—'}")]
     first = [project.kind.label]
     if project.os:
         first.append(f"OS {project.os}")
@@ -55,8 +55,21 @@ def os_label(value: int | None) -> str:
     return OS_LABELS.get(value, "") if value else ""
 
 
-class InterviewTable(DataTable):
+INTERVIEW_COLUMNS = [
+    ColumnSpec("date", "Date", width=10, figures=True),
+    ColumnSpec("who", "Interlocuteurs", min_width=10),
+    ColumnSpec("mode", "Mode", width=9, figures=True),
+    ColumnSpec("interviewer", "Enquêteur", width=10),
+    ColumnSpec("status", "Statut", width=8, figures=True),
+    ColumnSpec("progress", "Réponses", width=8, figures=True),
+]
+
+
+class InterviewTable(FittedTable):
     """The project's interviews (cursor on rows)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(INTERVIEW_COLUMNS, **kwargs)
 
 
 class ProjectScreen(Screen):
@@ -84,24 +97,16 @@ class ProjectScreen(Screen):
         yield Header()
         with VerticalScroll(id="project-facts"):
             yield Static("", id="project-facts-text")
-        yield InterviewTable(id="interview-table", cursor_type="row", zebra_stripes=True)
+        yield InterviewTable(id="interview-table")
         yield Static("", id="project-status")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(InterviewTable)
-        for key, label in (("date", "Date"), ("who", "Interlocuteurs"), ("mode", "Mode"),
-                           ("interviewer", "Enquêteur"), ("status", "Statut"), ("progress", "Réponses")):
-            table.add_column(label, key=key)
         self.reload()
-        table.focus()
+        self.query_one(InterviewTable).focus()
 
     def on_screen_resume(self) -> None:
         if self.project is not None:
-            self.reload()
-
-    def on_resize(self) -> None:
-        if self.project is not None and self.is_active:
             self.reload()
 
     def reload(self) -> None:
@@ -112,30 +117,24 @@ class ProjectScreen(Screen):
             self.notify(str(exc), severity="error")
             self.app.leave_screen(self)
             return
-        self.sub_title = self.project.carrier or self.project.id
+        self.sub_title = project_label(self.project)
         self.query_one("#project-facts-text", Static).update(project_facts_text(self.project))
         damaged: list = []
         self.interviews = store.list_interviews(self.project_id, damaged=damaged)
         self.app.report_damaged(damaged)
-        table = self.query_one(InterviewTable)
-        row = table.cursor_row
-        clear_rows(table)
-        # Date 10, mode 9, interviewer 10, status 8, answers 8, one cell of padding each side.
-        who_w = max(10, self.size.width - 60)
+        rows = []
         for interview in self.interviews:
             got, out_of = interview_progress(interview, store.guide_for(interview.guide_id))
             who = interview_people(interview)
-            table.add_row(
+            rows.append((interview.id, [
                 fr_date(interview.date) or "à fixer",
-                cell(clip(who or "—", who_w)),
+                who or "—",
                 interview.mode.label if interview.mode else "",
-                cell(clip(interview.interviewer, 10)),
+                interview.interviewer,
                 interview.status.label,
                 f"{got}/{out_of}",
-                key=interview.id,
-            )
-        if self.interviews:
-            table.move_cursor(row=min(max(row, 0), len(self.interviews) - 1), animate=False)
+            ]))
+        self.query_one(InterviewTable).set_rows(rows)
         figures = project_progress(self.interviews, store.guides)
         status = (f"{fr_count(figures.total, 'entretien')}, {fr_count(figures.done, 'terminé')}"
                   if self.interviews else "Aucun entretien : ctrl+n pour en préparer un.")
@@ -149,10 +148,8 @@ class ProjectScreen(Screen):
 
     @property
     def selected_interview(self) -> Interview | None:
-        table = self.query_one(InterviewTable)
-        if not self.interviews or not (0 <= table.cursor_row < len(self.interviews)):
-            return None
-        return self.interviews[table.cursor_row]
+        key = self.query_one(InterviewTable).selected_key
+        return next((i for i in self.interviews if i.id == key), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_interview":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from rich.text import Text
 from textual import getters, on, work
@@ -12,9 +13,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.store import SearchHit
+from pi87_field.core.summary import project_label
 from pi87_field.tui.app import Pi87FieldApp
-from pi87_field.tui.progress import clip
-from pi87_field.tui.widgets.fitted_table import cell, clear_rows
+from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
+
+SEARCH_COLUMNS = [
+    ColumnSpec("project", "Projet", width=18),
+    ColumnSpec("interview", "Entretien", width=14),
+    ColumnSpec("question", "Question", width=8),
+    ColumnSpec("excerpt", "Extrait", min_width=20),
+]
 
 MATCH_STYLE = "bold reverse"
 
@@ -59,17 +67,12 @@ class SearchScreen(Screen):
         yield Header()
         yield Input(placeholder="Chercher dans toutes les réponses (accents et majuscules ignorés)",
                     id="search-input")
-        yield DataTable(id="search-table", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(SEARCH_COLUMNS, id="search-table")
         yield Static("", id="search-status")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Recherche"
-        table = self.query_one(DataTable)
-        table.add_column("Projet", key="project")
-        table.add_column("Entretien", key="interview")
-        table.add_column("Question", key="question")
-        table.add_column("Extrait", key="excerpt")
         self.query_one(Input).focus()
 
     @on(Input.Changed, "#search-input")
@@ -83,16 +86,16 @@ class SearchScreen(Screen):
             self._show([], needle)
             return
         hits = await asyncio.to_thread(self.app.store.search, needle.strip())
-        self._show(hits, needle)
+        labels = {p.id: project_label(p) for p in self.app.store.list_projects()}
+        self._show(hits, needle, labels)
 
-    def _show(self, hits: list[SearchHit], needle: str) -> None:
+    def _show(self, hits: list[SearchHit], needle: str, labels: dict[str, str] | None = None) -> None:
         self.hits = hits
-        table = self.query_one(DataTable)
-        clear_rows(table)
-        width = max(20, self.size.width - 52)
-        for n, hit in enumerate(hits):
-            table.add_row(cell(clip(hit.project_id, 14)), cell(clip(hit.interview_label, 16)),
-                          cell(clip(hit.question_id, 14)), excerpt_cell(hit, width), key=str(n))
+        self.query_one(FittedTable).set_rows(
+            [(str(n), [(labels or {}).get(hit.project_id, hit.project_id), hit.interview_label,
+                       self._number(hit), partial(excerpt_cell, hit)])
+             for n, hit in enumerate(hits)])
+        self.query_one(FittedTable).move_cursor(row=0, animate=False)
         count = len(hits)
         if len(needle.strip()) < 2:
             status = "Tapez au moins deux lettres."
@@ -106,6 +109,15 @@ class SearchScreen(Screen):
             status += " (200 premières)"
         self.query_one("#search-status", Static).update(Text(status))  # the needle is user text
         self.refresh_bindings()
+
+    def _number(self, hit: SearchHit) -> str:
+        """The question as the guide numbers it ("6.1"), else its id."""
+        try:
+            interview = self.app.store.get_interview(hit.project_id, hit.interview_id)
+        except Exception:  # a file damaged since the search: show the id
+            return hit.question_id
+        guide = self.app.store.guide_for(interview.guide_id)
+        return (guide.number(hit.question_id) if guide else "") or hit.question_id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_hit":

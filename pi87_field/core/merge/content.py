@@ -1,0 +1,355 @@
+"""What a consolidated volume shows, gathered once, whichever way it came in.
+
+Two roads lead to one volume and one workbook (`volume.build_volume`, `workbook.build_workbook`):
+- `from_store`: the team lead's workspace (`pi87-field volume`): every project of the store,
+  the files imported into it (provenance), the built-in campaign for coverage, and the
+  synthesis if the store holds one;
+- `from_consolidation`: the one-shot `pi87-field merge FILE…`, from the files given.
+
+Everything shown is cleaned here once (text XML can carry); the writers only escape it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pi87_field.core.bundle import Bundle
+from pi87_field.core.campaign import build_campaign
+from pi87_field.core.exchange.importing import EDITED_IN_WORD, IMPORTS_KEY
+from pi87_field.core.guides import Guide, GuideLibrary, Question, Section
+from pi87_field.core.model import Answer, Interview, Project, ProjectKind, now_iso
+from pi87_field.core.summary import ordered_interviews, project_label
+from pi87_field.core.text import clean_text, one_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pi87_field.core.merge.consolidation import Consolidation
+    from pi87_field.core.store import ProjectStore
+
+
+
+@dataclass
+class GuideView:
+    """The guide interviews are shown against: a known guide, or one rebuilt from the question
+    texts the interviews carry (a guide this installation does not have)."""
+
+    id: str
+    title: str
+    sections: tuple[Section, ...]
+    guide: Guide | None = None
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+    @property
+    def question_ids(self) -> list[str]:
+        return [q.id for s in self.sections for q in s.questions]
+
+    def number(self, qid: str) -> str:
+        if self.guide is not None:
+            return self.guide.number(qid)
+        ids = self.question_ids
+        return str(ids.index(qid) + 1) if qid in ids else ""
+
+    def label(self, q: Question) -> str:
+        """"1.1. Présentation de la structure"."""
+        number = self.number(q.id)
+        return f"{number}. {one_line(q.text)}" if number else one_line(q.text)
+
+
+def guide_view(guides: GuideLibrary, guide_id: str, interviews: list[Interview]) -> GuideView:
+    guide = guides.get(guide_id) if guide_id else None
+    if guide is not None:
+        return GuideView(guide.id, guide.title, guide.sections, guide)
+    texts: dict[str, str] = {}
+    for i in interviews:
+        for qid, text in i.question_texts.items():
+            texts.setdefault(qid, text)
+        for qid in i.answers:
+            texts.setdefault(qid, qid)
+    questions = tuple(Question(id=qid, text=one_line(text.split("\n")[0]) or qid) for qid, text in texts.items())
+    title = f"Grille « {guide_id} » (absente de cette installation)" if guide_id else "Questions sans grille"
+    return GuideView(guide_id, title, (Section(id="questions", title="Questions", questions=questions),))
+
+
+@dataclass
+class Case:
+    """One project of the volume: a chapter of Part III, a column of the matrix."""
+
+    number: int
+    project: Project
+    interviews: list[Interview]          # in the one interview order
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return one_line(project_label(self.project))
+
+    @property
+    def anchor(self) -> str:
+        return f"_pi87_cas{self.number}"
+
+    @property
+    def is_case_study(self) -> bool:
+        return self.project.kind == ProjectKind.CASE_STUDY
+
+    @property
+    def evaluators(self) -> list[str]:
+        """Everyone whose answers this case holds: interviewers, then other answer authors."""
+        names = [one_line(i.interviewer) for i in self.interviews]
+        names += [one_line(a.author) for i in self.interviews for a in i.answers.values()]
+        names += [one_line(v.author) for i in self.interviews for a in i.answers.values() for v in a.concurrent]
+        return [n for n in dict.fromkeys(names) if n]
+
+    @property
+    def answered(self) -> list[Interview]:
+        """Interviews with at least one answer or explicit state (a write-up came back)."""
+        return [i for i in self.interviews if i.answered_count() > 0]
+
+
+@dataclass
+class SourceFile:
+    """A file that went into the volume (provenance)."""
+
+    file: str
+    sha256: str
+    evaluator: str = ""
+    exported_at: str = ""
+    project_id: str = ""
+    status: str = "fusionné"
+    reason: str = ""
+    error: bool = False
+
+
+@dataclass
+class Evidence:
+    """A passage the team lead cited, with the answer it comes from."""
+
+    project_id: str
+    interview_id: str
+    question_id: str
+    quote: str
+    tags: list[str] = field(default_factory=list)
+    stale: bool = False                  # "preuve modifiée": the answer changed since
+
+
+@dataclass
+class Judgement:
+    """One evaluative question of the framework, with the lead's judgement (§4.1 of the report)."""
+
+    id: str
+    registre: str
+    text: str
+    rating: str = ""                     # "+", "++", "+++" or "" (non évalué)
+    explanation: str = ""
+    mapped: list[tuple[str, str]] = field(default_factory=list)     # (guide id, question id)
+    evidence: list[Evidence] = field(default_factory=list)
+    author: str = ""
+    updated_at: str = ""
+
+
+@dataclass
+class CellSummary:
+    """The lead's summary of one case's answers to one grid question."""
+
+    project_id: str
+    question_id: str
+    text: str
+    review: bool = False                 # "à revoir": an answer it summarises changed since
+    author: str = ""
+
+
+@dataclass
+class SynthesisView:
+    judgements: list[Judgement]
+    summaries: dict[tuple[str, str], CellSummary] = field(default_factory=dict)
+    framework: str = ""
+
+
+@dataclass
+class VolumeContent:
+    cases: list[Case]
+    guides: GuideLibrary
+    sources: list[SourceFile] = field(default_factory=list)
+    made_at: str = field(default_factory=now_iso)
+    origin: str = "store"                # "store" (volume) or "merge"
+    synthesis: SynthesisView | None = None
+    missing: list[tuple[str, str]] = field(default_factory=list)     # (what, why): coverage
+    pseudonymised: str = ""              # "" nominative, else the level ("people", "strict")
+    residual: Any = None                 # privacy.ResidualReport when pseudonymised here
+    out_docx: Path | None = None         # the files written (a pseudonymised one has its own name)
+    out_xlsx: Path | None = None
+    views: dict[str, GuideView] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        by_guide: dict[str, list[Interview]] = {}
+        for case in self.cases:
+            for i in case.interviews:
+                by_guide.setdefault(guide_id_of(i, case.project), []).append(i)
+        self.views = {gid: guide_view(self.guides, gid, ivs) for gid, ivs in by_guide.items()}
+
+    def view_of(self, interview: Interview, project: Project) -> GuideView:
+        return self.views[guide_id_of(interview, project)]
+
+    @property
+    def evaluators(self) -> list[str]:
+        return sorted({n for c in self.cases for n in c.evaluators})
+
+    def case_of(self, project_id: str) -> Case | None:
+        return self._by_id().get(project_id)
+
+    def _by_id(self) -> dict[str, Case]:
+        cached = getattr(self, "_index", None)
+        if cached is None:
+            cached = {c.project.id: c for c in self.cases}
+            object.__setattr__(self, "_index", cached)
+        return cached
+
+
+def guide_id_of(interview: Interview, project: Project) -> str:
+    return interview.guide_id or project.guide_id
+
+
+def case_order(projects: list[Project]) -> list[Project]:
+    """Case studies first (by id), then interview series: the chapters' order."""
+    return sorted(projects, key=lambda p: (p.kind != ProjectKind.CASE_STUDY, p.id))
+
+
+# -- cleaning ------------------------------------------------------------------------------------
+
+def _clean_answer(a: Answer) -> None:
+    a.text = clean_text(a.text)
+    a.author = clean_text(a.author)
+    for v in a.concurrent:
+        v.text, v.author, v.source = clean_text(v.text), clean_text(v.author), clean_text(v.source)
+
+
+def _clean_interview(i: Interview) -> None:
+    i.interviewer = clean_text(i.interviewer)
+    i.notes = clean_text(i.notes)
+    for p in i.interviewees:
+        p.name, p.role, p.organisation = clean_text(p.name), clean_text(p.role), clean_text(p.organisation)
+    for a in i.answers.values():
+        _clean_answer(a)
+    i.question_texts = {k: clean_text(v) for k, v in i.question_texts.items()}
+
+
+def _clean_project(p: Project) -> None:
+    for name in ("id", "title", "carrier", "label", "characteristics", "fse_amount_note"):
+        setattr(p, name, clean_text(getattr(p, name)))
+
+
+# -- coverage against the campaign -----------------------------------------------------------------
+
+def campaign_missing(cases: list[Case], guides: GuideLibrary, *, pseudonymised: bool = False) -> list[tuple[str, str]]:
+    """Case studies and interviews of the built-in campaign that have no write-up here.
+
+    A pseudonymised volume names them by their rank in the report (annex 5.1, §1.4), not by
+    carrier or organisation: what was not pseudonymised must not enter it."""
+    present = {c.project.id: c for c in cases}
+    out: list[tuple[str, str]] = []
+    studies = interviews = 0
+    for project, planned in build_campaign(guides):
+        case = present.get(project.id)
+        if project.kind == ProjectKind.CASE_STUDY:
+            studies += 1
+        label = f"n° {studies} de l’annexe 5.1" if pseudonymised else one_line(project_label(project))
+        if project.kind == ProjectKind.CASE_STUDY:
+            if case is None:
+                out.append((f"Étude de cas « {label} »", "aucun compte rendu"))
+            elif not case.answered:
+                out.append((f"Étude de cas « {label} »", "aucune réponse enregistrée"))
+            continue
+        answered = case.answered if case else []
+        known = {i.id for i in case.interviews} if case else set()    # planned ones: listed on their own
+        orgs = [one_line(p.organisation) for i in answered for p in i.interviewees]
+        for interview in planned:
+            interviews += 1
+            org = one_line(interview.interviewees[0].organisation) if interview.interviewees else ""
+            if interview.id in known:
+                continue
+            if org and org in orgs:
+                orgs.remove(org)             # an interview of that organisation came back
+                continue
+            name = f"n° {interviews} du §1.4" if pseudonymised else (org or interview.id)
+            out.append((f"Entretien qualitatif « {name} »", "aucun compte rendu"))
+    return out
+
+
+# -- the two roads ---------------------------------------------------------------------------------
+
+def _pseudonymise_store(store: ProjectStore, projects: list[tuple[Project, list[Interview]]],
+                       sources: list[SourceFile], level: str) -> tuple[list[tuple[Project, list[Interview]]], Any]:
+    """Every project through the store's one register (the labels of the store's exports), and
+    the file names and evaluators of the provenance annex; returns the residual-risk report."""
+    from pi87_field.core.exchange.exporting import store_register
+    from pi87_field.core.privacy import pseudonymise_bundles
+    from pi87_field.core.privacy.pseudonymise import Pseudonymiser, pseudonymise_labels
+
+    register = store_register(store)
+    bundles, report = pseudonymise_bundles([Bundle(project=p, interviews=i) for p, i in projects], register, level)
+    ps = Pseudonymiser(register, "people", [])
+    for source in sources:
+        source.file = pseudonymise_labels([source.file], register, report)[0]
+        source.evaluator = ", ".join(register.label_for(n) or ps.text(n) for n in source.evaluator.split(", ") if n)
+    return [(b.project, b.interviews) for b in bundles], report
+
+
+def _imports(project: Project) -> list[SourceFile]:
+    log = project.extra.get(IMPORTS_KEY)
+    files = [r for r in log if isinstance(r, dict)] if isinstance(log, list) else []
+    return [SourceFile(file=one_line(str(r.get("file", ""))), sha256=str(r.get("sha256", "")),
+                       evaluator=one_line(str(r.get("evaluator", ""))), exported_at=str(r.get("exported_at", "")),
+                       project_id=project.id, status="importé") for r in files]
+
+
+def from_store(store: ProjectStore, *, pseudonymise: str = "",
+               progress: Callable[[str], None] | None = None) -> VolumeContent:
+    """The team lead's workspace: every project and interview of the store. `pseudonymise`: ""
+    (nominative) or a level ("people", "strict"), with the store's register."""
+    guides = store.guides
+    projects: list[tuple[Project, list[Interview]]] = []
+    for project in case_order(store.list_projects()):
+        projects.append((project, store.list_interviews(project.id)))
+        if progress:
+            progress(project.id)
+    sources = [s for project, _ in projects for s in _imports(project)]
+    residual = None
+    if pseudonymise:
+        projects, residual = _pseudonymise_store(store, projects, sources, pseudonymise)
+    cases = []
+    for n, (project, interviews) in enumerate(projects, start=1):
+        _clean_project(project)
+        for i in interviews:
+            _clean_interview(i)
+        files = [s.file for s in sources if s.project_id == project.id]
+        cases.append(Case(n, project, ordered_interviews(interviews), files))
+    for source in sources:
+        source.file, source.evaluator = clean_text(source.file), clean_text(source.evaluator)
+    content = VolumeContent(cases=cases, guides=guides, sources=sources, origin="store",
+                            pseudonymised=pseudonymise, residual=residual)
+    content.missing = campaign_missing(cases, guides, pseudonymised=bool(pseudonymise))
+    return content
+
+
+def from_consolidation(state: Consolidation, guides: GuideLibrary) -> VolumeContent:
+    """The one-shot merge of the files given (pseudonymised beforehand by `merge.pseudonymised`
+    when asked: `state.pseudonymised` says so)."""
+    merged = state.ordered_projects()
+    cases = []
+    for n, m in enumerate(merged, start=1):
+        _clean_project(m.project)
+        for i in m.interviews.values():
+            _clean_interview(i)
+        cases.append(Case(n, m.project, ordered_interviews(list(m.interviews.values())), [clean_text(s) for s in m.sources]))
+    sources = [SourceFile(file=clean_text(r.file), sha256=r.sha256, evaluator=clean_text(r.evaluator),
+                          exported_at=r.exported_at, project_id=clean_text(r.project_id),
+                          status=r.status.label, reason=clean_text(r.reason), error=r.status.value == "error")
+               for r in state.inputs]
+    content = VolumeContent(cases=cases, guides=guides, sources=sources, made_at=state.merged_at, origin="merge",
+                            pseudonymised=state.pseudonymised)
+    content.missing = campaign_missing(cases, guides, pseudonymised=bool(state.pseudonymised))
+    return content

@@ -1,0 +1,217 @@
+"""The analysis workbook (.xlsx): the volume's content as sheets a team lead sorts and filters.
+
+- "Matrice": one row per grid question (number, section, question, sub-points a/b/c), one
+  column per case; each cell holds the full answers of the case's interviews ("E1 : …"), or the
+  lead's summary, labelled as such. Excel holds at most 32,767 characters in a cell: a longer
+  cell continues on the next row(s), marked "(suite)", never cut.
+- "Extraits": one row per cited passage (evaluative question, tags, case, interview, question,
+  passage, source, stale flag).
+- "Jugements": the table of §4.1 of the report (Registre, Question évaluative, Niveau
+  d'atteinte, Explications), plus figures.
+- "Couverture": campaign cases and interviews without a write-up, planned interviews without
+  answers, and mapped grid questions left "non abordé" or declined.
+
+Every sheet: wrapped text, the header row frozen, filters on. Written with openpyxl's
+write-only mode (rows streamed to the file, constant memory).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from pi87_field.core.merge.content import Case, VolumeContent, guide_id_of
+from pi87_field.core.model import Answer, AnswerState
+from pi87_field.core.summary import interview_title
+from pi87_field.core.fr import fr_date, fr_datetime
+from pi87_field.core.text import one_line
+from pi87_field.core.word.format import state_label_text
+
+CELL_LIMIT = 32_000          # Excel's limit is 32,767 characters; keep a margin
+SUMMARY_LABEL = "[Synthèse de la cheffe d’équipe]"
+_ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}     # openpyxl refuses other controls
+
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEAD_FONT = Font(bold=True, color="1F3864")
+_HEAD_FILL = PatternFill("solid", fgColor="DCE3EE")
+
+
+def _xl(text: str) -> str:
+    return text.translate(_ILLEGAL)
+
+
+def answer_text(answer: Answer | None) -> str:
+    """An answer as plain text: state label first when not a plain answer, then the text; a
+    conflict lists its other versions after it."""
+    if answer is None or answer.is_empty:
+        text = state_label_text("empty")
+    else:
+        parts = [state_label_text(answer.state.value)] if answer.state != AnswerState.ANSWERED else []
+        if answer.text.strip():
+            parts.append(answer.text)
+        text = "\n".join(parts)
+    if answer is not None and answer.concurrent:
+        for v in answer.concurrent:
+            who = ", ".join(x for x in (one_line(v.author), fr_datetime(v.updated_at), v.source) if x)
+            text += f"\n\n[Version concurrente — {who}]\n" + (v.text or state_label_text(v.state.value))
+    return text
+
+
+def _chunks(text: str) -> list[str]:
+    return [text[i:i + CELL_LIMIT] for i in range(0, len(text), CELL_LIMIT)] or [""]
+
+
+class _Sheet:
+    def __init__(self, wb: Workbook, title: str, heads: list[str], widths: Sequence[float]) -> None:
+        self.ws: WriteOnlyWorksheet = wb.create_sheet(title)
+        for n, w in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(n)].width = w
+        self.ws.freeze_panes = "A2"
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.print_title_rows = "1:1"          # the header row on every printed page
+        self.widths = list(widths)
+        self.columns = len(heads)
+        self.rows = 1
+        self.ws.append([self._cell(h, head=True) for h in heads])
+
+    def _cell(self, value: str | int | None, head: bool = False) -> Cell:
+        cell = WriteOnlyCell(self.ws, value=_xl(value) if isinstance(value, str) else value)
+        cell.alignment = _WRAP
+        if head:
+            cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
+        return cell
+
+    def append(self, values: Iterable[str | int | None]) -> None:
+        cells = [self._cell(v) for v in values]
+        # Wrapped text needs a row tall enough to show it: LibreOffice Calc keeps the default
+        # height of rows written without one. Estimated from the column widths, set before the
+        # row is streamed (Excel caps a row at 409 points; the cell still holds all its text).
+        lines = 1
+        for value, width in zip((c.value for c in cells), self.widths):
+            if isinstance(value, str) and value:
+                per_line = max(1, int(width * 1.1))
+                lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
+        self.rows += 1
+        if lines > 1:
+            self.ws.row_dimensions[self.rows].height = min(409, 15 * lines)  # type: ignore[attr-defined]
+        self.ws.append(cells)
+
+    def close(self) -> None:
+        # write-only sheets do write their auto filter (openpyxl's writer reads it); the stubs miss it
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{max(self.rows, 1)}"  # type: ignore[attr-defined]
+
+
+def _case_header(case: Case) -> str:
+    return f"{case.number}. {case.label}"
+
+
+def _matrix(wb: Workbook, content: VolumeContent) -> None:
+    summaries = content.synthesis.summaries if content.synthesis else {}
+    ordered = sorted(content.views.items(), key=lambda kv: (kv[0] != "etude-de-cas", kv[0]))
+    cases = [c for c in content.cases if c.answered]
+    sheet = _Sheet(wb, "Matrice", ["N°", "Grille", "Section", "Question", "Sous-points"]
+                   + [_case_header(c) for c in cases], [7, 18, 22, 40, 30] + [60] * len(cases))
+    for guide_id, view in ordered:
+        interviews = {c.project.id: [(k, i) for k, i in enumerate(c.interviews, start=1)
+                                     if guide_id_of(i, c.project) == guide_id and i.answered_count() > 0]
+                      for c in cases}
+        if not any(interviews.values()):
+            continue
+        for section in view.sections:
+            for q in section.questions:
+                cells = []
+                for case in cases:
+                    mine = interviews[case.project.id]
+                    summary = summaries.get((case.project.id, q.id))
+                    if not mine:
+                        cells.append("")
+                    elif summary is not None:
+                        flag = " [à revoir]" if summary.review else ""
+                        cells.append(f"{SUMMARY_LABEL}{flag}\n{summary.text}")
+                    else:
+                        cells.append("\n\n".join(f"E{k} : {answer_text(i.answers.get(q.id))}" for k, i in mine))
+                pieces = [_chunks(text) for text in cells]
+                subpoints = "\n".join(f"{sp.id}. {one_line(sp.text)}" for sp in q.subpoints)
+                for n in range(max(len(p) for p in pieces) if pieces else 1):
+                    label = view.label(q) if n == 0 else f"{view.label(q)} (suite)"
+                    sheet.append([view.number(q.id), view.title, section.title, label, subpoints if n == 0 else "",
+                                  *[p[n] if n < len(p) else "" for p in pieces]])
+    sheet.close()
+
+
+def _extracts(wb: Workbook, content: VolumeContent) -> None:
+    sheet = _Sheet(wb, "Extraits", ["Question évaluative", "Étiquettes", "Cas", "Entretien", "Question",
+                                    "Passage", "Source", "Preuve modifiée"], [22, 20, 24, 30, 30, 80, 40, 12])
+    slots = {i.id: (case, k, i) for case in content.cases for k, i in enumerate(case.interviews, start=1)}
+    for j in content.synthesis.judgements if content.synthesis else []:
+        for e in j.evidence:
+            found = slots.get(e.interview_id)
+            if found is None:
+                case_label, interview_label, question, source = e.project_id, e.interview_id, e.question_id, ""
+            else:
+                case, k, i = found
+                view = content.view_of(i, case.project)
+                q = next((q for q in view.questions if q.id == e.question_id), None)
+                case_label, interview_label = _case_header(case), f"E{k} · {interview_title(case.project, i)}"
+                question = view.label(q) if q else e.question_id
+                who = "; ".join(", ".join(x for x in (p.role, p.organisation) if x) for p in i.interviewees)
+                source = " · ".join(x for x in (case.label, who, fr_date(i.date), f"question {view.number(e.question_id)}") if x)
+            for n, chunk in enumerate(_chunks(e.quote)):
+                sheet.append([f"{j.registre or j.id}", ", ".join(e.tags), case_label, interview_label, question,
+                              chunk if n == 0 else f"(suite) {chunk}", source, "oui" if e.stale else "non"])
+    sheet.close()
+
+
+def _judgements(wb: Workbook, content: VolumeContent) -> None:
+    sheet = _Sheet(wb, "Jugements", ["Registre", "Question évaluative", "Niveau d’atteinte", "Explications",
+                                     "Passages cités", "dont preuve modifiée", "Questions de la grille rattachées"],
+                   [18, 60, 16, 80, 14, 14, 40])
+    for j in content.synthesis.judgements if content.synthesis else []:
+        sheet.append([j.registre or j.id, j.text, j.rating or "non évalué", j.explanation, len(j.evidence),
+                      sum(1 for e in j.evidence if e.stale), ", ".join(qid for _, qid in j.mapped)])
+    sheet.close()
+
+
+def _coverage(wb: Workbook, content: VolumeContent) -> None:
+    sheet = _Sheet(wb, "Couverture", ["Type", "Cas ou entretien", "Question", "Situation"], [34, 50, 50, 40])
+    for what, why in content.missing:
+        sheet.append(["Campagne : sans compte rendu", what, "", why])
+    for case in content.cases:
+        for k, i in enumerate(case.interviews, start=1):
+            if i.answered_count() == 0:
+                sheet.append(["Entretien prévu sans réponse", f"{_case_header(case)} — E{k} {interview_title(case.project, i)}", "",
+                              i.status.label])
+    for j in content.synthesis.judgements if content.synthesis else []:
+        for case in content.cases:
+            for k, i in enumerate(case.interviews, start=1):
+                view = content.view_of(i, case.project)
+                for gid, qid in j.mapped:
+                    a = i.answers.get(qid)
+                    if (gid and gid != view.id) or a is None or a.state not in (AnswerState.NOT_ASKED, AnswerState.DECLINED):
+                        continue
+                    q = next((q for q in view.questions if q.id == qid), None)
+                    sheet.append([f"{j.registre or j.id} : question rattachée", f"{_case_header(case)} — E{k}",
+                                  view.label(q) if q else qid, a.state.label])
+    sheet.close()
+
+
+def build_workbook(content: VolumeContent) -> bytes:
+    """The analysis workbook as .xlsx bytes."""
+    wb = Workbook(write_only=True)
+    _matrix(wb, content)
+    _extracts(wb, content)
+    _judgements(wb, content)
+    _coverage(wb, content)
+    wb.properties.title = "PI 8.7 — Classeur d’analyse"
+    wb.properties.creator = "pi87-field"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+

@@ -1,0 +1,150 @@
+"""When an interview happened: its sittings (start and end), its duration, and the time spent
+on each question (when it was entered and left).
+
+Kept in `Interview.extra["timing"]`, one plain JSON object::
+
+    {"sessions": [{"start": "2019-10-14T10:05:00+02:00", "end": "2019-10-14T11:20:00+02:00"}],
+     "questions": {"budget.cout": [{"entered": "…", "left": "…"}]}}
+
+so it travels in the interview file and in the `pi87-field/1` bundle, and a version that does not
+know it keeps it untouched (unknown keys are kept). Entries that do not parse (an edited or
+foreign file) are skipped, never fatal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pi87_field.core.model import Interview
+
+TIMING_KEY = "timing"
+
+
+@dataclass(frozen=True)
+class Sitting:
+    start: datetime
+    end: datetime | None
+
+
+def _parse(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _timing(interview: Interview) -> dict[str, Any]:
+    timing = interview.extra.get(TIMING_KEY)
+    if not isinstance(timing, dict):
+        timing = {}
+        interview.extra[TIMING_KEY] = timing
+    return timing
+
+
+def _stamp(at: datetime) -> str:
+    return at.isoformat(timespec="seconds")
+
+
+def sittings(interview: Interview) -> list[Sitting]:
+    raw = interview.extra.get(TIMING_KEY)
+    out: list[Sitting] = []
+    if not isinstance(raw, dict) or not isinstance(raw.get("sessions"), list):
+        return out
+    for entry in raw["sessions"]:
+        if isinstance(entry, dict) and (start := _parse(entry.get("start"))) is not None:
+            out.append(Sitting(start, _parse(entry.get("end"))))
+    return out
+
+
+def open_sitting(interview: Interview, at: datetime) -> None:
+    """The interview screen opened: a sitting starts (an unclosed one before it is left as is)."""
+    sessions = _timing(interview).setdefault("sessions", [])
+    if not isinstance(sessions, list):
+        sessions = _timing(interview)["sessions"] = []
+    sessions.append({"start": _stamp(at)})
+
+
+def close_sitting(interview: Interview, at: datetime) -> None:
+    """The interview screen closed (or the interview was finished): the last sitting ends."""
+    sessions = _timing(interview).get("sessions")
+    if isinstance(sessions, list):
+        for entry in reversed(sessions):
+            if isinstance(entry, dict) and "start" in entry:
+                if "end" not in entry:
+                    entry["end"] = _stamp(at)
+                return
+
+
+def started_at(interview: Interview) -> datetime | None:
+    found = sittings(interview)
+    return min(s.start for s in found) if found else None
+
+
+def ended_at(interview: Interview) -> datetime | None:
+    ends = [s.end for s in sittings(interview) if s.end is not None]
+    return max(ends) if ends else None
+
+
+def duration_seconds(interview: Interview, now: datetime | None = None) -> int:
+    """Time spent in the interview, all sittings added. A sitting still open counts up to `now`
+    (the screen is open) or, without `now`, up to the last question left in it (a crash)."""
+    total = 0.0
+    visits = [v for vs in question_visits(interview).values() for v in vs]
+    for sitting in sittings(interview):
+        end = sitting.end
+        if end is None:
+            if now is not None:
+                end = now
+            else:
+                lefts = [left for _q, entered, left in visits if left and entered >= sitting.start]
+                end = max(lefts) if lefts else sitting.start
+        total += max(0.0, (end - sitting.start).total_seconds())
+    return int(total)
+
+
+def record_visit(interview: Interview, question_id: str, entered: datetime, left: datetime) -> None:
+    questions = _timing(interview).setdefault("questions", {})
+    if not isinstance(questions, dict):
+        questions = _timing(interview)["questions"] = {}
+    visits = questions.setdefault(question_id, [])
+    if not isinstance(visits, list):
+        visits = questions[question_id] = []
+    visits.append({"entered": _stamp(entered), "left": _stamp(left)})
+
+
+def question_visits(interview: Interview) -> dict[str, list[tuple[str, datetime, datetime | None]]]:
+    raw = interview.extra.get(TIMING_KEY)
+    out: dict[str, list[tuple[str, datetime, datetime | None]]] = {}
+    questions = raw.get("questions") if isinstance(raw, dict) else None
+    if not isinstance(questions, dict):
+        return out
+    for qid, visits in questions.items():
+        if not isinstance(visits, list):
+            continue
+        for visit in visits:
+            if isinstance(visit, dict) and (entered := _parse(visit.get("entered"))) is not None:
+                out.setdefault(str(qid), []).append((str(qid), entered, _parse(visit.get("left"))))
+    return out
+
+
+def question_seconds(interview: Interview) -> dict[str, int]:
+    """Seconds spent on each question, all visits added."""
+    return {qid: int(sum(max(0.0, (left - entered).total_seconds()) for _q, entered, left in visits if left))
+            for qid, visits in question_visits(interview).items()}
+
+
+def format_duration(seconds: int) -> str:
+    """French duration: "1 h 05 min", "12 min", "45 s"."""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}\u00a0h\u00a0{minutes:02d}\u00a0min"
+    if minutes:
+        return f"{minutes}\u00a0min" + (f"\u00a0{secs:02d}\u00a0s" if minutes < 10 and secs else "")
+    return f"{secs}\u00a0s"

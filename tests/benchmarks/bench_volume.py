@@ -1,0 +1,177 @@
+"""Benchmark: `pi87-field volume --out --xlsx` on 127 projects × 3 interviews × the full
+case-study grid (~800 characters per answer) with a synthesis citing 200 passages, beside
+today's `merge` of the same content (127 Word write-ups) in the same run.
+
+Targets (issue 13): the volume and the workbook in ≤ 10 s and ≤ 300 MB peak.
+
+Inputs are made first (not timed): the store (projects and interviews saved through
+`ProjectStore`), the 127 write-ups (the real exporter) for the merge, the synthesis. Each
+measured run is a fresh Python process, so that its peak resident memory is its own:
+
+- merge    `merge.merge_files` of the 127 write-ups (today's path, the baseline);
+- volume   `pipeline.volume_from_store(..., xlsx)`: read the store, build the volume and the
+           workbook, write both atomically.
+
+Run:  python -m tests.benchmarks.bench_volume [--count 127] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks.common import figure, pct
+
+REPO = Path(__file__).resolve().parents[2]
+PASSAGES = 200
+
+
+def generate(folder: Path, count: int) -> None:
+    from pi87_field.core.store import ProjectStore
+    from pi87_field.core.word.writeup import write_project_docx
+    from tests.unit.test_merge_fixtures import full_case_bundle, guides
+
+    library = guides()
+    evaluators = ["Alice Martin", "Bruno Lefèvre", "Chloé Dubois", "David Nguyen", "Emma Rossi"]
+    (folder / "writeups").mkdir()
+    store = ProjectStore.open(folder / "data", seed=False)
+    try:
+        for n in range(1, count + 1):
+            bundle = full_case_bundle(f"ec{n:03d}-bench", n, evaluators[n % len(evaluators)],
+                                      interviews=3, answer_chars=800, seed=n)
+            write_project_docx(bundle, library, folder / "writeups" / f"ec{n:03d}.docx")
+            store.save_project(bundle.project, touch=False)
+            for interview in bundle.interviews:
+                store.save_interview(interview, touch=False)
+    finally:
+        store.close()
+
+
+def _synthesis(store, passages: int):
+    """Five judgements citing `passages` passages spread over the cases (every 9th stale)."""
+    from pi87_field.core.merge.content import Evidence, Judgement, SynthesisView
+
+    registres = ["Pertinence", "Efficacité", "Efficience", "Cohérence", "Innovation"]
+    judgements = [Judgement(id=r.lower(), registre=r, text=f"Question évaluative « {r} » ?", rating="++",
+                            explanation="Explication. " * 40, mapped=[("etude-de-cas", "budget.cout")])
+                  for r in registres]
+    projects = store.list_projects()
+    for k in range(passages):
+        project = projects[k % len(projects)]
+        interview = store.list_interviews(project.id)[k % 3]
+        qid = list(interview.answers)[k % len(interview.answers)]
+        text = interview.answers[qid].text
+        judgements[k % 5].evidence.append(Evidence(project.id, interview.id, qid, text[20:320],
+                                                   tags=["numérique", "partenariat"], stale=k % 9 == 0))
+    return SynthesisView(judgements=judgements)
+
+
+def child(mode: str, folder: Path) -> dict:
+    """One measured run, in its own process."""
+    import resource
+
+    result: dict = {"mode": mode}
+    t0 = time.perf_counter()
+    if mode == "merge":
+        from pi87_field.core.merge import merge_files
+
+        paths = sorted((folder / "writeups").iterdir())
+        report = merge_files(paths, folder / "merged.docx")
+        result["answers"] = report.counts.answers
+        result["docx_bytes"] = (folder / "merged.docx").stat().st_size
+    else:
+        from pi87_field.core.merge import content as content_module
+        from pi87_field.core.merge.pipeline import volume_from_store
+        from pi87_field.core.store import ProjectStore
+
+        store = ProjectStore.open(folder / "data", writer=False)
+        original = content_module.from_store
+
+        def with_synthesis(*args, **kwargs):
+            content = original(*args, **kwargs)
+            content.synthesis = _synthesis(store, PASSAGES)
+            return content
+
+        import pi87_field.core.merge.pipeline as pipeline
+
+        pipeline.from_store = with_synthesis                 # the synthesis, until the store holds one
+        try:
+            content = volume_from_store(store, folder / "volume.docx", folder / "volume.xlsx")
+        finally:
+            pipeline.from_store = original
+            store.close()
+        result["answers"] = sum(1 for c in content.cases for i in c.interviews for a in i.answers.values()
+                                if not a.is_empty)
+        result["passages"] = sum(len(j.evidence) for j in content.synthesis.judgements) if content.synthesis else 0
+        result["docx_bytes"] = (folder / "volume.docx").stat().st_size
+        result["xlsx_bytes"] = (folder / "volume.xlsx").stat().st_size
+    result["seconds"] = time.perf_counter() - t0
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["maxrss_mb"] = (maxrss / 2**20) if sys.platform == "darwin" else maxrss / 1024
+    return result
+
+
+def run_child(mode: str, folder: Path, *, in_process: bool = False) -> dict:
+    """One measured run in a fresh process (or, for a quick smoke run, in this one)."""
+    if in_process:
+        return child(mode, folder)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-m", "tests.benchmarks.bench_volume", "--child", mode, str(folder)],
+                          cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(quick: bool = False, count: int | None = None, runs: int | None = None) -> dict:
+    """The figures: volume + workbook from the store, against today's merge of the same content."""
+    count = count or (3 if quick else 127)
+    runs = runs or (1 if quick else 3)
+    with tempfile.TemporaryDirectory(prefix="bench-volume-") as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        generate(folder, count)
+        generated = time.perf_counter() - t0
+        results: dict[str, list[dict]] = {"merge": [], "volume": []}
+        for _ in range(runs):
+            for mode in results:
+                results[mode].append(run_child(mode, folder, in_process=quick))
+    merge = [r["seconds"] for r in results["merge"]]
+    volume = [r["seconds"] for r in results["volume"]]
+    last = results["volume"][-1]
+    return {
+        "params": {"projects": count, "interviews": 3 * count, "runs": runs, "passages": last["passages"],
+                   "answers": last["answers"], "generated_s": round(generated, 1),
+                   "volume_mb": round(last["docx_bytes"] / 2**20, 2), "workbook_mb": round(last["xlsx_bytes"] / 2**20, 2),
+                   "merged_mb": round(results["merge"][-1]["docx_bytes"] / 2**20, 2)},
+        "figures": {
+            "volume_xlsx_p50": figure(pct(volume, 0.5), "s", {"merge_same_content": pct(merge, 0.5)},
+                                      what="volume --out --xlsx from the store (own process)",
+                                      p95=round(pct(volume, 0.95), 3), target_s=10),
+            "volume_peak_rss": figure(max(r["maxrss_mb"] for r in results["volume"]), "MB",
+                                      {"merge_same_content": max(r["maxrss_mb"] for r in results["merge"])},
+                                      what="peak resident memory of the process", target_mb=300),
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=127)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child[0], Path(args.child[1]))))
+        return
+    print(json.dumps(run(args.quick, None if args.quick else args.count, None if args.quick else args.runs),
+                     ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
