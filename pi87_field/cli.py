@@ -12,6 +12,7 @@ from typing import Any
 import click
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,14 +21,28 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from pi87_field import __version__
 from pi87_field.cli_fr import install as install_french_click
 from pi87_field.core.errors import FieldError, GuideError
+from pi87_field.core.fr import plural
 from pi87_field.locations import data_dir as resolve_data_dir
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
+
+
+def plain(value: object) -> Text:
+    """User text or a path for a Rich table or title: shown as it is, never read as markup
+    (a title "[/b]" or a file "x[y].json" would otherwise crash Rich or lose its brackets)."""
+    return Text(str(value))
+
+
+def warn(label: str, message: object, *, style: str = "yellow") -> None:
+    """One line on stderr: a styled French label, then the message as plain text."""
+    err.print(f"[{style}]{label}[/] ", end="")
+    err.print(str(message), markup=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -62,6 +77,20 @@ def _progress() -> Progress:
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=False,
     )
+
+
+def _set_data_dir(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        root = ctx.find_root()
+        root.ensure_object(dict)
+        root.obj["data_dir"] = resolve_data_dir(value)
+
+
+def data_dir_option(func: Callable) -> Callable:
+    """`--data-dir` accepted after the subcommand as well (`pi87-field projects --data-dir X`)."""
+    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        expose_value=False, is_eager=True, callback=_set_data_dir,
+                        help="Dossier des données (comme avant la commande).")(func)
 
 
 def _open_store(ctx: click.Context, *, writer: bool):
@@ -106,6 +135,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Liste JSON des projets (pour les scripts).")
+@data_dir_option
 @click.pass_context
 @guarded
 def projects(ctx: click.Context, as_json: bool) -> None:
@@ -117,13 +147,13 @@ def projects(ctx: click.Context, as_json: bool) -> None:
     store = _open_store(ctx, writer=False)
     scan = store.scan()
     if as_json:
-        for damaged in scan.damaged:
-            err.print("[yellow]Attention :[/] ", end="")
-            err.print(str(damaged), markup=False, soft_wrap=True)
+        for p in scan.projects:         # reading the interviews is how a damaged one is found
+            store.list_interviews(p.id)
+        _warn_damaged(store)
         click.echo(json.dumps([project_to_dict(p) for p in scan.projects], ensure_ascii=False, indent=1))
         return
     wide = out.width >= 120
-    table = Table(title=f"Projets — {store.root}", title_justify="left", expand=False,
+    table = Table(title=plain(f"Projets — {store.root}"), title_justify="left", expand=False,
                   box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
     id_w = max((len(p.id) for p in scan.projects), default=2)
     fixed = {"Id": id_w, "Type": 12, "OS": 2, "Montant FSE": 12, "Entr.": 5, "Compl.": 6}
@@ -140,11 +170,18 @@ def projects(ctx: click.Context, as_json: bool) -> None:
         cells = [p.id, *([p.kind.label] if wide else []), str(p.os or "—"),
                  *([p.carrier] if wide else []), p.title,
                  format_amount(p.fse_amount) or "—", s.done_label, s.percent_label]
-        table.add_row(*cells)
+        table.add_row(*map(plain, cells))
     out.print(table)
-    for damaged in store.damaged:  # project files, then interview files met while counting
-        err.print("[yellow]Attention :[/] ", end="")
-        err.print(str(damaged), markup=False, soft_wrap=True)
+    _warn_damaged(store)
+
+
+def _warn_damaged(store: Any) -> None:
+    """Name each damaged file once (project files, then interview files met while reading)."""
+    named: set[str] = set()
+    for damaged in store.damaged:
+        if str(damaged.path) not in named:
+            named.add(str(damaged.path))
+            warn("Attention :", damaged)
 
 
 @main.command("new-project")
@@ -190,6 +227,7 @@ def new_project(ctx: click.Context, kind: str, title: str, label: str, carrier: 
 # -- guides ------------------------------------------------------------------------------------
 
 @main.group()
+@data_dir_option
 def guides() -> None:
     """Grilles d'entretien : lister, afficher, valider."""
 
@@ -203,13 +241,14 @@ def _library(ctx: click.Context):
 
 @guides.command("list")
 @click.option("--json", "as_json", is_flag=True)
+@data_dir_option
 @click.pass_context
 @guarded
 def guides_list(ctx: click.Context, as_json: bool) -> None:
     """Liste les grilles disponibles."""
     lib = _library(ctx)
     for problem in lib.problems:
-        err.print(f"[yellow]Guide ignoré :[/] {problem}", soft_wrap=True)
+        warn("Guide ignoré :", problem)
     if as_json:
         click.echo(json.dumps([{"id": g.id, "version": g.version, "title": g.title,
                                 "project_kind": g.project_kind, "sections": len(g.sections),
@@ -220,13 +259,14 @@ def guides_list(ctx: click.Context, as_json: bool) -> None:
     for col in ("Id", "Version", "Titre", "Sections", "Questions"):
         table.add_column(col)
     for g in lib:
-        table.add_row(g.id, g.version, g.title, str(len(g.sections)), str(len(g.questions)))
+        table.add_row(*map(plain, (g.id, g.version, g.title, len(g.sections), len(g.questions))))
     out.print(table)
 
 
 @guides.command("show")
 @click.argument("guide_id")
 @click.option("--json", "as_json", is_flag=True)
+@data_dir_option
 @click.pass_context
 @guarded
 def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
@@ -239,20 +279,21 @@ def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(guide_to_dict(guide), ensure_ascii=False, indent=1))
         return
-    out.print(f"[bold]{guide.title}[/] ({guide.id}, version {guide.version})")
+    e = escape   # every piece of the guide is user text: escaped inside our markup
+    out.print(f"[bold]{e(guide.title)}[/] ({e(guide.id)}, version {e(guide.version)})", soft_wrap=True)
     if guide.source:
-        out.print(f"[dim]{guide.source}[/]")
+        out.print(f"[dim]{e(guide.source)}[/]", soft_wrap=True)
     numbers = question_numbers(guide.sections)
     for s in guide.sections:
-        out.print(f"\n[bold cyan]{s.title}[/]  [dim]{s.id}[/]")
+        out.print(f"\n[bold cyan]{e(s.title)}[/]  [dim]{e(s.id)}[/]", soft_wrap=True)
         for q in s.questions:
             num = f"{numbers[q.id]}. "
-            cond = f" [dim](si {q.condition})[/]" if q.condition else ""
-            out.print(f"  {num}{q.text}{cond}  [dim]{q.id}[/]", soft_wrap=True)
+            cond = f" [dim](si {e(q.condition)})[/]" if q.condition else ""
+            out.print(f"  {e(num + q.text)}{cond}  [dim]{e(q.id)}[/]", soft_wrap=True)
             for sp in q.subpoints:
-                out.print(f"      {sp.id}. {sp.text}", soft_wrap=True)
+                out.print(f"      {sp.id}. {sp.text}", soft_wrap=True, markup=False)
             for r in q.relances:
-                out.print(f"      [italic]relance :[/] {r}", soft_wrap=True)
+                out.print(f"      [italic]relance :[/] {e(r)}", soft_wrap=True)
 
 
 @guides.command("validate")
@@ -271,8 +312,8 @@ def guides_validate(files: tuple[Path, ...]) -> None:
             for line in str(exc).splitlines():
                 err.print(line, soft_wrap=True, markup=False)
             continue
-        out.print(f"{path}: OK — {guide.id} v{guide.version}, {len(guide.sections)} sections, "
-                  f"{len(guide.questions)} questions", soft_wrap=True, markup=False)
+        out.print(f"{path}: OK — {guide.id} v{guide.version}, {plural(len(guide.sections), 'section')}, "
+                  f"{plural(len(guide.questions), 'question')}", soft_wrap=True, markup=False)
     if bad:
         sys.exit(1)
 
@@ -336,18 +377,29 @@ def trash_empty(ctx: click.Context, yes: bool) -> None:
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@data_dir_option
 @click.pass_context
 @guarded
 def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
-    """Importe des paquets .json et des comptes rendus .docx (même modifiés dans Word ou LibreOffice)."""
-    from pi87_field.core.exchange.importing import import_files
+    """Importe des paquets .json et des comptes rendus .docx (même modifiés dans Word ou LibreOffice).
+    Un dossier donne ses fichiers .json et .docx.
+
+    Code de sortie : 0 si tout est importé, 1 si un fichier au moins n'a pas pu l'être (les autres
+    sont importés et le résumé le dit)."""
+    from pi87_field.core.exchange.importing import expand_inputs, import_files
     from pi87_field.core.exchange.reconcile import Outcome
 
+    paths = expand_inputs(list(files))
+    empty = [f for f in files if f.is_dir() and not any(p.parent == f for p in paths)]
+    for folder in empty:
+        warn("Attention :", f"{folder} : aucun fichier .json ou .docx dans ce dossier")
+    if not paths:
+        raise FieldError("rien à importer.")
     store = _open_store(ctx, writer=True)
     try:
         with _progress() as bar:
-            task = bar.add_task("Import", total=len(files))
-            report = import_files(store, list(files), progress=lambda _p: bar.advance(task))
+            task = bar.add_task("Import", total=len(paths))
+            report = import_files(store, paths, progress=lambda _p: bar.advance(task))
     finally:
         store.close()
     table = Table(title="Résumé de l'import", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
@@ -356,15 +408,19 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
     table.add_column("Résultat", overflow="fold", ratio=3)
     for f in report.files:
         if f.error:
-            table.add_row(f.path.name, "", "[red]erreur (voir ci-dessous)[/]")
+            table.add_row(plain(f.path.name), "", Text("erreur (voir ci-dessous)", style="red"))
             continue
         counts = f.counts
-        parts = [f"{counts[o]} {o.label}" for o in Outcome if counts.get(o)]
+        parts = [o.count_label(counts[o]) for o in Outcome if counts.get(o)]
         if f.edited:
-            parts.append(f"{f.edited} modifiée(s) dans Word")
-        table.add_row(f.path.name, f.project_id, ", ".join(parts) or "rien à faire")
+            parts.append(f"{plural(f.edited, 'modifiée', 'modifiées')} dans Word")
+        table.add_row(plain(f.path.name), plain(f.project_id), plain(", ".join(parts) or "rien à faire"))
     totals = report.totals()
-    table.caption = "Total : " + (", ".join(f"{totals[o]} {o.label}" for o in Outcome if totals.get(o)) or "rien")
+    failed = len(report.errors)
+    total = ", ".join(o.count_label(totals[o]) for o in Outcome if totals.get(o)) or "rien"
+    imported = len(report.files) - failed
+    table.caption = plain(f"Total : {total} ({plural(imported, 'fichier lu', 'fichiers lus')}"
+                          + (f", {plural(failed, 'en erreur', 'en erreur')})" if failed else ")"))
     table.caption_justify = "left"
     out.print(table)
     if report.conflicts:
@@ -373,8 +429,8 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
             out.print(f"  • {store.answer_place(c.project_id, c.interview_id, c.question_id)}",
                       soft_wrap=True, markup=False)
     for f in report.errors:
-        err.print(f"[red]Erreur :[/] {f.error}", soft_wrap=True)
-    if not report.ok:
+        warn("Erreur :", f.error, style="red")
+    if report.errors:
         sys.exit(1)
 
 
@@ -389,6 +445,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
                    "que lui donne le registre du magasin, partout et d'un export à l'autre.")
 @click.option("--strict", is_flag=True,
               help="Avec --pseudonymise (qu'il implique) : fonctions et organismes ramenés à leur catégorie.")
+@data_dir_option
 @click.pass_context
 @guarded
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
@@ -423,9 +480,9 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
             _print_residual(result.report, result.sidecar)
     if store.damaged:  # what could not be read was left out: say which files, and fail
         for damaged in store.damaged:
-            err.print("[yellow]Non exporté :[/] ", end="")
-            err.print(str(damaged), markup=False, soft_wrap=True)
-        fail(f"export incomplet : {len(store.damaged)} fichier(s) endommagé(s) laissé(s) de côté.")
+            warn("Non exporté :", damaged)
+        fail(f"export incomplet : {plural(len(store.damaged), 'fichier endommagé laissé', 'fichiers endommagés laissés')} "
+             "de côté.")
 
 
 def _print_residual(report: Any, sidecar: Path | None) -> None:
@@ -448,11 +505,17 @@ def _print_residual(report: Any, sidecar: Path | None) -> None:
               help="Avec --pseudonymise : utilise (et complète) le registre des pseudonymes du magasin "
                    "(--data-dir), pour les mêmes pseudonymes que ses exports. Sans cette option, le registre "
                    "ne vit que le temps de la fusion.")
+@data_dir_option
 @click.pass_context
 @guarded
 def merge(ctx: click.Context, files: tuple[Path, ...], out_file: Path, json_file: Path | None,
           pseudonymise: bool, strict: bool, store_register: bool) -> None:
-    """Construit un volume consolidé à partir de plusieurs comptes rendus, sans toucher au magasin."""
+    """Construit un volume consolidé à partir de plusieurs comptes rendus, sans toucher au magasin.
+    Un dossier donne ses fichiers .json et .docx.
+
+    Code de sortie : 0 si tout est fusionné, 1 si un fichier au moins n'a pas pu l'être (le volume
+    est fait avec les autres et le résumé le dit)."""
+    from pi87_field.core.exchange.importing import expand_inputs
     from pi87_field.core.merge import merge_files
 
     if out_file.suffix.lower() != ".docx":
@@ -464,9 +527,10 @@ def merge(ctx: click.Context, files: tuple[Path, ...], out_file: Path, json_file
         from pi87_field.core.store.atomic import ensure_dir
 
         register = PseudonymRegister.of_store(ensure_dir(ctx.obj["data_dir"]))
+    paths = expand_inputs(list(files))
     with _progress() as bar:
-        task = bar.add_task("Fusion", total=len(files))
-        report = merge_files(list(files), out_file, json_file, progress=lambda _p: bar.advance(task),
+        task = bar.add_task("Fusion", total=len(paths))
+        report = merge_files(paths, out_file, json_file, progress=lambda _p: bar.advance(task),
                              pseudonymise=level or False, register=register)
     _print_merge_report(report)
     out.print(str(report.out_docx), markup=False)
@@ -474,6 +538,8 @@ def merge(ctx: click.Context, files: tuple[Path, ...], out_file: Path, json_file
         out.print(str(report.json_out), markup=False)
     if report.residual is not None:
         _print_residual(report.residual, report.sidecar)
+    if report.errors:
+        sys.exit(1)
 
 
 @main.command()
@@ -529,26 +595,26 @@ def _print_merge_report(report: Any) -> None:
     table.add_column("Rép.", justify="right", no_wrap=True)
     if out.width >= 110:
         table.add_column("SHA-256", no_wrap=True)
-    labels = {InputStatus.OK: "[green]fusionné[/]", InputStatus.DUPLICATE: "[yellow]doublon[/]",
-              InputStatus.ERROR: "[red]erreur[/]"}
+    labels = {InputStatus.OK: Text("fusionné", style="green"), InputStatus.DUPLICATE: Text("doublon", style="yellow"),
+              InputStatus.ERROR: Text("erreur", style="red")}
     for row in report.rows:
-        cells = [row.file, labels[row.status]]
+        cells: list[Text] = [plain(row.file), labels[row.status]]
         if row.status == InputStatus.OK:
-            cells += [row.project_id, row.evaluator, str(row.interviews), str(row.answers)]
+            cells += map(plain, (row.project_id, row.evaluator, row.interviews, row.answers))
         elif row.status == InputStatus.DUPLICATE:
-            cells += [f"= {row.duplicate_of.name if row.duplicate_of else ''}", "", "", ""]
+            cells += map(plain, (f"= {row.duplicate_of.name if row.duplicate_of else ''}", "", "", ""))
         else:
-            cells += ["voir ci-dessous", "", "", ""]
+            cells += map(plain, ("voir ci-dessous", "", "", ""))
         if out.width >= 110:
-            cells.append(row.sha256_short)
+            cells.append(plain(row.sha256_short))
         table.add_row(*cells)
     out.print(table)
     c = report.counts
-    out.print(f"{c.projects} projets, {c.interviews} entretiens, {c.answers} réponses ; "
-              f"{c.conflicts} en conflit, {c.duplicates} doublon(s), {c.errors} erreur(s).")
+    out.print(f"{plural(c.projects, 'projet')}, {plural(c.interviews, 'entretien')}, {plural(c.answers, 'réponse')} ; "
+              f"{c.conflicts} en conflit, {plural(c.duplicates, 'doublon')}, {plural(c.errors, 'erreur')}.",
+              markup=False)
     for conflict in report.conflicts:
         out.print(f"  • conflit : {conflict.project_id} / {conflict.interview_label} / {conflict.question_id}",
                   soft_wrap=True, markup=False)
     for row in report.errors:
-        err.print("[red]Erreur :[/] ", end="")
-        err.print(f"{row.file} : {row.reason}", markup=False, soft_wrap=True)
+        warn("Erreur :", f"{row.file} : {row.reason}", style="red")

@@ -41,6 +41,19 @@ FRENCH = {
     "directory": "dossier",
     "path": "chemin",
     "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un nombre valide ({number_type}).",
+    "Choose from:\n\t{choices}": "Choisissez parmi :\n\t{choices}",
+    "Invalid start character for option ({option})": "Caractère initial invalide pour une option ({option})",
+    "Argument {name!r} takes {nargs} values.": "L'argument {name!r} prend {nargs} valeurs.",
+    "Could not open file {filename!r}: {message}": "Impossible d'ouvrir le fichier {filename!r} : {message}",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} illisible (droits).",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} non modifiable (droits).",
+    "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
+    "{value!r} is not a valid boolean. Recognized values: {states}":
+        "{value!r} n'est pas un booléen valide. Valeurs reconnues : {states}",
+    "unknown error": "erreur inconnue",
+    "(dynamic)": "(dynamique)",
+    "env var: {var}": "variable d'environnement : {var}",
+    "Value must be an iterable.": "La valeur doit être une liste.",
 }
 FRENCH_PLURAL: dict[str, tuple[str, str]] = {
     "Got unexpected extra argument ({args})": (
@@ -49,6 +62,17 @@ FRENCH_PLURAL: dict[str, tuple[str, str]] = {
         "Argument en trop ({args})", "Arguments en trop ({args})"),
     "{value!r} is not {choice}.": (
         "{value!r} n'est pas {choice}.", "{value!r} ne fait pas partie de {choices}."),
+    "Did you mean {possibility}?": (
+        "Vouliez-vous dire {possibility} ?", "(Vouliez-vous dire l'une de celles-ci : {possibilities} ?)"),
+    "Option {name!r} requires an argument.": (
+        "L'option {name!r} attend une valeur.", "L'option {name!r} attend {nargs} valeurs."),
+    "Takes {nargs} values but 1 was given.": (
+        "Attend {nargs} valeurs, mais 1 a été donnée.", "Attend {nargs} valeurs, mais {len} ont été données."),
+    "{len_type} values are required, but {len_value} was given.": (
+        "{len_type} valeurs sont attendues, mais {len_value} a été donnée.",
+        "{len_type} valeurs sont attendues, mais {len_value} ont été données."),
+    "{value!r} does not match the format {format}.": (
+        "{value!r} ne correspond pas au format {format}.", "{value!r} ne correspond à aucun des formats {formats}."),
 }
 
 

@@ -8,24 +8,28 @@ One module, so that the TUI, the CLI, the write-up and the volume write a date t
                             one line as it is)
 - `fr_local_datetime(iso)` -> the same in the reader's local time (when things happened: saves,
                             versions, conflicts)
-- `fr_count(n, one, many)` -> "1 fichier", "3 fichiers" (no "fichier(s)")
 - `fr_time(moment)`      -> "10:05:07" (the TUI's "enregistré à")
 - `parse_fr_date(text)`  -> date | None: "14/10/2019", "14/10/19", "2019-10-14", "14.10.2019",
                             "14-10-2019"; raises ValueError (French message) otherwise
+- `format_percent(ratio)` -> "55 %" (a no-break space before %, as amounts have before €;
+                            "—" for None): the one percent format of the TUI, CLI and volume
+- `plural(n, "ajouté")`  -> "1 ajouté", "15 ajoutés", "1 500 ajoutés" (French rule: 0 and 1 take
+                            the singular; give the plural when it is not singular + "s")
 - amounts: `format_amount`, `parse_amount`, `format_int` live in `money` (exact Decimal rules) and
   are re-exported here so one import serves a caller that shows dates and amounts.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
-from pi87_field.core.money import AmountError, format_amount, format_int, parse_amount
+from pi87_field.core.money import NBSP, AmountError, format_amount, format_int, parse_amount
 from pi87_field.core.text import one_line
 
 __all__ = [
-    "AmountError", "DATE_FORMAT", "format_amount", "format_int", "fr_date", "fr_datetime",
-    "fr_count", "fr_local_datetime", "fr_time", "parse_amount", "parse_fr_date",
+    "AmountError", "DATE_FORMAT", "format_amount", "format_int", "format_percent", "fr_date", "fr_datetime",
+    "fr_local_datetime", "fr_time", "parse_amount", "parse_fr_date", "percent", "plural",
 ]
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -67,12 +71,6 @@ def fr_local_datetime(value: str | None) -> str:
     return fr_datetime(moment.astimezone())
 
 
-def fr_count(count: int, one: str, many: str | None = None) -> str:
-    """ "1 fichier", "0 fichier", "3 fichiers": French plural (0 and 1 take the singular);
-    `many` for words whose plural is not `one` + "s" ("fichiers endommagés")."""
-    return f"{count} {one if abs(count) < 2 else (many or one + 's')}"
-
-
 def fr_time(moment: datetime) -> str:
     return moment.strftime("%H:%M:%S")
 
@@ -88,3 +86,19 @@ def parse_fr_date(text: str) -> date | None:
         except ValueError:
             continue
     raise ValueError(f"Date illisible : « {one_line(value)} » (format jj/mm/aaaa)")
+
+
+def percent(ratio: float) -> int:
+    """0.555 -> 56: a ratio as a whole percentage, halves rounded up (not to even)."""
+    return math.floor(ratio * 100 + 0.5)
+
+
+def format_percent(ratio: float | None) -> str:
+    """0.55 -> "55 %" with a no-break space (U+00A0), so that it never breaks across lines."""
+    return "—" if ratio is None else f"{percent(ratio)}{NBSP}%"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The count and its noun or participle, agreed: "0 ajouté", "1 ajouté", "15 ajoutés"."""
+    word = singular if abs(count) < 2 else (plural_form if plural_form is not None else singular + "s")
+    return f"{format_int(count)} {word}"

@@ -12,6 +12,7 @@ Question numbering is the guide's, one function everywhere (TUI, CLI, write-up, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,6 +200,53 @@ def _unfolded_size(root: yaml.Node) -> int:
     return size[id(root)]
 
 
+# PyYAML's parser messages (its `problem`), in French; an unknown one says "erreur de syntaxe".
+_YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), f) for p, f in (
+    (r"^mapping values are not allowed here$",
+     "« : » inattendu ici (un texte qui contient « : » doit être entre guillemets)"),
+    (r"^could not find expected ':'$", "« : » attendu après la clé"),
+    (r"^found character (.+) that cannot start any token$",
+     r"caractère \1 interdit à cet endroit (une tabulation ? indentez avec des espaces)"),
+    (r"^expected <block end>, but found (.+)$", r"indentation incohérente (trouvé \1)"),
+    (r"^expected the node content, but found (.+)$", r"valeur attendue, trouvé \1"),
+    (r"^expected ',' or '\]', but got (.+)$", r"« , » ou « ] » attendu, trouvé \1"),
+    (r"^expected ',' or '\}', but got (.+)$", r"« , » ou « } » attendu, trouvé \1"),
+    (r"^expected a comment or a line break, but found (.+)$", r"commentaire ou fin de ligne attendu, trouvé \1"),
+    (r"^expected alphabetic or numeric character, but found (.+)$", r"lettre ou chiffre attendu, trouvé \1"),
+    (r"^expected a single document in the stream$", "un seul document attendu (un « --- » de trop ?)"),
+    (r"^found unexpected end of stream$", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
+    (r"^found unexpected document separator$", "séparateur de document « --- » inattendu"),
+    (r"^found undefined alias (.+)$", r"alias \1 non défini"),
+    (r"^found duplicate anchor (.+?); first occurrence$", r"ancre \1 définie deux fois"),
+    (r"^found unknown escape character (.+)$", r"séquence d'échappement inconnue \1"),
+    (r"^found undefined tag handle (.+)$", r"étiquette \1 non définie"),
+    (r"^found unhashable key$", "clé invalide (une liste ou un dictionnaire ne peut pas servir de clé)"),
+    (r"^mapping keys are not allowed here$", "clé inattendue ici"),
+    (r"^invalid indentation or unclosed '\[' or '\{'$", "indentation incorrecte, ou « [ » ou « { » non fermé"),
+    (r"^unacceptable character (#x[0-9a-fA-F]+)", r"caractère interdit \1"),
+))
+_YAML_TOKENS = {"'<scalar>'": "un texte", "'<block mapping start>'": "un début de dictionnaire",
+                "'<block sequence start>'": "un début de liste", "'<block end>'": "une fin de bloc",
+                "'<block entry>'": "un élément de liste « - »", "'<key>'": "une clé", "'<value>'": "« : »",
+                "'<anchor>'": "une ancre", "'<alias>'": "un alias", "'<tag>'": "une étiquette",
+                "'<flow mapping start>'": "« { »", "'<flow sequence start>'": "« [ »",
+                "'<flow mapping end>'": "« } »", "'<flow sequence end>'": "« ] »",
+                "'<document start>'": "« --- »", "'<document end>'": "« ... »", "'<stream end>'": "la fin du fichier"}
+
+
+def yaml_problem_in_french(problem: str) -> str:
+    """One of PyYAML's parser messages, said in French (never its English text)."""
+    text = problem.strip()
+    for pattern, french in _YAML_PROBLEMS:
+        match = pattern.search(text)
+        if match:
+            said = match.expand(french)
+            for token, word in _YAML_TOKENS.items():
+                said = said.replace(token, word)
+            return said
+    return "erreur de syntaxe"
+
+
 def parse_guide(text: str, path: str = "<guide>") -> Guide:
     """Parse and validate a guide; raise GuideError listing every problem (file:line: message)."""
     problems = _Problems(path)
@@ -207,8 +255,8 @@ def parse_guide(text: str, path: str = "<guide>") -> Guide:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise GuideError(f"{path}{line}: YAML illisible ({reason})") from None
+        reason = yaml_problem_in_french(getattr(exc, "problem", None) or "")
+        raise GuideError(f"{path}{line}: YAML illisible : {reason}") from None
     except RecursionError:
         raise GuideError(f"{path}:1: YAML refusé (imbrication trop profonde)") from None
     if root is None:

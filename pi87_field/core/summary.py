@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from pi87_field.core.fr import fr_date
+from pi87_field.core.fr import format_percent, fr_date, percent
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import Interview, InterviewStatus, Project, ProjectKind
 from pi87_field.core.text import one_line
@@ -53,7 +53,7 @@ class ProjectProgress:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.answered / self.questions) if self.questions else 0
+        return percent(self.answered / self.questions) if self.questions else 0
 
     @property
     def done_label(self) -> str:
@@ -61,7 +61,7 @@ class ProjectProgress:
 
     @property
     def percent_label(self) -> str:
-        return f"{self.percent}\u00a0%"
+        return format_percent(self.answered / self.questions if self.questions else 0.0)
 
 
 def project_progress(interviews: list[Interview], guides: GuideLibrary) -> ProjectProgress:

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 
 from pi87_field.core.errors import FieldError
-from pi87_field.core.fr import fr_count
+from pi87_field.core.fr import plural
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.store.storage import os_reason
 from pi87_field.tui.commands import FrenchCommandPalette, Pi87Commands
@@ -99,7 +99,7 @@ class Pi87FieldApp(App[int]):
         for problem in fresh[:3]:
             self.notify(str(problem), title="Fichier endommagé", severity="warning", timeout=15)
         if len(fresh) > 3:
-            rest = fr_count(len(fresh) - 3, "autre fichier endommagé, conservé tel quel",
+            rest = plural(len(fresh) - 3, "autre fichier endommagé, conservé tel quel",
                             "autres fichiers endommagés, conservés tels quels")
             self.notify(f"Et {rest}.",
                         severity="warning", timeout=15)
@@ -162,7 +162,7 @@ class Pi87FieldApp(App[int]):
         # Elsewhere than on the screen showing it, remind the user now and then.
         if left and monotonic() - self._pending_told_at > 30:
             self._pending_told_at = monotonic()
-            count = fr_count(len(left), "réponse toujours NON enregistrée", "réponses toujours NON enregistrées")
+            count = plural(len(left), "réponse toujours NON enregistrée", "réponses toujours NON enregistrées")
             self.notify(f"{count} ({left[0].error}). "
                         "Nouvel essai toutes les 5 s ; ctrl+q propose de les copier.",
                         title="En attente", severity="warning", timeout=8)

@@ -225,7 +225,7 @@ def cold_start(root: Path) -> float:
             except OSError:
                 break
             seen += chunk
-            if b"Porteur" in seen and b"Intitul" in seen:
+            if b"Projet" in seen and b"Avanc" in seen:      # the project table's headers
                 elapsed = (time.perf_counter() - start) * 1000
                 break
     finally:

@@ -16,15 +16,6 @@ from pi87_field.core.store import ProjectStore
 from tests.conftest import REPO, tree_snapshot
 
 
-@pytest.fixture
-def run(data_dir):
-    def _run(*args: str, **kw):
-        result = CliRunner().invoke(main, ["--data-dir", str(data_dir), *args], catch_exceptions=False, **kw)
-        return result
-
-    return _run
-
-
 def test_projects_json_is_a_list_of_project_objects(run):
     result = run("projects", "--json")
     assert result.exit_code == 0, result.output
@@ -190,7 +181,7 @@ def test_export_names_what_it_could_not_read_and_fails(run, data_dir, tmp_path):
     assert result.exit_code == 1
     flat = result.stderr.replace("\n", "")
     assert str(interview_file) in flat and "ec03-meef-vitre" in flat
-    assert "export incomplet : 2 fichier(s)" in flat
+    assert "export incomplet : 2 fichiers endommagés" in flat
     assert len(list(out.glob("*.json"))) == 8  # everything readable was still exported
     assert interview_file.read_bytes() == b"{trunc"
 
@@ -204,9 +195,9 @@ def test_merge_command_builds_the_volume_and_reports(run, tmp_path):
     merged = tmp_path / "merged.json"
     result = run("merge", str(out / "ec01-pole-emploi-dg.json"), str(out / "ec08-insup.json"),
                  str(out / "ec08-insup.json"), str(bad), "--out", str(volume), "--json", str(merged))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output          # an input failed: a script must see it
     assert "Fichiers fusionnés" in result.stdout and "2 projets" in result.stdout
-    assert "1 doublon(s), 1 erreur(s)" in result.stdout
+    assert "1 doublon, 1 erreur" in result.stdout
     assert "bad.docx" in result.stderr and result.stderr.count("Erreur") == 1
     assert volume.is_file() and json.loads(merged.read_text(encoding="utf-8"))["format"] == "pi87-field-merge/1"
     nothing = run("merge", str(bad), "--out", str(tmp_path / "none.docx"))

@@ -3,8 +3,6 @@ chosen folder and nowhere else."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pi87_field.core.bundle import Bundle, bundle_to_bytes
 from pi87_field.core.errors import FieldError
-from pi87_field.core.model import now_iso
+from pi87_field.core.model import check_project_id, now_iso
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.store.atomic import atomic_write_bytes, ensure_dir
 
@@ -22,14 +20,12 @@ if TYPE_CHECKING:  # pragma: no cover
 FORMATS = ("docx", "json")
 
 
-def safe_stem(project_id: str, title: str = "") -> str:
-    """A file name stem that is safe on every system and can never leave the output folder."""
-    def slug(value: str) -> str:
-        ascii_ = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-        return re.sub(r"[^A-Za-z0-9]+", "-", ascii_).strip("-").lower()
-
-    stem = slug(project_id) or "projet"
-    return stem[:80]
+def safe_stem(project_id: str) -> str:
+    """The file name stem of a project's export: its id itself. Ids are checked (lowercase
+    letters, digits, - and _, at most 80), so the name is safe on every system, never leaves the
+    output folder, and is unique per project; a slug would give `ec08_insup` and `ec08-insup`
+    the same file, and one export would silently replace the other."""
+    return check_project_id(project_id)
 
 
 def pseudonymisation_level(pseudonymise: bool | str | None) -> str | None:

@@ -63,6 +63,24 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+INPUT_SUFFIXES = (".json", ".docx")
+
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """The files to read: a file as it is; a folder, its .json and .docx files (not its
+    sub-folders, hidden files or Word's "~$" lock files), sorted by name."""
+    out: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            out += sorted((p for p in path.iterdir()
+                           if p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith((".", "~$"))
+                           and p.is_file()), key=lambda p: p.name)
+        else:
+            out.append(path)
+    return out
+
+
 def read_input(path: Path) -> tuple[Bundle, int]:
     """Read a .json bundle or a .docx write-up. Returns the bundle and the count of answers
     edited in Word after export (0 for JSON)."""

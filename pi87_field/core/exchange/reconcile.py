@@ -24,7 +24,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pi87_field.core.facts import FACT_LABELS, INTERVIEW_FACTS, PROJECT_FACTS, FactMerge, fact_text, merge_facts
+from pi87_field.core.facts import (
+    FACT_LABELS,
+    INTERVIEW_FACTS,
+    PROJECT_FACTS,
+    FactMerge,
+    fact_text,
+    merge_facts,
+)
+from pi87_field.core.fr import plural
 from pi87_field.core.model import MAX_ANCESTORS, Answer, AnswerVersion, Interview, InterviewStatus, Project
 
 
@@ -37,10 +45,19 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "added": "ajouté", "updated": "mis à jour", "conflict": "en conflit",
-            "unchanged": "doublon ignoré", "older": "version plus ancienne ignorée",
-        }[self.value]
+        return _OUTCOME_LABELS[self.value][0]
+
+    def count_label(self, count: int) -> str:
+        """"1 ajouté", "15 ajoutés", "2 versions plus anciennes ignorées"."""
+        singular, plural_form = _OUTCOME_LABELS[self.value]
+        return plural(count, singular, plural_form)
+
+
+_OUTCOME_LABELS = {
+    "added": ("ajouté", "ajoutés"), "updated": ("mis à jour", "mis à jour"),
+    "conflict": ("en conflit", "en conflit"), "unchanged": ("doublon ignoré", "doublons ignorés"),
+    "older": ("version plus ancienne ignorée", "versions plus anciennes ignorées"),
+}
 
 
 @dataclass

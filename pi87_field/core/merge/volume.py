@@ -44,9 +44,9 @@ from pi87_field.core.merge.content import (
     guide_id_of,
 )
 from pi87_field.core.model import Answer, AnswerState, Interview
-from pi87_field.core.money import NBSP, format_int
+from pi87_field.core.money import format_int
 from pi87_field.core.summary import interview_title, interview_fact_rows, project_fact_rows
-from pi87_field.core.fr import fr_date, fr_datetime
+from pi87_field.core.fr import format_percent, fr_date, fr_datetime
 from pi87_field.core.text import one_line
 from pi87_field.core.word import build as B
 from pi87_field.core.word import style as S
@@ -74,7 +74,7 @@ ANNEXES = [("Annexe A — Conflits", "_pi87_annexeA"), ("Annexe B — Provenance
 
 def percent(done: int, total: int) -> str:
     """"55 %" (no-break space), the same way everywhere; "—" when there is nothing to count."""
-    return f"{round(100 * done / total)}{NBSP}%" if total else "—"
+    return format_percent(done / total) if total else "—"
 
 
 def _state_runs(answer: Answer | None) -> list[str]:

@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Stati
 from pi87_field.core.errors import FieldError
 from pi87_field.core.exchange.exporting import export_project, export_target
 from pi87_field.core.exchange.ledger import ExportLedger
-from pi87_field.core.fr import fr_count
+from pi87_field.core.fr import plural
 from pi87_field.core.store.storage import os_reason
 from pi87_field.core.summary import project_label
 from pi87_field.locations import exports_dir, set_exports_dir
@@ -147,7 +147,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         if not failed:
             self.dismiss(written)
         else:
-            self.status.update(Text(f"{fr_count(len(written), 'fichier exporté', 'fichiers exportés')}, "
+            self.status.update(Text(f"{plural(len(written), 'fichier exporté', 'fichiers exportés')}, "
                                     f"{len(failed)} en échec.", style="red"))
 
     def action_close(self) -> None:

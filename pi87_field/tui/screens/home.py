@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from pi87_field.core.fr import fr_count
+from pi87_field.core.fr import plural
 from pi87_field.core.model import Project, ProjectKind
 from pi87_field.core.money import format_amount
 from pi87_field.core.summary import ProjectProgress, project_label, project_progress
@@ -143,7 +143,7 @@ class HomeScreen(Screen):
         if needle:
             status += f" sur {len(self.projects)} (filtre « {self.query_one(Input).value.strip()} »)"
         if self.damaged:
-            status += " · ⚠ " + fr_count(len(self.damaged), "fichier endommagé, conservé tel quel",
+            status += " · ⚠ " + plural(len(self.damaged), "fichier endommagé, conservé tel quel",
                                           "fichiers endommagés, conservés tels quels")
         status += " · EC : étude de cas · EQ : entretiens · ctrl+p : commandes"
         self.query_one("#home-status", Static).update(Text(status))  # the filter is user text

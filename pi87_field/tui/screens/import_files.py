@@ -16,7 +16,7 @@ from textual.widgets import DirectoryTree, Input, Label, Static
 
 from pi87_field.core.exchange.importing import ImportReport, import_files
 from pi87_field.core.exchange.reconcile import Outcome
-from pi87_field.core.fr import fr_count
+from pi87_field.core.fr import plural
 from pi87_field.tui.app import Pi87FieldApp
 
 SUFFIXES = (".docx", ".json")
@@ -44,21 +44,14 @@ def expand_paths(raw: str) -> list[Path]:
     return out
 
 
-# "15 ajoutés", "2 doublons ignorés": the plural of each outcome's label.
-OUTCOME_PLURALS = {
-    "added": "ajoutés", "updated": "mis à jour", "conflict": "en conflit", "unchanged": "doublons ignorés",
-    "older": "versions plus anciennes ignorées",
-}
-
-
 def summary(report: ImportReport) -> str:
     totals = report.totals()
     parts = []
     for outcome in Outcome:
         if totals.get(outcome):
-            parts.append(fr_count(totals[outcome], outcome.label, OUTCOME_PLURALS.get(outcome.value)))
+            parts.append(outcome.count_label(totals[outcome]))
     ok = sum(1 for f in report.files if not f.error)
-    text = fr_count(ok, "fichier importé", "fichiers importés") + (f" — {', '.join(parts)}" if parts else "")
+    text = plural(ok, "fichier importé", "fichiers importés") + (f" — {', '.join(parts)}" if parts else "")
     return text
 
 
@@ -110,7 +103,7 @@ class ImportScreen(ModalScreen[ImportReport | None]):
     @work(exclusive=True, group="import")
     async def run_import(self, paths: list[Path]) -> None:
         status = self.query_one("#import-status", Static)
-        status.update(f"Import de {fr_count(len(paths), 'fichier')}…")
+        status.update(f"Import de {plural(len(paths), 'fichier')}…")
         self.app.flush_pending()
         report = await asyncio.to_thread(import_files, self.app.store, paths)
         self.app.store_changed()

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea, Tree
 
 from pi87_field.core.errors import FieldError
-from pi87_field.core.fr import fr_count, fr_time
+from pi87_field.core.fr import fr_time, plural
 from pi87_field.core.guides import Guide, question_numbers
 from pi87_field.core.model import (
     Answer,
@@ -346,7 +346,7 @@ class InterviewScreen(Screen):
         """The status line when nothing is being typed: saved, or other answers still pending."""
         waiting = len(self.app.pending.for_interview(self.project_id, self.interview_id))
         if waiting:
-            return f"⚠ {fr_count(waiting, 'réponse')} en attente"
+            return f"⚠ {plural(waiting, 'réponse')} en attente"
         return f"✓ enregistré à {self.last_saved_at}" if self.last_saved_at else "✓ à jour"
 
     def _set_status(self, text: str) -> None:
@@ -542,7 +542,7 @@ class InterviewScreen(Screen):
             return
         missing = sum(1 for s in self.slots if s.section_index and
                       (s.qid not in self.answers or self.answers[s.qid].is_empty))
-        self.notify("Entretien terminé." + (f" {fr_count(missing, 'question')} sans réponse." if missing else ""))
+        self.notify("Entretien terminé." + (f" {plural(missing, 'question')} sans réponse." if missing else ""))
         self.app.leave_screen(self)
 
     def action_finish_early(self) -> None:

@@ -3,7 +3,7 @@ is recorded before the grid opens. A planned interview of the campaign is starte
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from textual import getters, on
 from textual.app import ComposeResult

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from pi87_field.core.errors import FieldError
-from pi87_field.core.fr import fr_count, fr_date
+from pi87_field.core.fr import fr_date, plural
 from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
 from pi87_field.core.summary import interview_people, interview_progress, project_label, project_progress
@@ -136,12 +136,12 @@ class ProjectScreen(Screen):
             ]))
         self.query_one(InterviewTable).set_rows(rows)
         figures = project_progress(self.interviews, store.guides)
-        status = (f"{fr_count(figures.total, 'entretien')}, {fr_count(figures.done, 'terminé')}"
+        status = (f"{plural(figures.total, 'entretien')}, {plural(figures.done, 'terminé')}"
                   if self.interviews else "Aucun entretien : ctrl+n pour en préparer un.")
         if damaged:
             names = ", ".join(Path(d.path).name if getattr(d, "path", None) else str(d) for d in damaged[:2])
             more = f" (+{len(damaged) - 2})" if len(damaged) > 2 else ""
-            status += "\n⚠ " + fr_count(len(damaged), "fichier d'entretien endommagé, conservé tel quel",
+            status += "\n⚠ " + plural(len(damaged), "fichier d'entretien endommagé, conservé tel quel",
                                         "fichiers d'entretien endommagés, conservés tels quels") + f" : {names}{more}"
         self.query_one("#project-status", Static).update(Text(status))
         self.refresh_bindings()
