@@ -133,13 +133,15 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 # -- projects ----------------------------------------------------------------------------------
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Liste JSON des projets (pour les scripts).")
 @data_dir_option
 @click.pass_context
 @guarded
 def projects(ctx: click.Context, as_json: bool) -> None:
-    """Liste les projets du magasin local."""
+    """Liste les projets du magasin local (« projects add » en crée un hors campagne)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from pi87_field.core.fr import format_amount
     from pi87_field.core.serialize import project_to_dict
     from pi87_field.core.summary import project_progress
@@ -184,7 +186,7 @@ def _warn_damaged(store: Any) -> None:
             warn("Attention :", damaged)
 
 
-@main.command("new-project")
+@projects.command("add")
 @click.option("--kind", type=click.Choice(["case_study", "interview_series"]), default="case_study",
               show_default=True, help="Étude de cas (case_study) ou série d'entretiens (interview_series).")
 @click.option("--title", required=True, help="Intitulé de l'opération (ou de la série).")
@@ -196,9 +198,10 @@ def _warn_damaged(store: Any) -> None:
 @click.option("--id", "project_id", default=None,
               help="Identifiant (minuscules, chiffres, - et _) ; par défaut tiré du nom court.")
 @click.option("--json", "as_json", is_flag=True, help="Affiche le projet créé en JSON.")
+@data_dir_option
 @click.pass_context
 @guarded
-def new_project(ctx: click.Context, kind: str, title: str, label: str, carrier: str, os_: str | None,
+def projects_add(ctx: click.Context, kind: str, title: str, label: str, carrier: str, os_: str | None,
                 amount: str, characteristics: str, project_id: str | None, as_json: bool) -> None:
     """Crée une étude de cas ou une série d'entretiens hors campagne."""
     from pi87_field.core.fr import parse_amount
