@@ -53,7 +53,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         count = len(store.list_projects())
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label("Exporter des comptes rendus", classes="dialog-title")
-            with RadioSet(id="x-scope"):
+            with RadioSet(id="x-scope", compact=True):
                 if self.project_id:
                     try:
                         name = project_label(store.get_project(self.project_id))
@@ -61,13 +61,13 @@ class ExportScreen(ModalScreen[list[Path] | None]):
                         name = self.project_id
                     yield RadioButton(Text(f"Ce projet : {name}"), value=True, id="x-one")
                 yield RadioButton(f"Tous les projets ({count})", value=not self.project_id, id="x-all")
-            with RadioSet(id="x-format"):
+            with RadioSet(id="x-format", compact=True):
                 yield RadioButton("Word (.docx)", value=self.fmt == "docx", id="x-docx")
                 yield RadioButton("JSON (paquet d'échange)", value=self.fmt == "json", id="x-json")
-            yield Checkbox("Pseudonymiser (noms remplacés, pour diffusion)", id="x-pseudo")
+            yield Checkbox("Pseudonymiser (noms remplacés, pour diffusion)", id="x-pseudo", compact=True)
             yield Label("Dossier")
-            yield Input(str(exports_dir(store.root)), id="x-folder")
-            yield Checkbox("Se souvenir de ce dossier", id="x-remember")
+            yield Input(str(exports_dir(store.root)), id="x-folder", compact=True)
+            yield Checkbox("Se souvenir de ce dossier", id="x-remember", compact=True)
             yield Static(Text("ctrl+s : exporter · Échap : fermer", style="dim"), id="x-status")
 
     def on_mount(self) -> None:
