@@ -144,7 +144,7 @@ def projects(ctx: click.Context, as_json: bool) -> None:
         return
     from pi87_field.core.fr import format_amount
     from pi87_field.core.serialize import project_to_dict
-    from pi87_field.core.summary import project_progress
+    from pi87_field.core.summary import project_label, project_progress
 
     store = _open_store(ctx, writer=False)
     scan = store.scan()
@@ -159,18 +159,18 @@ def projects(ctx: click.Context, as_json: bool) -> None:
                   box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
     id_w = max((len(p.id) for p in scan.projects), default=2)
     fixed = {"Id": id_w, "Type": 12, "OS": 2, "Montant FSE": 12, "Entr.": 5, "Compl.": 6}
-    columns = ["Id", "Type", "OS", "Porteur", "Intitulé", "Montant FSE", "Entr.", "Compl."]
-    if not wide:
-        columns = [c for c in columns if c not in ("Type", "Porteur")]
+    columns = ["Id", "Type", "OS", "Projet", "Intitulé", "Montant FSE", "Entr.", "Compl."]
+    if not wide:   # at 80 columns the short label tells the projects apart; the title waits for 120
+        columns = [c for c in columns if c not in ("Type", "Intitulé", "OS")]
     free = max(10, out.width - sum(fixed.get(c, 0) for c in columns) - (3 * len(columns) - 1))
-    flexible = {"Porteur": free // 3, "Intitulé": free - free // 3} if wide else {"Intitulé": free}
+    flexible = {"Projet": free // 3, "Intitulé": free - free // 3} if wide else {"Projet": free}
     for col in columns:
         table.add_column(col, width=fixed.get(col) or flexible[col], no_wrap=True, overflow="ellipsis",
                          justify="right" if col in ("Montant FSE", "Entr.", "Compl.") else "left")
     for p in scan.projects:
         s = project_progress(store.list_interviews(p.id), store.guides)
-        cells = [p.id, *([p.kind.label] if wide else []), str(p.os or "—"),
-                 *([p.carrier] if wide else []), p.title,
+        cells = [p.id, *([p.kind.label, str(p.os or "—")] if wide else []),
+                 project_label(p), *([p.title] if wide else []),
                  format_amount(p.fse_amount) or "—", s.done_label, s.percent_label]
         table.add_row(*map(plain, cells))
     out.print(table)
@@ -301,22 +301,43 @@ def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
 
 @guides.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@data_dir_option
+@click.pass_context
 @guarded
-def guides_validate(files: tuple[Path, ...]) -> None:
-    """Vérifie des fichiers de grille ; chaque problème est signalé avec fichier et ligne."""
-    from pi87_field.core.guides import load_guide_file
+def guides_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Vérifie des fichiers de grille ou de référentiel ; chaque problème est signalé avec fichier et ligne."""
+    from pi87_field.core.guides import is_framework_text, load_guide_file, read_yaml_text
+    from pi87_field.core.synthesis.framework import parse_framework
 
     bad = 0
+    library = _library(ctx)
+    frameworks: list[tuple[Path, str]] = []
     for path in files:
         try:
+            text = read_yaml_text(path)
+            if is_framework_text(text):  # checked once the grids given beside it are known
+                frameworks.append((path, text))
+                continue
             guide = load_guide_file(path)
         except GuideError as exc:
             bad += 1
             for line in str(exc).splitlines():
                 err.print(line, soft_wrap=True, markup=False)
             continue
+        library.guides[guide.id] = guide
         out.print(f"{path}: OK — {guide.id} v{guide.version}, {plural(len(guide.sections), 'section')}, "
                   f"{plural(len(guide.questions), 'question')}", soft_wrap=True, markup=False)
+    for path, text in frameworks:
+        try:
+            fw = parse_framework(text, str(path), library)
+        except GuideError as exc:
+            bad += 1
+            for line in str(exc).splitlines():
+                err.print(line, soft_wrap=True, markup=False)
+            continue
+        mapped = sum(len(q.mapping) for q in fw.questions)
+        out.print(f"{path}: OK — référentiel {fw.id} v{fw.version}, {len(fw.questions)} questions "
+                  f"évaluatives, {mapped} questions de grille associées", soft_wrap=True, markup=False)
     if bad:
         sys.exit(1)
 
@@ -384,8 +405,8 @@ def trash_empty(ctx: click.Context, yes: bool) -> None:
 @click.pass_context
 @guarded
 def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
-    """Importe des paquets .json et des comptes rendus .docx (même modifiés dans Word ou LibreOffice).
-    Un dossier donne ses fichiers .json et .docx.
+    """Importe des paquets .json, des comptes rendus .docx (même modifiés dans Word ou LibreOffice)
+    et des synthèses d'équipe (.json, pi87-field-synthesis/1). Un dossier donne ses fichiers .json et .docx.
 
     Code de sortie : 0 si tout est importé, 1 si un fichier au moins n'a pas pu l'être (les autres
     sont importés et le résumé le dit)."""
@@ -426,11 +447,17 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
                           + (f", {plural(failed, 'en erreur', 'en erreur')})" if failed else ")"))
     table.caption_justify = "left"
     out.print(table)
-    if report.conflicts:
+    answer_conflicts = [c for c in report.conflicts if c.interview_id]
+    lead_conflicts = [c for c in report.conflicts if not c.interview_id]
+    if answer_conflicts:
         out.print("[bold yellow]Réponses en conflit[/] (les deux versions sont conservées ; la plus récente est affichée) :")
-        for c in report.conflicts:
+        for c in answer_conflicts:
             out.print(f"  • {store.answer_place(c.project_id, c.interview_id, c.question_id)}",
                       soft_wrap=True, markup=False)
+    if lead_conflicts:  # a lead's judgement or cell summary (synthesis file)
+        out.print("[bold yellow]Synthèse en conflit[/] (les deux versions sont conservées ; la vôtre reste affichée) :")
+        for c in lead_conflicts:
+            out.print(f"  • {c.question_id}", soft_wrap=True, markup=False)
     for f in report.errors:
         warn("Erreur :", f.error, style="red")
     if report.errors:
@@ -621,3 +648,119 @@ def _print_merge_report(report: Any) -> None:
                   soft_wrap=True, markup=False)
     for row in report.errors:
         warn("Erreur :", f"{row.file} : {row.reason}", style="red")
+
+
+# -- synthesis (the team lead's work) ------------------------------------------------------------
+
+@main.group()
+def synthesis() -> None:
+    """Synthèse de l'équipe : jugements par question évaluative, preuves citées, cellules."""
+
+
+@synthesis.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Une ligne JSON par question évaluative, dans une liste.")
+@data_dir_option
+@click.pass_context
+@guarded
+def synthesis_status(ctx: click.Context, as_json: bool) -> None:
+    """Par question évaluative : registre, niveau d'atteinte, preuves, cas cités / cas associés, éléments à revoir."""
+    from pi87_field.core.synthesis import Workspace
+
+    store = _open_store(ctx, writer=False)
+    try:
+        ws = Workspace(store)
+        rows = ws.status()
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps({"framework": {"id": ws.framework.id, "version": ws.framework.version},
+                               "questions": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"Synthèse — {ws.framework.title}", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Question", overflow="fold")
+    table.add_column("Registre", overflow="fold")
+    table.add_column("Niveau", no_wrap=True)
+    table.add_column("Preuves", justify="right", no_wrap=True)
+    table.add_column("Cas cités", justify="right", no_wrap=True)
+    table.add_column("À revoir", justify="right", no_wrap=True)
+    for r in rows:
+        table.add_row(r.question.id, r.question.registre, r.rating_label, str(r.evidence_count),
+                      f"{r.cases_cited}/{r.cases_mapped}",
+                      str(len(r.stale)) if r.stale else "—")
+    out.print(table)
+    for r in rows:
+        for item in r.stale:
+            out.print(f"  • {r.question.id} : {item.state} — {ws.label(item.project_id)} / {item.question_id} : "
+                      f"« {item.text[:60]} »", soft_wrap=True, markup=False)
+        if r.conflicts:
+            out.print(f"  • {r.question.id} : {r.conflicts} version(s) concurrente(s) à arbitrer",
+                      soft_wrap=True, markup=False)
+    for problem in ws.damaged:
+        warn("Fichier endommagé :", problem)
+
+
+@synthesis.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@data_dir_option
+@click.pass_context
+@guarded
+def synthesis_export(ctx: click.Context, file: Path) -> None:
+    """Écrit la synthèse (jugements, preuves citées, synthèses de cellules) au format pi87-field-synthesis/1."""
+    from pi87_field.core.synthesis import Workspace
+    from pi87_field.core.synthesis.exchange import write_synthesis_file
+
+    store = _open_store(ctx, writer=False)
+    try:
+        doc = write_synthesis_file(Workspace(store), file)
+    finally:
+        store.close()
+    cited = sum(len(j["evidence"]) for j in doc["judgements"])
+    rated = sum(1 for j in doc["judgements"] if j["rating"] in ("+", "++", "+++") or j["explanation"])
+    out.print(f"{file} : {rated} jugement(s), {cited} preuve(s) citée(s), {len(doc['summaries'])} synthèse(s) "
+              "de cellule.", soft_wrap=True, markup=False)
+
+
+# -- demo --------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier de la démonstration (par défaut : un dossier à part, jamais celui des vraies données).")
+@click.option("--reset", is_flag=True, help="Repartir d'une démonstration neuve (efface le dossier de démonstration).")
+@click.option("--no-open", is_flag=True, help="Préparer le dossier sans ouvrir l'application.")
+@data_dir_option
+@click.pass_context
+@guarded
+def demo(ctx: click.Context, folder: Path | None, reset: bool, no_open: bool) -> None:
+    """Ouvre l'application sur une démonstration : la campagne PI 8.7 avec des entretiens remplis
+    (reconstitués à partir du rapport), dans un dossier à part, pour essayer la synthèse."""
+    import shutil
+
+    from pi87_field.core.demo import DEMO_MARKER, fill_demo
+    from pi87_field.core.store import ProjectStore
+    from pi87_field.locations import demo_dir
+
+    target = demo_dir(folder)
+    real = ctx.obj["data_dir"]
+    if target.resolve() == Path(real).resolve():
+        raise FieldError(f"{target} est le dossier des vraies données : la démonstration utilise un dossier à part.")
+    marker = target / DEMO_MARKER
+    if target.exists() and any(target.iterdir()) and not marker.exists():
+        raise FieldError(f"{target} contient déjà des données qui ne sont pas une démonstration : "
+                         "choisissez un autre --folder.")
+    if reset and marker.exists():
+        shutil.rmtree(target)
+    store = ProjectStore.open(target, writer=True)
+    try:
+        if not marker.exists():
+            from pi87_field.core.store.atomic import atomic_write_bytes
+
+            fill_demo(store)
+            atomic_write_bytes(marker, "Dossier de démonstration de pi87-field (données reconstituées).\n".encode())
+        out.print(f"Démonstration : {target}", soft_wrap=True, markup=False)
+        if no_open:
+            return
+        from pi87_field.tui.app import run
+    except BaseException:
+        store.close()
+        raise
+    sys.exit(run(store))

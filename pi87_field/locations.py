@@ -11,7 +11,7 @@ import platformdirs
 from pi87_field import APP_NAME
 from pi87_field.core.guides import builtin_guides_dir
 
-__all__ = ["ENV_DATA_DIR", "builtin_guides_dir", "data_dir", "default_exports_dir", "exports_dir",
+__all__ = ["ENV_DATA_DIR", "builtin_guides_dir", "data_dir", "default_exports_dir", "demo_dir", "exports_dir",
            "set_exports_dir"]
 
 ENV_DATA_DIR = "PI87_FIELD_DATA_DIR"
@@ -27,6 +27,14 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
+
+
+def demo_dir(override: str | os.PathLike | None = None) -> Path:
+    """The demo's own data folder (`pi87-field demo`): never the user's data folder, whatever
+    --data-dir or $PI87_FIELD_DATA_DIR say."""
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_data_path(f"{APP_NAME}-demo", appauthor=False)
 
 
 def default_exports_dir() -> Path:

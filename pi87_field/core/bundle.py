@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pi87_field.core.errors import FieldError, ImportFormatError
+from pi87_field.core.errors import FieldError, ImportFormatError, os_reason
 from pi87_field.core.model import Interview, Project, now_iso
 from pi87_field.core.money import format_int
 from pi87_field.core.serialize import (
@@ -208,5 +208,5 @@ def read_bundle_file(path: Path) -> Bundle:
             raise ImportFormatError(f"{path} : fichier trop volumineux ({size // 1_000_000} Mo)")
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportFormatError(f"{path} : illisible ({exc.strerror})") from None
+        raise ImportFormatError(f"{path} : illisible ({os_reason(exc)})") from None
     return bundle_from_bytes(raw, str(path))

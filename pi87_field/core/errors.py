@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class FieldError(Exception):
     """Base class: its message is a complete, user-facing sentence (French)."""
@@ -30,3 +32,35 @@ class StoreLockedError(StoreError):
 
 class ImportFormatError(FieldError):
     """An input file is not a pi87-field bundle or write-up, or is damaged."""
+
+
+class FileWriteError(FieldError, OSError):
+    """Writing a file failed (disk full, permission refused, a folder in the way...): the message
+    is French and names the file the user asked for, never a temp file. Still an OSError (errno
+    kept) for callers that tell a full disk apart."""
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota disque dépassé",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "disque en lecture seule",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EISDIR: "est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.EBUSY: "fichier occupé",
+    errno.ETXTBSY: "fichier occupé",
+    errno.EXDEV: "autre disque",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A short French reason for a failed file operation."""
+    return _OS_REASONS.get(exc.errno or 0, "erreur du système de fichiers")

@@ -18,11 +18,15 @@ from pathlib import Path
 
 import yaml
 
-from pi87_field.core.errors import GuideError
+from pi87_field.core.errors import GuideError, os_reason
 from pi87_field.core.model import QUESTION_ID_RE
 from pi87_field.core.text import clean_text
 
 ANSWER_KINDS = ("text", "short_text", "amount", "number")
+# The evaluation framework (référentiel) lives beside the grids but is not a grid: its YAML says
+# `kind: evaluation_framework`, and the guide library leaves it to `core.synthesis.framework`.
+FRAMEWORK_KIND = "evaluation_framework"
+_FRAMEWORK_LINE = re.compile(r"^kind:\s*[\"']?evaluation_framework[\"']?\s*(#.*)?$", re.MULTILINE)
 _GUIDE_ID_RE = QUESTION_ID_RE
 # Caps checked at the door (README, "Limits"): the file's size, and the number of YAML nodes once
 # aliases are unfolded (a few KB of aliases can unfold into billions: the "billion laughs").
@@ -351,11 +355,31 @@ def parse_guide(text: str, path: str = "<guide>") -> Guide:
     )
 
 
-def load_guide_file(path: Path) -> Guide:
+def is_framework_text(text: str) -> bool:
+    """True for an evaluation framework file (top-level `kind: evaluation_framework`)."""
+    return bool(_FRAMEWORK_LINE.search(text))
+
+
+def read_yaml_text(path: Path) -> str:
+    """A guide or framework file's text; GuideError (file:line) if unreadable, huge or not UTF-8."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise GuideError(f"{path}: illisible ({exc.strerror})") from None
+    if len(raw) > MAX_GUIDE_BYTES:
+        raise GuideError(f"{path}: fichier trop volumineux pour un guide")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise GuideError(f"{path}:{line}: le fichier n'est pas en UTF-8") from None
+
+
+def load_guide_file(path: Path) -> Guide:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GuideError(f"{path}: illisible ({os_reason(exc)})") from None
     if len(raw) > MAX_GUIDE_BYTES:
         raise GuideError(f"{path}: fichier trop volumineux pour un guide")
     try:
@@ -377,6 +401,8 @@ class GuideLibrary:
                 continue
             for path in sorted(folder.glob("*.y*ml")):
                 try:
+                    if is_framework_text(read_yaml_text(path)):
+                        continue  # the référentiel: loaded by core.synthesis.framework
                     guide = load_guide_file(path)
                 except GuideError as exc:
                     self.problems.append(str(exc))

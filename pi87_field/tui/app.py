@@ -64,6 +64,7 @@ class Pi87FieldApp(App[int]):
         # Answers a save could not write (a full disk): retried, never dropped silently.
         self.pending = PendingAnswers()
         self._pending_told_at = 0.0
+        self._workspace = None
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -269,6 +270,44 @@ class Pi87FieldApp(App[int]):
 
         self.flush_pending()
         self.push_screen(NewProjectScreen())
+
+    # -- the lead's synthesis --------------------------------------------------------------------
+
+    @property
+    def workspace(self):
+        """The synthesis workspace (core.synthesis.Workspace), shared by the synthesis screens so
+        that the interview files are parsed once; None (and one French line) if the framework
+        cannot be read."""
+        if self._workspace is None:
+            from pi87_field.core.synthesis import Workspace
+
+            try:
+                self._workspace = Workspace(self.store)
+            except FieldError as exc:
+                self.notify(str(exc), title="Référentiel illisible", severity="error", timeout=15)
+                return None
+        return self._workspace
+
+    def open_synthesis(self) -> None:
+        from pi87_field.tui.screens.synthesis import SynthesisScreen
+
+        self.flush_pending()
+        if self.workspace is not None:
+            self.push_screen(SynthesisScreen())
+
+    def open_evaluative_question(self, question_id: str) -> None:
+        from pi87_field.tui.screens.evaluative_question import EvaluativeQuestionScreen
+
+        self.flush_pending()
+        if self.workspace is not None and self.workspace.framework.question(question_id) is not None:
+            self.push_screen(EvaluativeQuestionScreen(question_id))
+
+    def open_matrix(self, question_id: str | None = None) -> None:
+        from pi87_field.tui.screens.matrix import MatrixScreen
+
+        self.flush_pending()
+        if self.workspace is not None:
+            self.push_screen(MatrixScreen(question_id))
 
     def open_import(self) -> None:
         from pi87_field.tui.screens.import_files import ImportScreen

@@ -84,6 +84,14 @@ class Pi87Commands(Provider):
                     "Choisir quoi exporter et où"))
         out.append(("Nouveau projet (étude de cas ou série d'entretiens)", app.new_project,
                     "Un projet hors campagne, avec son nom court"))
+        out.append(("Synthèse : questions évaluatives", app.open_synthesis,
+                    "Niveau d'atteinte, preuves citées et éléments à revoir, par question évaluative"))
+        out.append(("Synthèse : matrice questions × cas", app.open_matrix,
+                    "Réponses et synthèses de cellule, question de la grille par cas"))
+        workspace = app._workspace
+        for eq in (workspace.framework.questions if workspace is not None else []):
+            out.append((f"Question évaluative : {eq.number}. {eq.registre}",
+                        partial(app.open_evaluative_question, eq.id), "Réponses associées, passages cités, jugement"))
         out.append(("Importer des fichiers (.docx, .json)", app.open_import,
                     "Comptes rendus Word ou paquets JSON d'autres enquêteurs"))
         for project in app.store.list_projects():

@@ -46,7 +46,9 @@ BENCHMARKS: dict[str, str] = {
     "import": "tests.benchmarks.bench_import",    # import of 127 bundles
     "export": "tests.benchmarks.bench_export",    # 127 write-ups vs naive python-docx
     "merge": "tests.benchmarks.bench_merge",      # merge of 127 write-ups into the volume
+    "synthesis": "tests.benchmarks.bench_synthesis",  # status, screens, matrix keys, pin (127 × 3 × full grid)
     "volume": "tests.benchmarks.bench_volume",    # volume --out --xlsx from the store vs merge of the same
+    "privacy": "tests.benchmarks.bench_privacy",  # merge --pseudonymise vs merge, 127 bundles
 }
 
 

@@ -52,3 +52,18 @@ def test_one_percent_format_everywhere():
     assert volume.percent(1, 8) == "13\u00a0%" and volume.percent(0, 0) == "—"   # the volume says it the same way
     progress = ProjectProgress(done=1, total=2, answered=11, questions=20)
     assert progress.percent_label == "55\u00a0%" and progress.percent == 55
+
+
+def test_a_damaged_store_file_is_described_in_french(run, data_dir):
+    run("projects")
+    damaged = next((data_dir / "projects" / "ec05-ml-lunevillois" / "interviews").glob("*.json"))
+    damaged.write_bytes(damaged.read_bytes()[:30])
+    result = run("projects", "--json")
+    assert "JSON invalide ou tronqué (ligne 1" in result.stderr
+    assert not english_in(result.stderr) and "Unterminated" not in result.stderr and "Expecting" not in result.stderr
+
+
+def test_projects_are_told_apart_by_their_label_at_80_columns(run):
+    table = run("projects").stdout
+    for label in ("Auxerrois", "Lunévillois", "Pays de Vitré", "INSUP"):
+        assert label in table, table

@@ -54,7 +54,7 @@ def test_every_command_shows_hostile_text_and_bracketed_paths_as_they_are(run, d
 
     projects = run("projects")
     no_crash(projects)
-    assert projects.exit_code == 0 and "[/b] Titre" in projects.stdout   # cut to the column
+    assert projects.exit_code == 0 and "Label [/x]" in projects.stdout   # the short label, at 80 columns
 
     listed = run("guides", "list")
     no_crash(listed)

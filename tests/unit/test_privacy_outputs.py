@@ -26,6 +26,7 @@ import pytest
 from pi87_field.core.bundle import Bundle
 from pi87_field.core.exchange.exporting import export_project_result, export_projects_results, store_register
 from pi87_field.core.merge import merge_files
+from pi87_field.core.merge.pipeline import volume_from_store
 from pi87_field.core.privacy import PseudonymRegister, pseudonymise_bundles
 from pi87_field.core.privacy.names import apply_spans
 from pi87_field.core.privacy.pseudonymise import Pseudonymiser, _strings
@@ -45,11 +46,13 @@ def _forbidden(strict: bool) -> list[str]:
 
 
 def _docx_parts(path: Path) -> dict[str, str]:
+    """Every member of a .docx or .xlsx archive, as it is and as text."""
     parts: dict[str, str] = {}
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
             raw = z.read(name).decode("utf-8", "replace")
             parts[name] = raw
+            parts[f"{name} (entités décodées)"] = html.unescape(raw)
             parts[f"{name} (texte)"] = html.unescape(re.sub(r"<[^>]+>", "", raw))
             parts[f"{name} (texte espacé)"] = html.unescape(re.sub(r"<[^>]+>", " ", raw))
             if name == "docProps/custom.xml":
@@ -66,7 +69,7 @@ def _output_parts(paths: list[Path]) -> dict[str, str]:
     for path in paths:
         assert not path.name.endswith(".a-verifier.txt")
         parts[f"nom de fichier {path.name}"] = path.name
-        if path.suffix == ".docx":
+        if path.suffix in (".docx", ".xlsx"):
             parts.update({f"{path.name}:{k}": v for k, v in _docx_parts(path).items()})
         else:
             text = path.read_text(encoding="utf-8")
@@ -78,6 +81,7 @@ def _output_parts(paths: list[Path]) -> dict[str, str]:
 def _leaks(parts: dict[str, str], strict: bool) -> list[tuple[str, str, str]]:
     found = []
     for where, text in parts.items():
+        text = html.unescape(text)          # "&#233;" is "é" to a reader
         for phrase in ORDINARY:
             text = text.replace(phrase, " ")
         folded = fold(text)
@@ -110,6 +114,10 @@ def outputs(tmp_path_factory):
         report = merge_files(sorted(out.glob("*.pseudonymise.docx")), root / f"volume2-{level}.docx",
                              root / f"volume2-{level}.json")
         made[level] += [report.out_docx, report.json_out]
+        # and the team lead's volume and workbook from the store (`volume --pseudonymise`)
+        content = volume_from_store(store, root / f"volume3-{level}.docx", root / f"volume3-{level}.xlsx",
+                                    pseudonymise=level)
+        made[level] += [content.out_docx, content.out_xlsx]
     return root, store, made
 
 
@@ -117,7 +125,7 @@ def outputs(tmp_path_factory):
 def test_no_name_anywhere_in_any_pseudonymised_output(outputs, level):
     root, _store, made = outputs
     paths = made[level]
-    assert len(paths) == 14       # 5 write-ups, 5 bundles, 2 volumes, 2 merged JSON
+    assert len(paths) == 16       # 5 write-ups, 5 bundles, 3 volumes, 2 merged JSON, 1 workbook
     assert all(".pseudonymise." in p.name for p in paths)
     parts = _output_parts(paths)
     assert len(parts) > 200
@@ -140,6 +148,8 @@ def test_ordinary_words_stay_word_for_word(outputs):
 def test_outputs_are_marked_and_named_apart(outputs):
     root, _store, made = outputs
     for path in made["people"]:
+        if path.suffix == ".xlsx":
+            continue
         if path.suffix != ".docx":
             assert json.loads(path.read_text(encoding="utf-8"))["pseudonymised"] is True
             continue

@@ -127,3 +127,28 @@ def test_write_project_docx_pseudonymises_when_asked_even_if_the_caller_did_not(
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "Document pseudonymisé" in text and "Jean Dupont" not in text
     assert bundle.interviews[0].interviewees[0].name == "Jean Dupont"
+
+
+def test_history_kept_for_reimport_does_not_leave(tmp_path):
+    interview = _interview(1, ["Karim Benali"], "Karim Benali a dit oui.")
+    interview.answers["structure.presentation"].ancestors = ["0123456789abcdef"]
+    interview.fact_history = {"interviewees": ["aaaa", "bbbb"]}
+    interview.fact_conflicts = {"interviewees": [{"value": [{"name": "Karim Benaly"}], "updated_at": "", "source": "x"}]}
+    bundle = _bundle(interview)
+    bundle.project.fact_history = {"title": ["cccc"]}
+    out = pseudonymise_bundle(bundle)
+    assert out.interviews[0].fact_history == {} and out.interviews[0].fact_conflicts == {}
+    assert out.project.fact_history == {}
+    assert out.interviews[0].answers["structure.presentation"].ancestors == []
+    assert "Benaly" not in str(out)
+
+
+def test_a_project_id_that_names_someone_is_reported():
+    from pi87_field.core.privacy import PseudonymRegister, pseudonymise_bundles
+
+    interview = _interview(1, ["Karim Benali"], "Rien.")
+    interview.project_id = "eq02-benali"
+    bundle = Bundle(project=Project(id="eq02-benali", kind=ProjectKind.INTERVIEW_SERIES, title="Série"),
+                    interviews=[interview])
+    _, report = pseudonymise_bundles([bundle], PseudonymRegister.in_memory())
+    assert any(i.word == "eq02-benali" and "identifiant" in i.reason for i in report.items)

@@ -113,7 +113,7 @@ def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, f
     if target.resolve().parent != out_dir.resolve():  # pragma: no cover - guarded by safe_stem
         raise FieldError(f"Nom de fichier refusé : {target.name}")
     if fmt == "json":
-        atomic_write_bytes(target, bundle_to_bytes(bundle))
+        atomic_write_bytes(target, bundle_to_bytes(bundle), sweep=True)
     else:
         from pi87_field.core.word.writeup import write_project_docx
 
@@ -123,7 +123,7 @@ def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, f
     from pi87_field.core.privacy import sidecar_path
 
     sidecar = sidecar_path(target)
-    atomic_write_bytes(sidecar, report.text(f"{target.name} ({bundle.project.id})").encode("utf-8"))
+    atomic_write_bytes(sidecar, report.text(f"{target.name} ({bundle.project.id})").encode("utf-8"), sweep=True)
     return ExportResult(target, sidecar, report)
 
 

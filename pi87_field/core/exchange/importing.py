@@ -1,4 +1,8 @@
-"""`import`: bring bundles (.json) and Word write-ups (.docx) into a store, nothing dropped."""
+"""`import`: bring bundles (.json), Word write-ups (.docx) and a lead's synthesis
+(`pi87-field-synthesis/1`, .json) into a store, nothing dropped.
+
+Synthesis files are merged after the bundles and write-ups of the same run, so that the
+passages they cite find the answers those bring in."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pi87_field.core.bundle import Bundle, read_bundle_file
-from pi87_field.core.errors import FieldError, ImportFormatError
+from pi87_field.core.errors import FieldError, ImportFormatError, StoreError, os_reason
 from pi87_field.core.exchange.reconcile import Change, Outcome, reconcile_project
 from pi87_field.core.model import now_iso
 from pi87_field.core.store import ProjectStore
@@ -22,6 +26,7 @@ class FileResult:
     changes: list[Change] = field(default_factory=list)
     error: str = ""
     edited: int = 0          # answers whose text was changed in Word after export
+    kind: str = "project"    # "project" (bundle, write-up) or "synthesis"
 
     @property
     def counts(self) -> Counter:
@@ -101,13 +106,61 @@ def read_input(path: Path) -> tuple[Bundle, int]:
     raise ImportFormatError(f"{path} : format non pris en charge (attendu : .json ou .docx)")
 
 
+SYNTHESIS_PROJECT_LABEL = "synthèse"
+
+
+def is_synthesis_file(path: Path) -> bool:
+    """A .json file holding a `pi87-field-synthesis/…` document (anything unreadable: no)."""
+    import json
+
+    from pi87_field.core.synthesis.exchange import MAX_SYNTHESIS_BYTES, is_synthesis_document
+
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        if path.stat().st_size > MAX_SYNTHESIS_BYTES:
+            return False
+        head = path.read_bytes()
+        if b"pi87-field-synthesis/" not in head:
+            return False
+        return is_synthesis_document(json.loads(head.decode("utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return False
+
+
+def import_synthesis_file(store: ProjectStore, path: Path, result: FileResult, workspace=None) -> None:
+    """Merge a lead's synthesis file into the store's synthesis (see core.synthesis.exchange)."""
+    from pi87_field.core.synthesis.exchange import merge_synthesis, read_synthesis_file
+    from pi87_field.core.synthesis.workspace import Workspace
+
+    result.kind = "synthesis"
+    result.project_id = SYNTHESIS_PROJECT_LABEL
+    parsed = read_synthesis_file(path)   # the whole file is checked before anything is written
+    ws = workspace or Workspace(store)
+    for c in merge_synthesis(ws, parsed, source=path.name):
+        label = {"judgement": "jugement", "summary": "synthèse de cellule", "evidence": "preuve",
+                 "tag": "étiquette"}[c.kind]
+        result.changes.append(Change(Outcome(c.outcome), SYNTHESIS_PROJECT_LABEL, "", f"{label} {c.key}", c.detail))
+
+
 def import_files(store: ProjectStore, paths: list[Path],
                  progress: Callable[[Path], None] | None = None) -> ImportReport:
     """Import each file on its own: a bad file is reported and skipped, the others go in."""
     report = ImportReport()
-    for path in paths:
+    synthesis = [p for p in paths if is_synthesis_file(p)]
+    for path in [p for p in paths if p not in synthesis] + synthesis:
         result = FileResult(path=path)
         report.files.append(result)
+        if path in synthesis:
+            try:
+                import_synthesis_file(store, path, result)
+            except FieldError as exc:
+                result.error = str(exc)
+            except OSError as exc:
+                result.error = f"{path} : {exc.strerror or exc}"
+            if progress:
+                progress(path)
+            continue
         try:
             sha = sha256_file(path) if path.is_file() else ""
             bundle, result.edited = read_input(path)
@@ -118,7 +171,7 @@ def import_files(store: ProjectStore, paths: list[Path],
         except FieldError as exc:
             result.error = str(exc)
         except OSError as exc:
-            result.error = f"{path} : {exc.strerror or exc}"
+            result.error = f"{path} : {os_reason(exc)}"
         if progress:
             progress(path)
     return report
@@ -142,10 +195,22 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
     for skipped in damaged_ids & {i.id for i in bundle.interviews}:
         result.changes.append(Change(Outcome.OLDER, pid, skipped, detail="fichier local endommagé : non modifié"))
     merged = reconcile_project(known, known_interviews, bundle.project, incoming, source)
-    if merged.project_changed:
-        store.save_project(merged.project, touch=False)
-    for iid in sorted(merged.changed_interview_ids):
-        store.save_interview(merged.interviews[iid], touch=False)
+    written: set[str] = set()       # "" for the project's record, else interview ids
+    pending = sorted(merged.changed_interview_ids)
+    try:
+        if merged.project_changed:
+            store.save_project(merged.project, touch=False)
+        written.add("")
+        for iid in pending:
+            store.save_interview(merged.interviews[iid], touch=False)
+            written.add(iid)
+    except (FieldError, OSError) as exc:
+        # Stopped midway (a full disk…): say what went in, and that running it again completes it.
+        result.changes.extend(c for c in merged.changes
+                              if c.interview_id in written or c.outcome in (Outcome.UNCHANGED, Outcome.OLDER))
+        done = len(written - {""})
+        raise StoreError(f"{exc} — import interrompu : {done} entretien(s) sur {len(pending)} enregistré(s) ; "
+                         "relancez-le une fois le problème réglé pour compléter.") from None
     result.changes.extend(merged.changes)
     if not merged.changes:
         result.changes.append(Change(Outcome.UNCHANGED, pid, detail="déjà importé"))

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from pi87_field.core.bundle import Bundle, bundle_from_dict, bundle_to_dict
-from pi87_field.core.errors import FieldError, ImportFormatError
+from pi87_field.core.errors import FieldError, ImportFormatError, os_reason
 from pi87_field.core.exchange.importing import read_input, sha256_file
 from pi87_field.core.exchange.reconcile import reconcile_project
 from pi87_field.core.model import AnswerState, Interview, Project, ProjectKind, now_iso
@@ -333,7 +333,7 @@ def consolidate(paths: list[Path], progress: Callable[[Path], None] | None = Non
         except FileNotFoundError:
             row.status, row.reason = InputStatus.ERROR, "fichier introuvable"
         except OSError as exc:
-            row.status, row.reason = InputStatus.ERROR, f"illisible ({exc.strerror or exc})"
+            row.status, row.reason = InputStatus.ERROR, f"illisible ({os_reason(exc)})"
         except FieldError as exc:
             row.status, row.reason = InputStatus.ERROR, _one_line_reason(exc, path)
         except MemoryError:

@@ -98,13 +98,13 @@ def merge_files(
     # Everything is built in memory first: an error here leaves no file behind.
     volume_bytes = volume.build_volume(from_consolidation(state, guides or _default_guides()))
     merged_json = merged_json_bytes(state) if json_out is not None else None
-    atomic_write_bytes(out_docx, volume_bytes)
+    atomic_write_bytes(out_docx, volume_bytes, sweep=True)
     if json_out is not None and merged_json is not None:
-        atomic_write_bytes(Path(json_out), merged_json)
+        atomic_write_bytes(Path(json_out), merged_json, sweep=True)
     sidecar = None
     if residual is not None:
         sidecar = sidecar_path(out_docx)
-        atomic_write_bytes(sidecar, residual.text(out_docx.name).encode("utf-8"))
+        atomic_write_bytes(sidecar, residual.text(out_docx.name).encode("utf-8"), sweep=True)
     return MergeReport(inputs=state.inputs, counts=counts, conflicts=conflicts,
                        out_docx=out_docx, json_out=Path(json_out) if json_out else None,
                        residual=residual, sidecar=sidecar)
@@ -156,10 +156,10 @@ def volume_from_store(
     # Everything is built in memory first: an error here leaves no file behind.
     volume_bytes = volume.build_volume(content, progress=step("Volume"))
     workbook_bytes = build_workbook(content) if xlsx_out is not None else None
-    atomic_write_bytes(out_docx, volume_bytes)
+    atomic_write_bytes(out_docx, volume_bytes, sweep=True)
     if xlsx_out is not None and workbook_bytes is not None:
-        atomic_write_bytes(xlsx_out, workbook_bytes)
+        atomic_write_bytes(xlsx_out, workbook_bytes, sweep=True)
     if content.residual is not None:
-        atomic_write_bytes(sidecar_path(out_docx), content.residual.text(out_docx.name).encode("utf-8"))
+        atomic_write_bytes(sidecar_path(out_docx), content.residual.text(out_docx.name).encode("utf-8"), sweep=True)
     content.out_docx, content.out_xlsx = out_docx, xlsx_out
     return content

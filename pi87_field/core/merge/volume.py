@@ -626,7 +626,8 @@ def build_volume(content: VolumeContent, progress: Callable[[str], None] | None 
     )
     left, top = "PI 8.7 · volume consolidé", "Évaluation de la PI 8.7 du FSE · volume consolidé"
     if content.pseudonymised:       # every page says so
-        left, top = f"{left} · {PSEUDONYMISED_MARK.upper()}", f"{top} · {PSEUDONYMISED_MARK}"
+        # shorter header: the mark stays on the line (it wrapped in LibreOffice)
+        left, top = f"{left} · {PSEUDONYMISED_MARK.upper()}", f"PI 8.7 du FSE · volume consolidé {PSEUDONYMISED_MARK}"
     B.page_number_footer(document.sections[0], left, header_text=top, first_page_plain=not content.pseudonymised)
     writer = _VolumeWriter(content, progress)
     return B.document_bytes_with_body(document, writer.chunks())

@@ -26,6 +26,7 @@ the tests) can check that nothing but names changed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -59,12 +60,13 @@ port roche bois mars mai juin france paix guerre bonheur sauvage berger boucher 
 mercier charpentier maçon boulanger chevalier fontaine rivière moulin marié mariée marine clément
 aimé parfait saint sainte lion loup renard merle coq lapin roi reine prince fleur vallée jardin
 lac mer mur pré côte croix rose olive claire clair patience prudence victoire espérance auguste
-ange dieu abbé juge maire maréchal comte duc baron marquis lune soleil vigne blé
+ange dieu abbé juge maire maréchal comte duc baron marquis lune soleil vigne blé tour
 """.split())
 
 _WORD = re.compile(r"[^\W_]+")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33[\s.\-]?(?:\(0\)[\s.\-]?)?[1-9]|0[1-9])(?:[\s.\-]?\d{2}){4}(?!\d)")
+_INITIALS = re.compile(r"(?<![^\W_])[^\W\d_]\.[ \u00a0-]?[^\W\d_]\.")
 _SENTENCE_END = set(".!?…")
 _OPENERS = set("«\"“‘'([—–-*•")
 _QUOTES = set("«\"“")
@@ -87,6 +89,7 @@ class Person:
     label: str
     tokens: frozenset[str]      # folded name words, particles left out
     ordered: tuple[str, ...]    # folded name words in the order written (initials)
+    particles: frozenset[str] = frozenset()   # "de", "la" of "de la Tour"
 
 
 @dataclass
@@ -110,14 +113,11 @@ class Finding:
 
 
 def _case(word: str) -> str:
-    letters = [c for c in word if c.isalpha()]
-    if not letters:
-        return "other"
-    if all(c.isupper() for c in letters):
-        return "upper" if len(letters) > 1 else "title"
-    if letters[0].isupper():
-        return "title"
-    return "lower" if all(c.islower() for c in letters) else "mixed"
+    if word.islower():
+        return "lower"
+    if word.isupper():
+        return "upper" if sum(c.isalpha() for c in word) > 1 else "title"
+    return "title" if word[0].isupper() else "mixed"
 
 
 def is_sentence_start(text: str, start: int) -> bool:
@@ -130,19 +130,60 @@ def is_sentence_start(text: str, start: int) -> bool:
     return i < 0 or text[i] in _SENTENCE_END or text[i] == "\n"
 
 
+# A word: letters and digits, with the combining accents of decomposed (NFD) text inside it.
+_WORD_RAW = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+")
+
+
+# Every combining mark (what `text.fold` drops after NFKD), as one class: the same folding at C speed.
+def _combining_class() -> str:
+    codes = [c for c in range(0x30000) if unicodedata.combining(chr(c))]
+    ranges: list[list[int]] = []
+    for c in codes:
+        if ranges and c == ranges[-1][1] + 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}" for a, b in ranges)
+
+
+_COMBINING = re.compile(f"[{_combining_class()}]+")
+_LATIN_ACCENTS = re.compile("[\u0300-\u034e\u0350-\u036f]+")   # Latin accents (U+034F is no mark)
+_LOW = re.compile("[\x00-\u0482]+")                 # no other combining mark comes before U+0483
+
+
+def fast_fold(value: str) -> str:
+    """Exactly `text.fold(value)`, without a Python step per character (long answers): the Latin
+    accents are removed with a small class; the long class of every other combining mark is only
+    run when the text has such a mark."""
+    folded = _LATIN_ACCENTS.sub("", unicodedata.normalize("NFKD", value.casefold()))
+    if _COMBINING.search(_LOW.sub("", folded)):
+        folded = _COMBINING.sub("", folded)
+    return folded
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return fast_fold(word)
+
+
 def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, folded word) of every word of `text`, positions in `text` itself."""
-    folded, positions = fold_with_positions(text)
+    """(start, end, folded word) of every word of `text`, positions in `text` itself.
+
+    Words are cut on the text itself and folded one by one (`text.fold`, cached): the same
+    result as cutting the folded text (`fold_with_positions`), five times faster on long answers.
+    A word whose folded form is not one word ("½") is cut again in its folded form."""
     out: list[tuple[int, int, str]] = []
-    n = len(text)
-    for m in _WORD.finditer(folded):
-        start = positions[m.start()]
-        end = positions[m.end() - 1] + 1
-        while end < n and unicodedata.combining(text[end]):   # NFD accents belong to the word
-            end += 1
-        if out and out[-1][0] == start:      # one original character folded into several words
+    for m in _WORD_RAW.finditer(text):
+        start = m.start()
+        if unicodedata.combining(text[start]):       # a stray accent with no letter before it
             continue
-        out.append((start, end, m.group(0)))
+        folded = _fold_word(m.group(0))
+        if folded.isalnum():
+            out.append((start, m.end(), folded))
+            continue
+        part, positions = fold_with_positions(m.group(0))
+        for w in _WORD.finditer(part):
+            out.append((start + positions[w.start()], start + positions[w.end() - 1] + 1, w.group(0)))
     return out
 
 
@@ -152,6 +193,9 @@ def lowercase_uses(texts: Iterable[str], name_tokens: set[str]) -> set[str]:
     found: set[str] = set()
     for text in texts:
         if not text:
+            continue
+        folded = fast_fold(text)
+        if not any(token in folded for token in name_tokens):
             continue
         masked = _mask_contacts(text)
         words = word_spans(masked)
@@ -193,7 +237,8 @@ class NameFinder:
             tokens = frozenset(w for w in words if w not in PARTICLES and len(w) >= 2)
             if not tokens:
                 continue
-            self.people[key] = Person(key, label, tokens, tuple(w for w in words if w not in PARTICLES))
+            self.people[key] = Person(key, label, tokens, tuple(w for w in words if w not in PARTICLES),
+                                      frozenset(w for w in words if w in PARTICLES))
             for token in tokens:
                 self.by_token.setdefault(token, set()).add(key)
         self.common = frozenset(w.lower() for w in common_words) | COMMON_NAME_WORDS
@@ -205,6 +250,11 @@ class NameFinder:
     @property
     def tokens(self) -> set[str]:
         return set(self.by_token)
+
+    def _may_name(self, text: str) -> bool:
+        """Cheap test first: most texts hold no name word at all (whole-text fold is C-fast)."""
+        folded = fast_fold(text)
+        return any(token in folded for token in self.by_token) or bool(_INITIALS.search(text))
 
     # -- one text --------------------------------------------------------------------------------
 
@@ -218,8 +268,12 @@ class NameFinder:
         for m in _PHONE.finditer(text):
             if not any(s.start < m.end() and m.start() < s.end for s in finding.spans):
                 finding.spans.append(Span(m.start(), m.end(), m.group(0), PHONE_MASK, "phone"))
+        if not self._may_name(text):
+            return finding
         taken = sorted((s.start, s.end) for s in finding.spans)
-        words = [w for w in word_spans(text) if not any(a <= w[0] < b for a, b in taken)]
+        words = word_spans(text)
+        if taken:
+            words = [w for w in words if not any(a <= w[0] < b for a, b in taken)]
         items = [self._item(text, w) for w in words]
         groups = self._groups(text, items, words)
         for group in groups:
@@ -232,6 +286,8 @@ class NameFinder:
 
     def _item(self, text: str, word: tuple[int, int, str]) -> _Item | None:
         start, end, token = word
+        if not (token in self.by_token or token in _CIVILITIES or token in PARTICLES or end - start == 1):
+            return None
         raw = text[start:end]
         case = _case(raw)
         after = text[end:end + 1]
@@ -278,13 +334,17 @@ class NameFinder:
         for group in groups:
             while group and group[-1].kind != "name" and not (group[-1].kind == "initial" and len(group) > 1):
                 group = group[:-1]
-            while group and group[0].kind == "particle":
-                group = group[1:]
+            if group and all(g.kind == "particle" for g in group):
+                continue
             if group:
                 out.append(group)
         return out
 
     def _resolve(self, text: str, group: list[_Item], scope: set[str], finding: Finding) -> None:
+        lead = []
+        while group and group[0].kind == "particle":      # "de la" before "Tour": kept if theirs
+            lead.append(group[0])
+            group = group[1:]
         names = [g for g in group if g.kind == "name"]
         initials = [g for g in group if g.kind == "initial"]
         if not names:
@@ -320,15 +380,20 @@ class NameFinder:
             narrowed = [k for k in candidates if letters <= {w[0] for w in self.people[k].ordered}]
             if narrowed:
                 candidates = narrowed
-            else:       # "le plan B. Dupont…": the letter is not this person's, leave it
-                group = [g for g in group if g.start >= first.start]
+            else:       # "J.-C. Dupont" is another Dupont than Jean: attributed to nobody
+                candidates = []
+                self._emit(text, group, None, finding)
+                return
         if not candidates:
             # parts of different people side by side: each part on its own
             for n in accepted:
                 if not n.lower:
                     self._emit(text, [n], self._pick(self.by_token[n.token], scope), finding)
             return
-        self._emit(text, group, self._pick(set(candidates), scope), finding)
+        key = self._pick(set(candidates), scope)
+        if key and lead and group[0] is first and {p.token for p in lead} <= self.people[key].particles:
+            group = [*lead, *group]
+        self._emit(text, group, key, finding)
 
     def _proper_neighbour(self, text: str, item: _Item) -> bool:
         """A capitalised unknown word joined to this one: "Grand Est", "Petit-Bourg"."""

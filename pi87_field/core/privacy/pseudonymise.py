@@ -9,7 +9,9 @@
   versions and their source file names, notes, the project's facts, and any other text field a
   newer version of pi87-field adds (review notes…), since the whole bundle is walked; only
   identifiers, dates, states and vocabularies are skipped. E-mail addresses and phone numbers are
-  masked; the interviewees' extra fields (contact details) are dropped;
+  masked; the interviewees' extra fields (contact details) are dropped, and so is the history
+  kept for re-import (answers' ancestors, facts' `fact_history` and `fact_conflicts`: hashes of
+  past values could confirm a guessed name, and old values may hold old names);
 - at the strict level (`STRICT`), roles and organisations become their category (see
   `categories`), in the facts and in the texts;
 - `extra["pseudonymised"] = True` and `extra["pseudonymisation"] = level` mark the bundle: it is
@@ -68,6 +70,10 @@ _SKIP = frozenset({"id", "project_id", "format", "exported_at", "kind", "os", "f
                    "updated_at", "guide_id", "guide_version", "date", "mode", "consent", "status", "state",
                    "ancestors", "volet", "territorial_level", "operation_type", "digital", "innovation_steps",
                    "pseudonymised", "pseudonymisation", "rev", "sha256"})
+# A word that starts with a capital letter (only those can look like names: no need to cut the rest)
+_UPPER = "".join(c for c in map(chr, range(0x3000)) if c.isupper() and c.isalpha())
+_CAPITALISED = re.compile(rf"(?<![^\W_])[{re.escape(_UPPER)}](?:[^\W_]|[\u0300-\u036f])*")
+_HISTORY = frozenset({"fact_history", "fact_conflicts"})
 # Capitalised words of ordinary French writing in this field: not worth a line in the report.
 _NOT_NAMES = frozenset(fold(w) for w in """
 Personne Enquêteur rice État Etat France Europe Union Pôle Emploi Mission Missions Locale Locales
@@ -224,7 +230,7 @@ def pseudonymise_labels(values: Iterable[str], register: PseudonymRegister, repo
         spans, left = ps.spans(value)
         result = apply_spans(value, spans)
         if residue is not None:
-            residue.scan(where, result, value, left)
+            residue.scan(where, result, value, left, spans)
         out.append(result)
     return out
 
@@ -246,15 +252,18 @@ class _Residue:
         self.seen[key] = item
         self.report.items.append(item)
 
-    def scan(self, pid: str, out: str, original: str, left: list[tuple[int, int, str]]) -> None:
+    def scan(self, pid: str, out: str, original: str, left: list[tuple[int, int, str]],
+             spans: Iterable[Span] = ()) -> None:
         for start, end, reason in left:
-            word = original[start:end]
-            self.add(pid, word, reason, original, start, end)
+            # the example is taken from the pseudonymised text: the report names nobody it replaced
+            shift = sum(len(s.replacement) - len(s.original) for s in spans if s.end <= start)
+            self.add(pid, original[start:end], reason, out, start + shift, end + shift)
         masked = LABEL_RE.sub(lambda m: " " * len(m.group(0)), out)
-        for start, end, token in word_spans(masked):
-            raw = masked[start:end]
-            if len(raw) < 2 or not raw[0].isupper() or raw.isupper() or any(c.isdigit() for c in raw):
+        for m in _CAPITALISED.finditer(masked):
+            start, end, raw = m.start(), m.end(), m.group(0)
+            if len(raw) < 2 or raw.isupper() or any(c.isdigit() for c in raw):
                 continue
+            token = fold(raw)
             if token in _NOT_NAMES or token in self.public or is_sentence_start(masked, start):
                 continue
             if masked[max(0, start - 1):start] == "[":
@@ -304,6 +313,10 @@ def pseudonymise_bundles(bundles: list[Bundle], register: PseudonymRegister,
             out.append(copy.deepcopy(bundle))
             continue
         residue = _Residue(report, _public_words(bundle))
+        pid = bundle.project.id
+        spans, _left = pseudonymiser.spans(re.sub(r"[-_]", " ", pid))
+        if spans:   # the id stays (it is how merges find the project again): say it names someone
+            residue.add(pid, pid, "identifiant de projet contenant un nom (il reste dans le fichier)", pid, 0, len(pid))
         data = _pseudonymise_dict(dicts[id(bundle)], pseudonymiser, residue, level)
         result = bundle_from_dict(data)
         result.extra["pseudonymised"] = True
@@ -320,17 +333,17 @@ def _pseudonymise_dict(data: dict[str, Any], ps: Pseudonymiser, residue: _Residu
             spans, left = ps.spans(value, scope)
             result = apply_spans(value, spans)
             if report:
-                residue.scan(pid, result, value, left)
+                residue.scan(pid, result, value, left, spans)
             return result
         return fn
 
     everyone = {person_key(p.get("name", "")) for i in data.get("interviews") or []
                 for p in i.get("interviewees") or [] if isinstance(p, dict)}
     data = dict(data)
-    data["project"] = _walk(data["project"], texts(everyone))
+    data["project"] = _walk(_without_history(data["project"]), texts(everyone))
     interviews = []
     for raw in data.get("interviews") or []:
-        interview = dict(raw)
+        interview = _without_history(raw)
         people = [p for p in interview.get("interviewees") or [] if isinstance(p, dict)]
         scope = {person_key(str(p.get("name", ""))) for p in people}
         scope.add(person_key(str(interview.get("interviewer", ""))))
@@ -344,7 +357,7 @@ def _pseudonymise_dict(data: dict[str, Any], ps: Pseudonymiser, residue: _Residu
         interview["interviewer"] = ps.label(str(interview.get("interviewer", "")))
         answers = {}
         for qid, answer in (interview.get("answers") or {}).items():
-            answer = dict(answer)
+            answer = {k: v for k, v in answer.items() if k != "ancestors"}
             answer["author"] = ps.label(str(answer.get("author", "")))
             versions = []
             for version in answer.get("concurrent") or []:
@@ -366,6 +379,14 @@ def _pseudonymise_dict(data: dict[str, Any], ps: Pseudonymiser, residue: _Residu
         if key not in ("project", "interviews"):
             data[key] = _walk(value, texts(everyone), key)
     return data
+
+
+def _without_history(record: dict[str, Any]) -> dict[str, Any]:
+    """A record without what only serves re-import: the revisions (hashes) of past values, which
+    could confirm a guessed name, and the conflicting copies of facts, which may hold old names.
+    A pseudonymised file is never re-imported, and merging two pseudonymised copies of a project
+    shows their differences as conflicts (both kept), never loses one."""
+    return {k: v for k, v in record.items() if k not in _HISTORY}
 
 
 def pseudonymise_bundle(bundle: Bundle, register: PseudonymRegister | None = None,

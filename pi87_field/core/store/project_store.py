@@ -160,6 +160,7 @@ class ProjectStore:
         self.writer = writer
         self.durable = durable
         self._lock: FileLock | None = None
+        self._folder_lock_fd: int | None = None
         self.damaged: list[DamagedFileError] = []
         from pi87_field.core.guides import builtin_guides_dir
 
@@ -213,20 +214,43 @@ class ProjectStore:
         payload = {"meta": {"1": {"schema": SCHEMA_VERSION, "created_at": now_iso()}}}
         atomic_write_bytes(self.root / META_FILE, dump_json(payload), durable=self.durable)
 
+    def _locked_out(self) -> StoreLockedError:
+        owner = ""
+        try:
+            owner = (self.root / ".lock.owner").read_text(encoding="utf-8").strip()
+        except OSError:
+            pass
+        return StoreLockedError(
+            f"Les données {self.root} sont déjà ouvertes par un autre pi87-field"
+            f"{f' ({owner})' if owner else ''} : fermez-le, ou choisissez un autre --data-dir."
+        )
+
+    def _lock_folder(self) -> int | None:
+        """Lock the data folder itself (POSIX): unlike the `.lock` file, it cannot be deleted from
+        under a running writer, so deleting `.lock` by hand does not let a second writer in."""
+        if os.name != "posix":  # pragma: no cover - Windows: the `.lock` file alone
+            return None
+        import fcntl
+
+        fd = os.open(self.root, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise self._locked_out() from None
+        return fd
+
     def _acquire_lock(self) -> None:
+        folder_fd = self._lock_folder()
+        # The `.lock` file too: older versions look only at it, and it holds the owner's name.
         lock = FileLock(self.root / ".lock", timeout=0, mode=0o600, thread_local=False)
         try:
             lock.acquire()
         except Timeout:
-            owner = ""
-            try:
-                owner = (self.root / ".lock.owner").read_text(encoding="utf-8").strip()
-            except OSError:
-                pass
-            raise StoreLockedError(
-                f"Les données {self.root} sont déjà ouvertes par un autre pi87-field"
-                f"{f' ({owner})' if owner else ''} : fermez-le, ou choisissez un autre --data-dir."
-            ) from None
+            if folder_fd is not None:
+                os.close(folder_fd)
+            raise self._locked_out() from None
+        self._folder_lock_fd = folder_fd
         self._lock = lock
         try:
             info = f"pid {os.getpid()} sur {socket.gethostname()}, depuis {datetime.now():%H:%M:%S}"
@@ -253,6 +277,9 @@ class ProjectStore:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+        if self._folder_lock_fd is not None:
+            os.close(self._folder_lock_fd)
+            self._folder_lock_fd = None
 
     def close(self) -> None:
         self._release_lock()
@@ -352,7 +379,7 @@ class ProjectStore:
         if touch:
             project.updated_at = now_iso()
         path = self.project_file(project.id)
-        ensure_dir(path.parent / "interviews")
+        ensure_dir(path.parent / "interviews", durable=self.durable)
         with self._edit(path) as db:
             _refuse_newer_schema(path, db)
             stored = db.table(PROJECT).get(doc_id=1)
@@ -651,8 +678,8 @@ class ProjectStore:
         except FieldError:
             return " · ".join((project_label(project), interview_id[:8], question_id))
         guide = self.guide_for(interview.guide_id)
-        number = (guide.number(question_id) if guide is not None else "") or question_id
-        return " · ".join((project_label(project), interview_title(project, interview), number))
+        number = ((guide.number(question_id) if guide is not None else "") or question_id) if question_id else ""
+        return " · ".join(filter(None, (project_label(project), interview_title(project, interview), number)))
 
     def delete_interview(self, project_id: str, interview_id: str) -> None:
         """Move an interview file to the backups folder (never destroyed outright)."""

@@ -23,7 +23,6 @@ stored form of `serialize.answer_to_dict`).
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import time
@@ -36,7 +35,7 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from pi87_field.core.errors import DamagedFileError, StoreError
+from pi87_field.core.errors import DamagedFileError, StoreError, os_reason
 from pi87_field.core.store.atomic import atomic_write_bytes, ensure_dir
 
 SCHEMA_VERSION = 1
@@ -49,21 +48,6 @@ BACKUPS_KEPT = 5
 MAX_STORE_FILE_BYTES = 256 * 1024 * 1024
 
 
-_OS_REASONS = {
-    errno.ENOSPC: "disque plein",
-    errno.EDQUOT: "quota disque dépassé",
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "opération non permise",
-    errno.EROFS: "disque en lecture seule",
-    errno.EIO: "erreur d'entrée-sortie du disque",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """A short French reason for a failed file operation."""
-    return _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
-
-
 def read_json_file(path: Path) -> Any:
     """Parse a store file, raising DamagedFileError (never returning junk) if it is broken."""
     try:
@@ -74,14 +58,16 @@ def read_json_file(path: Path) -> Any:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise DamagedFileError(path, exc.strerror or "illisible") from None
+        raise DamagedFileError(path, f"illisible : {os_reason(exc)}") from None
     if not raw.strip():
         raise DamagedFileError(path, "fichier vide")
     try:
         # NaN/Infinity are not JSON; an older version let them in from a bundle: read as null.
         return json.loads(raw.decode("utf-8"), parse_constant=lambda _name: None)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DamagedFileError(path, f"JSON invalide : {exc}") from None
+    except UnicodeDecodeError:
+        raise DamagedFileError(path, "pas en UTF-8") from None
+    except json.JSONDecodeError as exc:   # said in French, where (json's own text is English)
+        raise DamagedFileError(path, f"JSON invalide ou tronqué (ligne {exc.lineno}, colonne {exc.colno})") from None
     except (ValueError, RecursionError):  # a number of more than 4,300 digits, absurd nesting
         raise DamagedFileError(path, "JSON refusé (nombre démesuré ou imbrication excessive)") from None
 
@@ -111,12 +97,13 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        existed = self.path.exists()
         self._maybe_backup()
         try:
             atomic_write_bytes(self.path, dump_json(data), durable=self.durable)
-        except OSError as exc:  # the previous file is intact: say so in one French line
-            raise StoreError(f"Enregistrement impossible ({os_reason(exc)}) : {self.path} — "
-                             "la version précédente est intacte.") from None
+        except OSError as exc:  # say in one French line what is left on disk
+            left = "la version précédente est intacte" if existed else "rien n'a été écrit"
+            raise StoreError(f"Enregistrement impossible ({os_reason(exc)}) : {self.path} — {left}.") from None
 
     def close(self) -> None:
         pass

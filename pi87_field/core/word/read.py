@@ -30,7 +30,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from pi87_field.core.bundle import Bundle, bundle_from_dict, loads_untrusted
-from pi87_field.core.errors import FieldError, ImportFormatError
+from pi87_field.core.errors import FieldError, ImportFormatError, os_reason
 from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, AnswerState, now_iso
 from pi87_field.core.text import clean_text
 from pi87_field.core.word import style as S
@@ -90,7 +90,7 @@ class _Archive:
         try:
             size = path.stat().st_size
         except OSError as exc:
-            raise ImportFormatError(f"{path} : illisible ({exc.strerror})") from None
+            raise ImportFormatError(f"{path} : illisible ({os_reason(exc)})") from None
         if size > MAX_FILE_BYTES:
             raise ImportFormatError(f"{path} : fichier trop volumineux ({size // 1_000_000} Mo)")
         try:

@@ -350,8 +350,10 @@ def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: b
                     + (" — document pseudonymisé, non réimportable" if pseudonymised else ""),
         category=project.kind.label + (f" · {PSEUDONYMISED_MARK}" if pseudonymised else ""),
     )
-    footer_left = project_label(project) + (" · DOCUMENT PSEUDONYMISÉ" if pseudonymised else "")
-    header = "Évaluation de la PI 8.7 du FSE · compte rendu de terrain" + (" · pseudonymisé" if pseudonymised else "")
+    footer_left = project_label(project) + (" · PSEUDONYMISÉ" if pseudonymised else "")
+    # a shorter header when pseudonymised: the mark fits on the line (checked in LibreOffice)
+    header = ("PI 8.7 du FSE · compte rendu pseudonymisé" if pseudonymised
+              else "Évaluation de la PI 8.7 du FSE · compte rendu de terrain")
     B.page_number_footer(document.sections[0], footer_left, header_text=header, first_page_plain=not pseudonymised)
     _embed(document, project.id, payload_dict(bundle, writer.slots), pseudonymised=pseudonymised)
     return B.document_bytes_with_body(document, body)
@@ -361,5 +363,5 @@ def write_project_docx(bundle: Bundle, guides: GuideLibrary, path: Path, *, pseu
     """Write the project's write-up to `path`, atomically (an existing file is replaced whole)."""
     data = build_project_docx(bundle, guides, pseudonymised=pseudonymised)
     path = Path(path)
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, data, sweep=True)
     return path

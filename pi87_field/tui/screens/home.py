@@ -52,6 +52,8 @@ class HomeScreen(Screen):
                 tooltip="Importer des comptes rendus .docx ou des paquets .json."),
         Binding("ctrl+e", "export", "Exporter", id="home.export", show=False,
                 tooltip="Exporter le projet sélectionné, ou tous (Word, JSON, pseudonymisé)."),
+        Binding("ctrl+g", "synthesis", "Synthèse", id="home.synthesis",
+                tooltip="Synthèse de l'équipe : questions évaluatives, preuves, matrice."),
         Binding("ctrl+f", "app.search", "Rechercher", id="home.search",
                 tooltip="Chercher un mot dans toutes les réponses."),
         Binding("down", "cursor(1)", show=False, id="home.down"),
@@ -189,3 +191,6 @@ class HomeScreen(Screen):
 
     def action_import(self) -> None:
         self.app.open_import()
+
+    def action_synthesis(self) -> None:
+        self.app.open_synthesis()  # type: ignore[attr-defined]

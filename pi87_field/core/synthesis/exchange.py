@@ -1,0 +1,297 @@
+"""The `pi87-field-synthesis/1` interchange: export a lead's synthesis, import another lead's.
+
+Format (DESIGN §6, stable)::
+
+    {"format": "pi87-field-synthesis/1", "exported_at": "…",
+     "framework": {"id": "referentiel-pi87", "version": "…"},
+     "judgements": [{"question": "pertinence", "rating": "++", "explanation": "…", "author": "…",
+                     "updated_at": "…",
+                     "evidence": [{"project": "…", "interview": "…", "question": "…",
+                                   "quote": "<exact passage>", "tags": ["…"]}]}],
+     "summaries": [{"project": "…", "question": "…", "text": "…", "tags": ["…"], "author": "…",
+                    "updated_at": "…"}]}
+
+Optional keys this version adds, which readers of the contract may ignore: `ancestors` and
+`concurrent` on judgements and summaries (so that the lead who receives an edit can tell it from
+a conflict), `state` on evidence and summaries ("preuve modifiée", "à revoir": nothing goes stale
+silently, in outputs too), `sources` on summaries, `supports`/`author`/`created_at` on evidence,
+`codebook` (the lead's own tags). A rating of "non évalué" (or "") is no rating. Unknown keys
+are kept.
+
+Import rules (nothing dropped): the same judgement or summary twice changes nothing; one that
+descends from the local one is an edit and wins; one the local one descends from is older and
+ignored; otherwise both are kept — the local one stays current, the incoming one is kept as a
+concurrent version (a conflict). Evidence is merged by identity (project, interview, question,
+quote): questions supported and tags add up. Evidence pointing at an answer this store does
+not hold is kept, and shown as "réponse introuvable". A malformed file is refused whole, in one
+line, before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pi87_field.core.errors import ImportFormatError
+from pi87_field.core.model import now_iso
+from pi87_field.core.synthesis.objects import (
+    CellSummary,
+    Evidence,
+    Judgement,
+    Tag,
+    Version,
+    evidence_from_dict,
+    judgement_from_dict,
+    judgement_rev,
+    summary_from_dict,
+    summary_rev,
+    tag_from_dict,
+)
+from pi87_field.core.synthesis.workspace import Workspace
+
+FORMAT = "pi87-field-synthesis/1"
+MAX_SYNTHESIS_BYTES = 64 * 1024 * 1024
+_TOP_KEYS = {"format", "exported_at", "framework", "judgements", "summaries", "codebook"}
+_EXPORT_EVIDENCE_KEYS = ("project", "interview", "question", "quote", "tags")
+
+
+def export_synthesis(ws: Workspace) -> dict:
+    """The lead's synthesis as a `pi87-field-synthesis/1` document."""
+    ws.refresh()
+    fw = ws.framework
+    judgements = ws.synthesis.judgements()
+    ordered = [*fw.question_ids, *sorted(q for q in judgements if q not in fw.question_ids)]
+    out_j = []
+    for qid in ordered:
+        j = judgements.get(qid) or Judgement(qid)
+        evidence = []
+        for view in ws.evidence_for(qid):
+            e = view.evidence
+            evidence.append({**e.extra, "project": e.project_id, "interview": e.interview_id,
+                             "question": e.question_id, "quote": e.quote, "tags": list(e.tags),
+                             "supports": list(e.supports), "author": e.author, "created_at": e.created_at,
+                             "state": view.state})
+        out_j.append({**j.extra, "question": qid, "rating": fw.rating_label(j.rating),
+                      "explanation": j.explanation, "author": j.author, "updated_at": j.updated_at,
+                      "evidence": evidence, "ancestors": list(j.ancestors),
+                      "concurrent": [_version_dict(v) for v in j.concurrent]})
+    out_s = []
+    for s in sorted(ws.synthesis.summaries().values(), key=lambda s: (s.project_id, s.question_id)):
+        out_s.append({**s.extra, "project": s.project_id, "question": s.question_id, "text": s.text,
+                      "tags": list(s.tags), "author": s.author, "updated_at": s.updated_at,
+                      "state": ws.summary_state(s), "sources": dict(s.sources), "ancestors": list(s.ancestors),
+                      "concurrent": [_version_dict(v) for v in s.concurrent]})
+    seeds = {t.name for t in _seed_names()}
+    own = [{"name": t.name, "description": t.description, "group": t.group, "author": t.author}
+           for t in ws.synthesis.codebook() if t.name not in seeds or t.author]
+    return {"format": FORMAT, "exported_at": now_iso(),
+            "framework": {"id": fw.id, "version": fw.version},
+            "judgements": out_j, "summaries": out_s, "codebook": own}
+
+
+def _seed_names() -> list[Tag]:
+    from pi87_field.core.synthesis.codebook import seed_tags
+
+    return seed_tags()
+
+
+def _version_dict(v: Version) -> dict:
+    return {"values": v.values, "author": v.author, "updated_at": v.updated_at, "source": v.source}
+
+
+def write_synthesis_file(ws: Workspace, path: Path) -> dict:
+    from pi87_field.core.store.atomic import atomic_write_bytes
+
+    doc = export_synthesis(ws)
+    data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+    atomic_write_bytes(path, data, mode=0o600)
+    return doc
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def is_synthesis_document(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("format"), str) \
+        and data["format"].startswith("pi87-field-synthesis/")
+
+
+@dataclass
+class ParsedSynthesis:
+    framework_id: str
+    framework_version: str
+    judgements: list[Judgement] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)   # supports = the judgement(s) citing it
+    summaries: list[CellSummary] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_synthesis(data: Any, source: str = "") -> ParsedSynthesis:
+    """Validate a whole document (ImportFormatError, one line, on the first problem)."""
+    where = f"{source} : " if source else ""
+    if not isinstance(data, dict):
+        raise ImportFormatError(f"{where}document de synthèse illisible (objet JSON attendu)")
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise ImportFormatError(f"{where}format « {fmt} » non pris en charge (attendu : {FORMAT})")
+    fw = data.get("framework")
+    if not isinstance(fw, dict) or not isinstance(fw.get("id"), str) or not fw["id"]:
+        raise ImportFormatError(f"{where}« framework.id » manquant")
+    parsed = ParsedSynthesis(fw["id"], str(fw.get("version", "")),
+                             extra={k: v for k, v in data.items() if k not in _TOP_KEYS})
+    for key in ("judgements", "summaries", "codebook"):
+        if key in data and not isinstance(data[key], list):
+            raise ImportFormatError(f"{where}« {key} » doit être une liste")
+    try:
+        for n, jd in enumerate(data.get("judgements") or [], start=1):
+            what = f"jugement {n}"
+            j = judgement_from_dict(jd, what)
+            if j.rating in ("non évalué", "non evalue"):
+                j.rating = ""
+            parsed.judgements.append(j)
+            ev_list = jd.get("evidence") or []
+            if not isinstance(ev_list, list):
+                raise ImportFormatError(f"{what} : « evidence » doit être une liste")
+            for m, ed in enumerate(ev_list, start=1):
+                e = evidence_from_dict({k: v for k, v in ed.items() if k != "state"} if isinstance(ed, dict) else ed,
+                                       f"{what}, preuve {m}")
+                e.supports = list(dict.fromkeys([*e.supports, j.question_id]))
+                parsed.evidence.append(e)
+        for n, sd in enumerate(data.get("summaries") or [], start=1):
+            parsed.summaries.append(summary_from_dict(
+                {k: v for k, v in sd.items() if k != "state"} if isinstance(sd, dict) else sd,
+                f"synthèse de cellule {n}"))
+        for n, td in enumerate(data.get("codebook") or [], start=1):
+            parsed.tags.append(tag_from_dict(td, f"étiquette {n}"))
+    except ImportFormatError as exc:
+        raise ImportFormatError(f"{where}{exc}") from None
+    for j in parsed.judgements:
+        j.extra.pop("state", None)
+    return parsed
+
+
+def read_synthesis_file(path: Path) -> ParsedSynthesis:
+    try:
+        if path.stat().st_size > MAX_SYNTHESIS_BYTES:
+            raise ImportFormatError(f"{path} : fichier trop volumineux")
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
+        raise ImportFormatError(f"{path} : JSON illisible ({str(exc).splitlines()[0][:80]})") from None
+    return parse_synthesis(data, str(path))
+
+
+# -- merging ------------------------------------------------------------------------------------
+
+@dataclass
+class SynthesisChange:
+    outcome: str          # same values as exchange.reconcile.Outcome: added, updated, conflict, unchanged, older
+    kind: str             # "judgement", "summary", "evidence", "tag"
+    key: str
+    detail: str = ""
+
+
+def _merge_versioned(local, incoming, rev_of, values_of, source: str):
+    """(merged object or None if unchanged, outcome) for judgements and summaries."""
+    if local is None or (isinstance(local, Judgement) and local.is_blank):
+        return incoming, "added"
+    if local.rev == incoming.rev:
+        merged_anc = list(dict.fromkeys([*local.ancestors, *incoming.ancestors]))[:50]
+        if merged_anc != local.ancestors:
+            return replace(local, ancestors=merged_anc), "unchanged"
+        return None, "unchanged"
+    known = {rev_of(v) for v in local.concurrent}
+    if incoming.rev in local.ancestors or incoming.rev in known:
+        return None, "older"
+    if local.rev in incoming.ancestors:
+        kept = [v for v in local.concurrent if rev_of(v) not in incoming.ancestors]
+        merged = replace(incoming, concurrent=kept,
+                         ancestors=list(dict.fromkeys([*incoming.ancestors, *local.ancestors]))[:50])
+        return merged, "updated"
+    version = Version(values_of(incoming), incoming.author, incoming.updated_at, source)
+    return replace(local, concurrent=[*local.concurrent, version]), "conflict"
+
+
+def merge_synthesis(ws: Workspace, parsed: ParsedSynthesis, source: str = "") -> list[SynthesisChange]:
+    """Merge a parsed document into the workspace's store. Each table is written at most once."""
+    fw = ws.framework
+    if parsed.framework_id != fw.id:
+        raise ImportFormatError(f"{source or 'synthèse'} : référentiel « {parsed.framework_id} », "
+                                f"différent de celui de ces données (« {fw.id} ») : rien n'a été importé.")
+    syn = ws.synthesis
+    ws.refresh()
+    changes: list[SynthesisChange] = []
+
+    judgements = syn.raw("judgements")
+    j_changed = False
+    for inc in parsed.judgements:
+        if inc.is_blank:
+            continue
+        if inc.rating and inc.rating not in fw.scale:
+            raise ImportFormatError(f"{source} : niveau d'atteinte « {inc.rating} » inconnu pour {inc.question_id}")
+        merged, outcome = _merge_versioned(
+            judgements.get(inc.question_id), inc,
+            lambda v: judgement_rev(v.values.get("rating", ""), v.values.get("explanation", "")),
+            lambda j: {"rating": j.rating, "explanation": j.explanation}, source)
+        detail = "" if fw.question(inc.question_id) else "question évaluative absente du référentiel"
+        changes.append(SynthesisChange(outcome, "judgement", inc.question_id, detail))
+        if merged is not None:
+            judgements[inc.question_id] = merged
+            j_changed = True
+
+    evidence = syn.raw("evidence")
+    e_changed = False
+    for inc_e in parsed.evidence:
+        old = evidence.get(inc_e.id)
+        if old is None:
+            state, answer = ws.evidence_state(inc_e)
+            inc_e.rev = answer.rev if answer is not None and state != "preuve modifiée" else inc_e.rev
+            evidence[inc_e.id] = inc_e
+            e_changed = True
+            changes.append(SynthesisChange("added", "evidence", inc_e.id,
+                                           "" if answer is not None else "réponse introuvable : conservée et signalée"))
+            continue
+        supports = list(dict.fromkeys([*old.supports, *inc_e.supports]))
+        tags = list(dict.fromkeys([*old.tags, *inc_e.tags]))
+        if supports != old.supports or tags != old.tags:
+            evidence[inc_e.id] = replace(old, supports=supports, tags=tags, updated_at=now_iso())
+            e_changed = True
+            changes.append(SynthesisChange("updated", "evidence", inc_e.id))
+        else:
+            changes.append(SynthesisChange("unchanged", "evidence", inc_e.id))
+
+    summaries = syn.raw("summaries")
+    s_changed = False
+    for inc_s in parsed.summaries:
+        if not inc_s.sources:
+            inc_s.sources = {c.interview.id: c.answer.rev for c in ws.cell(inc_s.project_id, inc_s.question_id)}
+        merged, outcome = _merge_versioned(
+            summaries.get(inc_s.key), inc_s,
+            lambda v: summary_rev(v.values.get("text", ""), list(v.values.get("tags", []))),
+            lambda s: {"text": s.text, "tags": list(s.tags)}, source)
+        detail = "" if ws.project(inc_s.project_id) else "projet inconnu ici : conservée"
+        changes.append(SynthesisChange(outcome, "summary", inc_s.key, detail))
+        if merged is not None:
+            summaries[inc_s.key] = merged
+            s_changed = True
+
+    codebook = syn.raw("codebook")
+    known_tags = {t.name for t in syn.codebook()}
+    c_changed = False
+    for tag in parsed.tags:
+        if tag.name not in known_tags:
+            codebook[tag.name] = tag
+            known_tags.add(tag.name)
+            c_changed = True
+            changes.append(SynthesisChange("added", "tag", tag.name))
+
+    if e_changed:
+        syn.replace_all("evidence", evidence)
+    if s_changed:
+        syn.replace_all("summaries", summaries)
+    if c_changed:
+        syn.replace_all("codebook", codebook)
+    if j_changed:
+        syn.replace_all("judgements", judgements)
+    return changes

@@ -1,0 +1,279 @@
+"""The team lead's synthesis objects and their stored form (plain JSON dicts, unknown keys kept).
+
+- `Evidence`: an exact passage of one answer, the answer's revision when it was pinned, tags, and
+  the evaluative questions it supports. Its id is derived from (project, interview, question,
+  quote), so the same passage pinned twice, or imported twice, is one evidence.
+- `Judgement`: one per evaluative question: rating, explanation, author, time. The evidence it
+  cites is the evidence whose `supports` names the question (one rule, no second list to drift).
+- `CellSummary`: the lead's summary of one cell (project × grid question): text, tags, and the
+  revisions of the answers it was written from (`sources`, interview id -> answer revision).
+- `Tag`: a codebook entry (name, description, group).
+
+Judgements and summaries carry `ancestors` (the revisions they grew from) and `concurrent`
+(versions kept beside them after a conflicting import), like answers: an edit wins over what it
+descends from; divergent edits are kept both ways, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from pi87_field.core.errors import ImportFormatError
+from pi87_field.core.model import now_iso
+from pi87_field.core.text import clean_text
+
+MAX_ANCESTORS = 50
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+
+
+def evidence_id(project_id: str, interview_id: str, question_id: str, quote: str) -> str:
+    return _digest(project_id, interview_id, question_id, quote)
+
+
+def norm_space(text: str) -> str:
+    """Whitespace folded to single spaces: a passage still matches after Word re-wrapped it."""
+    return " ".join(text.split())
+
+
+def passage_in(quote: str, text: str) -> bool:
+    """Is `quote` an exact passage of `text` (up to whitespace)?"""
+    q = norm_space(quote)
+    return bool(q) and q in norm_space(text)
+
+
+@dataclass(slots=True)
+class Version:
+    """A version of a judgement or summary kept beside the current one after a conflict."""
+
+    values: dict[str, Any]
+    author: str = ""
+    updated_at: str = ""
+    source: str = ""
+
+
+@dataclass(slots=True)
+class Evidence:
+    project_id: str
+    interview_id: str
+    question_id: str
+    quote: str
+    rev: str = ""                      # the answer's revision when pinned ("" if unknown)
+    tags: list[str] = field(default_factory=list)
+    supports: list[str] = field(default_factory=list)   # evaluative question ids
+    author: str = ""
+    created_at: str = field(default_factory=now_iso)
+    updated_at: str = field(default_factory=now_iso)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return evidence_id(self.project_id, self.interview_id, self.question_id, self.quote)
+
+
+@dataclass(slots=True)
+class Judgement:
+    question_id: str
+    rating: str = ""                   # one of the framework's scale, "" = non évalué
+    explanation: str = ""
+    author: str = ""
+    updated_at: str = ""
+    ancestors: list[str] = field(default_factory=list)
+    concurrent: list[Version] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rev(self) -> str:
+        return judgement_rev(self.rating, self.explanation)
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.rating and not self.explanation.strip()
+
+
+def judgement_rev(rating: str, explanation: str) -> str:
+    return _digest("judgement", rating, explanation)
+
+
+@dataclass(slots=True)
+class CellSummary:
+    project_id: str
+    question_id: str
+    text: str = ""
+    tags: list[str] = field(default_factory=list)
+    author: str = ""
+    updated_at: str = field(default_factory=now_iso)
+    sources: dict[str, str] = field(default_factory=dict)   # interview id -> answer revision
+    ancestors: list[str] = field(default_factory=list)
+    concurrent: list[Version] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.project_id}/{self.question_id}"
+
+    @property
+    def rev(self) -> str:
+        return summary_rev(self.text, self.tags)
+
+
+def summary_rev(text: str, tags: list[str]) -> str:
+    return _digest("summary", text, *sorted(tags))
+
+
+@dataclass(slots=True)
+class Tag:
+    name: str
+    description: str = ""
+    group: str = ""
+    author: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def next_ancestors(old_rev: str, old_ancestors: list[str], new_rev: str) -> list[str]:
+    chain = [old_rev, *old_ancestors]
+    out = [r for r in dict.fromkeys(chain) if r and r != new_rev]
+    return out[:MAX_ANCESTORS]
+
+
+# -- stored form --------------------------------------------------------------------------------
+
+def _s(data: dict, key: str, what: str) -> str:
+    value = data.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ImportFormatError(f"{what} : « {key} » doit être un texte")
+    return clean_text(value)
+
+
+def _str_list(data: dict, key: str, what: str) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ImportFormatError(f"{what} : « {key} » doit être une liste de textes")
+    out: list[str] = []
+    for v in value:
+        v = " ".join(clean_text(v).split())
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
+def _versions_to(versions: list[Version]) -> list[dict]:
+    return [{"values": v.values, "author": v.author, "updated_at": v.updated_at, "source": v.source}
+            for v in versions]
+
+
+def _versions_from(data: Any, what: str) -> list[Version]:
+    if not isinstance(data, list):
+        return []
+    out = []
+    for v in data:
+        if isinstance(v, dict) and isinstance(v.get("values"), dict):
+            out.append(Version(dict(v["values"]), str(v.get("author", "")), str(v.get("updated_at", "")),
+                               str(v.get("source", ""))))
+    return out
+
+
+_EVIDENCE_KEYS = {"project", "interview", "question", "quote", "rev", "tags", "supports", "author",
+                  "created_at", "updated_at", "id"}
+
+
+def evidence_to_dict(e: Evidence) -> dict:
+    return {**e.extra, "id": e.id, "project": e.project_id, "interview": e.interview_id,
+            "question": e.question_id, "quote": e.quote, "rev": e.rev, "tags": list(e.tags),
+            "supports": list(e.supports), "author": e.author, "created_at": e.created_at,
+            "updated_at": e.updated_at}
+
+
+def evidence_from_dict(d: Any, what: str = "preuve") -> Evidence:
+    if not isinstance(d, dict):
+        raise ImportFormatError(f"{what} : objet attendu")
+    quote = _s(d, "quote", what)
+    if not norm_space(quote):
+        raise ImportFormatError(f"{what} : « quote » vide")
+    for key in ("project", "interview", "question"):
+        if not _s(d, key, what):
+            raise ImportFormatError(f"{what} : « {key} » manquant")
+    return Evidence(
+        project_id=_s(d, "project", what), interview_id=_s(d, "interview", what),
+        question_id=_s(d, "question", what), quote=quote, rev=_s(d, "rev", what),
+        tags=_str_list(d, "tags", what), supports=_str_list(d, "supports", what),
+        author=_s(d, "author", what), created_at=_s(d, "created_at", what) or now_iso(),
+        updated_at=_s(d, "updated_at", what) or now_iso(),
+        extra={k: v for k, v in d.items() if k not in _EVIDENCE_KEYS},
+    )
+
+
+_JUDGEMENT_KEYS = {"question", "rating", "explanation", "author", "updated_at", "ancestors", "concurrent",
+                   "evidence"}
+
+
+def judgement_to_dict(j: Judgement) -> dict:
+    return {**j.extra, "question": j.question_id, "rating": j.rating, "explanation": j.explanation,
+            "author": j.author, "updated_at": j.updated_at, "ancestors": list(j.ancestors),
+            "concurrent": _versions_to(j.concurrent)}
+
+
+def judgement_from_dict(d: Any, what: str = "jugement") -> Judgement:
+    if not isinstance(d, dict):
+        raise ImportFormatError(f"{what} : objet attendu")
+    qid = _s(d, "question", what)
+    if not qid:
+        raise ImportFormatError(f"{what} : « question » manquant")
+    return Judgement(
+        question_id=qid, rating=_s(d, "rating", what).strip(), explanation=_s(d, "explanation", what),
+        author=_s(d, "author", what), updated_at=_s(d, "updated_at", what),
+        ancestors=_str_list(d, "ancestors", what), concurrent=_versions_from(d.get("concurrent"), what),
+        extra={k: v for k, v in d.items() if k not in _JUDGEMENT_KEYS},
+    )
+
+
+_SUMMARY_KEYS = {"project", "question", "text", "tags", "author", "updated_at", "sources", "ancestors",
+                 "concurrent"}
+
+
+def summary_to_dict(s: CellSummary) -> dict:
+    return {**s.extra, "project": s.project_id, "question": s.question_id, "text": s.text,
+            "tags": list(s.tags), "author": s.author, "updated_at": s.updated_at,
+            "sources": dict(s.sources), "ancestors": list(s.ancestors), "concurrent": _versions_to(s.concurrent)}
+
+
+def summary_from_dict(d: Any, what: str = "synthèse de cellule") -> CellSummary:
+    if not isinstance(d, dict):
+        raise ImportFormatError(f"{what} : objet attendu")
+    for key in ("project", "question"):
+        if not _s(d, key, what):
+            raise ImportFormatError(f"{what} : « {key} » manquant")
+    sources = d.get("sources") or {}
+    if not isinstance(sources, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                for k, v in sources.items()):
+        raise ImportFormatError(f"{what} : « sources » doit associer un entretien à une révision")
+    return CellSummary(
+        project_id=_s(d, "project", what), question_id=_s(d, "question", what), text=_s(d, "text", what),
+        tags=_str_list(d, "tags", what), author=_s(d, "author", what),
+        updated_at=_s(d, "updated_at", what) or now_iso(), sources=dict(sources),
+        ancestors=_str_list(d, "ancestors", what), concurrent=_versions_from(d.get("concurrent"), what),
+        extra={k: v for k, v in d.items() if k not in _SUMMARY_KEYS},
+    )
+
+
+_TAG_KEYS = {"name", "description", "group", "author"}
+
+
+def tag_to_dict(t: Tag) -> dict:
+    return {**t.extra, "name": t.name, "description": t.description, "group": t.group, "author": t.author}
+
+
+def tag_from_dict(d: Any, what: str = "étiquette") -> Tag:
+    if not isinstance(d, dict):
+        raise ImportFormatError(f"{what} : objet attendu")
+    name = " ".join(_s(d, "name", what).split())
+    if not name:
+        raise ImportFormatError(f"{what} : « name » manquant")
+    return Tag(name=name, description=_s(d, "description", what), group=_s(d, "group", what),
+               author=_s(d, "author", what), extra={k: v for k, v in d.items() if k not in _TAG_KEYS})

@@ -1,0 +1,473 @@
+"""One evaluative question: the answers that inform it, the passages cited, and the judgement.
+
+Top: the answers of every case (qualitative interviews too) to one mapped grid question at a time
+(`s` / `p`: next / previous grid question), in a read-only text area: move with the arrows,
+select with shift+arrows, `e` pins the selection (or the line under the cursor) as evidence, with
+tags. Bottom left: the cited evidence ("preuve modifiée" when the passage left the answer,
+"réponse introuvable"); bottom right: the rating and the explanation, saved as you type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static, TextArea
+
+from pi87_field.core.errors import FieldError
+from pi87_field.core.guides import numbered
+from pi87_field.core.summary import interview_title
+from pi87_field.core.model import ANSWER_STATE_LABELS, Answer
+from pi87_field.core.synthesis import EvidenceView, Workspace
+from pi87_field.core.text import one_line
+from pi87_field.tui.progress import clip
+from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable, cell
+from pi87_field.tui.widgets.tag_input import TagInput
+
+AUTOSAVE_SECONDS = 1.5
+CASE_WIDTH = 10
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Where one answer sits in the reader's document (rows [start, end))."""
+
+    start: int
+    end: int
+    project_id: str
+    interview_id: str
+    question_id: str
+    answer: Answer
+
+
+def build_reader(ws: Workspace, guide_id: str, question_id: str, question_text: str) -> tuple[str, list[Segment]]:
+    """The document of every case's answer to one grid question, and where each answer sits."""
+    lines: list[str] = [question_text, ""]
+    segments: list[Segment] = []
+    for project in ws.projects_for_guide(guide_id):
+        for interview in ws.interviews(project.id):
+            if interview.guide_id != guide_id:
+                continue
+            answer = interview.answers.get(question_id)
+            lines.append(f"── {ws.label(project.id)} · {interview_title(project, interview)}")
+            if answer is None or answer.is_empty:
+                lines += ["(sans réponse)", ""]
+                continue
+            if not answer.text.strip():
+                lines += [f"({ANSWER_STATE_LABELS.get(answer.mark, answer.mark)})", ""]
+                continue
+            body = answer.text.split("\n")
+            segments.append(Segment(len(lines), len(lines) + len(body), project.id, interview.id, question_id, answer))
+            lines += body
+            lines.append("")
+    if len(lines) == 2:
+        lines.append("(aucun entretien ne suit cette grille)")
+    return "\n".join(lines), segments
+
+
+class PinDialog(ModalScreen[tuple[list[str], list[str]] | None]):
+    """Tags and evaluative questions of a passage (new pin, or editing a cited one)."""
+
+    DEFAULT_CSS = """
+    PinDialog > Vertical { width: 74; height: auto; max-height: 22; border: thick $accent; padding: 0 1;
+                           background: $surface; }
+    PinDialog #pin-quote { height: auto; max-height: 5; color: $text-muted; }
+    PinDialog Checkbox { height: 1; border: none; padding: 0; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuler", id="pin.cancel"),
+        Binding("ctrl+s", "save", "Épingler", id="pin.save", priority=True),
+    ]
+
+    def __init__(self, ws: Workspace, quote: str, supports: list[str], tags: list[str], title: str) -> None:
+        super().__init__()
+        self.ws = ws
+        self.quote = quote
+        self.supports = supports
+        self.tags = tags
+        self.heading = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.heading, style="bold"))
+            yield Static(Text(f"« {clip(self.quote, 300)} »"), id="pin-quote")
+            yield TagInput([t.name for t in self.ws.synthesis.codebook()], ", ".join(self.tags), id="pin-tags")
+            for q in self.ws.framework.questions:
+                yield Checkbox(f"{q.number}. {q.registre}", q.id in self.supports, id=f"pin-q-{q.id}")
+            yield Static(Text("Entrée ou ctrl+s : enregistrer · Échap : annuler", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(TagInput).focus()
+
+    @on(TagInput.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        supports = [q.id for q in self.ws.framework.questions if self.query_one(f"#pin-q-{q.id}", Checkbox).value]
+        self.dismiss((self.query_one(TagInput).tags, supports))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class VersionsDialog(ModalScreen[bool]):
+    """The judgement's concurrent versions (another lead's edits kept after an import)."""
+
+    DEFAULT_CSS = """
+    VersionsDialog > Vertical { width: 76; height: auto; max-height: 22; border: thick $warning; padding: 0 1;
+                                background: $surface; overflow-y: auto; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Fermer", id="versions.close"),
+        Binding("g", "keep", "Garder la mienne", id="versions.keep"),
+    ]
+
+    def __init__(self, text: Text) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.text)
+            yield Static(Text("g : garder ma version (les autres passent à l'historique) · Échap : fermer",
+                              style="dim"))
+
+    def action_keep(self) -> None:
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+
+class EvidenceTable(FittedTable):
+    """The passages cited for the judgement (cursor on rows)."""
+
+    COLUMNS = [ColumnSpec("state", "É.", width=1), ColumnSpec("case", "Cas", width=CASE_WIDTH),
+               ColumnSpec("quote", "Passage cité")]
+
+
+class EvaluativeQuestionScreen(Screen):
+    DEFAULT_CSS = """
+    EvaluativeQuestionScreen #eq-title { height: 1; padding: 0 1; background: $boost; }
+    EvaluativeQuestionScreen #eq-grid { height: 1; padding: 0 1; color: $text-muted; }
+    EvaluativeQuestionScreen #eq-reader { height: 1fr; min-height: 5; border: round $primary-darken-2; }
+    EvaluativeQuestionScreen #eq-reader:focus { border: round $accent; }
+    EvaluativeQuestionScreen #eq-bottom { height: 10; }
+    EvaluativeQuestionScreen #eq-evidence { width: 3fr; height: 100%; }
+    EvaluativeQuestionScreen #eq-judgement { width: 2fr; height: 100%; }
+    EvaluativeQuestionScreen #eq-rating { height: 3; }
+    EvaluativeQuestionScreen #eq-explanation { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Synthèse", id="eq.back", tooltip="Enregistrer le jugement et revenir."),
+        Binding("e", "pin", "Épingler", id="eq.pin",
+                tooltip="Épingler la sélection (ou la ligne du curseur) comme preuve, avec des étiquettes."),
+        Binding("s", "grid(1)", "Question suiv.", id="eq.next",
+                tooltip="Question suivante de la grille associée à cette question évaluative."),
+        Binding("p", "grid(-1)", "Préc.", id="eq.previous", tooltip="Question précédente de la grille."),
+        Binding("m", "matrix", "Matrice", id="eq.matrix",
+                tooltip="La matrice des questions associées × cas, synthèses de cellule."),
+        Binding("ctrl+s", "save", "Enregistrer", id="eq.save", priority=True,
+                tooltip="Enregistrer le niveau d'atteinte et les explications."),
+        Binding("t", "edit_evidence", "Étiquettes", id="eq.tags", show=False,
+                tooltip="Modifier les étiquettes et questions de la preuve sélectionnée."),
+        Binding("delete", "unpin", "Retirer", id="eq.unpin", show=False,
+                tooltip="Retirer la preuve sélectionnée de cette question."),
+        Binding("v", "versions", "Versions", id="eq.versions", show=False,
+                tooltip="Voir les versions concurrentes du jugement."),
+    ]
+
+    def __init__(self, question_id: str) -> None:
+        super().__init__()
+        self.question_id = question_id
+        self.grid_index = 0
+        self.segments: list[Segment] = []
+        self.evidence: list[EvidenceView] = []
+        self._saved = ("", "")
+        self._timer = None
+
+    @property
+    def ws(self) -> Workspace:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="eq-title")
+        yield Static("", id="eq-grid")
+        yield TextArea("", id="eq-reader", read_only=True, soft_wrap=True, show_line_numbers=False)
+        with Horizontal(id="eq-bottom"):
+            yield EvidenceTable(EvidenceTable.COLUMNS, id="eq-evidence")
+            with Vertical(id="eq-judgement"):
+                yield Select([], prompt="Niveau d'atteinte : non évalué", allow_blank=True, id="eq-rating")
+                explanation = TextArea("", id="eq-explanation", soft_wrap=True)
+                explanation.border_title = "Explications"
+                yield explanation
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        ws = self.ws
+        self.eq = ws.framework.question(self.question_id)
+        self.grid = ws.grid_questions(self.eq)
+        self.title = f"{self.eq.number}. {self.eq.registre}"
+        select = self.query_one("#eq-rating", Select)
+        select.set_options([(f"Niveau d'atteinte : {r}", r) for r in ws.framework.scale])
+        judgement = ws.judgement(self.question_id)
+        with self.prevent(Select.Changed, TextArea.Changed):
+            select.value = judgement.rating if judgement.rating in ws.framework.scale else Select.NULL
+            self.query_one("#eq-explanation", TextArea).load_text(judgement.explanation)
+        self._saved = (judgement.rating, judgement.explanation)
+        self.show_grid_question()
+        self.reload_evidence()
+        self.query_one("#eq-reader", TextArea).focus()
+
+    # -- the reader -------------------------------------------------------------------------------
+
+    def show_grid_question(self, keep_cursor: bool = False) -> None:
+        if not self.grid:
+            return
+        guide_id, qid, text = self.grid[self.grid_index]
+        guide = self.ws.guide(guide_id)
+        heading = numbered(guide.number(qid), text) if guide else text
+        document, self.segments = build_reader(self.ws, guide_id, qid, f"■ {heading}")
+        reader = self.query_one("#eq-reader", TextArea)
+        if reader.text != document:
+            location, scroll = reader.cursor_location, reader.scroll_offset
+            reader.load_text(document)
+            if keep_cursor:
+                row = min(location[0], reader.document.line_count - 1)
+                reader.move_cursor((row, min(location[1], len(reader.document.get_line(row)))))
+                reader.scroll_to(scroll.x, scroll.y, animate=False)
+        kind = {"case_study": "études de cas", "interview_series": "entretiens qualitatifs"}.get(
+            guide.project_kind if guide else "", guide_id)
+        self.query_one("#eq-grid", Static).update(Text(
+            f"Grille {self.grid_index + 1}/{len(self.grid)} · {qid} ({kind}) · s/p : suivante/précédente", end=""))
+        self._update_title()
+
+    def action_grid(self, step: int) -> None:
+        if self.grid:
+            self.grid_index = (self.grid_index + step) % len(self.grid)
+            self.show_grid_question()
+
+    def _segment_at(self, row: int) -> Segment | None:
+        return next((s for s in self.segments if s.start <= row < s.end), None)
+
+    def selected_passage(self) -> tuple[Segment, str] | None:
+        reader = self.query_one("#eq-reader", TextArea)
+        start, end = sorted(reader.selection)
+        if start == end:  # nothing selected: the line (paragraph) under the cursor
+            segment = self._segment_at(start[0])
+            if segment is None:
+                return None
+            return segment, reader.document.get_line(start[0]).strip()
+        segment = self._segment_at(start[0])
+        last_row = end[0] if end[1] > 0 or end[0] == start[0] else end[0] - 1
+        if segment is None or self._segment_at(last_row) is not segment:
+            return None
+        return segment, reader.selected_text.strip()
+
+    def action_pin(self) -> None:
+        found = self.selected_passage()
+        if found is None or not found[1]:
+            self.app.notify("Sélectionnez un passage d'une seule réponse (maj+flèches), puis « e ».",
+                            title="Rien à épingler", severity="warning")
+            return
+        segment, quote = found
+
+        def done(result: tuple[list[str], list[str]] | None) -> None:
+            if result is None:
+                return
+            tags, supports = result
+            if not supports:
+                supports = [self.question_id]
+            try:
+                self.ws.synthesis.pin_evidence(segment.project_id, segment.interview_id, segment.question_id, quote,
+                                               supports=supports, tags=tags,
+                                               author=self.app.interviewer)  # type: ignore[attr-defined]
+            except FieldError as exc:
+                self.app.notify(str(exc), title="Non épinglé", severity="error")
+                return
+            self.reload_evidence()
+            self.app.notify(f"« {clip(quote, 60)} »", title="Passage épinglé")
+
+        self.app.push_screen(PinDialog(self.ws, quote, [self.question_id], [],
+                                       f"Épingler — {self.ws.label(segment.project_id)}"), done)
+
+    # -- evidence ---------------------------------------------------------------------------------
+
+    def reload_evidence(self) -> None:
+        self.evidence = self.ws.evidence_for(self.question_id)
+        rows = []
+        for view in self.evidence:
+            mark = Text("✓", style="green", end="") if not view.stale else Text("⚠", style="bold yellow", end="")
+            quote = one_line(view.evidence.quote)
+            if view.stale:
+                quote = f"[{view.state}] {quote}"
+            rows.append((view.evidence.id, [mark, cell(view.project_label), cell(quote)]))
+        self.query_one(EvidenceTable).set_rows(rows)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        ws = self.ws
+        judgement = ws.judgement(self.question_id)
+        stale = sum(1 for v in self.evidence if v.stale)
+        cases = len({v.evidence.project_id for v in self.evidence})
+        parts = [f"{self.eq.number}. {self.eq.registre}", f"niveau {ws.framework.rating_label(judgement.rating)}",
+                 f"{len(self.evidence)} preuve(s)", f"{cases} cas cité(s)"]
+        if stale:
+            parts.append(f"⚠ {stale} à revoir")
+        if judgement.concurrent:
+            parts.append(f"⚠ {len(judgement.concurrent)} version(s) concurrente(s) (v)")
+        self.query_one("#eq-title", Static).update(Text(" · ".join(parts), style="bold", end=""))
+
+    def _current_evidence(self) -> EvidenceView | None:
+        key = self.query_one(EvidenceTable).selected_key
+        return next((v for v in self.evidence if v.evidence.id == key), None)
+
+    @on(DataTable.RowSelected, "#eq-evidence")
+    def _go_to_evidence(self) -> None:
+        """Enter on a cited passage: show it, selected, in the reader."""
+        view = self._current_evidence()
+        if view is None:
+            return
+        ev = view.evidence
+        index = next((n for n, g in enumerate(self.grid) if g[1] == ev.question_id), None)
+        if index is None:
+            return
+        self.grid_index = index
+        self.show_grid_question()
+        reader = self.query_one("#eq-reader", TextArea)
+        for segment in self.segments:
+            if (segment.project_id, segment.interview_id) != (ev.project_id, ev.interview_id):
+                continue
+            text = "\n".join(reader.document.get_line(r) for r in range(segment.start, segment.end))
+            pos = text.find(ev.quote)
+            if pos < 0:
+                reader.move_cursor((segment.start, 0), center=True)
+            else:
+                before = text[:pos]
+                row = segment.start + before.count("\n")
+                col = len(before.rsplit("\n", 1)[-1])
+                end_text = text[: pos + len(ev.quote)]
+                end_row = segment.start + end_text.count("\n")
+                end_col = len(end_text.rsplit("\n", 1)[-1])
+                reader.move_cursor((row, col), center=True)
+                reader.move_cursor((end_row, end_col), select=True)
+            reader.focus()
+            return
+
+    def action_edit_evidence(self) -> None:
+        view = self._current_evidence()
+        if view is None:
+            return
+        ev = view.evidence
+
+        def done(result: tuple[list[str], list[str]] | None) -> None:
+            if result is None:
+                return
+            tags, supports = result
+            try:
+                self.ws.synthesis.update_evidence(ev.id, tags=tags, supports=supports)
+            except FieldError as exc:
+                self.app.notify(str(exc), severity="error")
+            self.reload_evidence()
+
+        self.app.push_screen(PinDialog(self.ws, ev.quote, list(ev.supports), list(ev.tags),
+                                       f"Preuve — {view.project_label}"), done)
+
+    def action_unpin(self) -> None:
+        view = self._current_evidence()
+        if view is None:
+            return
+        try:
+            self.ws.synthesis.unpin(view.evidence.id, self.question_id)
+        except FieldError as exc:
+            self.app.notify(str(exc), severity="error")
+        self.reload_evidence()
+        self.app.notify(f"« {clip(view.evidence.quote, 60)} »", title="Preuve retirée de cette question")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Letters type text in the explanation: they are commands only outside of it.
+        if action in ("pin", "grid", "matrix", "edit_evidence", "unpin", "versions"):
+            focused = self.focused
+            if isinstance(focused, TextArea) and not focused.read_only:
+                return False
+            if action in ("edit_evidence", "unpin") and not isinstance(focused, EvidenceTable):
+                return False
+        return True
+
+    # -- judgement --------------------------------------------------------------------------------
+
+    @on(Select.Changed, "#eq-rating")
+    def _rating_changed(self) -> None:
+        self.save_now()
+
+    @on(TextArea.Changed, "#eq-explanation")
+    def _explanation_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(AUTOSAVE_SECONDS, self.save_now)
+
+    def save_now(self) -> None:
+        """Save the rating and explanation if they changed (the app calls it before any exit)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self.is_mounted:
+            return
+        value = self.query_one("#eq-rating", Select).value
+        rating = value if isinstance(value, str) else ""
+        explanation = self.query_one("#eq-explanation", TextArea).text.strip()
+        if (rating, explanation) == self._saved:
+            return
+        try:
+            self.ws.synthesis.save_judgement(self.question_id, rating, explanation,
+                                             author=self.app.interviewer,  # type: ignore[attr-defined]
+                                             scale=self.ws.framework.scale)
+        except FieldError as exc:
+            self.app.notify(str(exc), title="Jugement non enregistré", severity="error", timeout=10)
+            return
+        self._saved = (rating, explanation)
+        self._update_title()
+
+    def action_save(self) -> None:
+        self.save_now()
+        self.app.notify("Niveau d'atteinte et explications enregistrés.", title="Jugement")
+
+    def action_versions(self) -> None:
+        judgement = self.ws.judgement(self.question_id)
+        if not judgement.concurrent:
+            self.app.notify("Aucune version concurrente.", title="Jugement")
+            return
+        text = Text()
+        text.append("Ma version\n", style="bold")
+        text.append(f"{self.ws.framework.rating_label(judgement.rating)} — {judgement.explanation}\n\n")
+        for v in judgement.concurrent:
+            text.append(f"Version de {v.author or '?'} ({v.source or 'import'}, {v.updated_at})\n", style="bold yellow")
+            text.append(f"{self.ws.framework.rating_label(str(v.values.get('rating', '')))} — "
+                        f"{v.values.get('explanation', '')}\n\n")
+
+        def done(keep: bool | None) -> None:
+            if keep:
+                self.ws.synthesis.dismiss_concurrent("judgement", self.question_id)
+                self._update_title()
+
+        self.app.push_screen(VersionsDialog(text), done)
+
+    def action_matrix(self) -> None:
+        self.save_now()
+        self.app.open_matrix(self.question_id)  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        self.ws.refresh()  # an answer may have changed (import, another screen): states follow
+        self.show_grid_question(keep_cursor=True)
+        self.reload_evidence()
+
+    def action_back(self) -> None:
+        self.save_now()
+        self.app.leave_screen(self)  # type: ignore[attr-defined]
