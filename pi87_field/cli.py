@@ -447,8 +447,13 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
                           + (f", {plural(failed, 'en erreur', 'en erreur')})" if failed else ")"))
     table.caption_justify = "left"
     out.print(table)
-    answer_conflicts = [c for c in report.conflicts if c.interview_id]
-    lead_conflicts = [c for c in report.conflicts if not c.interview_id]
+    fact_conflicts = [c for c in report.conflicts if c.fact]
+    answer_conflicts = [c for c in report.conflicts if c.interview_id and not c.fact]
+    lead_conflicts = [c for c in report.conflicts if not c.interview_id and not c.fact]
+    if fact_conflicts:  # a project's or an interview's facts edited both ways
+        out.print("[bold yellow]Fiches en conflit[/] (les deux valeurs sont conservées ; la vôtre reste affichée) :")
+        for c in fact_conflicts:
+            out.print(f"  • {c.project_id} : {c.detail}", soft_wrap=True, markup=False)
     if answer_conflicts:
         out.print("[bold yellow]Réponses en conflit[/] (les deux versions sont conservées ; la plus récente est affichée) :")
         for c in answer_conflicts:

@@ -97,7 +97,8 @@ def check_limits(data: dict[str, Any]) -> None:
     unknown keys is checked on the objects, see `_check_depth`)."""
     interviews = data.get("interviews")
     if isinstance(interviews, list) and len(interviews) > MAX_INTERVIEWS:
-        raise ImportFormatError(f"{len(interviews)} entretiens dans un seul projet : au plus {MAX_INTERVIEWS}")
+        raise ImportFormatError(f"{format_int(len(interviews))} entretiens dans un seul projet : au plus "
+                                f"{format_int(MAX_INTERVIEWS)}")
     for interview in interviews if isinstance(interviews, list) else []:
         if not isinstance(interview, dict):
             continue
@@ -105,7 +106,7 @@ def check_limits(data: dict[str, Any]) -> None:
                                ("interviewees", MAX_PEOPLE, "personnes interrogées")):
             value = interview.get(key)
             if isinstance(value, (dict, list)) and len(value) > cap:
-                raise ImportFormatError(f"{len(value)} {what} dans un entretien : au plus {cap}")
+                raise ImportFormatError(f"{format_int(len(value))} {what} dans un entretien : au plus {format_int(cap)}")
         answers = interview.get("answers")
         for qid, answer in answers.items() if isinstance(answers, dict) else []:
             texts = [answer.get("text")] if isinstance(answer, dict) else []

@@ -91,14 +91,16 @@ def ended_at(interview: Interview) -> datetime | None:
 
 
 def duration_seconds(interview: Interview, now: datetime | None = None) -> int:
-    """Time spent in the interview, all sittings added. A sitting still open counts up to `now`
-    (the screen is open) or, without `now`, up to the last question left in it (a crash)."""
+    """Time spent in the interview, all sittings added. The last sitting, if still open, counts up
+    to `now` (the screen is open); any other open sitting (a crash) up to the last question left
+    in it."""
     total = 0.0
     visits = [v for vs in question_visits(interview).values() for v in vs]
-    for sitting in sittings(interview):
+    found = sittings(interview)
+    for n, sitting in enumerate(found):
         end = sitting.end
         if end is None:
-            if now is not None:
+            if now is not None and n == len(found) - 1:
                 end = now
             else:
                 lefts = [left for _q, entered, left in visits if left and entered >= sitting.start]

@@ -114,12 +114,14 @@ class Pi87FieldApp(App[int]):
 
     # -- saving -----------------------------------------------------------------------------------
 
-    def flush_pending(self) -> None:
-        """Write every answer still waiting for its autosave (called before any exit)."""
+    def flush_pending(self, *, closing: bool = False) -> None:
+        """Write every answer and note still waiting for its autosave (called before any exit);
+        when the app is `closing`, also the end time of each open interview's sitting."""
         for screen in list(self.screen_stack):
-            save = getattr(screen, "save_now", None)
-            if save is not None:
-                save()
+            for name in ("save_now", "save_notes_now", *(("end_sitting",) if closing else ())):
+                save = getattr(screen, name, None)
+                if save is not None:
+                    save()
 
     def retry_pending(self) -> list[PendingAnswer]:
         """Try again to write the answers a save could not write. Returns those still pending.
@@ -178,7 +180,7 @@ class Pi87FieldApp(App[int]):
 
     def _on_terminate_signal(self, signum: int) -> None:
         # The terminal may already be gone (SIGHUP): save first, then leave quietly.
-        self.flush_pending()
+        self.flush_pending(closing=True)
         self.exit(return_code=0)
 
     # -- actions ----------------------------------------------------------------------------------
@@ -189,6 +191,7 @@ class Pi87FieldApp(App[int]):
         self.flush_pending()
         left = self.retry_pending()
         if not left:
+            self.flush_pending(closing=True)
             self.exit(return_code=0)
             return
         if isinstance(self.screen, UnsavedDialog):
@@ -196,6 +199,7 @@ class Pi87FieldApp(App[int]):
 
         def answered(choice: str | None) -> None:
             if choice in ("saved", "leave"):
+                self.flush_pending(closing=True)
                 self.exit(return_code=0)
 
         self.push_screen(UnsavedDialog("app", left), answered)
@@ -270,6 +274,13 @@ class Pi87FieldApp(App[int]):
 
         self.flush_pending()
         self.push_screen(NewProjectScreen())
+
+    def open_trash(self) -> None:
+        from pi87_field.tui.screens.trash import TrashScreen
+
+        self.flush_pending()
+        if not isinstance(self.screen, TrashScreen):
+            self.push_screen(TrashScreen())
 
     # -- the lead's synthesis --------------------------------------------------------------------
 

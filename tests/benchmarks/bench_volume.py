@@ -53,7 +53,7 @@ def generate(folder: Path, count: int) -> None:
         store.close()
 
 
-def _synthesis(store, passages: int):
+def _synthesis(content, passages: int):
     """Five judgements citing `passages` passages spread over the cases (every 9th stale)."""
     from pi87_field.core.merge.content import Evidence, Judgement, SynthesisView
 
@@ -61,13 +61,12 @@ def _synthesis(store, passages: int):
     judgements = [Judgement(id=r.lower(), registre=r, text=f"Question évaluative « {r} » ?", rating="++",
                             explanation="Explication. " * 40, mapped=[("etude-de-cas", "budget.cout")])
                   for r in registres]
-    projects = store.list_projects()
     for k in range(passages):
-        project = projects[k % len(projects)]
-        interview = store.list_interviews(project.id)[k % 3]
+        case = content.cases[k % len(content.cases)]
+        interview = case.interviews[k % len(case.interviews)]
         qid = list(interview.answers)[k % len(interview.answers)]
         text = interview.answers[qid].text
-        judgements[k % 5].evidence.append(Evidence(project.id, interview.id, qid, text[20:320],
+        judgements[k % 5].evidence.append(Evidence(case.project.id, interview.id, qid, text[20:320],
                                                    tags=["numérique", "partenariat"], stale=k % 9 == 0))
     return SynthesisView(judgements=judgements)
 
@@ -95,7 +94,7 @@ def child(mode: str, folder: Path) -> dict:
 
         def with_synthesis(*args, **kwargs):
             content = original(*args, **kwargs)
-            content.synthesis = _synthesis(store, PASSAGES)
+            content.synthesis = _synthesis(content, PASSAGES)
             return content
 
         import pi87_field.core.merge.pipeline as pipeline
@@ -112,6 +111,8 @@ def child(mode: str, folder: Path) -> dict:
         result["docx_bytes"] = (folder / "volume.docx").stat().st_size
         result["xlsx_bytes"] = (folder / "volume.xlsx").stat().st_size
     result["seconds"] = time.perf_counter() - t0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["cpu_seconds"] = usage.ru_utime + usage.ru_stime      # less sensitive to a busy machine
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result["maxrss_mb"] = (maxrss / 2**20) if sys.platform == "darwin" else maxrss / 1024
     return result
@@ -152,6 +153,9 @@ def run(quick: bool = False, count: int | None = None, runs: int | None = None) 
             "volume_xlsx_p50": figure(pct(volume, 0.5), "s", {"merge_same_content": pct(merge, 0.5)},
                                       what="volume --out --xlsx from the store (own process)",
                                       p95=round(pct(volume, 0.95), 3), target_s=10),
+            "volume_xlsx_cpu_p50": figure(pct([r["cpu_seconds"] for r in results["volume"]], 0.5), "s",
+                                          {"merge_same_content": pct([r["cpu_seconds"] for r in results["merge"]], 0.5)},
+                                          what="CPU time of the same runs (user + system, whole process)"),
             "volume_peak_rss": figure(max(r["maxrss_mb"] for r in results["volume"]), "MB",
                                       {"merge_same_content": max(r["maxrss_mb"] for r in results["merge"])},
                                       what="peak resident memory of the process", target_mb=300),

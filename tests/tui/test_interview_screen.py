@@ -9,6 +9,7 @@ from pi87_field.tui.screens.home import HomeScreen
 from pi87_field.tui.screens.interview import InterviewScreen
 from pi87_field.tui.screens.project import ProjectScreen
 from pi87_field.tui.screens.section_picker import SectionPicker
+from pi87_field.tui.screens.whats_left import WhatsLeftScreen
 from pi87_field.tui.widgets.navigator import QuestionNavigator
 from tests.tui.tui_helpers import CASE, begin, open_project, start_planned_interview
 
@@ -43,18 +44,26 @@ async def test_leaving_twice_pops_one_screen(app):
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_finish_is_in_the_footer_on_the_last_question_and_works_anywhere(app):
+async def test_finish_is_in_the_footer_on_every_question_and_asks_first(app):
+    """Issue 11.3 changes what this pinned: ctrl+t no longer finishes (it opens the sheet, as
+    it opens the facts on the project screen); "Reste/Terminer" (ctrl+l) is in the footer on
+    every question, shows what is left, and finishes only on `t`."""
     async with app.run_test(size=(80, 24)) as pilot:
         await open_project(pilot, "insup")
         screen = await start_planned_interview(pilot)
         keys = {b.binding.action for b in screen.active_bindings.values() if b.binding.show}
-        assert "finish" not in keys and "next_question" in keys
-        screen.show_question(len(screen.slots) - 1)
-        await pilot.pause()
-        keys = {b.binding.action for b in screen.active_bindings.values() if b.binding.show}
-        assert "finish" in keys and "next_question" not in keys
+        assert "whats_left" in keys and "next_question" in keys and "edit_sheet" in keys
         screen.show_question(2)
-        await pilot.press("ctrl+t")                     # not the last question: still finishes
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, WhatsLeftScreen)
+        await pilot.press("escape")                     # not finished: back to the grid
+        await pilot.pause()
+        assert app.screen is screen
+        assert app.store.list_interviews(CASE)[0].status != InterviewStatus.COMPLETE
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
         assert app.store.list_interviews(CASE)[0].status == InterviewStatus.COMPLETE

@@ -112,7 +112,7 @@ async def test_new_interview_form_several_interviewees_and_mode(app, store):
         form = app.screen
         assert isinstance(form, NewInterviewScreen)
         await pilot.press(*"Ana", "tab", *"Cheffe", "tab", *"INSUP")
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+n")  # not ctrl+a: screen's prefix and line start (issue 11.10)
         await pilot.pause()
         await pilot.press(*"Bob", "tab", "tab", *"DIRECCTE")
         form.query_one("#n-date", Input).value = "15/10/2019"

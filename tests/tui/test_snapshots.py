@@ -71,3 +71,47 @@ def test_interview_screen(snap_compare, store):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+async def notes_ready(app, pilot, iid) -> None:
+    """The interview on its answered question, the notes pane open with two timed notes."""
+    app.store.save_notes(CASE, iid, "[10:02] Rapport d'activité 2018 à demander.\n"
+                                    "[10:04] Rappeler la directrice pour les chiffres d'intérim.")
+    app.open_interview(CASE, iid, "effets.notables")
+    await pilot.pause()
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+
+
+async def left_ready(app, pilot, iid) -> None:
+    """What's left before finishing: the unanswered questions by section."""
+    app.open_interview(CASE, iid, "effets.notables")
+    await pilot.pause()
+    await pilot.press("ctrl+l")
+    await pilot.pause()
+
+
+def test_interview_screen_with_notes(snap_compare, store):
+    iid = fill(store)
+    app = make_app(store, interviewer="Camille", clock=fixed_clock)
+
+    async def ready(pilot):
+        await pilot.pause()
+        await notes_ready(app, pilot, iid)
+        steady_cursors(app)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_whats_left(snap_compare, store):
+    iid = fill(store)
+    app = make_app(store, interviewer="Camille", clock=fixed_clock)
+
+    async def ready(pilot):
+        await pilot.pause()
+        await left_ready(app, pilot, iid)
+        steady_cursors(app)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)

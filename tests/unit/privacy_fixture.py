@@ -30,7 +30,7 @@ from pi87_field.core.store import ProjectStore
 
 PEOPLE = ["Jean Dupont", "Nathalie Petit", "Karim Benali", "Amélie Lefèvre", "Marie-Claire de la Tour",
           "Sophie Marchetti"]
-EVALUATORS = ["Hélène Rousseau", "Thibault Garnier"]
+EVALUATORS = ["Hélène Rousseau", "Thibault Garnier", "Anne Rivet"]     # Anne Rivet: a reviewer's note
 ORGANISATION_WORDS = ["Temporis"]          # at the strict level, the small agency's own name
 ORDINARY_PHRASE = "Un petit nombre de structures"
 QUOTE = "Karim insiste sur l'accompagnement renforcé."
@@ -63,13 +63,14 @@ def build_store(root) -> ProjectStore:
         store.save_project(project, touch=False)
 
     def interview(n: int, pid: str, people: list[tuple[str, str, str]], answers: dict[str, Answer],
-                  notes: str = "", interviewer: str = "Hélène Rousseau") -> None:
+                  notes: str = "", interviewer: str = "Hélène Rousseau", extra: dict | None = None) -> None:
         store.save_interview(Interview(
             id=_iid(n), project_id=pid, guide_id="etude-de-cas", guide_version="1.0", interviewer=interviewer,
             date=date(2019, 10, n), status=InterviewStatus.COMPLETE, consent=True, notes=notes,
             interviewees=[Interviewee(name=a, role=b, organisation=c,
                                       extra={"email": f"{a.split()[0].lower()}@example.org"}) for a, b, c in people],
             answers=answers, created_at="2019-10-01T09:00:00+02:00", updated_at="2019-10-14T10:05:00+02:00",
+            extra=dict(extra or {}),
         ), touch=False)
 
     concurrent = _answer("Nathalie a dit que Mme N. Petit suivait 40 dossiers ; écrire à jean.dupont@insup.fr.")
@@ -89,7 +90,9 @@ def build_store(root) -> ProjectStore:
     interview(2, "ec02-privacy", [("Karim Benali", "Chargé de mission", "Maison de l'emploi de Nancy")], {
         "structure.presentation": _answer(f"{QUOTE} Il cite Sophie, qui anime l'atelier, et Karim-le-jeune."),
         "structure.effectifs": _answer("M. Benali : « Benali, c'est moi qui ai monté le projet. »"),
-    })
+    }, extra={"review_notes": {"structure.effectifs": [    # a Word comment brought back by import
+        {"author": "Anne Rivet", "date": "2019-10-20T10:00:00+02:00",
+         "text": "Anne : à confirmer avec M. Benali (karim.benali@mde-nancy.fr)."}]}})
     interview(3, "ec03-privacy", [("Amélie Lefèvre", "Responsable RH", "Pôle emploi Grand Est")], {
         "structure.presentation": _answer("Le rôle d’Amélie est central ; LEFÈVRE Amélie et A. Lefevre "
                                           "signent. Les échanges avec Jean Dupont continuent."),

@@ -84,7 +84,7 @@ def test_divergent_edits_of_one_fact_are_a_conflict_kept_both_ways_and_shown(lap
     path = _export(b, tmp_path / "from-b")
     report = import_files(a, [path])
     (conflict,) = report.conflicts
-    assert conflict.question_id == "region"
+    assert conflict.fact == "region" and conflict.question_id == ""
     assert "« Lorraine » gardé" in conflict.detail and "« Meurthe-et-Moselle »" in conflict.detail
     project = a.get_project(PID)
     assert project.region == "Lorraine"

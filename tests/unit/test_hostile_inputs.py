@@ -21,6 +21,7 @@ from pi87_field.core.errors import GuideError
 from pi87_field.core.exchange.exporting import export_project
 from pi87_field.core.exchange.importing import import_files
 from pi87_field.core.guides import GuideLibrary, load_guide_file
+from pi87_field.core.money import format_int
 from tests.conftest import tree_snapshot
 
 
@@ -89,7 +90,7 @@ def _refused(store, data_dir: Path, tmp_path: Path, data: dict | str, needle: st
 def test_too_many_answers_in_one_interview_are_refused_at_the_door(store, data_dir, tmp_path):
     """A 1,000,000-answer interview went in and every save of it then took 9.5 s."""
     answers = {f"q{n}": {"text": "x"} for n in range(MAX_ANSWERS + 1)}
-    _refused(store, data_dir, tmp_path, _bundle([_interview(answers)]), f"au plus {MAX_ANSWERS}")
+    _refused(store, data_dir, tmp_path, _bundle([_interview(answers)]), f"au plus {format_int(MAX_ANSWERS)}")
 
 
 def test_a_million_tiny_answers_stop_the_reading_early(store, data_dir, tmp_path):
@@ -101,7 +102,7 @@ def test_a_million_tiny_answers_stop_the_reading_early(store, data_dir, tmp_path
 
 def test_too_many_interviews_are_refused_at_the_door(store, data_dir, tmp_path):
     _refused(store, data_dir, tmp_path, _bundle([_interview() for _ in range(MAX_INTERVIEWS + 1)]),
-             f"au plus {MAX_INTERVIEWS}")
+             f"au plus {format_int(MAX_INTERVIEWS)}")
 
 
 def test_a_deeply_nested_unknown_key_is_refused_at_the_door(store, data_dir, tmp_path):

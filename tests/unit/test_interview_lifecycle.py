@@ -41,7 +41,8 @@ def test_start_needs_consent_and_a_person(store):
     assert store.get_interview(CASE, planned.id).status == InterviewStatus.PLANNED
     interview = started(store)
     assert interview.status == InterviewStatus.IN_PROGRESS and interview.consent is True
-    assert interview.extra["consent_recorded_at"] == "2019-10-14T10:00:00+02:00"
+    again = store.get_interview(CASE, interview.id)
+    assert again.consent_recorded_at == "2019-10-14T10:00:00+02:00"
 
 
 def test_sheet_edits_keep_the_answers(store):

@@ -97,3 +97,9 @@ def test_fast_fold_is_text_fold():
 
     sample = "".join(chr(c) for c in range(0x20, 0x3000)) + unicodedata.normalize("NFD", "Amélie Lefèvre ﬁ ß ½ ǅ")
     assert fast_fold(sample) == fold(sample)
+
+
+def test_names_with_an_apostrophe():
+    finder = NameFinder([(person_key("Awa N'Diaye"), "Personne 01", "Awa N'Diaye"),
+                         (person_key("Sean O’Brien"), "Personne 02", "Sean O’Brien")])
+    assert replace(finder, "M. N'Diaye et Mme O’Brien, puis d'Awa.") == "Personne 01 et Personne 02, puis de Personne 01."

@@ -36,7 +36,7 @@ from pi87_field.core.word.format import PROP_PREFIX
 from tests.unit.privacy_fixture import EVALUATORS, ORDINARY_PHRASE, ORGANISATION_WORDS, PEOPLE, build_store
 
 ORDINARY = ["Un petit nombre", "Un petit groupe", "Petit à petit", "un petit nombre"]
-CONTACTS = ["insup", "ml-lunevillois", "delatour", "12 34 56 78", "34.56", "example.org"]
+CONTACTS = ["insup", "ml-lunevillois", "delatour", "mde-nancy", "12 34 56 78", "34.56", "example.org"]
 PARTICLES = {"de", "la"}
 
 
@@ -278,3 +278,12 @@ def test_merge_refuses_nominative_and_pseudonymised_versions_of_one_project(outp
         merge_files([plain, other], tmp_path / "v.docx")
     report = merge_files([plain, other], tmp_path / "v.docx", pseudonymise=True)
     assert report.out_docx.name == "v.pseudonymise.docx" and not (tmp_path / "v.docx").exists()
+
+
+def test_register_is_backed_up_like_the_other_store_files(tmp_path):
+    register = PseudonymRegister.of_store(tmp_path)
+    register.register([("Jean Dupont", "person")])
+    register.register([("Nathalie Petit", "person")])      # the second write keeps the first version
+    backups = list((tmp_path / "backups").rglob("*.json"))
+    assert backups and json.loads(backups[0].read_text(encoding="utf-8"))["people"]["1"]["name"] == "Jean Dupont"
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in backups)

@@ -152,3 +152,17 @@ def test_a_project_id_that_names_someone_is_reported():
                     interviews=[interview])
     _, report = pseudonymise_bundles([bundle], PseudonymRegister.in_memory())
     assert any(i.word == "eq02-benali" and "identifiant" in i.reason for i in report.items)
+
+
+def test_review_notes_and_their_authors_are_pseudonymised():
+    """Reviewers' notes (Word comments brought back by import) name their author and often a
+    person: both replaced, in the JSON form `{"review_notes": {qid: [{"author", "date", "text"}]}}`."""
+    from pi87_field.core.bundle import bundle_from_dict, bundle_to_dict
+
+    data = bundle_to_dict(_bundle(_interview(1, ["Karim Benali"], "Rien.")))
+    data["interviews"][0]["review_notes"] = {"structure.presentation": [
+        {"author": "Anne Rivet", "date": "2019-10-20T10:00:00+02:00", "text": "Vérifier avec Karim Benali."}]}
+    out = pseudonymise_bundle(bundle_from_dict(data))
+    notes = bundle_to_dict(out)["interviews"][0]["review_notes"]["structure.presentation"]
+    assert notes == [{"author": "Enquêteur·rice 02", "date": "2019-10-20T10:00:00+02:00",
+                      "text": "Vérifier avec Personne 01."}]

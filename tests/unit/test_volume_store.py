@@ -115,7 +115,7 @@ def test_the_five_judgement_tables_with_their_ratings(built):
     assert len(tables) == 5
     for table, (registre, rating) in zip(tables, RATINGS.items()):
         row = [c.text for c in table.rows[1].cells]
-        assert row[0] == registre and row[2].startswith(rating + " (")
+        assert row[0] == registre and row[2] == rating          # the report's own scale, nothing added
         assert row[3] == f"Explication du niveau {rating} pour {registre}."
     headings = [p.text for p in built["docx"].paragraphs if p.style.name == "Heading 2"]
     assert [h for h in headings if h.startswith("Question évaluative")] == [
@@ -162,7 +162,7 @@ def test_coverage_lists_cases_without_a_write_up_and_mapped_questions_left_aside
                if r.cells[0].text.startswith("Étude de cas « ")]
     assert ["Étude de cas « Lunévillois · Atout Emploi »", "aucune réponse enregistrée"] in missing
     # a planned interview with no answer: one line, not an empty table
-    assert any(t.startswith("7. Lunévillois · Atout Emploi — E1 Mission locale du Lunévillois — date à fixer")
+    assert any(t.startswith("7. Lunévillois · Atout Emploi — E1 · Mission locale du Lunévillois — date à fixer")
                for t in annex)
     assert "Entretien 1 — Mission locale du Lunévillois — date à fixer : prévu, aucune réponse enregistrée." in texts
     # Alice left budget.cout "non abordé" and declined budget.connaissance-pi87 (interview 2 of ec01)
@@ -183,9 +183,9 @@ def test_workbook_every_answer_in_full_in_the_matrix_sheet(built):
                     assert answer.text in cells, (pid, qid)
     assert "Synthèse : effectifs stables dans les trois entretiens." in cells
     head = [c.value for c in matrix[1]]
-    assert head[:5] == ["N°", "Grille", "Section", "Question", "Sous-points"]
+    assert head[:5] == ["N°", "Question", "Sous-points", "Section", "Grille"]
     first = [c.value for c in matrix[2]]
-    assert first[0] == "1.1" and first[3] == "1.1. Présentation de la structure"
+    assert first[0] == "1.1" and first[1] == "1.1. Présentation de la structure"
     extracts = list(wb["Extraits"].iter_rows(values_only=True))
     assert len(extracts) == 1 + 15
     assert sum(1 for r in extracts[1:] if r[7] == "oui") == 1
@@ -207,8 +207,8 @@ def test_a_cell_longer_than_excel_allows_continues_on_the_next_row(tmp_path):
     store.close()
     (tmp_path / "w.xlsx").write_bytes(data)
     rows = list(openpyxl.load_workbook(tmp_path / "w.xlsx")["Matrice"].iter_rows(values_only=True))
-    pieces = [r[5] for r in rows if r[3] and r[3].startswith("1.1. ")]
-    assert len(pieces) == 3 and rows[2][3].endswith("(suite)")
+    pieces = [r[5] for r in rows if r[1] and r[1].startswith("1.1. ")]
+    assert len(pieces) == 3 and rows[2][1].endswith("(suite)")
     assert "".join(pieces) == "E1 : " + long.text
 
 

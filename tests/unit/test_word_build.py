@@ -75,3 +75,11 @@ def test_templates_ship_inside_the_package():
     folder = resources.files("pi87_field.core.word") / "templates"
     names = {p.name for p in folder.iterdir()}
     assert {"styles.xml", "settings.xml", "document.xml", "[Content_Types].xml"} <= names
+
+
+def test_streamed_body_reads_back_like_the_parsed_one():
+    body = [B.paragraph("un"), B.text_table([["A", "B"], ["1", "2"]], [4000, 5070], header=True), B.paragraph("deux")]
+    parsed = docx.Document(io.BytesIO(B.document_bytes_with_body(S.new_document("t"), list(body))))
+    streamed = docx.Document(io.BytesIO(B.document_bytes_with_body(S.new_document("t"), iter(body), stream=True)))
+    assert [p.text for p in parsed.paragraphs] == [p.text for p in streamed.paragraphs] == ["un", "deux"]
+    assert [[c.text for c in r.cells] for r in streamed.tables[0].rows] == [["A", "B"], ["1", "2"]]

@@ -67,6 +67,7 @@ class Change:
     interview_id: str = ""
     question_id: str = ""
     detail: str = ""
+    fact: str = ""          # a change of facts: the field(s) concerned (question_id is then "")
 
 
 @dataclass
@@ -159,10 +160,11 @@ def _fact_changes(facts: FactMerge, project_id: str, interview_id: str, what: st
     out = []
     if facts.updated:
         names = ", ".join(FACT_LABELS.get(n, n) for n in facts.updated)
-        out.append(Change(Outcome.UPDATED, project_id, interview_id, detail=f"{what} ({names})"))
+        out.append(Change(Outcome.UPDATED, project_id, interview_id, detail=f"{what} ({names})",
+                          fact=",".join(facts.updated)))
     for name, mine, theirs in facts.conflicts:
         out.append(Change(
-            Outcome.CONFLICT, project_id, interview_id, question_id=name,
+            Outcome.CONFLICT, project_id, interview_id, fact=name,
             detail=f"{what}, {FACT_LABELS.get(name, name)} : « {fact_text(mine)} » gardé, "
                    f"« {fact_text(theirs)} »{f' ({source})' if source else ''} conservé à côté"))
     return out

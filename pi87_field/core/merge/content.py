@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 from pi87_field.core.bundle import Bundle
 from pi87_field.core.campaign import build_campaign
 from pi87_field.core.exchange.importing import EDITED_IN_WORD, IMPORTS_KEY
-from pi87_field.core.guides import Guide, GuideLibrary, Question, Section
+from pi87_field.core.guides import Guide, GuideLibrary, Question, Section, numbered, question_numbers
 from pi87_field.core.model import Answer, Interview, Project, ProjectKind, now_iso
-from pi87_field.core.summary import ordered_interviews, project_label
+from pi87_field.core.summary import interview_title, ordered_interviews, project_label
 from pi87_field.core.text import clean_text, one_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,15 +49,15 @@ class GuideView:
         return [q.id for s in self.sections for q in s.questions]
 
     def number(self, qid: str) -> str:
-        if self.guide is not None:
-            return self.guide.number(qid)
-        ids = self.question_ids
-        return str(ids.index(qid) + 1) if qid in ids else ""
+        """The guide's numbering (`guides.question_numbers`: the same rule as `Guide.number`)."""
+        numbers = self.__dict__.get("_numbers")
+        if numbers is None:
+            numbers = self.__dict__["_numbers"] = question_numbers(self.sections)
+        return numbers.get(qid, "")
 
     def label(self, q: Question) -> str:
         """"1.1. Présentation de la structure"."""
-        number = self.number(q.id)
-        return f"{number}. {one_line(q.text)}" if number else one_line(q.text)
+        return numbered(self.number(q.id), one_line(q.text))
 
 
 def guide_view(guides: GuideLibrary, guide_id: str, interviews: list[Interview]) -> GuideView:
@@ -86,7 +86,17 @@ class Case:
 
     @property
     def label(self) -> str:
-        return one_line(project_label(self.project))
+        label = self.__dict__.get("_label")
+        if label is None:
+            label = self.__dict__["_label"] = one_line(project_label(self.project))
+        return label
+
+    def title(self, interview: Interview) -> str:
+        """The interview's title (`summary.interview_title`), worked out once per interview."""
+        titles = self.__dict__.setdefault("_titles", {})
+        if interview.id not in titles:
+            titles[interview.id] = interview_title(self.project, interview)
+        return titles[interview.id]
 
     @property
     def anchor(self) -> str:

@@ -45,7 +45,7 @@ from pi87_field.core.merge.content import (
 )
 from pi87_field.core.model import Answer, AnswerState, Interview
 from pi87_field.core.money import format_int
-from pi87_field.core.summary import interview_title, interview_fact_rows, project_fact_rows
+from pi87_field.core.summary import interview_fact_rows, project_fact_rows
 from pi87_field.core.fr import format_percent, fr_date, fr_datetime
 from pi87_field.core.text import one_line
 from pi87_field.core.word import build as B
@@ -58,7 +58,7 @@ from pi87_field.core.word.format import (
     state_label_text,
 )
 
-RATINGS = {"+": "+ (faible)", "++": "++ (moyen)", "+++": "+++ (fort)", "": "non évalué"}
+NOT_RATED = "non évalué"             # the report's scale is "+", "++", "+++" (§4.1), shown as such
 STALE = "preuve modifiée"
 REVIEW = "à revoir"
 SUMMARY_LABEL = "Synthèse de la cheffe d’équipe"
@@ -272,7 +272,7 @@ class _VolumeWriter:
                           ppr="" if n == 1 else "<w:pageBreakBefore/>")
         widths = [1500, 3200, 1300, S.TEXT_WIDTH - 6000]
         rows = [B.header_row(["Registre", "Question évaluative", "Niveau d’atteinte", "Explications"], widths)]
-        rating = RATINGS.get(j.rating, j.rating)
+        rating = j.rating or NOT_RATED
         rows.append(B.row([
             B.cell(B.paragraph([B.run(j.registre, B.rpr(bold=True))], S.TABLE_TEXT), widths[0]),
             B.cell(B.text_paragraphs(j.text, S.TABLE_TEXT), widths[1]),
@@ -382,7 +382,7 @@ class _VolumeWriter:
                                                if i.answered_count() > 0) + ")"
             else:
                 content = self.matrix_cell(interview, q.id)
-                who = f"E{k} · {interview_title(case.project, interview)}"
+                who = f"E{k} · {case.title(interview)}"
             fill = S.LABEL_SHADE if case.number % 2 == 0 else None
             rows.append(B.row([
                 B.cell(B.paragraph([B.link(case.anchor, [B.run(f"{case.number}. {case.label}", B.rpr(bold=True))])],
@@ -460,11 +460,11 @@ class _VolumeWriter:
 
     def interview(self, case: Case, k: int, interview: Interview) -> None:
         if interview.answered_count() == 0 and not interview.answers:
-            self.p([B.run(f"Entretien {k} — {interview_title(case.project, interview)} : ", B.rpr(bold=True)),
+            self.p([B.run(f"Entretien {k} — {case.title(interview)} : ", B.rpr(bold=True)),
                     B.run(f"{interview.status.label}, aucune réponse enregistrée.", style=S.STATE_CHAR)], S.ANSWER)
             return
         view = self.c.view_of(interview, case.project)
-        self.p(f"Entretien {k} — {interview_title(case.project, interview)}", S.HEADINGS[3], ppr='<w:spacing w:before="360"/>')
+        self.p(f"Entretien {k} — {case.title(interview)}", S.HEADINGS[3], ppr='<w:spacing w:before="360"/>')
         self.body.facts(interview_fact_rows(interview, view.guide))
         known = set(view.question_ids)
         for section in view.sections:
@@ -516,7 +516,7 @@ class _VolumeWriter:
             view = self.c.view_of(interview, case.project)
             q = next((q for q in view.questions if q.id == qid), None)
             label = view.label(q) if q else f"{qid}"
-            self.p([B.run(f"{case.number}. {case.label} — E{k} ({interview_title(case.project, interview)}) — ", B.rpr(bold=True)),
+            self.p([B.run(f"{case.number}. {case.label} — E{k} ({case.title(interview)}) — ", B.rpr(bold=True)),
                     B.run(label), B.run("  "), B.link(answer_bookmark(interview.id, qid), "→ réponse")],
                    S.QUESTION)
             self.add(self.conflict_xml(answer, S.CONCURRENT))
@@ -572,7 +572,7 @@ class _VolumeWriter:
         if planned:
             for case, k, i in planned:
                 self.p([B.link(case.anchor, [B.run(f"{case.number}. {case.label}", B.rpr(bold=True))]),
-                        B.run(f" — E{k} {interview_title(case.project, i)} ({i.status.label})")], S.ANSWER)
+                        B.run(f" — E{k} · {case.title(i)} ({i.status.label})")], S.ANSWER)
         else:
             self.p("Aucun.", S.ANSWER)
         self.body.heading(2, "Questions rattachées non abordées ou refusées")
@@ -580,7 +580,7 @@ class _VolumeWriter:
             self.p("Pas de synthèse dans cet espace de travail : le rattachement des questions de la grille aux "
                    "questions évaluatives n’est pas disponible.", S.ANSWER)
             return
-        widths = [2200, 2600, S.TEXT_WIDTH - 4800]
+        widths = [4000, 3200, S.TEXT_WIDTH - 7200]
         for j in self.synthesis.judgements:
             rows = [B.header_row(["Question de la grille", "Cas et entretien", "État"], widths)]
             count = 0
@@ -603,7 +603,7 @@ class _VolumeWriter:
                         ]))
             self.p([B.run(f"{j.registre or j.id} : ", B.rpr(bold=True)),
                     B.run(f"{count} réponse(s) « non abordé » ou refusée(s) aux {len(j.mapped)} question(s) rattachée(s)")],
-                   S.ANSWER, ppr="<w:keepNext/>")
+                   S.ANSWER, ppr='<w:keepNext/><w:spacing w:before="200"/>')
             if count:
                 self.add(B.table(widths, rows))
 
@@ -630,4 +630,4 @@ def build_volume(content: VolumeContent, progress: Callable[[str], None] | None 
         left, top = f"{left} · {PSEUDONYMISED_MARK.upper()}", f"PI 8.7 du FSE · volume consolidé {PSEUDONYMISED_MARK}"
     B.page_number_footer(document.sections[0], left, header_text=top, first_page_plain=not content.pseudonymised)
     writer = _VolumeWriter(content, progress)
-    return B.document_bytes_with_body(document, writer.chunks())
+    return B.document_bytes_with_body(document, writer.chunks(), stream=True)

@@ -1,6 +1,6 @@
 """The analysis workbook (.xlsx): the volume's content as sheets a team lead sorts and filters.
 
-- "Matrice": one row per grid question (number, section, question, sub-points a/b/c), one
+- "Matrice": one row per grid question (number, question, sub-points a/b/c, section, grid), one
   column per case; each cell holds the full answers of the case's interviews ("E1 : …"), or the
   lead's summary, labelled as such. Excel holds at most 32,767 characters in a cell: a longer
   cell continues on the next row(s), marked "(suite)", never cut.
@@ -29,7 +29,6 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from pi87_field.core.merge.content import Case, VolumeContent, guide_id_of
 from pi87_field.core.model import Answer, AnswerState
-from pi87_field.core.summary import interview_title
 from pi87_field.core.fr import fr_date, fr_datetime
 from pi87_field.core.text import one_line
 from pi87_field.core.word.format import state_label_text
@@ -75,6 +74,7 @@ class _Sheet:
             self.ws.column_dimensions[get_column_letter(n)].width = w
         self.ws.freeze_panes = "A2"
         self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.pageOrder = "overThenDown"   # a row, then its next columns, then the next row
         self.ws.print_title_rows = "1:1"          # the header row on every printed page
         self.widths = list(widths)
         self.columns = len(heads)
@@ -116,8 +116,10 @@ def _matrix(wb: Workbook, content: VolumeContent) -> None:
     summaries = content.synthesis.summaries if content.synthesis else {}
     ordered = sorted(content.views.items(), key=lambda kv: (kv[0] != "etude-de-cas", kv[0]))
     cases = [c for c in content.cases if c.answered]
-    sheet = _Sheet(wb, "Matrice", ["N°", "Grille", "Section", "Question", "Sous-points"]
-                   + [_case_header(c) for c in cases], [7, 18, 22, 40, 30] + [60] * len(cases))
+    sheet = _Sheet(wb, "Matrice", ["N°", "Question", "Sous-points", "Section", "Grille"]
+                   + [_case_header(c) for c in cases], [6, 34, 26, 20, 14] + [60] * len(cases))
+    # each printed page says which question its cells answer (number and question, then one case)
+    sheet.ws.print_title_cols = "A:B"
     for guide_id, view in ordered:
         interviews = {c.project.id: [(k, i) for k, i in enumerate(c.interviews, start=1)
                                      if guide_id_of(i, c.project) == guide_id and i.answered_count() > 0]
@@ -141,7 +143,7 @@ def _matrix(wb: Workbook, content: VolumeContent) -> None:
                 subpoints = "\n".join(f"{sp.id}. {one_line(sp.text)}" for sp in q.subpoints)
                 for n in range(max(len(p) for p in pieces) if pieces else 1):
                     label = view.label(q) if n == 0 else f"{view.label(q)} (suite)"
-                    sheet.append([view.number(q.id), view.title, section.title, label, subpoints if n == 0 else "",
+                    sheet.append([view.number(q.id), label, subpoints if n == 0 else "", section.title, view.title,
                                   *[p[n] if n < len(p) else "" for p in pieces]])
     sheet.close()
 
@@ -159,7 +161,7 @@ def _extracts(wb: Workbook, content: VolumeContent) -> None:
                 case, k, i = found
                 view = content.view_of(i, case.project)
                 q = next((q for q in view.questions if q.id == e.question_id), None)
-                case_label, interview_label = _case_header(case), f"E{k} · {interview_title(case.project, i)}"
+                case_label, interview_label = _case_header(case), f"E{k} · {case.title(i)}"
                 question = view.label(q) if q else e.question_id
                 who = "; ".join(", ".join(x for x in (p.role, p.organisation) if x) for p in i.interviewees)
                 source = " · ".join(x for x in (case.label, who, fr_date(i.date), f"question {view.number(e.question_id)}") if x)
@@ -186,7 +188,7 @@ def _coverage(wb: Workbook, content: VolumeContent) -> None:
     for case in content.cases:
         for k, i in enumerate(case.interviews, start=1):
             if i.answered_count() == 0:
-                sheet.append(["Entretien prévu sans réponse", f"{_case_header(case)} — E{k} {interview_title(case.project, i)}", "",
+                sheet.append(["Entretien prévu sans réponse", f"{_case_header(case)} — E{k} {case.title(i)}", "",
                               i.status.label])
     for j in content.synthesis.judgements if content.synthesis else []:
         for case in content.cases:

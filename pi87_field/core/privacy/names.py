@@ -307,6 +307,9 @@ class NameFinder:
             return _Item(start, end + (1 if after == "." else 0), "civility", token)
         if len(token) == 1 and raw.isupper() and after == ".":
             return _Item(start, end + 1, "initial", token)
+        if (len(token) == 1 and raw.isupper() and after in ("'", "’") and token not in ("d", "l")
+                and text[end + 1:end + 2].isupper()):
+            return _Item(start, end + 1, "initial", token)      # the "N'" of "N'Diaye"
         if token in PARTICLES and case == "lower":
             return _Item(start, end, "particle", token)
         return None
@@ -425,7 +428,10 @@ class NameFinder:
                 end += len(right.group(0))
             label, kind = AMBIGUOUS, "ambiguous"
         elided = re.search(r"(?<![^\W\d_])([^\W\d_]+)['’]$", text[max(0, start - 12):start])
-        if elided and elided.group(1).lower() in _ELISIONS:
+        if (elided and key and len(elided.group(1)) == 1 and elided.group(1).isupper()
+                and fold(elided.group(1)) in self.people[key].ordered):
+            start -= len(elided.group(0))        # "N'Diaye", "O'Brien": the letter is the name's
+        elif elided and elided.group(1).lower() in _ELISIONS:
             full = _ELISIONS[elided.group(1).lower()]
             if elided.group(1)[0].isupper():
                 full = full[0].upper() + full[1:]

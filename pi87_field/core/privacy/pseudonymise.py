@@ -135,7 +135,22 @@ def people_of(interviews: Iterable[Interview]) -> list[tuple[str, str]]:
         for answer in interview.answers.values():
             evaluators.append((answer.author, EVALUATOR))
             evaluators += [(v.author, EVALUATOR) for v in answer.concurrent]
+        evaluators += [(author, EVALUATOR) for author in _review_authors(interview)]
     return people + evaluators
+
+
+def _review_authors(interview: Interview) -> list[str]:
+    """Authors of the reviewers' notes (Word comments brought back by import): typed
+    `Interview.review_notes` where the model has them, else the same JSON kept in `extra`."""
+    notes = getattr(interview, "review_notes", None) or interview.extra.get("review_notes") or {}
+    out = []
+    if isinstance(notes, dict):
+        for items in notes.values():
+            for note in items if isinstance(items, list) else []:
+                author = note.get("author") if isinstance(note, dict) else getattr(note, "author", "")
+                if isinstance(author, str) and author:
+                    out.append(author)
+    return out
 
 
 def _strings(value: Any, key: str = "") -> Iterable[str]:
@@ -368,10 +383,17 @@ def _pseudonymise_dict(data: dict[str, Any], ps: Pseudonymiser, residue: _Residu
                 answer["concurrent"] = versions
             answers[qid] = _walk(answer, fn)
         interview["answers"] = answers
+        notes = interview.get("review_notes")
+        if isinstance(notes, dict):         # reviewers are named by their label, like evaluators
+            interview["review_notes"] = {
+                qid: [{**n, "author": ps.label(str(n.get("author", "")))} if isinstance(n, dict) else n
+                      for n in items] if isinstance(items, list) else items
+                for qid, items in notes.items()}
         texts_only = texts(scope, report=False)     # the grid's own words: replaced, not reported
         interview["question_texts"] = _walk(interview.get("question_texts") or {}, texts_only)
         for key, value in list(interview.items()):
             if key not in ("interviewees", "interviewer", "answers", "question_texts"):
+                # review notes' texts go through here (their authors are labels by now)
                 interview[key] = _walk(value, fn, key)
         interviews.append(interview)
     data["interviews"] = interviews

@@ -729,7 +729,8 @@ class ProjectStore:
         interview.guide_id, interview.guide_version = guide.id, guide.version
         _apply_sheet(interview, sheet)
         interview.consent = True
-        interview.extra.setdefault("consent_recorded_at", at.isoformat(timespec="seconds"))
+        if not interview.consent_recorded_at:
+            interview.consent_recorded_at = at.isoformat(timespec="seconds")
         if interview.status in (InterviewStatus.PLANNED, InterviewStatus.CANCELLED):
             interview.status = InterviewStatus.IN_PROGRESS
         return self.save_interview(interview)
@@ -748,7 +749,7 @@ class ProjectStore:
         def change(interview: Interview) -> None:
             interview.consent = given
             if given:
-                interview.extra["consent_recorded_at"] = stamp
+                interview.consent_recorded_at = stamp
                 interview.extra.pop("consent_withdrawn_at", None)
             else:
                 interview.extra["consent_withdrawn_at"] = stamp

@@ -311,15 +311,27 @@ def page_number_footer(section: Section, left_text: str = "", *, header_text: st
 _PLACEHOLDER = "@@pi87-field-body@@"
 
 
-def document_bytes_with_body(document: Document, body: Iterable[str]) -> bytes:
-    """Save `document` with `body` (XML text pieces) streamed before its final section properties.
+def document_bytes_with_body(document: Document, body: Iterable[str], *, stream: bool = False) -> bytes:
+    """Save `document` with `body` (XML text pieces) before its final section properties.
 
-    A full volume's body is tens of megabytes of XML: parsing it into an lxml tree only to
-    serialise it again would cost seconds and hundreds of megabytes, so the document is saved
-    with a placeholder paragraph and the text is written straight into the archive in its place,
-    piece by piece (memory stays bounded by the largest piece). The text comes from this
-    module's builders, which escape everything; the tests read every file back with python-docx.
+    A write-up's body (a few hundred KB) is parsed once and saved with the package: one
+    compression pass. A full volume's body is tens of megabytes of XML: parsing it into an lxml
+    tree only to serialise it again would cost seconds and hundreds of megabytes, so with
+    `stream` the document is saved with a placeholder paragraph and the text is written straight
+    into the archive in its place, piece by piece (memory stays bounded by the largest piece;
+    the small parts are compressed a second time, which only pays off for a large body). The
+    text comes from this module's builders, which escape everything; the tests read every file
+    back with python-docx.
     """
+    if not stream:
+        wrapper = parse_xml(f"<w:body {S.NSDECL}>{''.join(body)}</w:body>")
+        end = document.element.body.find(qn("w:sectPr"))
+        for child in list(wrapper):
+            if end is not None:
+                end.addprevious(child)
+            else:  # pragma: no cover - every template has one
+                document.element.body.append(child)
+        return S.document_bytes(document)
     sect_pr = document.element.body.find(qn("w:sectPr"))
     marker_xml = paragraph(_PLACEHOLDER)
     marker_el = parse_xml(marker_xml.replace("<w:p>", f"<w:p {S.NSDECL}>", 1))
@@ -331,7 +343,8 @@ def document_bytes_with_body(document: Document, body: Iterable[str]) -> bytes:
     marker = marker_xml.encode("utf-8")
     source = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
+    # level 1: tens of megabytes of XML, speed over size (the file is about 1.5 x larger than at 6)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename != "word/document.xml":
@@ -340,11 +353,9 @@ def document_bytes_with_body(document: Document, body: Iterable[str]) -> bytes:
             head, found, tail = data.partition(marker)
             if not found:  # pragma: no cover - would be a bug in the serialisation above
                 raise RuntimeError("document body placeholder not found")
-            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            with target.open(member, "w") as stream:
-                stream.write(head)
+            with target.open(info.filename, "w") as member:       # deflated at the archive's level
+                member.write(head)
                 for piece in body:
-                    stream.write(piece.encode("utf-8"))
-                stream.write(tail)
+                    member.write(piece.encode("utf-8"))
+                member.write(tail)
     return out.getvalue()

@@ -8,6 +8,7 @@ SIGTERM/SIGHUP (through `Pi87FieldApp.flush_pending`)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from time import monotonic
 
 from rich.text import Text
@@ -18,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea, Tree
 
+from pi87_field.core import timing
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import fr_time, plural
 from pi87_field.core.guides import Guide, question_numbers
@@ -71,13 +73,35 @@ class InterviewScreen(Screen):
     state_line = getters.query_one("#answer-state", Static)
     navigator = getters.query_one(QuestionNavigator)
 
+    # Shown in this order in the footer (the first six fit at 80 columns; F1 lists them all).
+    # Priority: the answer editor (a TextArea) would otherwise take ctrl+e (line end) and ctrl+d
+    # (delete right; the Delete key still does it), and the order of the footer follows priority.
     BINDINGS = [
-        Binding("ctrl+n,alt+down", "next_question", "Suivante", id="interview.next",
+        Binding("ctrl+n,alt+down", "next_question", "Suivante", id="interview.next", priority=True,
                 tooltip="Enregistrer et passer à la question suivante."),
-        Binding("ctrl+b,alt+up", "prev_question", "Précédente", id="interview.prev",
+        # alt+up first: the footer shows it (ctrl+b is tmux's prefix and never reaches us there).
+        Binding("alt+up,ctrl+b", "prev_question", "Préc.", id="interview.prev", priority=True,
                 tooltip="Enregistrer et revenir à la question précédente."),
-        Binding("ctrl+g", "jump_section", "Section", id="interview.section",
+        Binding("ctrl+l", "whats_left", "Reste/Fin", id="interview.whats_left", priority=True,
+                tooltip="Ce qui reste (questions sans réponse, par section) ; t pour terminer l'entretien."),
+        Binding("ctrl+t", "edit_sheet", "Fiche", id="interview.sheet", priority=True,
+                tooltip="Fiche de l'entretien : interlocuteurs, date, mode, consentement, reporter, annuler, supprimer."),
+        Binding("ctrl+o", "toggle_notes", "Notes", id="interview.notes", priority=True,
+                tooltip="Notes de l'entretien (contexte, documents à récupérer, suites) : afficher et écrire."),
+        Binding("ctrl+e", "choose_state", "État", id="interview.state", priority=True,
+                tooltip="Choisir l'état de la réponse (1 répondu, 2 non abordé, 3 refus, 4 sans objet)."),
+        Binding("ctrl+d", "insert_time", "Heure", id="interview.time", priority=True,
+                tooltip="Insérer l'heure « [14:32] » dans la réponse ou les notes."),
+        Binding("ctrl+j", "next_unanswered", "Prochaine vide", id="interview.next_unanswered", priority=True,
+                tooltip="Aller à la prochaine question sans réponse."),
+        Binding("ctrl+g", "jump_section", "Section", id="interview.section", priority=True,
                 tooltip="Aller directement à une section de la grille."),
+        # Shown in the footer when the answer is in conflict; the hidden twin opens the same
+        # screen on any answer (its history: earlier texts, backups, restore).
+        Binding("ctrl+r", "show_versions", "Versions", id="interview.versions", priority=True,
+                tooltip="Régler le conflit : choisir une version, ou la modifier puis marquer réglé."),
+        Binding("ctrl+r", "show_history", show=False, id="interview.history", priority=True,
+                tooltip="Historique de la réponse : versions antérieures et sauvegardes, restaurer."),
         Binding("f2", "set_state('answered')", "Répondu", id="interview.answered", show=False,
                 tooltip="État de la réponse : répondu."),
         Binding("f3", "set_state('not_asked')", "Non abordé", id="interview.not_asked", show=False,
@@ -86,19 +110,8 @@ class InterviewScreen(Screen):
                 tooltip="État : refus de répondre (appuyer de nouveau pour revenir à répondu)."),
         Binding("f5", "set_state('not_applicable')", "Sans objet", id="interview.not_applicable", show=False,
                 tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
-        # Shown in the footer when the answer is in conflict; the hidden twin opens the same
-        # screen on any answer (its history: earlier texts, backups, restore).
-        Binding("ctrl+r", "show_versions", "Versions", id="interview.versions",
-                tooltip="Régler le conflit : choisir une version, ou la modifier puis marquer réglé."),
-        Binding("ctrl+r", "show_history", show=False, id="interview.history",
-                tooltip="Historique de la réponse : versions antérieures et sauvegardes, restaurer."),
         Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
                 tooltip="Enregistrer maintenant (l'enregistrement est aussi automatique)."),
-        # Shown in the footer on the last question, where "Suivante" no longer applies; the
-        # hidden twin keeps ctrl+t working on every other question.
-        Binding("ctrl+t", "finish", "Terminer", id="interview.finish",
-                tooltip="Marquer l'entretien comme terminé et revenir au projet."),
-        Binding("ctrl+t", "finish_early", show=False, id="interview.finish_early"),
         Binding("escape", "back", "Retour", id="interview.back",
                 tooltip="Enregistrer et revenir au projet."),
     ]
@@ -123,6 +136,9 @@ class InterviewScreen(Screen):
         self.last_saved_at: str = ""
         self.editor: AnswerEditor | None = None
         self._unmounting = False
+        self.notes: TextArea | None = None
+        self._notes_saved = ""
+        self._entered_at: datetime | None = None  # when the current question was entered
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -139,6 +155,8 @@ class InterviewScreen(Screen):
                 yield Static("", id="answer-state")
                 yield AnswerEditor(id="answer-editor")
                 yield Static("", id="concurrent-versions")
+                yield TextArea("", id="notes-editor", classes="-hidden", soft_wrap=True, show_line_numbers=False,
+                               tab_behavior="focus")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -154,11 +172,21 @@ class InterviewScreen(Screen):
         if self.guide is None:
             self.notify(f"Grille « {self.interview.guide_id} » introuvable : les questions enregistrées "
                         "avec l'entretien sont affichées.", severity="warning")
+        try:  # a sitting starts: real start time, duration across sittings (core/timing.py)
+            self.interview = store.open_sitting(self.project_id, self.interview_id, self.app.now())
+        except (FieldError, OSError) as exc:
+            self.notify(f"Heure de début non enregistrée : {exc}", severity="warning")
+        self.query_one(ElapsedClock).set_offset(timing.duration_seconds(self.interview, now=self.app.now()))
         self.answers = dict(self.interview.answers)
         self.slots = build_slots(self.interview, self.guide)
+        self.notes = self.query_one("#notes-editor", TextArea)
+        self.notes.border_title = "Notes de l'entretien (ctrl+o : revenir à la réponse)"
+        self._notes_saved = self.interview.notes
+        self.notes.load_text(self.interview.notes)
+        if self.interview.notes:
+            self.notes.remove_class("-hidden")
         self.editor = self.query_one(AnswerEditor)
-        title = interview_title(self.project, self.interview, header=True)
-        self.query_one("#interview-title", Static).update(Text(clip(title, 200)))
+        self._show_title()
         nav = self.query_one(QuestionNavigator)
         nav.build(self.slots, {qid: a.mark for qid, a in self.answers.items()})
         if not self.slots:
@@ -191,8 +219,10 @@ class InterviewScreen(Screen):
     def _show_question(self, index: int) -> None:
         if not self.slots or self.editor is None:
             return
+        self._record_visit()
         self.index = max(0, min(index, len(self.slots) - 1))
         slot = self.slots[self.index]
+        self._entered_at = self.app.now()
         answer = self.answers.get(slot.qid)
         self._state = answer.state if answer else AnswerState.ANSWERED
         self._saved_text = answer.text if answer else ""
@@ -216,6 +246,7 @@ class InterviewScreen(Screen):
         self._show_state()
         self._show_versions()
         self.query_one(QuestionNavigator).select_question(slot.qid)
+        self._apply_lock()
         self.refresh_bindings()
 
     def _question_markup(self, slot: Slot) -> Text:
@@ -252,9 +283,14 @@ class InterviewScreen(Screen):
         mark = self._mark()
         from pi87_field.core.model import ANSWER_STATE_LABELS
 
-        self.state_line.update(
-            f"État : [{STATE_STYLES[mark]}]{STATE_MARKS[mark]} {ANSWER_STATE_LABELS[mark]}[/]"
-            "  [dim]F2 ✓  F3 –  F4 ✗  F5 ∅[/dim]")
+        line = Text("État : ")
+        line.append(f"{STATE_MARKS[mark]} {ANSWER_STATE_LABELS[mark]}", style=STATE_STYLES[mark])
+        reason = self.locked_reason
+        if reason:
+            line.append(f"  🔒 {reason}", style="bold")
+        else:
+            line.append("  ctrl+e ou F2 ✓ F3 – F4 ✗ F5 ∅", style="dim")
+        self.state_line.update(line)
 
     def _show_versions(self) -> None:
         panel = self.query_one("#concurrent-versions", Static)
@@ -282,6 +318,14 @@ class InterviewScreen(Screen):
                 self._dirty_since = None
                 self._set_status(f"✓ enregistré à {self.last_saved_at}" if self.last_saved_at else "✓ à jour")
             return
+        if self._state != AnswerState.ANSWERED and self.editor.text.strip():
+            # Text typed into a "non abordé / refus / sans objet" answer is an answer: never
+            # export "[sans objet]" followed by what was said.
+            was = self._state.label
+            self._state = AnswerState.ANSWERED
+            self._state_dirty = True
+            self.notify(f"Texte saisi : l'état « {was} » devient « répondu ».", title="État de la réponse")
+            self._show_state()
         if self._dirty_since is None:
             self._dirty_since = monotonic()
             self._set_status("… saisie en cours")
@@ -299,10 +343,16 @@ class InterviewScreen(Screen):
 
     def save_now(self) -> bool:
         """Write the current answer if it changed. Returns False if the write failed."""
-        if self.editor is None or not self.slots or (self._dirty_since is None and not self._state_dirty):
+        if self.editor is None or not self.slots:
             return True
-        slot = self.slots[self.index]
         text = self.editor.text
+        # The text itself decides, not only the Changed message: a key bound with priority (ctrl+n)
+        # can be handled before the message of a paste that came just before it.
+        if self._dirty_since is None and not self._state_dirty and text == self._saved_text:
+            return True
+        if text != self._saved_text and self._state != AnswerState.ANSWERED and text.strip():
+            self._state = AnswerState.ANSWERED  # typed into a "sans objet": an answer (see _answer_changed)
+        slot = self.slots[self.index]
         try:
             saved = self.app.store.save_answer_checked(
                 self.project_id, self.interview_id, slot.qid, text, state=self._state.value,
@@ -356,6 +406,227 @@ class InterviewScreen(Screen):
     def on_unmount(self) -> None:
         self._unmounting = True
         self.save_now()
+        self.save_notes_now()
+        self._close_sitting()
+
+    # -- time: sittings and question visits ------------------------------------------------------
+
+    def _record_visit(self) -> None:
+        """The question being left: when it was entered and left (kept with the interview)."""
+        if self._entered_at is None or not self.slots or self.interview is None:
+            return
+        entered, self._entered_at = self._entered_at, None
+        left = self.app.now()
+        if left <= entered:
+            return
+        try:
+            self.interview = self.app.store.record_visits(self.project_id, self.interview_id,
+                                                          [(self.slots[self.index].qid, entered, left)])
+        except (FieldError, OSError):
+            pass  # the answer itself is what matters; a lost visit is not worth an alarm
+
+    def end_sitting(self) -> None:
+        """The app is closing (ctrl+q, SIGTERM, SIGHUP): the sitting ends now."""
+        self._close_sitting()
+
+    def _close_sitting(self) -> None:
+        if self.interview is None or getattr(self, "_sitting_closed", False):
+            return
+        self._sitting_closed = True
+        visits = []
+        if self._entered_at is not None and self.slots and self.app.now() > self._entered_at:
+            visits.append((self.slots[self.index].qid, self._entered_at, self.app.now()))
+        self._entered_at = None
+        try:
+            self.app.store.close_sitting(self.project_id, self.interview_id, self.app.now(), visits)
+        except (FieldError, OSError):
+            pass
+
+    # -- notes -----------------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#notes-editor")
+    def _notes_changed(self) -> None:
+        if self.notes is not None and self.notes.text != self._notes_saved:
+            self._set_status("… notes en cours")
+            self.autosave_notes()
+
+    @work(exclusive=True, group="autosave-notes")
+    async def autosave_notes(self) -> None:
+        await asyncio.sleep(AUTOSAVE_DELAY_SECONDS)
+        self.save_notes_now()
+
+    def save_notes_now(self) -> bool:
+        if self.notes is None or self.notes.text == self._notes_saved:
+            return True
+        text = self.notes.text
+        try:
+            self.interview = self.app.store.save_notes(self.project_id, self.interview_id, text)
+        except (FieldError, OSError) as exc:
+            self._set_status("⚠ notes NON enregistrées")
+            self.notify(f"{exc}", title="Notes non enregistrées", severity="error", timeout=10)
+            return False
+        self._notes_saved = text
+        self._set_status(f"✓ notes enregistrées à {self.app.now():%H:%M:%S}")
+        return True
+
+    def action_toggle_notes(self) -> None:
+        """Show the notes and write in them; from the notes, back to the answer."""
+        if self.notes is None:
+            return
+        if self.notes.has_focus:
+            self.save_notes_now()
+            if self.editor is not None:
+                self.editor.focus()
+            return
+        self.notes.remove_class("-hidden")
+        self.notes.focus()
+
+    def action_insert_time(self) -> None:
+        target = self.focused if isinstance(self.focused, TextArea) else self.editor
+        if target is None or target.read_only:
+            return
+        stamp = f"[{self.app.now():%H:%M}] "
+        text = target.text
+        row, column = target.cursor_location
+        line = target.document.get_line(row)
+        if column > 0 and not line[column - 1].isspace():
+            stamp = " " + stamp
+        target.insert(stamp)
+
+    # -- the interview's sheet and life cycle ----------------------------------------------------
+
+    def _show_title(self) -> None:
+        if self.interview is None or self.project is None:
+            return
+        title = interview_title(self.project, self.interview, header=True)
+        status = self.interview.status
+        if status in (InterviewStatus.COMPLETE, InterviewStatus.CANCELLED):
+            title = f"[{status.label}] {title}"
+        self.query_one("#interview-title", Static).update(Text(clip(title, 200)))
+
+    @property
+    def locked_reason(self) -> str:
+        """Why the answers cannot be typed into now ("" when they can)."""
+        if self.interview is None:
+            return ""
+        if self.interview.consent is False:
+            return ("Consentement retiré : réponses gardées sur ce poste seulement, hors des exports ; "
+                    "ctrl+t pour le consigner de nouveau.")
+        if self.interview.status == InterviewStatus.COMPLETE:
+            return "Entretien terminé : ctrl+l puis r pour le rouvrir."
+        if self.interview.status == InterviewStatus.CANCELLED:
+            return "Entretien annulé : ctrl+t pour le reporter, ctrl+l puis r pour le rouvrir."
+        return ""
+
+    def _apply_lock(self) -> None:
+        if self.editor is None:
+            return
+        reason = self.locked_reason
+        self.editor.read_only = bool(reason)
+        self._show_state()
+
+    def reload_interview(self) -> None:
+        """After the sheet or the life cycle changed in the store: title, lock, clock."""
+        try:
+            self.interview = self.app.store.get_interview(self.project_id, self.interview_id)
+        except (FieldError, OSError):
+            return
+        self._show_title()
+        self._apply_lock()
+        self.refresh_bindings()
+
+    def action_edit_sheet(self) -> None:
+        from pi87_field.tui.screens.new_interview import NewInterviewScreen
+
+        self.save_now()
+        self.save_notes_now()
+
+        def closed(result: str | None) -> None:
+            if result == "trashed":
+                self.app.leave_screen(self)
+                return
+            self.reload_interview()
+
+        self.app.push_screen(NewInterviewScreen(self.project_id, self.interview_id, edit=True), closed)
+
+    def missing_slots(self) -> list[Slot]:
+        return [s for s in self.slots if s.section_index and
+                (s.qid not in self.answers or self.answers[s.qid].is_empty)]
+
+    def action_next_unanswered(self) -> None:
+        if not self.slots:
+            return
+        self.save_now()
+        order = list(range(self.index + 1, len(self.slots))) + list(range(0, self.index + 1))
+        for i in order:
+            slot = self.slots[i]
+            if slot.section_index and (slot.qid not in self.answers or self.answers[slot.qid].is_empty) \
+                    and i != self.index:
+                self.show_question(i)
+                return
+        self.notify("Toutes les questions ont une réponse ou un état.", title="Ce qui reste")
+
+    def action_whats_left(self) -> None:
+        from pi87_field.tui.screens.whats_left import WhatsLeftScreen
+
+        self.save_now()
+        self.save_notes_now()
+        total = sum(1 for s in self.slots if s.section_index)
+        finished = bool(self.interview and self.interview.status == InterviewStatus.COMPLETE)
+
+        def chosen(result: str | None) -> None:
+            if result == "finish":
+                self.finish()
+            elif result == "reopen":
+                self.reopen()
+            elif result:
+                index = next((i for i, s in enumerate(self.slots) if s.qid == result), None)
+                if index is not None:
+                    self.show_question(index)
+                    if self.editor is not None:
+                        self.editor.focus()
+
+        width = max(24, min(64, self.app.size.width - 16))  # inside the dialog's border and list
+        self.app.push_screen(WhatsLeftScreen(self.missing_slots(), total, finished, width), chosen)
+
+    def finish(self) -> None:
+        if not self.save_now() or not self.save_notes_now():
+            return
+        missing = len(self.missing_slots())
+        self._record_visit()
+        try:
+            self.app.store.finish_interview(self.project_id, self.interview_id, self.app.now())
+        except (FieldError, OSError) as exc:
+            self.notify(str(exc), title="Statut non enregistré", severity="error")
+            return
+        self._sitting_closed = True
+        self.notify("Entretien terminé." + (f" {missing} question(s) sans réponse." if missing else ""))
+        self.app.leave_screen(self)
+
+    def reopen(self) -> None:
+        try:
+            self.app.store.reopen_interview(self.project_id, self.interview_id, self.app.now())
+        except (FieldError, OSError) as exc:
+            self.notify(str(exc), title="Entretien non rouvert", severity="error")
+            return
+        self.notify("Entretien rouvert : les réponses se modifient de nouveau.")
+        self.reload_interview()
+        if self.editor is not None:
+            self.editor.focus()
+
+    def action_choose_state(self) -> None:
+        from pi87_field.tui.screens.state_picker import StatePicker
+
+        if not self.slots or (self.editor is not None and self.editor.read_only):
+            return
+
+        def chosen(state: str | None) -> None:
+            if state:
+                self.action_set_state(state, toggle=False)
+            if self.editor is not None:
+                self.editor.focus()
+
+        self.app.push_screen(StatePicker(self._state.value), chosen)
 
     # -- what changed in the store under the screen (an import, a restore) --------------------
 
@@ -424,8 +695,8 @@ class InterviewScreen(Screen):
             return True if self.slots and self.index > 0 else None
         if action == "next_question":
             return True if self.slots and self.index < len(self.slots) - 1 else False
-        if action == "finish":
-            return bool(self.slots) and self.index == len(self.slots) - 1
+        if action in ("next_unanswered", "whats_left", "choose_state"):
+            return True if self.slots else None
         if action == "show_versions":
             answer = self.answers.get(self.current.qid) if self.current else None
             return bool(answer and answer.concurrent)
@@ -467,9 +738,12 @@ class InterviewScreen(Screen):
 
         self.app.push_screen(SectionPicker(sections, current), chosen)
 
-    def action_set_state(self, state: str) -> None:
+    def action_set_state(self, state: str, toggle: bool = True) -> None:
+        if self.editor is not None and self.editor.read_only:
+            self.notify(self.locked_reason, title="Réponses verrouillées")
+            return
         new = AnswerState(state)
-        if new == self._state and new != AnswerState.ANSWERED:
+        if toggle and new == self._state and new != AnswerState.ANSWERED:
             new = AnswerState.ANSWERED  # the same key again undoes it
         self._state = new
         self._state_dirty = True
@@ -529,25 +803,6 @@ class InterviewScreen(Screen):
             self._show_versions()
             self.refresh_bindings()
 
-    def action_finish(self) -> None:
-        if not self.save_now():
-            return
-        store = self.app.store
-        interview = store.get_interview(self.project_id, self.interview_id)
-        interview.status = InterviewStatus.COMPLETE
-        try:
-            store.save_interview(interview)
-        except (FieldError, OSError) as exc:
-            self.notify(str(exc), title="Statut non enregistré", severity="error")
-            return
-        missing = sum(1 for s in self.slots if s.section_index and
-                      (s.qid not in self.answers or self.answers[s.qid].is_empty))
-        self.notify("Entretien terminé." + (f" {plural(missing, 'question')} sans réponse." if missing else ""))
-        self.app.leave_screen(self)
-
-    def action_finish_early(self) -> None:
-        self.action_finish()
-
     def on_resize(self) -> None:
         # Below NARROW_WIDTH the navigator would leave the question and the answer a third of
         # the screen; ctrl+g and the "question n/N" line still say where one is.
@@ -559,6 +814,7 @@ class InterviewScreen(Screen):
                 self.editor.focus()
 
     def action_back(self) -> None:
+        self.save_notes_now()
         if not self.save_now() or self.app.pending.for_interview(self.project_id, self.interview_id):
             self.ask_unsaved("screen", lambda: self.app.leave_screen(self))
             return

@@ -22,7 +22,6 @@ from pi87_field.core.summary import interview_title
 from pi87_field.core.synthesis import SUMMARY_REVIEW, Workspace
 from pi87_field.core.text import one_line
 from pi87_field.tui.progress import clip
-from pi87_field.tui.widgets.fitted_table import cell
 from pi87_field.tui.widgets.tag_input import TagInput
 
 CELL_WIDTH = 22

@@ -1,5 +1,10 @@
-"""Prepare an interview: guide, interviewer, interviewees, date, mode — and consent, which
-is recorded before the grid opens. A planned interview of the campaign is started the same way."""
+"""The interview's sheet: guide, interviewer, interviewees, date, mode — and consent, which
+is recorded before the grid opens. A planned interview of the campaign is started the same way.
+
+The same screen edits the sheet at any time from the grid (`edit=True`, ctrl+t there): fix a
+name, add a person who joined midway, change date or mode, record a consent withdrawn; and the
+life cycle: postpone (new date and reason), cancel (reason), delete to the trash, reopen. The
+rules themselves are ProjectStore operations."""
 
 from __future__ import annotations
 
@@ -20,17 +25,13 @@ from textual.widgets import (
     RadioButton,
     RadioSet,
     Select,
+    Static,
 )
 
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import fr_date, parse_fr_date
-from pi87_field.core.model import (
-    Interview,
-    Interviewee,
-    InterviewMode,
-    InterviewStatus,
-    new_interview_id,
-)
+from pi87_field.core.model import Interviewee, InterviewMode, InterviewStatus
+from pi87_field.core.store import InterviewSheet
 from pi87_field.core.summary import project_label
 from pi87_field.core.text import one_line
 from pi87_field.tui.app import Pi87FieldApp
@@ -70,17 +71,20 @@ class NewInterviewScreen(Screen):
     app = getters.app(Pi87FieldApp)
 
     BINDINGS = [
-        Binding("ctrl+s", "start", "Ouvrir la grille", id="new.start", priority=True,
-                tooltip="Enregistrer la fiche de l'entretien et ouvrir la grille."),
-        Binding("ctrl+a", "add_person", "+ Interlocuteur", id="new.add_person", priority=True,
+        Binding("ctrl+s", "start", "Enregistrer", id="new.start", priority=True,
+                tooltip="Enregistrer la fiche de l'entretien (et ouvrir la grille)."),
+        # Not ctrl+a: screen's prefix, and line start in the fields.
+        Binding("ctrl+n", "add_person", "+ Interlocuteur", id="new.add_person", priority=True,
                 tooltip="Ajouter un interlocuteur."),
         Binding("escape", "cancel", "Annuler", id="new.cancel", tooltip="Revenir sans rien enregistrer."),
     ]
 
-    def __init__(self, project_id: str, planned_id: str | None = None) -> None:
+    def __init__(self, project_id: str, planned_id: str | None = None, *, edit: bool = False) -> None:
         super().__init__()
         self.project_id = project_id
         self.planned_id = planned_id
+        self.edit = edit and planned_id is not None
+        self._consent_before: bool | None = None
 
     def compose(self) -> ComposeResult:
         store = self.app.store
@@ -97,27 +101,46 @@ class NewInterviewScreen(Screen):
 
         yield Header()
         with VerticalScroll(id="new-form", classes="form"):
-            yield Label("Entretien prévu de la campagne : complétez la fiche." if planned
-                        else "Nouvel entretien", classes="form-title")
+            if self.edit:
+                status = planned.status.label if planned else ""
+                yield Label(f"Fiche de l'entretien ({status}) : modifiable à tout moment", classes="form-title")
+            else:
+                yield Label("Entretien prévu de la campagne : complétez la fiche." if planned
+                            else "Nouvel entretien", classes="form-title")
             yield Label("Grille d'entretien")
             yield Select(choices, value=guide_id if any(v == guide_id for _, v in choices) else Select.NULL,
-                         id="n-guide", allow_blank=False if choices else True, compact=True)
+                         id="n-guide", allow_blank=False if choices else True, compact=True,
+                         disabled=self.edit and bool(planned and planned.answers))
             yield Label("Enquêteur")
             yield Input((planned.interviewer if planned else "") or self.app.interviewer, id="n-interviewer",
                         compact=True)
             yield Label("Interlocuteurs (nom, fonction, organisation)")
             for person in people:
                 yield IntervieweeRow(person)
-            yield Button("+ interlocuteur (ctrl+a)", id="n-add-person", compact=True)
+            yield Button("+ interlocuteur (ctrl+n)", id="n-add-person", compact=True)
             with Horizontal(id="n-when"):
                 yield Label("Date ")
                 yield Input(fr_date(when), id="n-date", compact=True, placeholder="jj/mm/aaaa")
             with RadioSet(id="n-mode"):
                 for m in MODES:
                     yield RadioButton(m.label, value=m == mode, name=m.value)
+            self._consent_before = planned.consent if planned else None
             yield Checkbox("Consentement recueilli auprès de chaque interlocuteur", id="n-consent",
                            value=bool(planned and planned.consent))
-            yield Button("Ouvrir la grille (ctrl+s)", id="n-start", variant="primary", compact=True)
+            if self.edit:
+                yield Static("Décocher = consentement retiré : les réponses restent sur ce poste "
+                             "seulement, la grille est verrouillée et l'entretien n'est plus exporté "
+                             "(ni Word, ni JSON, ni volume). Pour les effacer : Supprimer, puis vider "
+                             "la corbeille.", classes="form-note", markup=False)
+                yield Button("Enregistrer la fiche (ctrl+s)", id="n-start", variant="primary", compact=True)
+                with Horizontal(id="n-lifecycle"):
+                    yield Button("Reporter…", id="n-postpone", compact=True)
+                    yield Button("Annuler l'entretien…", id="n-cancel", compact=True)
+                    yield Button("Supprimer (corbeille)…", id="n-trash", compact=True, variant="error")
+                    if planned and planned.status in (InterviewStatus.COMPLETE, InterviewStatus.CANCELLED):
+                        yield Button("Rouvrir", id="n-reopen", compact=True)
+            else:
+                yield Button("Ouvrir la grille (ctrl+s)", id="n-start", variant="primary", compact=True)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -127,17 +150,93 @@ class NewInterviewScreen(Screen):
         target.focus()
 
     @on(Button.Pressed, "#n-add-person")
-    def action_add_person(self) -> None:
+    async def action_add_person(self) -> None:
         row = IntervieweeRow()
-        self.query_one("#new-form").mount(row, before="#n-add-person")
-        self.call_after_refresh(lambda: row.query(Input).first().focus())
+        await self.query_one("#new-form").mount(row, before="#n-add-person")
+        row.query(Input).first().focus()
 
     @on(Button.Pressed, "#n-start")
     def _start_pressed(self) -> None:
         self.action_start()
 
     def action_cancel(self) -> None:
+        if self.edit:
+            if self.is_active:
+                self.dismiss(None)
+            return
         self.app.leave_screen(self)
+
+    # -- life cycle (edit mode) --------------------------------------------------------------------
+
+    def _done(self, result: str, message: str) -> None:
+        self.notify(message)
+        if self.is_active:
+            self.dismiss(result)
+
+    @on(Button.Pressed, "#n-postpone")
+    def _postpone(self) -> None:
+        from pi87_field.tui.screens.dialogs import AskDialog
+
+        def answered(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            try:
+                when = parse_date(values["date"])
+                self.app.store.postpone_interview(self.project_id, self.planned_id, when,
+                                                  one_line(values["reason"]), self.app.now())
+            except (FieldError, OSError) as exc:
+                self.notify(str(exc), title="Report refusé", severity="error")
+                return
+            self._done("postponed", f"Entretien reporté au {fr_date(when)}.")
+
+        self.app.push_screen(AskDialog("Reporter l'entretien", [
+            ("date", "Nouvelle date (jj/mm/aaaa)", ""), ("reason", "Motif (facultatif)", "")]), answered)
+
+    @on(Button.Pressed, "#n-cancel")
+    def _cancel_interview(self) -> None:
+        from pi87_field.tui.screens.dialogs import AskDialog
+
+        def answered(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            try:
+                self.app.store.cancel_interview(self.project_id, self.planned_id, one_line(values["reason"]),
+                                                self.app.now())
+            except (FieldError, OSError) as exc:
+                self.notify(str(exc), title="Annulation refusée", severity="error")
+                return
+            self._done("cancelled", "Entretien annulé (réponses conservées ; Rouvrir pour le reprendre).")
+
+        self.app.push_screen(AskDialog("Annuler l'entretien", [("reason", "Motif de l'annulation", "")],
+                                       "Les réponses déjà saisies sont conservées."), answered)
+
+    @on(Button.Pressed, "#n-trash")
+    def _trash(self) -> None:
+        from pi87_field.tui.screens.dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.store.trash_interview(self.project_id, self.planned_id, self.app.now())
+            except (FieldError, OSError) as exc:
+                self.notify(str(exc), title="Suppression refusée", severity="error")
+                return
+            self._done("trashed", "Entretien mis à la corbeille (ctrl+p → Corbeille pour le restaurer).")
+
+        self.app.push_screen(ConfirmDialog(
+            "Mettre cet entretien à la corbeille ?",
+            "Il quitte le projet, la recherche et les exports ; il reste récupérable dans la corbeille "
+            "jusqu'à ce qu'elle soit vidée (commande explicite)."), answered)
+
+    @on(Button.Pressed, "#n-reopen")
+    def _reopen(self) -> None:
+        try:
+            self.app.store.reopen_interview(self.project_id, self.planned_id, self.app.now())
+        except (FieldError, OSError) as exc:
+            self.notify(str(exc), title="Entretien non rouvert", severity="error")
+            return
+        self._done("reopened", "Entretien rouvert.")
 
     def _refuse(self, message: str, widget_id: str | None = None) -> None:
         self.notify(message, severity="error", title="Fiche incomplète")
@@ -167,28 +266,28 @@ class NewInterviewScreen(Screen):
         if mode is None:
             self._refuse("Choisissez le mode : sur place, téléphone ou visio.", "#n-mode")
             return
-        if not self.query_one("#n-consent", Checkbox).value:
+        consent = self.query_one("#n-consent", Checkbox).value
+        sheet = InterviewSheet(one_line(self.query_one("#n-interviewer", Input).value), people, when, mode)
+        if self.edit:
+            try:
+                store.update_sheet(self.project_id, self.planned_id, sheet)
+                if consent != bool(self._consent_before):
+                    store.record_consent(self.project_id, self.planned_id, consent, self.app.now())
+            except (FieldError, OSError) as exc:
+                self.notify(str(exc), title="Fiche non enregistrée", severity="error")
+                return
+            message = "Fiche enregistrée."
+            if consent != bool(self._consent_before):
+                message += (" Consentement consigné." if consent else
+                            " Consentement retiré : réponses gardées ici, hors des exports, grille verrouillée.")
+            self._done("saved", message)
+            return
+        if not consent:
             self._refuse("Recueillez le consentement de chaque interlocuteur avant d'ouvrir la grille.", "#n-consent")
             return
-        if self.planned_id:
-            interview = store.get_interview(self.project_id, self.planned_id)
-        else:
-            interview = Interview(id=new_interview_id(), project_id=self.project_id, guide_id=guide.id,
-                                  guide_version=guide.version)
-        if not interview.answers or interview.guide_id != guide.id:
-            interview.question_texts = guide.question_texts()
-        interview.guide_id, interview.guide_version = guide.id, guide.version
-        interview.interviewer = one_line(self.query_one("#n-interviewer", Input).value)
-        interview.interviewees = people
-        interview.date = when
-        interview.mode = mode
-        interview.consent = True
-        if not interview.consent_recorded_at:
-            interview.consent_recorded_at = self.app.now().isoformat(timespec="seconds")
-        if interview.status == InterviewStatus.PLANNED:
-            interview.status = InterviewStatus.IN_PROGRESS
         try:
-            store.save_interview(interview)
+            interview = store.start_interview(self.project_id, guide, sheet, consent=True, at=self.app.now(),
+                                              interview_id=self.planned_id)
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non enregistré", severity="error")
             return

@@ -1,4 +1,5 @@
-"""An elapsed-time clock ("Durée 00:12:03") driven by the app's clock."""
+"""An elapsed-time clock ("Durée 00:12:03") driven by the app's clock: the time already spent
+in the interview's earlier sittings (`set_offset`) plus this one."""
 
 from __future__ import annotations
 
@@ -22,14 +23,22 @@ class ElapsedClock(Static):
         super().__init__("", **kwargs)
         self._now = now
         self.started = now()
+        self.before = 0.0
 
     def on_mount(self) -> None:
         self.tick()
         self.set_interval(1.0, self.tick)
 
+    def set_offset(self, seconds: float) -> None:
+        """Seconds already spent before this screen opened (earlier sittings)."""
+        self.before = max(0.0, seconds)
+        self.started = self._now()
+        if self.is_mounted:
+            self.tick()
+
     @property
     def elapsed(self) -> float:
-        return (self._now() - self.started).total_seconds()
+        return self.before + (self._now() - self.started).total_seconds()
 
     def tick(self) -> None:
         self.update(f"Durée {format_elapsed(self.elapsed)}")
