@@ -63,7 +63,9 @@ def guarded(func: Callable) -> Callable:
         except KeyboardInterrupt:
             fail("interrompu.", 130)
         except OSError as exc:
-            fail(f"{exc.filename or ''} : {exc.strerror or exc}".strip(" :"))
+            from pi87_field.core.errors import os_reason
+
+            fail(f"{exc.filename or ''} : {os_reason(exc)}".strip(" :"))
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback

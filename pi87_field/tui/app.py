@@ -16,10 +16,9 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 
-from pi87_field.core.errors import FieldError
+from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.fr import plural
 from pi87_field.core.store import ProjectStore
-from pi87_field.core.store.storage import os_reason
 from pi87_field.tui.commands import FrenchCommandPalette, Pi87Commands
 from pi87_field.tui.pending import RETRY_SECONDS, PendingAnswer, PendingAnswers
 from pi87_field.tui.widgets import incremental_wrap

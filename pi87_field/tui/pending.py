@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pi87_field.core.store.storage import os_reason
+from pi87_field.core.errors import os_reason
 
 RETRY_SECONDS = 5.0
 

@@ -74,7 +74,11 @@ async def test_pin_a_passage_rate_and_explain_then_see_it_go_stale(demo_app, sto
         # every case's answer to the first mapped grid question, qualitative ones under their own
         assert "Lunévillois · Atout Emploi" in reader.text and "prospecter les entreprises locales" in reader.text
         row = await _line_of(reader, "l'opération ATOUT EMPLOI a pour but")
-        reader.move_cursor((row, 0))
+        for _ in range(6):   # `n`: from answer to answer, down to the Lunévillois one
+            if reader.cursor_location[0] >= row:
+                break
+            await pilot.press("n")
+        assert reader.cursor_location == (row, 0)
         start = reader.document.get_line(row).index("prospecter")
         reader.move_cursor((row, start))
         await pilot.press(*["shift+right"] * len("prospecter les entreprises locales"))
@@ -161,3 +165,28 @@ async def test_matrix_cell_summary_and_review(demo_app, store):
         matrix.on_screen_resume()
         await pilot.pause()
         assert str(table.get_cell_at((row, column))).startswith("⚠✎")
+
+
+async def test_reader_pages_through_many_cases(demo_app, monkeypatch):
+    """A page of the reader holds PAGE_SIZE interviews; `n` past the last answer opens the next
+    page, `N` before the first goes back; a cited passage opens on its own page."""
+    import pi87_field.tui.screens.evaluative_question as eq_module
+
+    monkeypatch.setattr(eq_module, "PAGE_SIZE", 2)
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await _open_synthesis(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, EvaluativeQuestionScreen))
+        screen = pilot.app.screen
+        reader = screen.query_one("#eq-reader", TextArea)
+        assert screen.pages > 1 and screen.page == 0
+        assert "Lunévillois" not in reader.text              # on a later page
+        for _ in range(8):
+            if "Lunévillois" in reader.text:
+                break
+            await pilot.press("n")
+        assert screen.page > 0 and "Lunévillois" in reader.text
+        page = screen.page
+        for _ in range(4):
+            await pilot.press("N")
+        assert screen.page < page

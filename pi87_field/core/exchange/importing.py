@@ -209,8 +209,8 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
         result.changes.extend(c for c in merged.changes
                               if c.interview_id in written or c.outcome in (Outcome.UNCHANGED, Outcome.OLDER))
         done = len(written - {""})
-        raise StoreError(f"{exc} — import interrompu : {done} entretien(s) sur {len(pending)} enregistré(s) ; "
-                         "relancez-le une fois le problème réglé pour compléter.") from None
+        raise StoreError(f"{str(exc).rstrip('.')} ; import interrompu : {done} entretien(s) sur {len(pending)} "
+                         "enregistré(s), relancez-le une fois le problème réglé pour compléter.") from None
     result.changes.extend(merged.changes)
     if not merged.changes:
         result.changes.append(Change(Outcome.UNCHANGED, pid, detail="déjà importé"))

@@ -1,7 +1,8 @@
 """One evaluative question: the answers that inform it, the passages cited, and the judgement.
 
 Top: the answers of every case (qualitative interviews too) to one mapped grid question at a time
-(`s` / `p`: next / previous grid question), in a read-only text area: move with the arrows,
+(`s` / `p`: next / previous grid question; `n` / `N`: next / previous answer), in a read-only
+text area: move with the arrows,
 select with shift+arrows, `e` pins the selection (or the line under the cursor) as evidence, with
 tags. Bottom left: the cited evidence ("preuve modifiée" when the passage left the answer,
 "réponse introuvable"); bottom right: the rating and the explanation, saved as you type.
@@ -20,8 +21,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static, TextArea
 
 from pi87_field.core.errors import FieldError
+from pi87_field.core.fr import fr_datetime
 from pi87_field.core.guides import numbered
-from pi87_field.core.model import ANSWER_STATE_LABELS, Answer
+from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, Interview, Project
 from pi87_field.core.summary import interview_title
 from pi87_field.core.synthesis import EvidenceView, Workspace
 from pi87_field.core.text import one_line
@@ -45,29 +47,46 @@ class Segment:
     answer: Answer
 
 
-def build_reader(ws: Workspace, guide_id: str, question_id: str, question_text: str) -> tuple[str, list[Segment]]:
-    """The document of every case's answer to one grid question, and where each answer sits."""
-    lines: list[str] = [question_text, ""]
+PAGE_SIZE = 30   # interviews per page of the reader: a page opens in well under 300 ms at 80×24
+
+
+def reader_entries(ws: Workspace, guide_id: str, question_id: str) -> list[tuple[Project, Interview]]:
+    """Every interview following the guide, case by case (the reader's order)."""
+    return [(project, interview) for project in ws.projects_for_guide(guide_id)
+            for interview in ws.interviews(project.id) if interview.guide_id == guide_id]
+
+
+def build_reader(ws: Workspace, guide_id: str, question_id: str, question_text: str, page: int = 0,
+                 page_size: int | None = None) -> tuple[str, list[Segment], int]:
+    """The document of one page of the cases' answers to one grid question, where each answer
+    sits, and the number of pages."""
+    page_size = page_size or PAGE_SIZE
+    entries = reader_entries(ws, guide_id, question_id)
+    pages = max(1, -(-len(entries) // page_size))
+    page = min(max(page, 0), pages - 1)
+    lines: list[str] = [question_text]
+    if pages > 1:
+        first = page * page_size
+        lines.append(f"(entretiens {first + 1} à {min(first + page_size, len(entries))} sur {len(entries)} · "
+                     "n en fin de page : page suivante, N au début : page précédente)")
+    lines.append("")
     segments: list[Segment] = []
-    for project in ws.projects_for_guide(guide_id):
-        for interview in ws.interviews(project.id):
-            if interview.guide_id != guide_id:
-                continue
-            answer = interview.answers.get(question_id)
-            lines.append(f"── {ws.label(project.id)} · {interview_title(project, interview)}")
-            if answer is None or answer.is_empty:
-                lines += ["(sans réponse)", ""]
-                continue
-            if not answer.text.strip():
-                lines += [f"({ANSWER_STATE_LABELS.get(answer.mark, answer.mark)})", ""]
-                continue
-            body = answer.text.split("\n")
-            segments.append(Segment(len(lines), len(lines) + len(body), project.id, interview.id, question_id, answer))
-            lines += body
-            lines.append("")
-    if len(lines) == 2:
+    for project, interview in entries[page * page_size:(page + 1) * page_size]:
+        answer = interview.answers.get(question_id)
+        lines.append(f"── {ws.label(project.id)} · {interview_title(project, interview)}")
+        if answer is None or answer.is_empty:
+            lines += ["(sans réponse)", ""]
+            continue
+        if not answer.text.strip():
+            lines += [f"({ANSWER_STATE_LABELS.get(answer.mark, answer.mark)})", ""]
+            continue
+        body = answer.text.split("\n")
+        segments.append(Segment(len(lines), len(lines) + len(body), project.id, interview.id, question_id, answer))
+        lines += body
+        lines.append("")
+    if not entries:
         lines.append("(aucun entretien ne suit cette grille)")
-    return "\n".join(lines), segments
+    return "\n".join(lines), segments, pages
 
 
 class PinDialog(ModalScreen[tuple[list[str], list[str]] | None]):
@@ -148,7 +167,7 @@ class VersionsDialog(ModalScreen[bool]):
 class EvidenceTable(FittedTable):
     """The passages cited for the judgement (cursor on rows)."""
 
-    COLUMNS = [ColumnSpec("state", "É.", width=1), ColumnSpec("case", "Cas", width=CASE_WIDTH),
+    COLUMNS = [ColumnSpec("state", "", width=1), ColumnSpec("case", "Cas", width=CASE_WIDTH),
                ColumnSpec("quote", "Passage cité")]
 
 
@@ -171,6 +190,10 @@ class EvaluativeQuestionScreen(Screen):
         Binding("s", "grid(1)", "Question suiv.", id="eq.next",
                 tooltip="Question suivante de la grille associée à cette question évaluative."),
         Binding("p", "grid(-1)", "Préc.", id="eq.previous", tooltip="Question précédente de la grille."),
+        Binding("n", "next_answer(1)", "Cas suiv.", id="eq.next_answer", show=False,
+                tooltip="Aller à la réponse suivante (cas ou entretien suivant)."),
+        Binding("N", "next_answer(-1)", "Cas préc.", id="eq.previous_answer", show=False,
+                tooltip="Aller à la réponse précédente."),
         Binding("m", "matrix", "Matrice", id="eq.matrix",
                 tooltip="La matrice des questions associées × cas, synthèses de cellule."),
         Binding("ctrl+s", "save", "Enregistrer", id="eq.save", priority=True,
@@ -187,6 +210,8 @@ class EvaluativeQuestionScreen(Screen):
         super().__init__()
         self.question_id = question_id
         self.grid_index = 0
+        self.page = 0
+        self.pages = 1
         self.segments: list[Segment] = []
         self.evidence: list[EvidenceView] = []
         self._saved = ("", "")
@@ -204,7 +229,7 @@ class EvaluativeQuestionScreen(Screen):
         with Horizontal(id="eq-bottom"):
             yield EvidenceTable(EvidenceTable.COLUMNS, id="eq-evidence")
             with Vertical(id="eq-judgement"):
-                yield Select([], prompt="Niveau d'atteinte : non évalué", allow_blank=True, id="eq-rating")
+                yield Select([], prompt="Niveau : non évalué", allow_blank=True, id="eq-rating")
                 explanation = TextArea("", id="eq-explanation", soft_wrap=True)
                 explanation.border_title = "Explications"
                 yield explanation
@@ -216,7 +241,7 @@ class EvaluativeQuestionScreen(Screen):
         self.grid = ws.grid_questions(self.eq)
         self.title = f"{self.eq.number}. {self.eq.registre}"
         select = self.query_one("#eq-rating", Select)
-        select.set_options([(f"Niveau d'atteinte : {r}", r) for r in ws.framework.scale])
+        select.set_options([(f"Niveau : {r}", r) for r in ws.framework.scale])
         judgement = ws.judgement(self.question_id)
         with self.prevent(Select.Changed, TextArea.Changed):
             select.value = judgement.rating if judgement.rating in ws.framework.scale else Select.NULL
@@ -234,7 +259,8 @@ class EvaluativeQuestionScreen(Screen):
         guide_id, qid, text = self.grid[self.grid_index]
         guide = self.ws.guide(guide_id)
         heading = numbered(guide.number(qid), text) if guide else text
-        document, self.segments = build_reader(self.ws, guide_id, qid, f"■ {heading}")
+        document, self.segments, self.pages = build_reader(self.ws, guide_id, qid, f"■ {heading}", self.page)
+        self.page = min(self.page, self.pages - 1)
         reader = self.query_one("#eq-reader", TextArea)
         if reader.text != document:
             location, scroll = reader.cursor_location, reader.scroll_offset
@@ -246,13 +272,37 @@ class EvaluativeQuestionScreen(Screen):
         kind = {"case_study": "études de cas", "interview_series": "entretiens qualitatifs"}.get(
             guide.project_kind if guide else "", guide_id)
         self.query_one("#eq-grid", Static).update(Text(
-            f"Grille {self.grid_index + 1}/{len(self.grid)} · {qid} ({kind}) · s/p : suivante/précédente", end=""))
+            f"Grille {self.grid_index + 1}/{len(self.grid)} · {qid} ({kind})"
+            + (f" · page {self.page + 1}/{self.pages}" if self.pages > 1 else "") + " · s/p · n : cas suivant", end=""))
         self._update_title()
 
     def action_grid(self, step: int) -> None:
         if self.grid:
             self.grid_index = (self.grid_index + step) % len(self.grid)
+            self.page = 0
             self.show_grid_question()
+
+    def action_next_answer(self, step: int) -> None:
+        """Put the cursor at the start of the next (or previous) answer in the reader."""
+        reader = self.query_one("#eq-reader", TextArea)
+        row = reader.cursor_location[0]
+        starts = [s.start for s in self.segments]
+        targets = [r for r in starts if r > row] if step > 0 else [r for r in starts if r < row]
+        if not targets:  # past the last (first) answer of the page: the next (previous) page
+            page = self.page + step
+            if not 0 <= page < self.pages:
+                return
+            self.page = page
+            self.show_grid_question()
+            starts = [s.start for s in self.segments]
+            if not starts:
+                return
+            reader.move_cursor((starts[0] if step > 0 else starts[-1], 0), center=True)
+            reader.focus()
+            return
+        target = targets[0] if step > 0 else targets[-1]
+        reader.move_cursor((target, 0), center=True)
+        reader.focus()
 
     def _segment_at(self, row: int) -> Segment | None:
         return next((s for s in self.segments if s.start <= row < s.end), None)
@@ -340,6 +390,10 @@ class EvaluativeQuestionScreen(Screen):
         if index is None:
             return
         self.grid_index = index
+        guide_id, qid, _text = self.grid[index]
+        keys = [(p.id, i.id) for p, i in reader_entries(self.ws, guide_id, qid)]
+        position = keys.index((ev.project_id, ev.interview_id)) if (ev.project_id, ev.interview_id) in keys else 0
+        self.page = position // PAGE_SIZE
         self.show_grid_question()
         reader = self.query_one("#eq-reader", TextArea)
         for segment in self.segments:
@@ -393,7 +447,7 @@ class EvaluativeQuestionScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters type text in the explanation: they are commands only outside of it.
-        if action in ("pin", "grid", "matrix", "edit_evidence", "unpin", "versions"):
+        if action in ("pin", "grid", "next_answer", "matrix", "edit_evidence", "unpin", "versions"):
             focused = self.focused
             if isinstance(focused, TextArea) and not focused.read_only:
                 return False
@@ -448,7 +502,8 @@ class EvaluativeQuestionScreen(Screen):
         text.append("Ma version\n", style="bold")
         text.append(f"{self.ws.framework.rating_label(judgement.rating)} — {judgement.explanation}\n\n")
         for v in judgement.concurrent:
-            text.append(f"Version de {v.author or '?'} ({v.source or 'import'}, {v.updated_at})\n", style="bold yellow")
+            text.append(f"Version de {v.author or '?'} ({v.source or 'import'}, {fr_datetime(v.updated_at)})\n",
+                        style="bold yellow")
             text.append(f"{self.ws.framework.rating_label(str(v.values.get('rating', '')))} — "
                         f"{v.values.get('explanation', '')}\n\n")
 

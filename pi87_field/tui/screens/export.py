@@ -16,11 +16,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from pi87_field.core.errors import FieldError
+from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.exchange.exporting import export_project, export_target
 from pi87_field.core.exchange.ledger import ExportLedger
 from pi87_field.core.fr import plural
-from pi87_field.core.store.storage import os_reason
 from pi87_field.core.summary import project_label
 from pi87_field.locations import exports_dir, set_exports_dir
 from pi87_field.tui.app import Pi87FieldApp

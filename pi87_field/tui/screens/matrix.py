@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TextArea
 
 from pi87_field.core.errors import FieldError
+from pi87_field.core.fr import fr_datetime
 from pi87_field.core.model import ANSWER_STATE_LABELS, Project
 from pi87_field.core.summary import interview_title
 from pi87_field.core.synthesis import SUMMARY_REVIEW, Workspace
@@ -226,7 +227,7 @@ class CellScreen(Screen):
             state = ws.summary_state(summary)
             style = "bold yellow" if state == SUMMARY_REVIEW else "green"
             out.append(f"Synthèse : {state}", style=style)
-            out.append(f" ({summary.author or '?'}, {summary.updated_at})\n", style="dim")
+            out.append(f" ({summary.author or '?'}, {fr_datetime(summary.updated_at)})\n", style="dim")
             for v in summary.concurrent:
                 out.append(f"⚠ Version concurrente de {v.author or '?'} ({v.source}) : ", style="yellow")
                 out.append(f"{v.values.get('text', '')}\n")
@@ -239,11 +240,12 @@ class CellScreen(Screen):
                 out.append("\n(sans réponse)\n", style="dim")
                 continue
             out.append(f"  [{ANSWER_STATE_LABELS.get(answer.mark, answer.mark)} · {answer.author or '?'} · "
-                       f"{answer.updated_at}]\n", style="dim")
+                       f"{fr_datetime(answer.updated_at)}]\n", style="dim")
             if answer.text:
                 out.append(answer.text + "\n")
             for version in answer.concurrent:
-                out.append(f"⚠ Version concurrente ({version.author or '?'}, {version.updated_at}) :\n", style="yellow")
+                out.append(f"⚠ Version concurrente ({version.author or '?'}, {fr_datetime(version.updated_at)}) :\n",
+                           style="yellow")
                 out.append(version.text + "\n")
         cited = ws.evidence_in_cell(self.project_id, self.question_id)
         if cited:

@@ -10,10 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, RadioButton, RadioSet, Select
 
-from pi87_field.core.errors import FieldError
+from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.model import OS_LABELS, ProjectKind
 from pi87_field.core.money import AmountError, parse_amount
-from pi87_field.core.store.storage import os_reason
 from pi87_field.tui.app import Pi87FieldApp
 
 
