@@ -227,6 +227,37 @@ class Answer:
 
 
 @dataclass(slots=True)
+class ReviewNote:
+    """A reviewer's remark on one answer (a Word comment brought back by `import`)."""
+
+    author: str
+    date: str               # ISO 8601 (as the comment carried it), "" if it had none
+    text: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What makes two notes the same one: importing a file twice adds nothing. Spacing is
+        not part of it (a re-save in LibreOffice may reflow a comment)."""
+        return " ".join(self.author.split()), self.date, " ".join(self.text.split())
+
+
+# Key of `Interview.review_notes` for notes on the interview itself (its facts), not on a question.
+INTERVIEW_NOTES = "(entretien)"
+
+
+def merge_review_notes(known: list[ReviewNote], incoming: list[ReviewNote]) -> list[ReviewNote]:
+    """`known` followed by the notes of `incoming` it does not hold yet (order kept)."""
+    seen = {n.key for n in known}
+    out = list(known)
+    for note in incoming:
+        if note.key not in seen:
+            seen.add(note.key)
+            out.append(note)
+    return out
+
+
+@dataclass(slots=True)
 class Interviewee:
     name: str = ""
     role: str = ""
@@ -257,6 +288,9 @@ class Interview:
     fact_history: dict[str, list[str]] = field(default_factory=dict)
     fact_conflicts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Reviewers' notes per question id (Word comments of a write-up), kept apart from the answers:
+    # a note is not an edit, and a note on a question nobody answered yet has a place.
+    review_notes: dict[str, list[ReviewNote]] = field(default_factory=dict)
 
     def answered_count(self, question_ids: list[str] | None = None) -> int:
         """Questions that have an answer or an explicit state (not empty)."""

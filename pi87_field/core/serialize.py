@@ -19,6 +19,7 @@ from pi87_field.core.model import (
     InterviewMode,
     InterviewStatus,
     Project,
+    ReviewNote,
     ProjectKind,
     check_interview_id,
     check_project_id,
@@ -35,10 +36,11 @@ _PROJECT_KEYS = {
 _INTERVIEW_KEYS = {
     "id", "project_id", "guide_id", "guide_version", "interviewer", "interviewees", "date",
     "mode", "consent", "consent_recorded_at", "status", "answers", "question_texts", "notes", "created_at", "updated_at",
-    "fact_history", "fact_conflicts",
+    "fact_history", "fact_conflicts", "review_notes",
 }
 _ANSWER_KEYS = {"text", "state", "updated_at", "author", "ancestors", "burst", "concurrent"}
 _PERSON_KEYS = {"name", "role", "organisation"}
+_NOTE_KEYS = {"author", "date", "text"}
 
 
 def _expect(data: Any, kind: type, what: str) -> Any:
@@ -197,6 +199,28 @@ def answer_from_dict(data: Any) -> Answer:
     )
 
 
+# -- review notes ------------------------------------------------------------------------------
+
+def review_note_to_dict(n: ReviewNote) -> dict[str, Any]:
+    return {"author": n.author, "date": n.date, "text": n.text, **n.extra}
+
+
+def review_note_from_dict(data: Any) -> ReviewNote:
+    data = _expect(data, dict, "note de relecture")
+    return ReviewNote(author=one_line(_str(data, "author")), date=one_line(_str(data, "date")),
+                      text=_str(data, "text"), extra=_extra(data, _NOTE_KEYS))
+
+
+def _review_notes_from(data: Any) -> dict[str, list[ReviewNote]]:
+    notes = _expect(data or {}, dict, "review_notes")
+    out: dict[str, list[ReviewNote]] = {}
+    for qid, items in notes.items():
+        parsed = [review_note_from_dict(x) for x in _expect(items or [], list, "notes de relecture")]
+        if parsed:
+            out[clean_text(str(qid))] = parsed
+    return out
+
+
 # -- interviews --------------------------------------------------------------------------------
 
 def interviewee_to_dict(p: Interviewee) -> dict[str, Any]:
@@ -230,6 +254,9 @@ def interview_to_dict(i: Interview, *, with_answers: bool = True) -> dict[str, A
     _facts_history_to_dict(out, i.fact_history, i.fact_conflicts)
     if with_answers:
         out["answers"] = {qid: answer_to_dict(a) for qid, a in i.answers.items()}
+    if any(i.review_notes.values()):
+        out["review_notes"] = {qid: [review_note_to_dict(n) for n in notes]
+                               for qid, notes in i.review_notes.items() if notes}
     out.update(i.extra)
     return out
 
@@ -270,5 +297,6 @@ def interview_from_dict(data: Any, project_id: str | None = None) -> Interview:
         updated_at=_str(data, "updated_at") or now_iso(),
         **_facts_history_from_dict(data),
         extra=_extra(data, _INTERVIEW_KEYS),
+        review_notes=_review_notes_from(data.get("review_notes")),
     )
 

@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 PASSAGES = 200
 
 
-def generate(folder: Path, count: int) -> None:
+def generate(folder: Path, count: int, passages: int = PASSAGES) -> None:
     from pi87_field.core.store import ProjectStore
     from pi87_field.core.word.writeup import write_project_docx
     from tests.unit.test_merge_fixtures import full_case_bundle, guides
@@ -49,26 +49,36 @@ def generate(folder: Path, count: int) -> None:
             store.save_project(bundle.project, touch=False)
             for interview in bundle.interviews:
                 store.save_interview(interview, touch=False)
+        _pin_synthesis(store, passages)
     finally:
         store.close()
 
 
-def _synthesis(content, passages: int):
-    """Five judgements citing `passages` passages spread over the cases (every 9th stale)."""
-    from pi87_field.core.merge.content import Evidence, Judgement, SynthesisView
+def _pin_synthesis(store, passages: int) -> None:
+    """The lead's synthesis in the store: five judgements, `passages` passages pinned over the
+    cases and their mapped grid questions, one answer in nine rewritten afterwards (stale)."""
+    from pi87_field.core.synthesis import Workspace
 
-    registres = ["Pertinence", "Efficacité", "Efficience", "Cohérence", "Innovation"]
-    judgements = [Judgement(id=r.lower(), registre=r, text=f"Question évaluative « {r} » ?", rating="++",
-                            explanation="Explication. " * 40, mapped=[("etude-de-cas", "budget.cout")])
-                  for r in registres]
+    ws = Workspace(store)
+    questions = ws.framework.questions
+    projects = ws.projects
+    stale = []
     for k in range(passages):
-        case = content.cases[k % len(content.cases)]
-        interview = case.interviews[k % len(case.interviews)]
-        qid = list(interview.answers)[k % len(interview.answers)]
-        text = interview.answers[qid].text
-        judgements[k % 5].evidence.append(Evidence(case.project.id, interview.id, qid, text[20:320],
-                                                   tags=["numérique", "partenariat"], stale=k % 9 == 0))
-    return SynthesisView(judgements=judgements)
+        eq = questions[k % len(questions)]
+        project = projects[k % len(projects)]
+        interviews = ws.interviews(project.id)
+        interview = interviews[k % len(interviews)]
+        mapped = [q for q in eq.mapped_ids if q in interview.answers]
+        qid = mapped[k % len(mapped)]
+        answer = interview.answers[qid]
+        ws.synthesis.pin_evidence(project.id, interview.id, qid, answer.text[20:320], supports=[eq.id],
+                                  tags=["numérique", "partenariat"], author="Lead", answer=answer)
+        if k % 9 == 0:
+            stale.append((project.id, interview.id, qid))
+    for eq in questions:
+        ws.synthesis.save_judgement(eq.id, "++", "Explication. " * 40, author="Lead")
+    for pid, iid, qid in stale:
+        store.save_answer(pid, iid, qid, "Réponse réécrite après coup.", author="Alice")
 
 
 def child(mode: str, folder: Path) -> dict:
@@ -85,25 +95,13 @@ def child(mode: str, folder: Path) -> dict:
         result["answers"] = report.counts.answers
         result["docx_bytes"] = (folder / "merged.docx").stat().st_size
     else:
-        from pi87_field.core.merge import content as content_module
         from pi87_field.core.merge.pipeline import volume_from_store
         from pi87_field.core.store import ProjectStore
 
         store = ProjectStore.open(folder / "data", writer=False)
-        original = content_module.from_store
-
-        def with_synthesis(*args, **kwargs):
-            content = original(*args, **kwargs)
-            content.synthesis = _synthesis(content, PASSAGES)
-            return content
-
-        import pi87_field.core.merge.pipeline as pipeline
-
-        pipeline.from_store = with_synthesis                 # the synthesis, until the store holds one
         try:
             content = volume_from_store(store, folder / "volume.docx", folder / "volume.xlsx")
         finally:
-            pipeline.from_store = original
             store.close()
         result["answers"] = sum(1 for c in content.cases for i in c.interviews for a in i.answers.values()
                                 if not a.is_empty)
@@ -135,7 +133,7 @@ def run(quick: bool = False, count: int | None = None, runs: int | None = None) 
     with tempfile.TemporaryDirectory(prefix="bench-volume-") as tmp:
         folder = Path(tmp)
         t0 = time.perf_counter()
-        generate(folder, count)
+        generate(folder, count, 20 if quick else PASSAGES)
         generated = time.perf_counter() - t0
         results: dict[str, list[dict]] = {"merge": [], "volume": []}
         for _ in range(runs):

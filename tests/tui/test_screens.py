@@ -340,3 +340,29 @@ async def test_answers_survive_a_new_app_after_escape(store, data_dir):
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
     assert first_interview(store).answers["structure.presentation"].text == "oui"
+
+
+async def test_review_notes_are_shown_under_the_answer(app, store):
+    """Word comments brought back by an import show under their answer, as text (no markup)."""
+    from pi87_field.core.model import INTERVIEW_NOTES, ReviewNote
+
+    interview = begin(store)
+    interview.answers["structure.presentation"] = Answer(text="Une ML rurale", author="Marie")
+    interview.review_notes = {
+        "structure.presentation": [ReviewNote("Relectrice [b]Anne", "2019-10-20T08:00:00+00:00",
+                                              "Vérifier [/b] le chiffre avec la DIRECCTE.")],
+        INTERVIEW_NOTES: [ReviewNote("Paul", "", "Date à confirmer.")],
+    }
+    store.save_interview(interview)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_interview(CASE, interview.id, "structure.presentation")
+        await pilot.pause()
+        screen = app.screen
+        panel = screen.query_one("#review-notes")
+        assert panel.display
+        shown = str(panel.render())
+        assert "1 note(s) de relecture" in shown
+        assert "Relectrice [b]Anne, 20/10/2019 à 08:00 : Vérifier [/b] le chiffre" in shown
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not panel.display

@@ -352,6 +352,99 @@ def test_reading_from_bytes_of_many_exports_is_fast(tmp_path):
     assert (time.perf_counter() - started) / 10 < 0.5
 
 
+# -- hostile shapes: every one read or refused within seconds, one line --------------------------
+
+def _hostile_writeup(path: Path, slots: list[list[str]], body: str, extra: dict[str, str] | None = None) -> Path:
+    """A write-up carrying a valid embedded project, the given slots and body (no styles part)."""
+    from pi87_field.core.bundle import bundle_to_dict
+    from pi87_field.core.word.writeup import _payload_xml
+
+    bundle = make_bundle(hostile=False)
+    payload = {"bundle": bundle_to_dict(bundle), "slots": slots}
+    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W[1:-1]}">'
+                f"<w:body>{body}</w:body></w:document>")
+    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("_rels/.rels", rels)
+        z.writestr("word/document.xml", document)
+        z.writestr("customXml/item1.xml", _payload_xml(payload))
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return path
+
+
+def _timed(path: Path) -> tuple[float, object]:
+    started = time.perf_counter()
+    try:
+        outcome: object = read_writeup(path)
+    except ImportFormatError as exc:
+        outcome = exc
+    return time.perf_counter() - started, outcome
+
+
+def test_many_lost_slots_and_empty_paragraphs_are_read_in_linear_time(tmp_path):
+    """5,000 slots whose bookmarks are gone and 95,000 empty paragraphs (60 KB zipped): the old
+    reader searched every paragraph and every later slot for each slot (minutes at 100 % CPU)."""
+    iid = make_bundle(hostile=False).interviews[0].id
+    slots = [[iid, f"q{k}", "Titre"] for k in range(5_000)]
+    path = _hostile_writeup(tmp_path / "slots.docx", slots, "<w:p/>" * 95_000)
+    assert path.stat().st_size < 100_000
+    elapsed, outcome = _timed(path)
+    assert not isinstance(outcome, Exception), outcome
+    assert len(outcome.missing) == 5_000
+    assert elapsed < 5.0
+
+
+@pytest.mark.parametrize("shape", ["paragraphs", "tags", "comments", "huge-text"])
+def test_hostile_shapes_are_refused_in_one_line(tmp_path, shape):
+    iid = make_bundle(hostile=False).interviews[0].id
+    slots = [[iid, "q", "Titre"]]
+    extra = None
+    if shape == "paragraphs":
+        body, match = "<w:p/>" * 150_000, "paragraphes"
+    elif shape == "tags":
+        body, match = "<w:p>" + "<w:r/>" * 1_600_000 + "</w:p>", "balises XML"
+    elif shape == "comments":
+        body, match = "<w:p/>", "commentaires"
+        comments = "".join(f'<w:comment w:id="{k}" w:author="A"><w:p><w:r><w:t>n</w:t></w:r></w:p></w:comment>'
+                           for k in range(12_000))
+        extra = {
+            "word/comments.xml": f'<w:comments xmlns:w="{W[1:-1]}">{comments}</w:comments>',
+            "word/_rels/document.xml.rels": (
+                '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/relationships/comments" Target="comments.xml"/></Relationships>'),
+        }
+    else:
+        body, match = "<w:p><w:r><w:t>" + "mot " * 3_000_000 + "</w:t></w:r></w:p>", "seul tenant"
+    path = _hostile_writeup(tmp_path / f"{shape}.docx", slots, body, extra)
+    elapsed, outcome = _timed(path)
+    assert isinstance(outcome, ImportFormatError), outcome
+    assert match in str(outcome) and "\n" not in str(outcome)
+    assert elapsed < 5.0
+
+
+def test_deeply_nested_tables_and_many_bookmarks_are_read(tmp_path):
+    bundle = make_bundle(hostile=False)
+    iid = bundle.interviews[0].id
+    nested = "<w:tbl><w:tr><w:tc>" * 80 + "<w:p><w:r><w:t>x</w:t></w:r></w:p>" + "</w:tc></w:tr></w:tbl>" * 80
+    elapsed, outcome = _timed(_hostile_writeup(tmp_path / "nested.docx", [[iid, "q", "Titre"]], nested))
+    assert not isinstance(outcome, Exception) and elapsed < 5.0
+    marks = "".join(f'<w:p><w:bookmarkStart w:id="{k}" w:name="_pi87_{k:020x}"/><w:bookmarkEnd w:id="{k}"/></w:p>'
+                    for k in range(50_000))
+    slots = [[iid, f"q{k}", "Titre"] for k in range(50_000)]
+    elapsed, outcome = _timed(_hostile_writeup(tmp_path / "marks.docx", slots, marks))
+    assert not isinstance(outcome, Exception) and elapsed < 5.0
+    # one paragraph holding every slot's bookmark: each answer is not read again and again
+    one = "<w:p>" + "".join(f'<w:bookmarkStart w:id="{k}" w:name="{answer_bookmark(iid, f"q{k}")}"/>'
+                            for k in range(50_000)) + "</w:p>" + "<w:p><w:r><w:t>texte</w:t></w:r></w:p>" * 50_000
+    elapsed, outcome = _timed(_hostile_writeup(tmp_path / "one.docx", slots, one))
+    assert not isinstance(outcome, Exception) and elapsed < 5.0
+    assert len(outcome.missing) == 49_999
+
+
 def test_word_edit_going_back_to_an_earlier_text_is_imported(store, tmp_path):
     """The store's answer went A -> B; a reader of the write-up puts A back in Word."""
     interview = seeded_interview(store)

@@ -129,6 +129,19 @@ def test_write_project_docx_pseudonymises_when_asked_even_if_the_caller_did_not(
     assert bundle.interviews[0].interviewees[0].name == "Jean Dupont"
 
 
+def test_review_notes_are_pseudonymised():
+    from pi87_field.core.model import ReviewNote
+
+    interview = _interview(1, ["Karim Benali"], "Rien.")
+    interview.review_notes = {"structure.presentation": [
+        ReviewNote("Relectrice Anne", "2019-10-20T08:00:00+00:00", "Demander à Karim Benali le chiffre.")]}
+    out = pseudonymise_bundle(_bundle(interview))
+    note = out.interviews[0].review_notes["structure.presentation"][0]
+    assert note.text == "Demander à Personne 01 le chiffre."
+    assert note.author.startswith("Enquêteur") and "Anne" not in note.author   # reviewers: as evaluators
+    assert interview.review_notes["structure.presentation"][0].text == "Demander à Karim Benali le chiffre."
+
+
 def test_history_kept_for_reimport_does_not_leave(tmp_path):
     interview = _interview(1, ["Karim Benali"], "Karim Benali a dit oui.")
     interview.answers["structure.presentation"].ancestors = ["0123456789abcdef"]

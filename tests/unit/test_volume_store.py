@@ -17,7 +17,7 @@ from docx2python import docx2python
 
 from pi87_field.core.errors import FieldError
 from pi87_field.core.exchange.importing import import_files
-from pi87_field.core.merge.content import CellSummary, Evidence, Judgement, SynthesisView, from_store
+from pi87_field.core.merge.content import Evidence, from_store
 from pi87_field.core.merge.pipeline import volume_from_store
 from pi87_field.core.merge.volume import STALE, SUMMARY_LABEL, build_volume
 from pi87_field.core.merge.workbook import build_workbook
@@ -25,29 +25,34 @@ from pi87_field.core.model import AnswerState
 from pi87_field.core.store import ProjectStore
 from tests.unit.test_merge_fixtures import CONFLICT_QID, SHARED_PROJECT, three_evaluators
 
-# §1.3 / §4.1 of the report: registre, then the rating given
-RATINGS = {"Pertinence": "++", "Efficacité": "+", "Efficience": "++", "Cohérence": "+++", "Innovation": "+"}
+# §1.3 / §4.1 of the report: the framework's questions, and the rating the test gives each
+RATINGS = {"Pertinence": "++", "Efficacité / impact": "+", "Efficience (et mise en œuvre)": "++",
+           "Cohérence interne et externe": "+++", "Innovation": "+"}
+STALE_QID = "projet.description"            # its answer is rewritten after pinning: "preuve modifiée"
+SUMMARY_QID = "structure.effectifs"         # summarised, then an answer changes: "à revoir"
 
 
-def _synthesis(store: ProjectStore) -> SynthesisView:
-    """Five judgements citing every answer of the ec01 chapter's first interview, one stale."""
-    interviews = {p.id: store.list_interviews(p.id) for p in store.list_projects()}
-    ec01 = sorted((i for i in interviews["ec01-commun"] if i.answers), key=lambda i: i.date)
-    first = ec01[0]
-    judgements = []
-    for n, (registre, rating) in enumerate(RATINGS.items()):
-        qids = list(first.answers)[n * 3:(n + 1) * 3]
-        evidence = [Evidence("ec01-commun", first.id, qid, first.answers[qid].text,
-                             tags=[f"tag-{registre.lower()}"], stale=(n == 0 and k == 0))
-                    for k, qid in enumerate(qids)]
-        judgements.append(Judgement(id=registre.lower(), registre=registre,
-                                    text=f"Question évaluative sur la {registre.lower()} ?", rating=rating,
-                                    explanation=f"Explication du niveau {rating} pour {registre}.",
-                                    mapped=[("etude-de-cas", "budget.cout"), ("etude-de-cas", "budget.connaissance-pi87")],
-                                    evidence=evidence))
-    summaries = {("ec01-commun", "structure.effectifs"): CellSummary(
-        "ec01-commun", "structure.effectifs", "Synthèse : effectifs stables dans les trois entretiens.", review=True)}
-    return SynthesisView(judgements=judgements, summaries=summaries)
+def _synthesis(store: ProjectStore) -> None:
+    """The lead's synthesis, in the store: five judgements citing answers of the ec01 chapter's
+    first interview (the grid questions the framework maps to each), one summary; then one cited
+    answer and one summarised answer change, as when an evaluator's correction comes in later."""
+    from pi87_field.core.synthesis import Workspace
+
+    ws = Workspace(store)
+    first = sorted((i for i in ws.interviews("ec01-commun") if i.answers), key=lambda i: i.date)[0]
+    for eq, rating in zip(ws.framework.questions, RATINGS.values()):
+        qids = [q for q in eq.mapped_ids if q in first.answers][:3]
+        for qid in qids:
+            ws.synthesis.pin_evidence("ec01-commun", first.id, qid, first.answers[qid].text,
+                                      supports=[eq.id], tags=[f"tag-{eq.id}"], author="Lead")
+        ws.synthesis.save_judgement(eq.id, rating, f"Explication du niveau {rating} pour {eq.registre}.",
+                                    author="Lead")
+    ws.synthesis.save_summary("ec01-commun", SUMMARY_QID, "Synthèse : effectifs stables dans les trois entretiens.",
+                              author="Lead")
+    store.save_answer("ec01-commun", first.id, STALE_QID, "Réponse réécrite depuis, sans le passage cité.",
+                      author="Alice")
+    second = sorted((i for i in ws.interviews("ec01-commun") if i.answers), key=lambda i: i.date)[1]
+    store.save_answer("ec01-commun", second.id, SUMMARY_QID, "Effectifs revus à la hausse.", author="Alice")
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +63,9 @@ def built(tmp_path_factory):
     store = ProjectStore.open(folder / "data")
     report = import_files(store, scenario["paths"])
     assert report.ok
+    _synthesis(store)
     content = from_store(store)
-    content.synthesis = _synthesis(store)
+    assert content.synthesis is not None
     out, xlsx = folder / "volume.docx", folder / "classeur.xlsx"
     out.write_bytes(build_volume(content))
     xlsx.write_bytes(build_workbook(content))
@@ -132,7 +138,7 @@ def test_every_cited_passage_with_its_source_and_stale_flag(built):
             source = texts[k + 1]
             assert source.startswith("Source : Porteur 1 – Mission locale · E1 · Directrice, Structure 1 · "), source
             assert source.endswith("→ réponse") and "question " in source
-            assert texts[k + 2] == f"Étiquettes : {e.tags[0]}"
+            assert texts[k + 2] == "Étiquettes : " + ", ".join(e.tags)
             assert (f"⚠ {STALE}" in texts[k - 1]) == e.stale
             assert f'w:anchor="{_bookmark(e)}"' in xml and f'w:name="{_bookmark(e)}"' in xml
     assert sum(f"⚠ {STALE}" in t for t in texts) == 1
@@ -166,7 +172,8 @@ def test_coverage_lists_cases_without_a_write_up_and_mapped_questions_left_aside
                for t in annex)
     assert "Entretien 1 — Mission locale du Lunévillois — date à fixer : prévu, aucune réponse enregistrée." in texts
     # Alice left budget.cout "non abordé" and declined budget.connaissance-pi87 (interview 2 of ec01)
-    assert "Pertinence : 2 réponse(s) « non abordé » ou refusée(s) aux 2 question(s) rattachée(s)" in annex
+    assert "Pertinence : 1 réponse(s) « non abordé » ou refusée(s) aux 6 question(s) rattachée(s)" in annex
+    assert "Efficience (et mise en œuvre) : 1 réponse(s) « non abordé » ou refusée(s) aux 6 question(s) rattachée(s)" in annex
 
 
 def test_workbook_every_answer_in_full_in_the_matrix_sheet(built):

@@ -33,7 +33,15 @@ from pi87_field.core.facts import (
     merge_facts,
 )
 from pi87_field.core.fr import plural
-from pi87_field.core.model import MAX_ANCESTORS, Answer, AnswerVersion, Interview, InterviewStatus, Project
+from pi87_field.core.model import (
+    MAX_ANCESTORS,
+    Answer,
+    AnswerVersion,
+    Interview,
+    InterviewStatus,
+    Project,
+    merge_review_notes,
+)
 
 
 class Outcome(StrEnum):
@@ -155,6 +163,19 @@ def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "")
     return winner, Outcome.CONFLICT
 
 
+def reconcile_review_notes(current: Interview, incoming: Interview) -> list[str]:
+    """Add to `current` the reviewers' notes of `incoming` it lacks; the question ids that got some.
+    Notes are never replaced nor removed: the same note imported twice is there once."""
+    grew: list[str] = []
+    for qid, notes in incoming.review_notes.items():
+        known = current.review_notes.get(qid, [])
+        merged = merge_review_notes(known, notes)
+        if len(merged) != len(known):
+            current.review_notes[qid] = merged
+            grew.append(qid)
+    return grew
+
+
 def _fact_changes(facts: FactMerge, project_id: str, interview_id: str, what: str, source: str) -> list[Change]:
     """The import summary's lines for a merge of facts: fields updated, conflicts with both values."""
     out = []
@@ -264,6 +285,9 @@ def reconcile_project(
                 changed = True
             if outcome != Outcome.UNCHANGED:
                 result.changes.append(Change(outcome, incoming.id, inc.id, qid))
+        for qid in reconcile_review_notes(cur, inc):
+            changed = True
+            result.changes.append(Change(Outcome.UPDATED, incoming.id, inc.id, qid, detail="note de relecture"))
         for qid, text in inc.question_texts.items():
             if qid not in cur.question_texts:
                 cur.question_texts[qid] = text

@@ -27,6 +27,7 @@ from pi87_field.core.text import clean_text, one_line
 if TYPE_CHECKING:  # pragma: no cover
     from pi87_field.core.merge.consolidation import Consolidation
     from pi87_field.core.store import ProjectStore
+    from pi87_field.core.synthesis import Workspace
 
 
 
@@ -143,7 +144,8 @@ class Evidence:
     question_id: str
     quote: str
     tags: list[str] = field(default_factory=list)
-    stale: bool = False                  # "preuve modifiée": the answer changed since
+    stale: bool = False                  # "preuve modifiée": the passage is no longer in the answer
+    missing: bool = False                # "réponse introuvable": the answer is not in this store
 
 
 @dataclass
@@ -159,6 +161,7 @@ class Judgement:
     evidence: list[Evidence] = field(default_factory=list)
     author: str = ""
     updated_at: str = ""
+    number: str = ""                     # the framework's number of the question ("1"…"5")
 
 
 @dataclass
@@ -292,9 +295,10 @@ def campaign_missing(cases: list[Case], guides: GuideLibrary, *, pseudonymised: 
 # -- the two roads ---------------------------------------------------------------------------------
 
 def _pseudonymise_store(store: ProjectStore, projects: list[tuple[Project, list[Interview]]],
-                       sources: list[SourceFile], level: str) -> tuple[list[tuple[Project, list[Interview]]], Any]:
+                       sources: list[SourceFile], level: str) -> tuple[list[tuple[Project, list[Interview]]], Any, Any]:
     """Every project through the store's one register (the labels of the store's exports), and
-    the file names and evaluators of the provenance annex; returns the residual-risk report."""
+    the file names and evaluators of the provenance annex; returns the residual-risk report and
+    the pseudonymiser the synthesis's texts go through."""
     from pi87_field.core.exchange.exporting import store_register
     from pi87_field.core.privacy import pseudonymise_bundles
     from pi87_field.core.privacy.pseudonymise import Pseudonymiser, pseudonymise_labels
@@ -305,7 +309,7 @@ def _pseudonymise_store(store: ProjectStore, projects: list[tuple[Project, list[
     for source in sources:
         source.file = pseudonymise_labels([source.file], register, report)[0]
         source.evaluator = ", ".join(register.label_for(n) or ps.text(n) for n in source.evaluator.split(", ") if n)
-    return [(b.project, b.interviews) for b in bundles], report
+    return [(b.project, b.interviews) for b in bundles], report, Pseudonymiser(register, level, [])
 
 
 def _imports(project: Project) -> list[SourceFile]:
@@ -318,18 +322,26 @@ def _imports(project: Project) -> list[SourceFile]:
 
 def from_store(store: ProjectStore, *, pseudonymise: str = "",
                progress: Callable[[str], None] | None = None) -> VolumeContent:
-    """The team lead's workspace: every project and interview of the store. `pseudonymise`: ""
-    (nominative) or a level ("people", "strict"), with the store's register."""
+    """The team lead's workspace: every project and interview of the store, and its synthesis.
+
+    Read through `synthesis.Workspace`, the one read API of the lead's work (each interview
+    file parsed once, evidence and summary states worked out by the synthesis itself).
+    `pseudonymise`: "" (nominative) or a level ("people", "strict"), with the store's register."""
+    from pi87_field.core.synthesis import Workspace
+
+    workspace = Workspace(store)
     guides = store.guides
     projects: list[tuple[Project, list[Interview]]] = []
-    for project in case_order(store.list_projects()):
-        projects.append((project, store.list_interviews(project.id)))
+    for project in case_order(workspace.projects):
+        projects.append((project, list(workspace.interviews(project.id))))
         if progress:
             progress(project.id)
     sources = [s for project, _ in projects for s in _imports(project)]
-    residual = None
+    residual = pseudonymiser = None
     if pseudonymise:
-        projects, residual = _pseudonymise_store(store, projects, sources, pseudonymise)
+        projects, residual, pseudonymiser = _pseudonymise_store(store, projects, sources, pseudonymise)
+    # before the texts are cleaned below: a passage is looked for in the answer as stored
+    synthesis = synthesis_view(workspace, pseudonymiser=pseudonymiser)
     cases = []
     for n, (project, interviews) in enumerate(projects, start=1):
         _clean_project(project)
@@ -340,7 +352,7 @@ def from_store(store: ProjectStore, *, pseudonymise: str = "",
     for source in sources:
         source.file, source.evaluator = clean_text(source.file), clean_text(source.evaluator)
     content = VolumeContent(cases=cases, guides=guides, sources=sources, origin="store",
-                            pseudonymised=pseudonymise, residual=residual)
+                            pseudonymised=pseudonymise, residual=residual, synthesis=synthesis)
     content.missing = campaign_missing(cases, guides, pseudonymised=bool(pseudonymise))
     return content
 
@@ -363,3 +375,39 @@ def from_consolidation(state: Consolidation, guides: GuideLibrary) -> VolumeCont
                             pseudonymised=state.pseudonymised)
     content.missing = campaign_missing(cases, guides, pseudonymised=bool(state.pseudonymised))
     return content
+
+
+# -- the synthesis (Part I, summaries in the matrix, "Extraits" and "Jugements") --------------------
+
+def synthesis_view(workspace: Workspace, *, pseudonymiser: Any = None) -> SynthesisView | None:
+    """The lead's synthesis as the volume shows it, read through `synthesis.Workspace` (the one
+    read API: evidence states, summary states, the framework and its mapping); None when the
+    store holds no judgement, evidence or summary yet. `pseudonymiser`: texts go through it."""
+    from pi87_field.core.synthesis import EVIDENCE_CHANGED, SUMMARY_REVIEW
+
+    store = workspace.synthesis
+    judgements, evidence, summaries = store.judgements(), store.evidence(), store.summaries()
+    if not any(j.rating or j.explanation for j in judgements.values()) and not evidence and not summaries:
+        return None
+
+    def text(value: str) -> str:
+        return clean_text(pseudonymiser.text(value) if pseudonymiser is not None and value else value)
+
+    out = []
+    for eq in workspace.framework.questions:
+        j = workspace.judgement(eq.id)
+        cited = []
+        for view in workspace.evidence_for(eq.id):
+            e = view.evidence
+            cited.append(Evidence(e.project_id, e.interview_id, e.question_id, text(e.quote),
+                                  tags=[text(t) for t in e.tags], stale=view.state == EVIDENCE_CHANGED,
+                                  missing=view.stale and view.state != EVIDENCE_CHANGED))
+        out.append(Judgement(id=eq.id, registre=clean_text(eq.registre), text=clean_text(eq.text),
+                             rating=j.rating, explanation=text(j.explanation),
+                             mapped=[(m.guide_id, m.question_id) for m in eq.mapping], evidence=cited,
+                             author=text(j.author), updated_at=j.updated_at, number=eq.number))
+    cells = {(s.project_id, s.question_id): CellSummary(s.project_id, s.question_id, text(s.text),
+                                                         review=workspace.summary_state(s) == SUMMARY_REVIEW,
+                                                         author=text(s.author))
+             for s in summaries.values()}
+    return SynthesisView(judgements=out, summaries=cells, framework=workspace.framework.id)

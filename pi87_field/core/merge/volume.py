@@ -59,7 +59,8 @@ from pi87_field.core.word.format import (
 )
 
 NOT_RATED = "non évalué"             # the report's scale is "+", "++", "+++" (§4.1), shown as such
-STALE = "preuve modifiée"
+STALE = "preuve modifiée"               # the synthesis's own words (synthesis.EVIDENCE_CHANGED)
+MISSING = "réponse introuvable"         # synthesis.EVIDENCE_UNKNOWN
 REVIEW = "à revoir"
 SUMMARY_LABEL = "Synthèse de la cheffe d’équipe"
 HIGHLIGHT = "yellow"
@@ -291,7 +292,7 @@ class _VolumeWriter:
 
     @staticmethod
     def judgement_title(n: int, j: Judgement) -> str:
-        return f"Question évaluative {n} — {j.registre or j.id}"
+        return f"Question évaluative {j.number or n} — {j.registre or j.id}"
 
     def coverage_line(self, j: Judgement) -> str:
         mapped_q = {qid for _, qid in j.mapped}
@@ -310,8 +311,9 @@ class _VolumeWriter:
 
     def evidence(self, k: int, e: Evidence) -> None:
         head = [B.run(f"Passage {k}", B.rpr(bold=True, color=S.ACCENT))]
-        if e.stale:
-            head += [B.run("  "), B.run(f"⚠ {STALE}", B.rpr(bold=True, color=S.WARN))]
+        if e.stale or e.missing:
+            flag = STALE if e.stale else MISSING
+            head += [B.run("  "), B.run(f"⚠ {flag}", B.rpr(bold=True, color=S.WARN))]
         self.p(head, S.SMALL, ppr="<w:keepNext/>")
         self.add(B.text_paragraphs(e.quote, S.CONCURRENT))
         slot = self.slots.get(e.interview_id)

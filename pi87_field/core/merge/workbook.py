@@ -167,7 +167,8 @@ def _extracts(wb: Workbook, content: VolumeContent) -> None:
                 source = " · ".join(x for x in (case.label, who, fr_date(i.date), f"question {view.number(e.question_id)}") if x)
             for n, chunk in enumerate(_chunks(e.quote)):
                 sheet.append([f"{j.registre or j.id}", ", ".join(e.tags), case_label, interview_label, question,
-                              chunk if n == 0 else f"(suite) {chunk}", source, "oui" if e.stale else "non"])
+                              chunk if n == 0 else f"(suite) {chunk}", source,
+                              "oui" if e.stale else "réponse introuvable" if e.missing else "non"])
     sheet.close()
 
 

@@ -28,6 +28,12 @@ CUSTOM_PROPS_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 PROP_PREFIX = "pi87-field."
 PROP_CHUNK = 250              # Word's user interface keeps text properties up to 255 characters
 BOOKMARK_PREFIX = "_pi87_"    # "_" = hidden bookmark in Word; names must stay <= 40 characters
+# An empty bookmark at each chapter and section heading: the answer before it ends there.
+BOUNDARY_PREFIX = "_pi87p_"
+# Characters nobody sees, that Word and LibreOffice add or drop on their own (LibreOffice 7.4
+# turns a soft hyphen into <w:softHyphen/>): a text that differs only by them is not an edit.
+INVISIBLE_CHARS = "\u00ad\u200b\u2060\ufeff"
+REVIEW_NOTE_LABEL = "Note de relecture"
 ORPHANS_TITLE = "Réponses hors grille"
 PSEUDONYMISED_NOTICE = (
     "Document pseudonymisé : les personnes sont désignées par des pseudonymes stables "
@@ -42,6 +48,10 @@ PSEUDONYMISED_NO_IMPORT = (
 )
 PSEUDONYMISED_MARK = "pseudonymisé"
 EMPTY_LABEL = ANSWER_STATE_LABELS["empty"]
+
+
+def boundary_bookmark(number: int) -> str:
+    return f"{BOUNDARY_PREFIX}{number:05d}"
 
 
 # -- answer slots ---------------------------------------------------------------------------------

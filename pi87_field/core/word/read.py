@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import hashlib
 import json
 import re
@@ -31,11 +32,21 @@ from lxml import etree
 
 from pi87_field.core.bundle import Bundle, bundle_from_dict, loads_untrusted
 from pi87_field.core.errors import FieldError, ImportFormatError, os_reason
-from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, AnswerState, now_iso
-from pi87_field.core.text import clean_text
+from pi87_field.core.model import (
+    ANSWER_STATE_LABELS,
+    INTERVIEW_NOTES,
+    Answer,
+    AnswerState,
+    ReviewNote,
+    merge_review_notes,
+    now_iso,
+)
+from pi87_field.core.text import clean_text, one_line
 from pi87_field.core.word import style as S
 from pi87_field.core.word.format import (
     BOOKMARK_PREFIX,
+    BOUNDARY_PREFIX,
+    INVISIBLE_CHARS,
     PAYLOAD_NS,
     PROP_PREFIX,
     answer_bookmark,
@@ -47,6 +58,10 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024     # any single part, once inflated
 MAX_TOTAL_BYTES = 160 * 1024 * 1024     # all parts we inflate, together
 MAX_MEMBERS = 2000
 MAX_SLOTS = 200_000
+MAX_PARAGRAPHS = 100_000                # a write-up of 100 interviews holds about 12,000
+MAX_COMMENTS = 10_000
+MAX_XML_TAGS = 1_500_000                # "<" in all parts read (a parsed tree takes ~120 bytes a tag);
+                                        # a write-up of 100 interviews saved by LibreOffice: 260,000
 _CHUNK = 1 << 16
 
 W = f"{{{S.W_NS}}}"
@@ -54,6 +69,7 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _RT_OFFICE_DOCUMENT = RT.OFFICE_DOCUMENT
 _RT_STYLES = RT.STYLES
+_RT_COMMENTS = RT.COMMENTS
 _CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _DCTERMS = "{http://purl.org/dc/terms/}"
 _CUSTOM_PROPS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
@@ -64,6 +80,8 @@ _DTD_RE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _HEADING_NAMES = {"title", "subtitle", "toc heading"}
 _DETAIL = {S.QUESTION_DETAIL.casefold(), S.STYLE_NAMES[S.QUESTION_DETAIL].casefold()}
 _CONCURRENT = {S.CONCURRENT.casefold(), S.STYLE_NAMES[S.CONCURRENT].casefold()}
+_NOTE = {S.REVIEW_NOTE.casefold(), S.STYLE_NAMES[S.REVIEW_NOTE].casefold()}
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 _LABELS = {f"[{label}]".casefold(): mark for mark, label in ANSWER_STATE_LABELS.items()}
 
 
@@ -74,6 +92,8 @@ class WriteUp:
     edited: list[tuple[str, str]] = field(default_factory=list)
     # answers whose place in the body could not be found (the embedded copy is kept)
     missing: list[tuple[str, str]] = field(default_factory=list)
+    # (interview id, question id or INTERVIEW_NOTES) of each Word comment brought back as a note
+    notes: list[tuple[str, str]] = field(default_factory=list)
     source: str = ""        # where the project data was found: "customXml" or "custom-properties"
 
 
@@ -87,6 +107,7 @@ class _Archive:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.inflated = 0
+        self.tags = 0           # tags parsed so far, all parts together
         try:
             size = path.stat().st_size
         except OSError as exc:
@@ -142,18 +163,43 @@ class _Archive:
 
     def xml(self, name: str) -> etree._Element | None:
         data = self.read(name)
-        return None if data is None else parse_untrusted_xml(data, f"{self.path} : « {name} »")
+        if data is None:
+            return None
+        self.tags += data.count(b"<")
+        if self.tags > MAX_XML_TAGS:
+            raise ImportFormatError(f"{self.path} : document refusé (plus de {_number(MAX_XML_TAGS)} balises XML "
+                                    f"en tout, « {name} » compris)")
+        return parse_untrusted_xml(data, f"{self.path} : « {name} »")
+
+
+def _check_xml(data: bytes, where: str) -> None:
+    """What is refused before parsing: DTDs and entities (OOXML has none), and more tags than a
+    real document part holds (a tree of millions of empty elements takes gigabytes)."""
+    if _DTD_RE.search(data):
+        raise ImportFormatError(f"{where} : XML refusé (déclaration DOCTYPE ou ENTITY interdite)")
+    tags = data.count(b"<")
+    if tags > MAX_XML_TAGS:
+        raise ImportFormatError(f"{where} : XML refusé ({_number(tags)} balises, {_number(MAX_XML_TAGS)} au plus)")
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, where: str) -> ImportFormatError:
+    if "huge" in str(exc).casefold():
+        return ImportFormatError(f"{where} : XML refusé (un texte d'un seul tenant dépasse 10 Mo)")
+    line = f" ligne {exc.lineno}" if getattr(exc, "lineno", None) else ""
+    return ImportFormatError(f"{where} : XML illisible ou tronqué ({line.strip() or 'début'})")
 
 
 def parse_untrusted_xml(data: bytes, where: str) -> etree._Element:
     """Parse XML without DTD, entities or network; a DOCTYPE is refused outright (OOXML has none)."""
-    if _DTD_RE.search(data):
-        raise ImportFormatError(f"{where} : XML refusé (déclaration DOCTYPE ou ENTITY interdite)")
+    _check_xml(data, where)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        line = f" ligne {exc.lineno}" if getattr(exc, "lineno", None) else ""
-        raise ImportFormatError(f"{where} : XML illisible ou tronqué ({line.strip() or 'début'})") from None
+        raise _syntax_error(exc, where) from None
     if root.getroottree().docinfo.doctype:
         raise ImportFormatError(f"{where} : XML refusé (déclaration DOCTYPE interdite)")
     return root
@@ -244,78 +290,190 @@ def _slots(payload: dict) -> list[tuple[str, str, str]]:
 
 
 # -- the body -----------------------------------------------------------------------------------
+#
+# Every step below is linear in the number of paragraphs and slots (a sort or a bisection at
+# most), and the parts are capped in size and in tags, so a hostile file is read or refused in
+# seconds and a few hundred megabytes (see docs/word-files.md).
 
 @dataclass(slots=True)
 class _Para:
     text: str
-    role: str              # "heading", "detail", "concurrent", "toc", "text"
-    bookmarks: list[str]
+    role: str                       # "heading", "detail", "concurrent", "note", "toc", "text"
+    level: int                      # heading level (0: title, subtitle, TOC heading); 9 if none
+    bookmarks: tuple[str, ...]      # slot bookmarks `_pi87_…` starting in or just before it
+    boundary: bool = False          # a chapter or section of ours starts here (no answer text)
+    comments: tuple[str, ...] = ()  # ids of the Word comments anchored in it
+    mark_deleted: bool = False      # tracked deletion of its paragraph mark: joins the next one
 
 
+_CONTAINERS = {W + "tbl", W + "tr", W + "tc", W + "sdt", W + "sdtContent", W + "customXml",
+               W + "smartTag", W + "ins", W + "moveTo"}
+# Inside a paragraph: subtrees that are not text the reader sees (tracked deletions, field codes,
+# text boxes, the fallback copy of drawings, properties).
 _SKIP = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "instrText", W + "delText",
          W + "txbxContent", _MC_FALLBACK, W + "footnoteReference", W + "endnoteReference",
          W + "commentReference"}
+_CHARS = {W + "tab": "\t", W + "cr": "\n", W + "noBreakHyphen": "\u2011", W + "softHyphen": "\u00ad"}
+_OFF = {"0", "false", "off"}
+_P, _PPR, _PSTYLE, _VAL, _RPR = W + "p", W + "pPr", W + "pStyle", W + "val", W + "rPr"
+_R, _T, _BR, _TYPE, _VANISH = W + "r", W + "t", W + "br", W + "type", W + "vanish"
+_BOOKMARK_START, _NAME, _ID = W + "bookmarkStart", W + "name", W + "id"
+_COMMENT_START, _COMMENT_REF = W + "commentRangeStart", W + "commentReference"
+_DEL = W + "del"
+# paragraph children with nothing inside to read
+_BARE = {W + "bookmarkEnd", W + "commentRangeEnd", W + "proofErr", W + "permStart", W + "permEnd"}
 
 
 def _text_of(element: etree._Element, out: list[str]) -> None:
+    """Visible text under `element` (runs are the bulk: `_run_text` keeps their cost low)."""
     for child in element:
+        _element_text(child, out)
+
+
+def _element_text(child: etree._Element, out: list[str]) -> None:
+    tag = child.tag
+    if tag == _R:
+        _run_text(child, out)
+    elif tag == _T:
+        if child.text:
+            out.append(child.text)
+    elif tag in _SKIP or not isinstance(tag, str):
+        return
+    elif tag in _CHARS:
+        out.append(_CHARS[tag])
+    elif tag == _BR:
+        if child.get(_TYPE) in (None, "textWrapping"):
+            out.append("\n")
+    elif len(child):
+        _text_of(child, out)
+
+
+def _run_text(run: etree._Element, out: list[str], comments: list[str] | None = None) -> None:
+    mark = len(out)
+    for child in run:
         tag = child.tag
-        if tag == W + "t":
+        if tag == _T:
             if child.text:
                 out.append(child.text)
+        elif tag == _RPR:
+            vanish = child.find(_VANISH)
+            if vanish is not None and vanish.get(_VAL, "true") not in _OFF:
+                del out[mark:]
+                return   # hidden text is not part of what the reader sees
+        elif tag == _COMMENT_REF:
+            if comments is not None:
+                comments.append(child.get(_ID, ""))
         elif tag in _SKIP or not isinstance(tag, str):
             continue
-        elif tag == W + "tab":
-            out.append("\t")
-        elif tag == W + "br":
-            if child.get(W + "type") in (None, "textWrapping"):
+        elif tag in _CHARS:
+            out.append(_CHARS[tag])
+        elif tag == _BR:
+            if child.get(_TYPE) in (None, "textWrapping"):
                 out.append("\n")
-        elif tag == W + "cr":
-            out.append("\n")
-        elif tag == W + "noBreakHyphen":
-            out.append("\u2011")
-        elif tag == W + "r":
-            rpr = child.find(W + "rPr")
-            if rpr is not None and rpr.find(W + "vanish") is not None:
-                continue  # hidden text is not part of what the reader sees
-            _text_of(child, out)
         elif len(child):
             _text_of(child, out)
 
 
-def _role(style_id: str, style_names: dict[str, str]) -> str:
+def _role(style_id: str, style_names: dict[str, str]) -> tuple[str, int]:
     name = style_names.get(style_id, style_id).casefold()
     sid = style_id.casefold()
-    if name.startswith("heading") or sid.startswith("heading") or name in _HEADING_NAMES or sid in ("title", "subtitle"):
-        return "heading"
+    for value in (name, sid):
+        heading = re.fullmatch(r"heading ?(\d)", value)
+        if heading:
+            return "heading", int(heading.group(1))
+    if name in _HEADING_NAMES or sid in ("title", "subtitle", "tocheading"):
+        return "heading", 0
     if name.startswith("toc ") or re.fullmatch(r"toc\d", sid):
-        return "toc"
+        return "toc", 9
     if name in _DETAIL or sid in _DETAIL:
-        return "detail"
+        return "detail", 9
     if name in _CONCURRENT or sid in _CONCURRENT:
-        return "concurrent"
-    return "text"
+        return "concurrent", 9
+    if name in _NOTE or sid in _NOTE:
+        return "note", 9
+    return "text", 9
 
 
-def _paragraphs(body: etree._Element, style_names: dict[str, str]) -> list[_Para]:
+def _paragraphs(root: etree._Element | None, where: str, style_names: dict[str, str]) -> list[_Para]:
+    """The body's paragraphs in document order (those of tables too; not those of text boxes)."""
+    body = root.find(W + "body") if root is not None else None
+    if body is None:
+        raise ImportFormatError(f"{where} : document Word sans corps de texte")
+    roles: dict[str, tuple[str, int]] = {}
     out: list[_Para] = []
-    pending: list[str] = []   # bookmarks met between paragraphs belong to the next one
+    pending: list[str] = []           # bookmarks met between paragraphs belong to the next one
+    pending_comments: list[str] = []
+    seen: set[str] = set()            # slot bookmarks met so far
+    starts: list[bool] = []           # per paragraph: the first of one of them is in it
+
+    def paragraph(p: etree._Element) -> None:
+        marks, comments = pending[:], pending_comments[:]
+        parts: list[str] = []
+        pending.clear()
+        pending_comments.clear()
+        style, deleted = "", False
+        if len(p):
+            # one pass over the paragraph (each lxml call costs microseconds: a hostile file
+            # is made of them)
+            for child in p:
+                tag = child.tag
+                if tag == _R:
+                    _run_text(child, parts, comments)
+                elif tag == _PPR:
+                    for prop in child:
+                        if prop.tag == _PSTYLE:
+                            style = prop.get(_VAL, "")
+                        elif prop.tag == _RPR:
+                            deleted = prop.find(_DEL) is not None
+                elif tag == _BOOKMARK_START:
+                    marks.append(child.get(_NAME, ""))
+                elif tag == _COMMENT_START:
+                    comments.append(child.get(_ID, ""))
+                elif not isinstance(tag, str) or tag in _BARE:
+                    continue
+                else:   # hyperlinks, tracked insertions, fields, content controls…
+                    for mark in child.iter(_BOOKMARK_START, _COMMENT_START, _COMMENT_REF):
+                        if mark.tag == _BOOKMARK_START:
+                            marks.append(mark.get(_NAME, ""))
+                        else:
+                            comments.append(mark.get(_ID, ""))
+                    _element_text(child, parts)
+        if style not in roles:
+            roles[style] = _role(style, style_names)
+        role, level = roles[style]
+        slot_marks = tuple(m for m in marks if m.startswith(BOOKMARK_PREFIX))
+        current = _Para("".join(parts), role, level, slot_marks,
+                        any(m.startswith(BOUNDARY_PREFIX) for m in marks) if marks else False,
+                        tuple(comments), deleted)
+        previous = out[-1] if out else None
+        if previous is not None and previous.mark_deleted and previous.role == "text" \
+                and not previous.boundary and not starts[-1]:
+            # a paragraph mark deleted with tracked changes: one paragraph once accepted
+            current.text = previous.text + current.text
+            current.comments = previous.comments + current.comments
+            current.bookmarks = previous.bookmarks + current.bookmarks
+            out[-1] = current
+            starts[-1] = any(m not in seen for m in slot_marks)
+            seen.update(slot_marks)
+            return
+        out.append(current)
+        # a slot's first bookmark starts its answer; LibreOffice repeats a bookmark's name
+        # further down (it splits bookmarks that span paragraphs): those starts nothing
+        starts.append(any(m not in seen for m in slot_marks))
+        seen.update(slot_marks)
+        if len(out) > MAX_PARAGRAPHS:
+            raise ImportFormatError(f"{where} : document refusé (plus de {_number(MAX_PARAGRAPHS)} paragraphes)")
 
     def walk(container: etree._Element) -> None:
         for child in container:
             tag = child.tag
-            if tag == W + "p":
-                style = child.find(f"{W}pPr/{W}pStyle")
-                role = _role(style.get(W + "val", "") if style is not None else "", style_names)
-                marks = pending[:] + [b.get(W + "name", "") for b in child.iter(W + "bookmarkStart")]
-                pending.clear()
-                parts: list[str] = []
-                _text_of(child, parts)
-                out.append(_Para("".join(parts), role, [m for m in marks if m.startswith(BOOKMARK_PREFIX)]))
-            elif tag == W + "bookmarkStart":
-                pending.append(child.get(W + "name", ""))
-            elif tag in (W + "tbl", W + "tr", W + "tc", W + "sdt", W + "sdtContent", W + "customXml",
-                         W + "smartTag", W + "ins", W + "moveTo"):
+            if tag == _P:
+                paragraph(child)
+            elif tag == _BOOKMARK_START:
+                pending.append(child.get(_NAME, ""))
+            elif tag == _COMMENT_START:
+                pending_comments.append(child.get(_ID, ""))
+            elif tag in _CONTAINERS:
                 walk(child)
 
     walk(body)
@@ -333,6 +491,35 @@ def _style_names(archive: _Archive, styles_part: str) -> dict[str, str]:
             name = style.find(W + "name")
             names[style.get(W + "styleId", "")] = name.get(W + "val", "") if name is not None else ""
     return names
+
+
+def _comments(archive: _Archive, part: str | None) -> dict[str, ReviewNote]:
+    """The Word comments of the document, by id."""
+    if not part:
+        return {}
+    root = archive.xml(part)     # unreadable: refused, rather than losing the reviewers' notes
+    out: dict[str, ReviewNote] = {}
+    if root is None:
+        return out
+    if len(root) > MAX_COMMENTS:
+        raise ImportFormatError(f"{archive.path} : document refusé ({_number(len(root))} commentaires, "
+                                f"{_number(MAX_COMMENTS)} au plus)")
+    for comment in root.iter(W + "comment"):
+        texts: list[str] = []
+        for paragraph in comment.iter(W + "p"):
+            parts: list[str] = []
+            _text_of(paragraph, parts)
+            texts.append("".join(parts))
+        text = clean_text("\n\n".join(texts)).strip()
+        if not text:
+            continue
+        when = _when(comment.get(W + "date", ""))
+        out[comment.get(W + "id", "")] = ReviewNote(
+            author=one_line(comment.get(W + "author", "")),
+            date=when.isoformat(timespec="seconds") if when else "",
+            text=text,
+        )
+    return out
 
 
 def _core(archive: _Archive) -> tuple[datetime | None, str]:
@@ -358,7 +545,7 @@ def _when(value: str) -> datetime | None:
 
 
 def parse_slot(texts: list[str]) -> tuple[AnswerState, str]:
-    """(state, text) of the paragraphs found under a question (see `docx_export.slot_paragraphs`)."""
+    """(state, text) of the paragraphs found under a question (see `format.slot_paragraphs`)."""
     texts = [clean_text(t) for t in texts]
     while texts and not texts[0].strip():
         texts.pop(0)
@@ -377,7 +564,8 @@ def parse_slot(texts: list[str]) -> tuple[AnswerState, str]:
 
 
 def _locate(paras: list[_Para], slots: list[tuple[str, str, str]]) -> dict[int, int]:
-    """slot index -> paragraph index of its heading."""
+    """slot index -> paragraph index of its heading: by bookmark, else (bookmark lost) by the
+    heading's text between the neighbouring slots found."""
     by_mark: dict[str, int] = {}
     for i, para in enumerate(paras):
         for mark in para.bookmarks:
@@ -387,38 +575,97 @@ def _locate(paras: list[_Para], slots: list[tuple[str, str, str]]) -> dict[int, 
         index = by_mark.get(answer_bookmark(iid, qid))
         if index is not None:
             found[k] = index
+    if len(found) == len(slots):
+        return found
     used = set(found.values())
-    # Lost bookmarks: find the heading by its text, between the neighbouring located slots.
+    candidates: dict[str, list[int]] = {}
+    for i, para in enumerate(paras):
+        if para.role == "heading" and i not in used:
+            candidates.setdefault(" ".join(para.text.split()), []).append(i)
+    taken: dict[str, int] = {}          # per heading text, how many candidates were consumed
+    limits: list[int] = [len(paras)] * len(slots)   # paragraph of the next slot found by bookmark
+    nearest = len(paras)
+    for k in range(len(slots) - 1, -1, -1):
+        limits[k] = nearest
+        if k in found:
+            nearest = found[k]
+    wanted = [" ".join(heading.split()) for _, _, heading in slots]
+
+    def first_after(k: int, after: int) -> int | None:
+        pool = candidates.get(wanted[k])
+        if not pool:
+            return None
+        j = max(bisect.bisect_right(pool, after), taken.get(wanted[k], 0))
+        return pool[j] if j < len(pool) else None
+
     previous = -1
-    for k, (_, _, heading) in enumerate(slots):
+    for k in range(len(slots)):
         if k in found:
             previous = found[k]
             continue
-        wanted = " ".join(heading.split())
-        later = [found[j] for j in range(k + 1, len(slots)) if j in found]
-        limit = later[0] if later else len(paras)
-        for i in range(previous + 1, limit):
-            if i not in used and paras[i].role == "heading" and " ".join(paras[i].text.split()) == wanted:
-                found[k] = i
-                used.add(i)
-                previous = i
-                break
+        index = first_after(k, previous)
+        if index is None or index >= limits[k]:
+            continue
+        # a heading retyped as well: do not take the same question's heading further on (the
+        # next interview's) if one of the next questions' headings comes first
+        ahead = (first_after(j, previous) for j in range(k + 1, min(k + 4, len(slots))) if j not in found)
+        if any(other is not None and other < index for other in ahead):
+            continue
+        found[k] = previous = index
+        taken[wanted[k]] = candidates[wanted[k]].index(index, taken.get(wanted[k], 0)) + 1
     return found
 
 
-def _answer_texts(paras: list[_Para], start: int, starts: set[int]) -> list[str]:
+def _regions(paras: list[_Para], slots: list[tuple[str, str, str]], found: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """slot index -> (heading paragraph, end) of its answer, `end` excluded.
+
+    An answer runs from its question heading to the next question heading, or to the next
+    chapter or section of ours (marked by a `_pi87p_` bookmark; in files written before those
+    marks, a level 1-2 heading), whatever the styles in between: a reviewer may add a
+    sub-heading or a table inside an answer. Only when a question between two found ones could
+    not be found at all does any heading end the answer (its text may be that question's)."""
+    owners: dict[int, int] = {}
+    for k in sorted(found, key=lambda k: (found[k], k)):
+        start = found[k]
+        current = owners.get(start)
+        # two slots at one paragraph (a deleted heading's bookmark moved to the next heading):
+        # the paragraph belongs to the one whose heading it shows, else to the later one
+        if current is None or " ".join(paras[start].text.split()) != " ".join(slots[current][2].split()):
+            owners[start] = k
+    starts = sorted(owners)
+    marked = any(p.boundary for p in paras)
+    barriers = [i for i, p in enumerate(paras)
+                if (p.boundary if marked else (p.role == "toc" or (p.role == "heading" and p.level <= 2)))]
+    headings = [i for i, p in enumerate(paras) if p.role == "heading"]
+    out: dict[int, tuple[int, int]] = {}
+    for n, start in enumerate(starts):
+        k = owners[start]
+        end = starts[n + 1] if n + 1 < len(starts) else len(paras)
+        b = bisect.bisect_right(barriers, start)
+        if b < len(barriers):
+            end = min(end, barriers[b])
+        if k + 1 < len(slots) and k + 1 not in found:
+            h = bisect.bisect_right(headings, start)
+            if h < len(headings):
+                end = min(end, headings[h])
+        out[k] = (start, end)
+    return out
+
+
+def _answer_texts(paras: list[_Para], start: int, end: int) -> list[str]:
     i = start + 1
-    while i < len(paras) and paras[i].role == "detail" and i not in starts:
+    while i < end and paras[i].role == "detail":
         i += 1
-    texts: list[str] = []
-    while i < len(paras) and paras[i].role in ("text", "detail") and i not in starts:
-        texts.append(paras[i].text)
-        i += 1
-    return texts
+    return [p.text for p in paras[i:end] if p.role in ("text", "detail", "heading")]
+
+
+def _visible(text: str) -> str:
+    return text.translate(_INVISIBLE)
 
 
 def read_writeup(path: Path) -> WriteUp:
-    """The project embedded in a write-up, with the answers edited in the body applied."""
+    """The project embedded in a write-up, with the answers edited in the body applied and the
+    Word comments brought back as review notes."""
     path = Path(path)
     archive = _Archive(path)
     try:
@@ -448,11 +695,8 @@ def _read(archive: _Archive, path: Path) -> WriteUp:
     rels = str(PurePosixPath(folder) / "_rels" / (PurePosixPath(document_part).name + ".rels"))
     styles_part = _rel_target(archive, rels, _RT_STYLES, folder) or "word/styles.xml"
     style_names = _style_names(archive, styles_part)
-    root = archive.xml(document_part)
-    body = root.find(W + "body") if root is not None else None
-    if body is None:
-        raise ImportFormatError(f"{path} : document Word sans corps de texte")
-    paras = _paragraphs(body, style_names)
+    paras = _paragraphs(archive.xml(document_part), f"{path} : « {document_part} »", style_names)
+    comments = _comments(archive, _rel_target(archive, rels, _RT_COMMENTS, folder))
     modified, modified_by = _core(archive)
     exported = _when(bundle.exported_at)
     if modified is not None and (exported is None or modified > exported):
@@ -462,24 +706,26 @@ def _read(archive: _Archive, path: Path) -> WriteUp:
 
     interviews = {i.id: i for i in bundle.interviews}
     located = _locate(paras, slots)
-    starts = set(located.values())
+    regions = _regions(paras, slots, located)
     result = WriteUp(bundle=bundle, source=source)
     for k, (iid, qid, _) in enumerate(slots):
         interview = interviews.get(iid)
         if interview is None:
             continue
-        if k not in located:
+        if k not in regions:
             result.missing.append((iid, qid))
             continue
-        texts = _answer_texts(paras, located[k], starts)
+        texts = _answer_texts(paras, *regions[k])
         embedded = interview.answers.get(qid)
-        if "\n\n".join(texts) == slot_text(embedded):
-            continue
+        body = "\n\n".join(texts)
+        if body == slot_text(embedded) or _visible(body) == _visible(slot_text(embedded)):
+            continue   # unchanged, or only invisible characters differ (a re-save by LibreOffice)
         state, text = parse_slot(texts)
         if embedded is None:
             if state == AnswerState.ANSWERED and not text:
                 continue
-        elif state == embedded.state and text in (embedded.text, embedded.text.strip("\n")):
+        elif state == embedded.state and _visible(text) in (_visible(embedded.text),
+                                                             _visible(embedded.text.strip("\n"))):
             continue
         elif embedded.is_empty and state == AnswerState.ANSWERED and not text:
             continue
@@ -497,7 +743,44 @@ def _read(archive: _Archive, path: Path) -> WriteUp:
         # Word must not make them look newer than facts corrected in the store since the export.
         interview.answers[qid] = edit
         result.edited.append((iid, qid))
+    if comments:
+        _place_comments(paras, slots, regions, comments, interviews, result)
     return result
+
+
+def _place_comments(paras: list[_Para], slots: list[tuple[str, str, str]], regions: dict[int, tuple[int, int]],
+                    comments: dict[str, ReviewNote], interviews: dict, result: WriteUp) -> None:
+    """Each comment becomes a review note of the answer it sits in (its question heading and
+    details included); a comment elsewhere goes to the interview whose chapter holds it (key
+    `INTERVIEW_NOTES`), else to the first interview."""
+    spans = sorted((start, end, k) for k, (start, end) in regions.items())
+    starts = [s for s, _, _ in spans]
+    found: dict[tuple[str, str], list[ReviewNote]] = {}
+    placed: set[str] = set()
+    for i, para in enumerate(paras):
+        for cid in para.comments:
+            note = comments.get(cid)
+            if note is None or cid in placed:
+                continue
+            placed.add(cid)
+            n = bisect.bisect_right(starts, i) - 1
+            if n >= 0 and i < spans[n][1]:
+                iid, qid = slots[spans[n][2]][0], slots[spans[n][2]][1]
+            elif n + 1 < len(spans):           # before the next answer: that interview's chapter
+                iid, qid = slots[spans[n + 1][2]][0], INTERVIEW_NOTES
+            elif spans:
+                iid, qid = slots[spans[-1][2]][0], INTERVIEW_NOTES
+            else:
+                iid, qid = next(iter(interviews), ""), INTERVIEW_NOTES
+            if iid in interviews:
+                found.setdefault((iid, qid), []).append(note)
+    for (iid, qid), notes in found.items():
+        interview = interviews[iid]
+        known = interview.review_notes.get(qid, [])
+        merged = merge_review_notes(known, notes)
+        if len(merged) != len(known):
+            interview.review_notes[qid] = merged
+            result.notes.append((iid, qid))
 
 
 def read_embedded_payload(path: Path) -> dict[str, Any]:

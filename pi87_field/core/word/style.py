@@ -54,6 +54,7 @@ TABLE_STYLE = "TableGrid"
 ANSWER = "Reponse"
 QUESTION_DETAIL = "QuestionDetail"
 CONCURRENT = "VersionConcurrente"
+REVIEW_NOTE = "NoteRelecture"
 NOTICE = "Encadre"
 SMALL = "Mention"
 TABLE_TEXT = "TableText"
@@ -66,6 +67,7 @@ STYLE_NAMES = {
     TITLE: "Title", SUBTITLE: "Subtitle", "Heading1": "heading 1", "Heading2": "heading 2",
     "Heading3": "heading 3", TOC_HEADING: "TOC Heading", TABLE_STYLE: "Table Grid",
     ANSWER: "Réponse", QUESTION_DETAIL: "Précisions de la question", CONCURRENT: "Version concurrente",
+    REVIEW_NOTE: "Note de relecture",
     NOTICE: "Encadré", SMALL: "Mention", TABLE_TEXT: "Texte de tableau", STATE_CHAR: "État de réponse",
     CELL: "Cellule de matrice", CELL_REF: "Renvoi", QUESTION: "Question",
 }

@@ -37,11 +37,13 @@ from docx.opc.part import Part
 from pi87_field.core.bundle import FORMAT, Bundle, bundle_from_dict, bundle_to_dict
 from pi87_field.core.guides import GuideLibrary, Question, full_question_text
 from pi87_field.core.model import (
+    INTERVIEW_NOTES,
     Answer,
     AnswerVersion,
     Interview,
     Project,
     ProjectKind,
+    ReviewNote,
 )
 from pi87_field.core.store.atomic import atomic_write_bytes
 from pi87_field.core.summary import (
@@ -73,10 +75,12 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
     PSEUDONYMISED_MARK,
     PSEUDONYMISED_NO_IMPORT,
     PSEUDONYMISED_NOTICE,
+    REVIEW_NOTE_LABEL,
     RT_CUSTOM_PROPS,
     RT_CUSTOM_XML,
     RT_CUSTOM_XML_PROPS,
     answer_bookmark,
+    boundary_bookmark,
     slot_paragraphs,
     slot_text,
     state_label_text,
@@ -137,6 +141,14 @@ def concurrent_paragraphs(version: AnswerVersion) -> list[str]:
     return [head, *answer_paragraphs(Answer(text=version.text, state=version.state), S.CONCURRENT)]
 
 
+def review_note_paragraphs(note: ReviewNote) -> list[str]:
+    """"Note de relecture — Auteur, date : texte" (not read back: the embedded copy carries notes)."""
+    who = ", ".join(x for x in (one_line(note.author), fr_datetime(note.date) if note.date else "") if x)
+    texts = [t for t in note.text.split("\n\n") if t.strip()] or [""]
+    head = [B.run(REVIEW_NOTE_LABEL, "<w:b/>"), B.run(f" — {who} : " if who else " : "), B.run(texts[0])]
+    return [B.paragraph(head, S.REVIEW_NOTE), *(B.paragraph([B.run(t)], S.REVIEW_NOTE) for t in texts[1:])]
+
+
 # -- the write-up ---------------------------------------------------------------------------------
 
 class _Writer:
@@ -147,9 +159,16 @@ class _Writer:
         self.body = B.Body()
         self.slots: list[list[str]] = []
         self.interviews = ordered_interviews(bundle.interviews)
+        self.boundaries = 0
 
     def p(self, content: str | list[str] = "", style: str | None = None, **kw: str) -> None:
         self.body.p(content, style, **kw)
+
+    def chapter(self, level: int, text: str) -> None:
+        """A chapter (1) or section (2) heading: its bookmark, also the contents' link, tells the
+        reader that the answer before it ends here (`read._regions`)."""
+        self.boundaries += 1
+        self.body.heading(level, text, toc_level=2, anchor=boundary_bookmark(self.boundaries))
 
     def kicker(self, text: str, before: int, after: int) -> None:
         self.p([B.run(text, B.rpr(bold=True, color=S.ACCENT, spacing=10))], S.SMALL,
@@ -213,12 +232,14 @@ class _Writer:
 
     def interview(self, n: int, interview: Interview) -> None:
         guide = self.guides.get(interview.guide_id)
-        self.body.heading(1, f"Entretien {n} — {interview_title(self.bundle.project, interview)}", toc_level=2)
+        self.chapter(1, f"Entretien {n} — {interview_title(self.bundle.project, interview)}")
         self.body.facts(interview_fact_rows(interview, guide))
+        for note in interview.review_notes.get(INTERVIEW_NOTES, []):
+            self.body.parts.extend(review_note_paragraphs(note))
         qids = guide.question_ids if guide else []
         if guide:
             for section in guide.sections:
-                self.body.heading(2, section.title, toc_level=2)
+                self.chapter(2, section.title)
                 if section.intro:
                     self.p(section.intro, S.QUESTION_DETAIL)
                 for question in section.questions:
@@ -228,7 +249,7 @@ class _Writer:
         known = set(qids)
         orphans = [qid for qid in interview.answers if qid not in known]
         if orphans:
-            self.body.heading(2, ORPHANS_TITLE, toc_level=2)
+            self.chapter(2, ORPHANS_TITLE)
             self.p("Réponses à des questions qui ne figurent pas dans la grille actuelle "
                    f"« {guide.title if guide else interview.guide_id} » : elles sont conservées.",
                    S.QUESTION_DETAIL)
@@ -252,6 +273,8 @@ class _Writer:
         if answer is not None:
             for version in answer.concurrent:
                 self.body.parts.extend(concurrent_paragraphs(version))
+        for note in interview.review_notes.get(qid, []):
+            self.body.parts.extend(review_note_paragraphs(note))
 
     def build(self) -> list[str]:
         self.cover()
@@ -259,7 +282,7 @@ class _Writer:
         for n, interview in enumerate(self.interviews, start=1):
             self.interview(n, interview)
         if not self.bundle.interviews:
-            self.body.heading(1, "Entretiens", toc_level=2)
+            self.chapter(1, "Entretiens")
             self.p("Aucun entretien n’est encore enregistré pour ce projet.")
         chapters = self.body.flush()
         return [head, B.page_break(), B.toc(self.body.toc_entries), chapters]

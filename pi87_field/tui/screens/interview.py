@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea, Tree
 
 from pi87_field.core.errors import FieldError
-from pi87_field.core.fr import fr_time
+from pi87_field.core.fr import fr_datetime, fr_time
 from pi87_field.core.guides import Guide, question_numbers
 from pi87_field.core.model import (
     Answer,
@@ -97,6 +97,8 @@ class InterviewScreen(Screen):
                 tooltip="État : refus de répondre (appuyer de nouveau pour revenir à répondu)."),
         Binding("f5", "set_state('not_applicable')", "Sans objet", id="interview.not_applicable", show=False,
                 tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
+        Binding("ctrl+home", "text_edge('start')", show=False, id="interview.text_start"),
+        Binding("ctrl+end", "text_edge('end')", show=False, id="interview.text_end"),
         Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
                 tooltip="Enregistrer maintenant (l'enregistrement est aussi automatique)."),
         Binding("escape", "back", "Retour", id="interview.back",
@@ -139,6 +141,7 @@ class InterviewScreen(Screen):
                 yield Static("", id="answer-state")
                 yield AnswerEditor(id="answer-editor")
                 yield Static("", id="concurrent-versions")
+                yield Static("", id="review-notes")
                 yield TextArea("", id="notes-editor", classes="-hidden", soft_wrap=True, show_line_numbers=False,
                                tab_behavior="focus")
         yield Footer(show_command_palette=False)
@@ -213,6 +216,7 @@ class InterviewScreen(Screen):
         self.query_one("#question-scroll").scroll_home(animate=False)
         self._show_state()
         self._show_versions()
+        self._show_review_notes()
         self.query_one(QuestionNavigator).select_question(slot.qid)
         self._apply_lock()
         self.refresh_bindings()
@@ -272,6 +276,18 @@ class InterviewScreen(Screen):
             panel.update(Text.assemble(
                 (f"⚠ {len(versions)} version(s) concurrente(s)", "bold"), " — ctrl+r pour tout lire\n",
                 f"{who}{more} : {excerpt(first.text, 140)}"))
+
+    def _show_review_notes(self) -> None:
+        """Reviewers' notes on this answer (Word comments brought back by an import), newest last."""
+        panel = self.query_one("#review-notes", Static)
+        notes = self.interview.review_notes.get(self.current.qid, []) if self.interview and self.current else []
+        panel.display = bool(notes)
+        if notes:
+            lines = [Text(f"✎ {len(notes)} note(s) de relecture", style="bold")]
+            for note in notes[-2:]:
+                who = ", ".join(x for x in (note.author, fr_datetime(note.date) if note.date else "") if x)
+                lines.append(Text(f"{who or 'relecteur'} : {excerpt(note.text, 140)}"))
+            panel.update(Text("\n").join(lines))
 
     # -- editing and saving -----------------------------------------------------------------------
 
@@ -417,6 +433,12 @@ class InterviewScreen(Screen):
             return
         self.notes.remove_class("-hidden")
         self.notes.focus()
+
+    def action_text_edge(self, edge: str) -> None:
+        """ctrl+home / ctrl+end: start or end of the answer (or of the notes)."""
+        target = self.focused if isinstance(self.focused, TextArea) else self.editor
+        if target is not None:
+            target.move_cursor((0, 0) if edge == "start" else target.document.end)
 
     def action_insert_time(self) -> None:
         target = self.focused if isinstance(self.focused, TextArea) else self.editor
