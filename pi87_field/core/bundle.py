@@ -5,7 +5,8 @@ A bundle comes from elsewhere: it is checked at the door (`check_limits`, called
 later — a save, a Word export, the TUI — has to cope with an absurd one. Documented caps
 (README, "Limits"): file size `MAX_BUNDLE_BYTES` (64 MB); `MAX_INTERVIEWS` interviews per bundle;
 `MAX_ANSWERS` answers (and as many question texts) per interview; `MAX_PEOPLE` interviewees per
-interview; `MAX_TEXT_CHARS` characters per answer; `MAX_DEPTH` levels of nesting in unknown keys;
+interview; `MAX_TEXT_CHARS` characters per answer and `MAX_TOTAL_TEXT_CHARS` in all (a bundle
+accepted at the door must also export to Word in seconds); `MAX_DEPTH` levels of nesting in unknown keys;
 `MAX_OBJECTS` JSON objects per file (the parser stops as soon as there are more, so a file of a
 million tiny answers costs a fraction of its full parse); NaN and Infinity are not JSON and are
 refused.
@@ -35,6 +36,7 @@ MAX_INTERVIEWS = 2_000
 MAX_ANSWERS = 2_000
 MAX_PEOPLE = 200
 MAX_TEXT_CHARS = 1_000_000
+MAX_TOTAL_TEXT_CHARS = 20_000_000   # all answers of a bundle: its Word export stays in seconds
 MAX_DEPTH = 32
 MAX_OBJECTS = 250_000     # JSON objects in one file: parsing stops there (time and memory bound)
 _BUNDLE_KEYS = {"format", "exported_at", "project", "interviews"}
@@ -99,6 +101,7 @@ def check_limits(data: dict[str, Any]) -> None:
     if isinstance(interviews, list) and len(interviews) > MAX_INTERVIEWS:
         raise ImportFormatError(f"{format_int(len(interviews))} entretiens dans un seul projet : au plus "
                                 f"{format_int(MAX_INTERVIEWS)}")
+    total = 0
     for interview in interviews if isinstance(interviews, list) else []:
         if not isinstance(interview, dict):
             continue
@@ -112,6 +115,10 @@ def check_limits(data: dict[str, Any]) -> None:
             texts = [answer.get("text")] if isinstance(answer, dict) else []
             if isinstance(answer, dict) and isinstance(answer.get("concurrent"), list):
                 texts += [v.get("text") for v in answer["concurrent"] if isinstance(v, dict)]
+            total += sum(len(t) for t in texts if isinstance(t, str))
+            if total > MAX_TOTAL_TEXT_CHARS:
+                raise ImportFormatError(f"plus de {format_int(MAX_TOTAL_TEXT_CHARS)} caractères de réponses dans un "
+                                        "même fichier : refusé")
             if any(isinstance(t, str) and len(t) > MAX_TEXT_CHARS for t in texts):
                 raise ImportFormatError(f"réponse « {str(qid)[:80]} » de plus de {format_int(MAX_TEXT_CHARS)} "
                                         "caractères : refusée")

@@ -158,6 +158,11 @@ def merge_facts(known: Project | Interview, incoming: Project | Interview, field
             merged = [rk, *_chain(*k_anc, *i_anc, exclude=rk)][:MAX_ANCESTORS]
             if known.fact_history.get(name) and merged != known.fact_history[name]:
                 known.fact_history[name] = merged
+            revs = {fact_rev(v.get("value")) for v in kept} | {rk, *k_anc}
+            theirs_kept = [v for v in incoming.fact_conflicts.get(name, []) if fact_rev(v.get("value")) not in revs]
+            if theirs_kept:                     # a conflict the other copy holds: kept here too
+                known.fact_conflicts[name] = [*kept, *theirs_kept]
+                result.conflicts.extend((name, mine[name], v.get("value")) for v in theirs_kept)
             continue
         if rk in i_anc:                         # an edit of what we have: it wins
             setattr(known, name, copy.deepcopy(getattr(incoming, name)))

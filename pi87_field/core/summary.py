@@ -170,5 +170,36 @@ def interview_fact_rows(interview: Interview, guide: Guide | None) -> list[tuple
         ("Statut", interview.status.label),
         ("Grille", grid),
         ("Avancement", f"{done} / {total} questions renseignées" if total else ""),
+        *timing_rows(interview, guide),
         ("Notes", interview.notes.strip()),
     ]
+
+
+def timing_rows(interview: Interview, guide: Guide | None) -> list[tuple[str, str]]:
+    """When the interview happened (from core.timing): hours, duration, time per question.
+    No rows for an interview never opened in the TUI (nothing was measured)."""
+    from pi87_field.core import timing
+
+    start, end = timing.started_at(interview), timing.ended_at(interview)
+    if start is None:
+        return []
+    sittings = len(timing.sittings(interview))
+    hours = f"{fr_date(start.date())} de {start:%H:%M}"
+    if end is not None:
+        hours += f" à {end:%H:%M}" if end.date() == start.date() else f" au {fr_date(end.date())} à {end:%H:%M}"
+    if sittings > 1:
+        hours += f" ({sittings} séances)"
+    per_question = timing.question_seconds(interview)
+    numbers = guide.number if guide is not None else (lambda qid: "")
+    spent = "\n".join(f"{numbers(qid) or qid} : {timing.format_duration(seconds)}"
+                      for qid, seconds in sorted(per_question.items(),
+                                                 key=lambda item: _question_rank(guide, item[0]))
+                      if seconds > 0)
+    return [("Horaires", hours),
+            ("Durée", timing.format_duration(timing.duration_seconds(interview))),
+            *([("Temps par question", spent)] if spent else [])]
+
+
+def _question_rank(guide: Guide | None, question_id: str) -> tuple[int, str]:
+    ids = guide.question_ids if guide is not None else []
+    return (ids.index(question_id) if question_id in ids else len(ids), question_id)

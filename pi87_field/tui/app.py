@@ -77,6 +77,21 @@ class Pi87FieldApp(App[int]):
         self.push_screen(HomeScreen())
         if self.store.damaged:
             self.notify_damaged()
+        # Read the interviews for the synthesis screens in the background, so that the first
+        # ctrl+g does not wait for every interview file to be parsed.
+        self.run_worker(self._warm_workspace, thread=True, group="synthesis-warmup", exit_on_error=False)
+
+    def _warm_workspace(self) -> None:
+        if self._workspace is not None:
+            return
+        from pi87_field.core.synthesis import Workspace
+
+        try:
+            workspace = Workspace(self.store)
+        except Exception:  # noqa: BLE001 - the synthesis screens report it when opened
+            return
+        if self._workspace is None:
+            self._workspace = workspace
 
     def notify_damaged(self) -> None:
         self.report_damaged(self.store.damaged)

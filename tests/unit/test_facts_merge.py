@@ -129,3 +129,18 @@ def test_a_fact_changed_by_hand_in_a_bundle_descends_from_its_last_saved_value(l
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     report = import_files(a, [path])
     assert not report.conflicts and a.get_project(PID).volet == "national"
+
+
+def test_a_conflict_held_by_another_copy_travels_with_it(laptops, tmp_path):
+    """The lead imports A's file, which holds a conflict of facts A had: the lead keeps it too."""
+    a, b = laptops
+    _edit_project(a, region="Lorraine")
+    _edit_project(b, region="Meurthe-et-Moselle")
+    import_files(a, [_export(b, tmp_path / "from-b")])
+    with ProjectStore.open(tmp_path / "lead", durable=False) as lead:
+        _edit_project(lead, region="Lorraine")          # the lead had typed the same value as A
+        report = import_files(lead, [_export(a, tmp_path / "from-a")])
+        assert [c.fact for c in report.conflicts] == ["region"]
+        assert [v["value"] for v in lead.get_project(PID).fact_conflicts["region"]] == ["Meurthe-et-Moselle"]
+        again = import_files(lead, [_export(a, tmp_path / "from-a-2")])
+        assert not again.conflicts

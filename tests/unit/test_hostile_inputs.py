@@ -16,7 +16,7 @@ import docx
 import pytest
 
 from pi87_field.core import bundle as bundle_module
-from pi87_field.core.bundle import MAX_ANSWERS, MAX_DEPTH, MAX_INTERVIEWS, MAX_OBJECTS, MAX_TEXT_CHARS
+from pi87_field.core.bundle import MAX_ANSWERS, MAX_DEPTH, MAX_INTERVIEWS, MAX_OBJECTS, MAX_TEXT_CHARS, MAX_TOTAL_TEXT_CHARS
 from pi87_field.core.errors import GuideError
 from pi87_field.core.exchange.exporting import export_project
 from pi87_field.core.exchange.importing import import_files
@@ -127,6 +127,14 @@ def test_an_unknown_key_within_the_depth_cap_imports_and_exports_to_word(store, 
 def test_an_answer_beyond_the_text_cap_is_refused(store, data_dir, tmp_path):
     answers = {"structure.presentation": {"text": "x" * (MAX_TEXT_CHARS + 1)}}
     _refused(store, data_dir, tmp_path, _bundle([_interview(answers)]), "caractères")
+
+
+def test_more_answer_text_than_the_bundle_cap_is_refused(store, data_dir, tmp_path):
+    """60 MB of answers went in, and the project's Word export then took 13 s and 515 MB."""
+    chunk = "mot " * (MAX_TEXT_CHARS // 4 - 1)
+    count = MAX_TOTAL_TEXT_CHARS // len(chunk) + 1
+    _refused(store, data_dir, tmp_path, _bundle([_interview({"structure.presentation": {"text": chunk}})
+                                                 for _ in range(count)]), "caractères de réponses")
 
 
 def test_nan_is_refused_at_the_door(store, data_dir, tmp_path):

@@ -156,3 +156,29 @@ def test_trash_is_recoverable_out_of_exports_and_emptied_only_on_request(store, 
     with pytest.raises(StoreError, match="corbeille"):
         store.restore_from_trash(CASE, interview.id)
     store.close()
+
+
+def test_write_up_shows_hours_duration_and_time_per_question(store, tmp_path):
+    from docx import Document
+
+    from pi87_field.core.summary import interview_fact_rows
+
+    interview = started(store)
+    store.open_sitting(CASE, interview.id, T0)
+    store.close_sitting(CASE, interview.id, T0 + timedelta(minutes=75),
+                        [("structure.presentation", T0, T0 + timedelta(minutes=12)),
+                         ("budget.cout", T0 + timedelta(minutes=12), T0 + timedelta(minutes=75))])
+    again = store.get_interview(CASE, interview.id)
+    guide = store.guide_for(again.guide_id)
+    rows = dict(interview_fact_rows(again, guide))
+    assert rows["Horaires"] == "14/10/2019 de 10:00 à 11:15"
+    assert rows["Durée"] == "1\u00a0h\u00a015\u00a0min"
+    number = guide.number("budget.cout")
+    assert rows["Temps par question"].splitlines() == [
+        f"{guide.number('structure.presentation')} : 12\u00a0min", f"{number} : 1\u00a0h\u00a003\u00a0min"]
+    path = export_project(store, CASE, tmp_path, "docx")
+    cells = [c.text for t in Document(str(path)).tables for r in t.rows for c in r.cells]
+    assert "1\u00a0h\u00a015\u00a0min" in cells and "Temps par question" in cells
+    # Never opened in the TUI: no invented times.
+    other = store.list_interviews("ec08-insup")[0]
+    assert "Durée" not in dict(interview_fact_rows(other, store.guide_for(other.guide_id)))

@@ -10,17 +10,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+# One line per point: the dialog wraps them once, to its own width (hard line breaks inside a
+# point made it wrap twice at 80 columns).
 WORKFLOW = """\
 [b]Déroulé d'un entretien[/b]
-1. Accueil : tapez quelques lettres pour filtrer les projets, Entrée ouvre le projet.
-2. Projet : Entrée sur un entretien prévu ouvre sa fiche ; ctrl+n en prépare un nouveau.
-   La fiche (grille, enquêteur, interlocuteurs, date, mode) et le consentement sont
-   enregistrés avant l'ouverture de la grille.
-3. Grille : écrivez la réponse ; elle est enregistrée automatiquement pendant la frappe
-   (au plus une seconde de retard), en changeant de question, en quittant.
-   F2 à F5 fixent l'état de la réponse ; la même touche une seconde fois revient à « répondu ».
+1. Accueil : tapez quelques lettres pour filtrer les projets (accents et majuscules ignorés), Entrée ouvre le projet.
+2. Projet : Entrée sur un entretien prévu ouvre sa fiche ; ctrl+n en prépare un nouveau. La fiche (grille, enquêteur, interlocuteurs, date, mode) et le consentement sont enregistrés avant l'ouverture de la grille ; ctrl+t l'ouvre de nouveau à tout moment (reporter, annuler, supprimer, rouvrir).
+3. Grille : écrivez la réponse ; elle est enregistrée automatiquement pendant la frappe (au plus une seconde de retard), en changeant de question, en quittant. ctrl+e (ou F2 à F5) fixe l'état de la réponse ; écrire dans une réponse « non abordé », « refus » ou « sans objet » en fait une réponse. ctrl+o ouvre les notes de l'entretien, ctrl+d y insère l'heure.
+4. Fin : ctrl+l montre ce qui reste, par section ; t termine l'entretien, r rouvre un entretien terminé.
    Marques : ✓ répondu  – non abordé  ✗ refus de répondre  ∅ sans objet  · sans réponse.
-4. ctrl+p ouvre la palette de commandes : ouvrir un projet, exporter, importer, rechercher.
+5. ctrl+p ouvre la palette de commandes : ouvrir un projet, exporter, importer, rechercher, corbeille.
 """
 
 
@@ -41,7 +40,10 @@ def binding_rows(screen: Screen) -> list[tuple[str, str]]:
             keys = ", ".join(_key_name(k.strip()) for k in binding.key.split(","))
             tip = f" — {binding.tooltip}" if binding.tooltip else ""
             rows.append((keys, f"{binding.description}{tip}"))
-    rows.append(("ctrl+p", "Palette de commandes — projets, export, import, recherche"))
+    if any(getattr(b, "id", "") == "interview.next" for b in getattr(screen, "BINDINGS", [])):
+        rows.append(("ctrl+z, ctrl+y", "Annuler, rétablir — la dernière frappe dans la réponse ou les notes"))
+        rows.append(("ctrl+home, ctrl+end", "Début, fin de la réponse (home, end : début, fin de ligne)"))
+    rows.append(("ctrl+p", "Palette de commandes — projets, export, import, recherche, corbeille"))
     return rows
 
 

@@ -97,6 +97,8 @@ class InterviewScreen(Screen):
                 tooltip="État : refus de répondre (appuyer de nouveau pour revenir à répondu)."),
         Binding("f5", "set_state('not_applicable')", "Sans objet", id="interview.not_applicable", show=False,
                 tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
+        Binding("ctrl+home", "text_edge('start')", show=False, id="interview.text_start"),
+        Binding("ctrl+end", "text_edge('end')", show=False, id="interview.text_end"),
         Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
                 tooltip="Enregistrer maintenant (l'enregistrement est aussi automatique)."),
         Binding("escape", "back", "Retour", id="interview.back",
@@ -431,6 +433,12 @@ class InterviewScreen(Screen):
             return
         self.notes.remove_class("-hidden")
         self.notes.focus()
+
+    def action_text_edge(self, edge: str) -> None:
+        """ctrl+home / ctrl+end: start or end of the answer (or of the notes)."""
+        target = self.focused if isinstance(self.focused, TextArea) else self.editor
+        if target is not None:
+            target.move_cursor((0, 0) if edge == "start" else target.document.end)
 
     def action_insert_time(self) -> None:
         target = self.focused if isinstance(self.focused, TextArea) else self.editor

@@ -22,7 +22,6 @@ from textual.widgets import (
     Header,
     Input,
     Label,
-    RadioButton,
     RadioSet,
     Select,
     Static,
@@ -33,6 +32,7 @@ from pi87_field.core.fr import fr_date, parse_fr_date
 from pi87_field.core.model import Interviewee, InterviewMode, InterviewStatus
 from pi87_field.core.store import InterviewSheet
 from pi87_field.core.summary import project_label
+from pi87_field.tui.widgets.toggles import ReadableCheckbox, ReadableRadioButton
 from pi87_field.core.text import one_line
 
 MODES = [InterviewMode.ON_SITE, InterviewMode.PHONE, InterviewMode.VIDEO]
@@ -120,9 +120,9 @@ class NewInterviewScreen(Screen):
                 yield Input(fr_date(when), id="n-date", compact=True, placeholder="jj/mm/aaaa")
             with RadioSet(id="n-mode"):
                 for m in MODES:
-                    yield RadioButton(m.label, value=m == mode, name=m.value)
+                    yield ReadableRadioButton(m.label, value=m == mode, name=m.value)
             self._consent_before = planned.consent if planned else None
-            yield Checkbox("Consentement recueilli auprès de chaque interlocuteur", id="n-consent",
+            yield ReadableCheckbox("Consentement recueilli auprès de chaque interlocuteur", id="n-consent",
                            value=bool(planned and planned.consent))
             if self.edit:
                 yield Static("Décocher = consentement retiré : les réponses restent sur ce poste "
