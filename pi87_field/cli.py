@@ -135,13 +135,15 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 # -- projects ----------------------------------------------------------------------------------
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Liste JSON des projets (pour les scripts).")
 @data_dir_option
 @click.pass_context
 @guarded
 def projects(ctx: click.Context, as_json: bool) -> None:
-    """Liste les projets du magasin local."""
+    """Liste les projets du magasin local (« projects add » en crée un hors campagne)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from pi87_field.core.fr import format_amount
     from pi87_field.core.serialize import project_to_dict
     from pi87_field.core.summary import project_label, project_progress
@@ -184,6 +186,47 @@ def _warn_damaged(store: Any) -> None:
         if str(damaged.path) not in named:
             named.add(str(damaged.path))
             warn("Attention :", damaged)
+
+
+@projects.command("add")
+@click.option("--kind", type=click.Choice(["case_study", "interview_series"]), default="case_study",
+              show_default=True, help="Étude de cas (case_study) ou série d'entretiens (interview_series).")
+@click.option("--title", required=True, help="Intitulé de l'opération (ou de la série).")
+@click.option("--label", default="", help="Nom court qui le distingue à l'écran (« Épinal · Plateforme »).")
+@click.option("--carrier", default="", help="Porteur de projet.")
+@click.option("--os", "os_", type=click.Choice(["1", "2"]), default=None, help="Objectif spécifique.")
+@click.option("--amount", default="", help="Montant FSE programmé, à la française (« 21 914,89 € »).")
+@click.option("--characteristics", default="", help="Caractéristiques retenues pour l'étude de cas.")
+@click.option("--id", "project_id", default=None,
+              help="Identifiant (minuscules, chiffres, - et _) ; par défaut tiré du nom court.")
+@click.option("--json", "as_json", is_flag=True, help="Affiche le projet créé en JSON.")
+@data_dir_option
+@click.pass_context
+@guarded
+def projects_add(ctx: click.Context, kind: str, title: str, label: str, carrier: str, os_: str | None,
+                amount: str, characteristics: str, project_id: str | None, as_json: bool) -> None:
+    """Crée une étude de cas ou une série d'entretiens hors campagne."""
+    from pi87_field.core.fr import parse_amount
+    from pi87_field.core.money import AmountError
+    from pi87_field.core.serialize import project_to_dict
+    from pi87_field.core.summary import project_label
+
+    try:
+        fse_amount = parse_amount(amount)
+    except AmountError as exc:
+        fail(str(exc))
+        return
+    store = _open_store(ctx, writer=True)
+    try:
+        project = store.create_project(kind, title, label=label, carrier=carrier,
+                                       os=int(os_) if os_ else None, fse_amount=fse_amount,
+                                       characteristics=characteristics, project_id=project_id)
+    finally:
+        store.close()
+    if as_json:
+        out.print_json(data=project_to_dict(project))
+        return
+    out.print(f"Projet créé : {project.id} ({project.kind.label}, « {project_label(project)} »)", markup=False)
 
 
 # -- guides ------------------------------------------------------------------------------------
@@ -416,7 +459,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
     if answer_conflicts:
         out.print("[bold yellow]Réponses en conflit[/] (les deux versions sont conservées ; la plus récente est affichée) :")
         for c in answer_conflicts:
-            out.print(f"  • {c.project_id} / entretien {c.interview_id[:8]} / {c.question_id}",
+            out.print(f"  • {store.answer_place(c.project_id, c.interview_id, c.question_id)}",
                       soft_wrap=True, markup=False)
     if lead_conflicts:  # a lead's judgement or cell summary (synthesis file)
         out.print("[bold yellow]Synthèse en conflit[/] (les deux versions sont conservées ; la vôtre reste affichée) :")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import platformdirs
 from pi87_field import APP_NAME
 from pi87_field.core.guides import builtin_guides_dir
 
-__all__ = ["ENV_DATA_DIR", "builtin_guides_dir", "data_dir", "default_exports_dir", "demo_dir"]
+__all__ = ["ENV_DATA_DIR", "builtin_guides_dir", "data_dir", "default_exports_dir", "demo_dir", "exports_dir",
+           "set_exports_dir"]
 
 ENV_DATA_DIR = "PI87_FIELD_DATA_DIR"
 
@@ -36,4 +38,34 @@ def demo_dir(override: str | os.PathLike | None = None) -> Path:
 
 
 def default_exports_dir() -> Path:
+    """The CLI's default output folder (DESIGN.md: ./exports/)."""
     return Path.cwd() / "exports"
+
+
+SETTINGS_FILE = "settings.json"
+
+
+def exports_dir(data_root: Path) -> Path:
+    """Where the TUI exports: the folder chosen and remembered for this data folder, else
+    <data dir>/exports (never the folder the app happened to be started from)."""
+    try:
+        settings = json.loads((Path(data_root) / SETTINGS_FILE).read_text(encoding="utf-8"))
+        chosen = settings.get("exports_dir") if isinstance(settings, dict) else None
+    except (OSError, ValueError):
+        chosen = None
+    return Path(chosen).expanduser() if isinstance(chosen, str) and chosen else Path(data_root) / "exports"
+
+
+def set_exports_dir(data_root: Path, folder: Path) -> None:
+    """Remember `folder` as this data folder's exports location."""
+    from pi87_field.core.store.atomic import atomic_write_bytes
+
+    path = Path(data_root) / SETTINGS_FILE
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        settings = {}
+    if not isinstance(settings, dict):
+        settings = {}
+    settings["exports_dir"] = str(Path(folder).expanduser().resolve())
+    atomic_write_bytes(path, json.dumps(settings, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -6,6 +6,8 @@ One module, so that the TUI, the CLI, the write-up and the volume write a date t
 - `fr_datetime(iso)`     -> "14/10/2019 à 10:05" (as written in the ISO text, no time-zone shift;
                             a date-only value gives the date; an unreadable value is returned on
                             one line as it is)
+- `fr_local_datetime(iso)` -> the same in the reader's local time (when things happened: saves,
+                            versions, conflicts)
 - `fr_time(moment)`      -> "10:05:07" (the TUI's "enregistré à")
 - `parse_fr_date(text)`  -> date | None: "14/10/2019", "14/10/19", "2019-10-14", "14.10.2019",
                             "14-10-2019"; raises ValueError (French message) otherwise
@@ -27,7 +29,7 @@ from pi87_field.core.text import one_line
 
 __all__ = [
     "AmountError", "DATE_FORMAT", "format_amount", "format_int", "format_percent", "fr_date", "fr_datetime",
-    "fr_time", "parse_amount", "parse_fr_date", "percent", "plural",
+    "fr_local_datetime", "fr_time", "parse_amount", "parse_fr_date", "percent", "plural",
 ]
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -53,6 +55,20 @@ def fr_datetime(value: str | datetime | None) -> str:
     if "T" not in text and " " not in text.strip():
         return moment.strftime(DATE_FORMAT)
     return moment.strftime(f"{DATE_FORMAT} à %H:%M")
+
+
+def fr_local_datetime(value: str | None) -> str:
+    """ISO text with an offset -> "27/11/2026 à 05:48" in the reader's local time (a stored
+    "2026-11-27T04:48:57+00:00" read in Paris); without an offset, as written."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return fr_datetime(value)
+    if moment.tzinfo is None or "T" not in str(value):
+        return fr_datetime(value)
+    return fr_datetime(moment.astimezone())
 
 
 def fr_time(moment: datetime) -> str:

@@ -43,6 +43,28 @@ def excerpt(value: str, limit: int = 160) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
+def slug(value: str) -> str:
+    """ASCII, lower case, words joined by "-": "Mission locale du Lunévillois" -> "mission-locale-du-lunevillois"."""
+    ascii_ = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+
+
+def centred_excerpt(value: str, start: int, end: int, width: int = 160) -> tuple[str, int, int]:
+    """The part of `value` around `value[start:end]` (a match), on one line, about `width`
+    characters with the match in the middle; "…" where it was cut. Returns the excerpt and the
+    match's offsets in it. Whitespace becomes single spaces, one for one, so offsets hold."""
+    start, end = max(0, start), max(start, min(end, len(value)))
+    room = max(0, width - (end - start))
+    lo = max(0, start - room // 2)
+    hi = min(len(value), end + (room - (start - lo)))
+    lo = max(0, min(lo, hi - width))
+    piece = re.sub(r"\s", " ", value[lo:hi])
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < len(value) else ""
+    offset = len(prefix) - lo
+    return prefix + piece + suffix, start + offset, end + offset
+
+
 def fold(value: str) -> str:
     """Lower-case, accent-free form for searching ("Pôle" matches "pole")."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())

@@ -10,14 +10,17 @@ import signal
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from time import monotonic
 
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 
 from pi87_field.core.errors import FieldError, os_reason
+from pi87_field.core.fr import plural
 from pi87_field.core.store import ProjectStore
-from pi87_field.tui.commands import Pi87Commands
+from pi87_field.tui.commands import FrenchCommandPalette, Pi87Commands
+from pi87_field.tui.pending import RETRY_SECONDS, PendingAnswer, PendingAnswers
 from pi87_field.tui.widgets import incremental_wrap
 
 ENV_USER = "PI87_FIELD_USER"
@@ -57,6 +60,9 @@ class Pi87FieldApp(App[int]):
         self._clock = clock or (lambda: datetime.now().astimezone())
         self.install_signal_handlers = False
         self._reported_damage: set[str] = set()
+        # Answers a save could not write (a full disk): retried, never dropped silently.
+        self.pending = PendingAnswers()
+        self._pending_told_at = 0.0
         self._workspace = None
 
     def notify(self, message: str, *, title: str = "", severity="information",
@@ -75,6 +81,7 @@ class Pi87FieldApp(App[int]):
         if self.install_signal_handlers:
             self._install_signal_handlers()
         self.push_screen(HomeScreen())
+        self.set_interval(RETRY_SECONDS, self._retry_pending_quietly)
         if self.store.damaged:
             self.notify_damaged()
         # Read the interviews for the synthesis screens in the background, so that the first
@@ -107,7 +114,9 @@ class Pi87FieldApp(App[int]):
         for problem in fresh[:3]:
             self.notify(str(problem), title="Fichier endommagé", severity="warning", timeout=15)
         if len(fresh) > 3:
-            self.notify(f"Et {len(fresh) - 3} autre(s) fichier(s) endommagé(s), conservés tels quels.",
+            rest = plural(len(fresh) - 3, "autre fichier endommagé, conservé tel quel",
+                            "autres fichiers endommagés, conservés tels quels")
+            self.notify(f"Et {rest}.",
                         severity="warning", timeout=15)
 
     def leave_screen(self, screen) -> None:
@@ -128,6 +137,53 @@ class Pi87FieldApp(App[int]):
                 if save is not None:
                     save()
 
+    def retry_pending(self) -> list[PendingAnswer]:
+        """Try again to write the answers a save could not write. Returns those still pending.
+
+        An answer on the question an interview screen shows is saved by that screen (its editor
+        holds the latest text); the others are written from what was kept."""
+        from pi87_field.tui.screens.interview import InterviewScreen
+
+        shown: dict[tuple[str, str, str], InterviewScreen] = {}
+        for screen in self.screen_stack:
+            if isinstance(screen, InterviewScreen) and screen.current is not None:
+                shown[(screen.project_id, screen.interview_id, screen.current.qid)] = screen
+        for item in self.pending.all():
+            screen = shown.get(item.key)
+            if screen is not None:
+                screen.save_now()
+                continue
+            try:
+                saved = self.store.save_answer_checked(
+                    item.project_id, item.interview_id, item.question_id, item.text, state=item.state,
+                    author=item.author, base_rev=item.base_rev)
+            except (FieldError, OSError) as exc:
+                item.error = str(exc) if isinstance(exc, FieldError) else f"Enregistrement impossible ({os_reason(exc)})"
+                continue
+            self.pending.drop(*item.key)
+            self.notify(f"{item.where} : enregistrée.", title="Réponse en attente enregistrée")
+            owner = self.interview_screen(item.project_id, item.interview_id)
+            if owner is not None:
+                owner.pending_saved(item.question_id, saved.answer)
+        return self.pending.all()
+
+    def _retry_pending_quietly(self) -> None:
+        if not self.pending:
+            return
+        left = self.retry_pending()
+        from pi87_field.tui.screens.unsaved import UnsavedDialog
+
+        if isinstance(self.screen, UnsavedDialog):
+            self.screen.refresh_items([i for i in left if i.key in {p.key for p in self.screen.items}])
+            return
+        # Elsewhere than on the screen showing it, remind the user now and then.
+        if left and monotonic() - self._pending_told_at > 30:
+            self._pending_told_at = monotonic()
+            count = plural(len(left), "réponse toujours NON enregistrée", "réponses toujours NON enregistrées")
+            self.notify(f"{count} ({left[0].error}). "
+                        "Nouvel essai toutes les 5 s ; ctrl+q propose de les copier.",
+                        title="En attente", severity="warning", timeout=8)
+
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
         for signum in HANDLED_SIGNALS:
@@ -144,8 +200,23 @@ class Pi87FieldApp(App[int]):
     # -- actions ----------------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        self.flush_pending(closing=True)
-        self.exit(return_code=0)
+        from pi87_field.tui.screens.unsaved import UnsavedDialog
+
+        self.flush_pending()
+        left = self.retry_pending()
+        if not left:
+            self.flush_pending(closing=True)
+            self.exit(return_code=0)
+            return
+        if isinstance(self.screen, UnsavedDialog):
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice in ("saved", "leave"):
+                self.flush_pending(closing=True)
+                self.exit(return_code=0)
+
+        self.push_screen(UnsavedDialog("app", left), answered)
 
     def action_help_quit(self) -> None:
         # Textual's own message for ctrl+c is in English.
@@ -166,7 +237,8 @@ class Pi87FieldApp(App[int]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder="Commande : projet, entretien, export…"))
+            self.push_screen(FrenchCommandPalette(id="--command-palette",
+                                                  placeholder="Commande : projet, entretien, export…"))
 
     # -- shared commands (screens and the palette use them) --------------------------------------
 
@@ -183,10 +255,39 @@ class Pi87FieldApp(App[int]):
         self.push_screen(NewInterviewScreen(project_id, planned_id))
 
     def open_interview(self, project_id: str, interview_id: str, question_id: str | None = None) -> None:
+        """Open an interview on its grid. An interview is open on one screen at most: if it is
+        already open, the screens above it are closed and that screen comes back (two screens
+        on one answer would each save their own text over the other's)."""
         from pi87_field.tui.screens.interview import InterviewScreen
 
         self.flush_pending()
-        self.push_screen(InterviewScreen(project_id, interview_id, question_id))
+        existing = self.interview_screen(project_id, interview_id)
+        if existing is None:
+            self.push_screen(InterviewScreen(project_id, interview_id, question_id))
+            return
+        while self.screen is not existing and len(self.screen_stack) > 1:
+            self.pop_screen()
+        existing.go_to_question(question_id)
+
+    def interview_screen(self, project_id: str, interview_id: str):
+        """The screen this interview is open on, if any."""
+        from pi87_field.tui.screens.interview import InterviewScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, InterviewScreen)
+                     and s.project_id == project_id and s.interview_id == interview_id), None)
+
+    def store_changed(self) -> None:
+        """The store changed under the open screens (an import): let each follow it."""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_from_store", None)
+            if refresh is not None:
+                refresh()
+
+    def new_project(self) -> None:
+        from pi87_field.tui.screens.new_project import NewProjectScreen
+
+        self.flush_pending()
+        self.push_screen(NewProjectScreen())
 
     def open_trash(self) -> None:
         from pi87_field.tui.screens.trash import TrashScreen
@@ -238,13 +339,31 @@ class Pi87FieldApp(App[int]):
 
         self.push_screen(ImportScreen())
 
-    def export_project(self, project_id: str, fmt: str = "docx") -> Path | None:
-        """Export one project into ./exports; tell the user where it went, or why not."""
-        from pi87_field.core.exchange.exporting import export_project
+    def open_export(self, project_id: str | None = None, fmt: str = "docx") -> None:
+        """The export dialog: this project or all, Word or JSON, pseudonymised, which folder."""
+        from pi87_field.tui.screens.export import ExportScreen
 
         self.flush_pending()
+        self.push_screen(ExportScreen(project_id, fmt))
+
+    def export_project(self, project_id: str, fmt: str = "docx") -> Path | None:
+        """Export one project into the data folder's exports location; tell the user where it
+        went, or why not. A file changed since pi87-field wrote it is not replaced: the export
+        dialog opens to ask."""
+        from pi87_field.core.exchange.exporting import export_project, export_target
+        from pi87_field.core.exchange.ledger import ExportLedger
+        from pi87_field.locations import exports_dir
+
+        self.flush_pending()
+        folder = exports_dir(self.store.root)
+        ledger = ExportLedger(self.store.root)
+        if ledger.changed(export_target(project_id, folder, fmt)):
+            self.open_export(project_id, fmt)
+            self.notify("Ce compte rendu a changé depuis son dernier export : rien n'est remplacé sans "
+                        "votre accord.", title="Export", severity="warning", timeout=8)
+            return None
         try:
-            path = export_project(self.store, project_id, Path.cwd() / "exports", fmt)
+            path = export_project(self.store, project_id, folder, fmt)
         except FieldError as exc:
             self.notify(str(exc), title="Export impossible", severity="error", timeout=10)
             return None
@@ -253,12 +372,15 @@ class Pi87FieldApp(App[int]):
                         title="Export impossible", severity="error", timeout=10)
             return None
         except OSError as exc:
-            self.notify(f"{getattr(exc, 'filename', '') or ''} : {os_reason(exc)}".strip(" :"),
+            self.notify(f"Écriture impossible ({os_reason(exc)}) : {folder}",
                         title="Export impossible", severity="error", timeout=10)
             return None
+        try:
+            ledger.record([path])
+        except OSError:
+            pass
         self.notify(str(path), title="Exporté")
         return path
-
 
 def make_app(store: ProjectStore, *, interviewer: str = "",
              clock: Callable[[], datetime] | None = None) -> Pi87FieldApp:

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.align import Align
 from rich.markup import escape
 from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.widgets.option_list import Option
 
 from pi87_field.core.summary import project_label
 from pi87_field.core.text import fold, fold_with_positions
@@ -38,6 +40,27 @@ def _highlight(matcher: Matcher, name: str, offsets: list[int]) -> Content:
     return content
 
 
+NO_MATCHES = "Aucune commande ne correspond"
+
+
+class FrenchCommandPalette(CommandPalette):
+    """Textual's palette, saying "no match" in French (its text is fixed inside
+    `_start_no_matches_countdown`: this is that method, with the French line; Textual is pinned)."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def _show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(NO_MATCHES, style="not bold")), disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, _show_no_matches)
+
+
 class Pi87Commands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app: Pi87FieldApp = self.app  # type: ignore[assignment]
@@ -53,10 +76,14 @@ class Pi87Commands(Provider):
             out.append(("Nouvel entretien (projet ouvert)", partial(app.new_interview, current),
                         "Préparer et commencer un entretien pour ce projet"))
             out.append(("Exporter le projet ouvert en Word", partial(app.export_project, current, "docx"),
-                        "Écrit ./exports/<projet>.docx"))
+                        "Dans le dossier des exports des données"))
             out.append(("Exporter le projet ouvert en JSON", partial(app.export_project, current, "json"),
-                        "Écrit ./exports/<projet>.json"))
+                        "Dans le dossier des exports des données"))
         out.append(("Rechercher dans les réponses", app.action_search, "Un mot dans tous les entretiens"))
+        out.append(("Exporter… (un projet ou tous, Word ou JSON, pseudonymisé)", partial(app.open_export, current),
+                    "Choisir quoi exporter et où"))
+        out.append(("Nouveau projet (étude de cas ou série d'entretiens)", app.new_project,
+                    "Un projet hors campagne, avec son nom court"))
         out.append(("Synthèse : questions évaluatives", app.open_synthesis,
                     "Niveau d'atteinte, preuves citées et éléments à revoir, par question évaluative"))
         out.append(("Synthèse : matrice questions × cas", app.open_matrix,

@@ -7,7 +7,6 @@ import re
 
 from rich.cells import cell_len, set_cell_size
 
-
 # One mark per answer state, as the navigator and the lists show it.
 STATE_MARKS = {
     "answered": "✓",

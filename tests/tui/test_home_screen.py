@@ -26,7 +26,7 @@ async def test_damaged_interview_and_project_files_are_named_and_kept(store, dat
         await pilot.pause()
         said = " ".join(messages(app))
         assert bad_interview.name in said and "project.json" in said
-        assert "2 fichier(s) endommagé(s)" in str(home.query_one("#home-status", Static).render())
+        assert "2 fichiers endommagés" in str(home.query_one("#home-status", Static).render())
         await open_project(pilot, "pole emploi")
         status = str(app.screen.query_one("#project-status", Static).render())
         assert bad_interview.name in status

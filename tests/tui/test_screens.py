@@ -326,7 +326,8 @@ async def test_export_json_from_project_screen(app, store, tmp_path, monkeypatch
     async with app.run_test(size=(80, 24)) as pilot:
         await open_project(pilot, "insup")
         path = app.export_project(CASE, "json")
-        assert path == tmp_path / "exports" / "ec08-insup.json"
+        # Issue 11 item 13: into the data folder's exports location, not the working folder.
+        assert path == store.root / "exports" / "ec08-insup.json"
         assert json.loads(path.read_text())["project"]["id"] == CASE
 
 
@@ -340,6 +341,29 @@ async def test_answers_survive_a_new_app_after_escape(store, data_dir):
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
     assert first_interview(store).answers["structure.presentation"].text == "oui"
+
+
+async def test_search_excerpt_is_centred_and_the_match_highlighted(app, store):
+    """Issue 11 item 12: the match in the middle of the excerpt, highlighted; text with "[b]"
+    stays text."""
+    from pi87_field.tui.screens.search import MATCH_STYLE
+
+    interview = begin(store)
+    text = "[b]Début " + "mot " * 60 + "Cofinancement Pôle Emploi" + " suite" * 60
+    store.save_answer(CASE, interview.id, "budget.cout", text, author="A")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        search = app.screen
+        await pilot.press(*"pole emploi")
+        await wait_until(pilot, lambda: search.hits)
+        table = search.query_one(DataTable)
+        cell = table.get_row_at(0)[-1]
+        plain = cell.plain
+        assert "Pôle Emploi" in plain and plain.startswith("…") and plain.endswith("…")
+        spans = [plain[s.start:s.end] for s in cell.spans if s.style == MATCH_STYLE]
+        assert spans == ["Pôle Emploi"]
 
 
 async def test_review_notes_are_shown_under_the_answer(app, store):

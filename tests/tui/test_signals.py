@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import signal
 import struct
 import subprocess
@@ -22,6 +23,7 @@ from pi87_field.core.store import ProjectStore
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = "ec08-insup"
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])")
 
 # Autosave is pushed far away so that only the signal handler can have written the text.
 CHILD = """
@@ -60,10 +62,15 @@ class Terminal:
                 return
             self.output += chunk
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> None:
+    def screen_text(self) -> str:
+        """What was drawn so far, without the terminal's control sequences."""
+        return ANSI.sub("", bytes(self.output).decode("utf-8", "replace"))
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> None:
+        # Generous: on a loaded machine a frame can take seconds; the loop returns as soon as it is drawn.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if text.encode() in self.output:
+            if text in self.screen_text():
                 return
             if self.proc.poll() is not None:
                 break
@@ -106,18 +113,19 @@ def test_signal_mid_sentence_keeps_the_last_answer(started, signum):
     try:
         term.wait_for("Avanc")              # the project table's last header
         term.type("insup")
-        time.sleep(0.3)
+        term.wait_for("1 projet sur")       # the filter has run: Enter opens INSUP, not the first row
         term.type("\r")
         term.wait_for("Réponses")
-        time.sleep(0.3)
         term.type("\r")
         term.wait_for("Durée")
-        time.sleep(0.3)
         term.type("Premier point.")
+        term.wait_for("Premier point.")
         term.type("\x0e")                                    # ctrl+n: saved on leaving the question
-        time.sleep(0.3)
+        term.wait_for("Effectifs de la structure")            # the next question is shown
         term.type("Il disait que le FSE a permis d'essaimer")  # mid-sentence...
-        time.sleep(0.3)
+        # The keys have reached the editor (drawn on screen) before the laptop shuts down: what the
+        # test pins is that what the user sees typed is on disk, not keys still in the pty buffer.
+        term.wait_for("permis d'essaimer")
         os.kill(term.proc.pid, signum)                       # ...the laptop is shutting down
         code = term.proc.wait(timeout=15)
     finally:

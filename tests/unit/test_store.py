@@ -279,6 +279,45 @@ def test_full_disk_is_one_french_line_and_the_old_answer_stays(store, monkeypatc
     assert store.get_interview(i.project_id, i.id).answers["budget.cout"].text == "avant"
 
 
+def test_a_save_over_a_newer_stored_answer_keeps_both_texts(store):
+    """Defect it pins (issue 9 item 1): an editor that loaded an answer, while another screen or
+    an import wrote a newer one, overwrote that newer answer on its next keystroke."""
+    from pi87_field.core.store import EMPTY_REV
+
+    iid = _first_interview(store).id
+    first = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.presentation", "Version A",
+                                      author="Camille", base_rev=EMPTY_REV)
+    assert first.conflict is None
+    base = first.answer.rev
+    # Meanwhile another screen (or an import) stores a newer text.
+    store.save_answer("ec01-pole-emploi-dg", iid, "structure.presentation", "Version B (importée)", author="Jean")
+    # The stale editor saves over the revision it started from.
+    saved = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.presentation",
+                                      "Version A complétée", author="Camille", base_rev=base)
+    assert saved.conflict is not None and saved.conflict.text == "Version B (importée)"
+    stored = store.get_interview("ec01-pole-emploi-dg", iid).answers["structure.presentation"]
+    assert stored.text == "Version A complétée"
+    assert [v.text for v in stored.concurrent] == ["Version B (importée)"]
+    assert base in stored.ancestors
+    # The editor now starts from what it saved: the next save is a plain edit, no new conflict.
+    again = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.presentation",
+                                      "Version A complétée encore", author="Camille", base_rev=stored.rev)
+    assert again.conflict is None
+    assert [v.text for v in again.answer.concurrent] == ["Version B (importée)"]
+
+
+def test_a_checked_save_of_a_never_answered_question_sees_an_answer_written_since(store):
+    from pi87_field.core.store import EMPTY_REV
+
+    iid = _first_interview(store).id
+    store.save_answer("ec01-pole-emploi-dg", iid, "structure.effectifs", "12 conseillers", author="Jean")
+    saved = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.effectifs", "Douze",
+                                      author="Camille", base_rev=EMPTY_REV)
+    assert saved.conflict is not None and saved.conflict.text == "12 conseillers"
+    # Same text as stored: nothing to keep twice.
+    same = store.save_answer_checked("ec01-pole-emploi-dg", iid, "structure.effectifs", "Douze",
+                                     author="Camille", base_rev=EMPTY_REV)
+    assert same.conflict is None
 def test_save_answer_after_an_imported_answer_without_utc_offset(store):
     """A bundle may carry '2019-10-14T10:05:00' (no offset): the next keystroke save must not crash
     (naive minus aware datetime raised TypeError, which the TUI does not catch)."""
@@ -384,3 +423,78 @@ def test_save_interview_never_writes_over_a_damaged_file(store):
     with pytest.raises(DamagedFileError):
         store.save_interview(interview)
     assert path.read_bytes() == b'{"interview": {"1": {"id": "tronqu'
+
+
+def test_resolving_a_conflict_clears_it_and_keeps_both_texts_in_the_history(store):
+    """Issue 11 item 7: a resolved conflict leaves the answer (screen and write-up); a later import
+    of the set-aside version counts as older; nothing is lost (history)."""
+    from pi87_field.core.exchange.reconcile import Outcome, reconcile_answer
+    from pi87_field.core.model import AnswerVersion
+
+    pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
+    store.save_answer(pid, iid, "structure.presentation", "Ma version", author="Camille")
+    interview = store.get_interview(pid, iid)
+    answer = interview.answers["structure.presentation"]
+    answer.concurrent = [AnswerVersion("Version de Jean", AnswerState.ANSWERED, "2026-11-27T04:48:57+00:00", "Jean", "jean.docx")]
+    store.save_interview(interview)
+    resolved = store.resolve_conflict(pid, iid, "structure.presentation", "Ma version et celle de Jean",
+                                      "answered", "Camille", base_rev=answer.rev)
+    stored = store.get_interview(pid, iid).answers["structure.presentation"]
+    assert stored.text == "Ma version et celle de Jean" and stored.concurrent == []
+    texts = [e.text for e in store.answer_history(pid, iid, "structure.presentation")]
+    assert "Ma version" in texts and "Version de Jean" in texts
+    jean = Answer(text="Version de Jean", author="Jean", updated_at="2026-11-27T04:48:57+00:00")
+    assert reconcile_answer(stored, jean)[1] == Outcome.OLDER
+    with pytest.raises(StoreError):          # the answer changed since: refused, nothing written
+        store.resolve_conflict(pid, iid, "structure.presentation", "x", "answered", "C", base_rev=answer.rev)
+    assert resolved.rev == stored.rev
+
+
+def test_restore_is_a_new_revision_and_the_replaced_text_stays_in_history(store, monkeypatch):
+    pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
+    store.save_answer(pid, iid, "structure.effectifs", "Premier texte", author="A")
+    monkeypatch.setattr(
+        "pi87_field.core.store.project_store._same_burst", lambda *args: False)  # a later edit
+    store.save_answer(pid, iid, "structure.effectifs", "Second texte", author="A")
+    history = store.answer_history(pid, iid, "structure.effectifs")
+    assert [e.text for e in history] == ["Premier texte"]
+    current = store.get_interview(pid, iid).answers["structure.effectifs"]
+    restored = store.restore_answer(pid, iid, "structure.effectifs", history[0].text, history[0].state,
+                                    "A", base_rev=current.rev)
+    assert restored.text == "Premier texte"
+    assert current.rev in restored.ancestors               # an edit over "Second texte", not older
+    assert [e.text for e in store.answer_history(pid, iid, "structure.effectifs")] == ["Second texte"]
+
+
+def test_history_reads_the_rolling_backups_too(store, monkeypatch):
+    pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
+    monkeypatch.setattr(storage, "BACKUP_EVERY_SECONDS", 0)
+    storage.AtomicJSONStorage._last_backup.clear()
+    store.save_answer(pid, iid, "structure.publics", "Avant la panne", author="A")
+    store.save_answer(pid, iid, "structure.publics", "Avant la panne, suite", author="A")   # same burst
+    store.save_answer(pid, iid, "structure.publics", "Maintenant", author="A")
+    entries = store.answer_history(pid, iid, "structure.publics")
+    assert any(e.origin == "sauvegarde automatique" and e.text == "Avant la panne, suite" for e in entries)
+    assert all(e.text != "Maintenant" for e in entries)
+
+
+def test_an_import_that_replaces_an_answer_keeps_the_old_text_in_history(store):
+    pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
+    store.save_answer(pid, iid, "structure.presentation", "Texte local", author="A")
+    interview = store.get_interview(pid, iid)
+    interview.answers["structure.presentation"] = Answer(text="Texte importé", author="B")
+    store.save_interview(interview)
+    assert [e.text for e in store.answer_history(pid, iid, "structure.presentation")] == ["Texte local"]
+
+
+def test_search_excerpt_is_centred_on_the_match_and_says_where_it_is(store):
+    """Issue 11 item 12: the excerpt is centred on the match (not cut 60 characters before it)
+    and carries the match's offsets, so that a screen can highlight it."""
+    pid, iid = "ec01-pole-emploi-dg", _first_interview(store).id
+    text = "Début. " + "avant " * 40 + "le Réseau Qualité des partenaires" + " après" * 40
+    store.save_answer(pid, iid, "structure.presentation", text, author="A")
+    hit = next(h for h in store.search("reseau qualite") if h.question_id == "structure.presentation")
+    assert hit.excerpt[hit.match_start:hit.match_end] == "Réseau Qualité"
+    before, after = hit.match_start, len(hit.excerpt) - hit.match_end
+    assert abs(before - after) <= 2 and before > 40
+    assert hit.excerpt.startswith("…") and hit.excerpt.endswith("…")

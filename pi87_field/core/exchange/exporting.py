@@ -41,6 +41,16 @@ def pseudonymisation_level(pseudonymise: bool | str | None) -> str | None:
     return str(pseudonymise)
 
 
+def export_target(project_id: str, out_dir: Path, fmt: str = "docx", *, pseudonymise: bool | str = False) -> Path:
+    """The file `export_project` writes for this project (to check it before writing)."""
+    target = Path(out_dir) / f"{safe_stem(project_id)}.{fmt}"
+    if pseudonymisation_level(pseudonymise):
+        from pi87_field.core.privacy import pseudonymised_path
+
+        target = pseudonymised_path(target)
+    return target
+
+
 def project_bundle(store: ProjectStore, project_id: str, *, pseudonymise: bool | str = False) -> Bundle:
     """The project as a bundle; pseudonymised with the store's register when asked."""
     return _project_bundle(store, project_id, pseudonymise)[0]
@@ -99,11 +109,7 @@ def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, f
         raise FieldError(f"Format d'export inconnu : « {fmt} » (docx ou json)")
     bundle, report = _project_bundle(store, project_id, pseudonymise, register)
     out_dir = ensure_dir(Path(out_dir))
-    target = out_dir / f"{safe_stem(bundle.project.id)}.{fmt}"
-    if report is not None:
-        from pi87_field.core.privacy import pseudonymised_path
-
-        target = pseudonymised_path(target)
+    target = export_target(bundle.project.id, out_dir, fmt, pseudonymise=report is not None)
     if target.resolve().parent != out_dir.resolve():  # pragma: no cover - guarded by safe_stem
         raise FieldError(f"Nom de fichier refusé : {target.name}")
     if fmt == "json":

@@ -8,12 +8,16 @@ exchange layer use to read and change projects and interviews.
 """
 
 from pi87_field.core.store.project_store import (
+    EMPTY_REV,
     META_FILE,
+    HistoryEntry,
     InterviewSheet,
     ProjectStore,
+    SavedAnswer,
     SearchHit,
     StoreScan,
     TrashedInterview,
 )
 
-__all__ = ["META_FILE", "InterviewSheet", "ProjectStore", "SearchHit", "StoreScan", "TrashedInterview"]
+__all__ = ["EMPTY_REV", "META_FILE", "HistoryEntry", "InterviewSheet", "ProjectStore", "SavedAnswer", "SearchHit",
+           "StoreScan", "TrashedInterview"]

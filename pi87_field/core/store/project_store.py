@@ -19,11 +19,14 @@ import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.table import Document
 
 from pi87_field.core import timing
 from pi87_field.core.errors import DamagedFileError, FieldError, StoreError, StoreLockedError
@@ -32,16 +35,20 @@ from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
     MAX_ANCESTORS,
     Answer,
+    AnswerState,
+    AnswerVersion,
     Interview,
     Interviewee,
     InterviewMode,
     InterviewStatus,
     Project,
+    ProjectKind,
     check_interview_id,
     check_project_id,
     new_burst,
     now_iso,
     split_burst,
+    text_rev,
 )
 from pi87_field.core.serialize import (
     answer_from_dict,
@@ -56,9 +63,6 @@ from pi87_field.core.store.atomic import (
     ensure_dir,
     remove_stale_temp_files,
 )
-from tinydb import TinyDB
-from tinydb.table import Document
-
 from pi87_field.core.store.storage import (
     ANSWER,
     ANSWERS,
@@ -72,12 +76,19 @@ from pi87_field.core.store.storage import (
     read_json_file,
     schema_of,
 )
-from pi87_field.core.summary import interview_order_key, interview_title
-from pi87_field.core.text import clean_text, excerpt
+from pi87_field.core.summary import interview_order_key, interview_title, project_label
+from pi87_field.core.text import centred_excerpt, clean_text, one_line, slug
 
 META_FILE = "pi87-field.json"
 # Successive saves by the same author within this many seconds are one edit (one revision).
 EDIT_BURST_SECONDS = 90
+# The revision of "no answer yet" (what an editor opened on an unanswered question started from).
+EMPTY_REV = text_rev("", AnswerState.ANSWERED.value)
+# How a stored answer kept by a stale save is labelled among the concurrent versions.
+STALE_SOURCE = "enregistrée ailleurs pendant la saisie"
+# Earlier texts of an answer, kept in its interview file (a table never exported), per question.
+HISTORY = "history"
+MAX_HISTORY = 30
 
 
 @dataclass
@@ -105,13 +116,39 @@ class TrashedInterview:
 
 
 @dataclass(frozen=True)
+class SavedAnswer:
+    """What `save_answer_checked` wrote, and the stored version it kept beside it (a conflict)."""
+
+    answer: Answer
+    conflict: AnswerVersion | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """An earlier text of an answer: from its revisions, or from a rolling backup."""
+
+    text: str
+    state: AnswerState
+    updated_at: str
+    author: str
+    origin: str               # "révision", "gardée lors d'un conflit", "sauvegarde automatique"…
+    backup_at: str = ""       # when the backup holding it was taken
+
+    @property
+    def rev(self) -> str:
+        return text_rev(self.text, self.state)
+
+
+@dataclass(frozen=True)
 class SearchHit:
     project_id: str
     project_title: str
     interview_id: str
     interview_label: str
     question_id: str
-    excerpt: str
+    excerpt: str              # one line, the match in its middle
+    match_start: int = 0      # the match is excerpt[match_start:match_end]
+    match_end: int = 0
 
 
 class ProjectStore:
@@ -352,6 +389,36 @@ class ProjectStore:
             db.table(PROJECT).insert(Document(project_to_dict(project), doc_id=1))
         return project
 
+    def create_project(self, kind: ProjectKind | str, title: str, *, label: str = "", carrier: str = "",
+                       os: int | None = None, fse_amount: Decimal | None = None, characteristics: str = "",
+                       project_id: str | None = None) -> Project:
+        """A case study or an interview series that is not in the campaign. Its id is derived
+        from its short name (or title) unless given, and never takes an existing project's."""
+        from pi87_field.core.campaign import CASE_STUDY_GUIDE, INTERVIEW_GUIDE
+
+        self._require_writer()
+        kind = ProjectKind(kind)
+        title = one_line(title)
+        if not title:
+            raise StoreError("Un projet a besoin d'un intitulé.")
+        if os not in (None, 1, 2):
+            raise StoreError(f"Objectif spécifique inconnu : {os} (1 ou 2)")
+        if project_id:
+            check_project_id(project_id)
+            if self.has_project(project_id) or self.project_dir(project_id).exists():
+                raise StoreError(f"Le projet « {project_id} » existe déjà : choisissez un autre identifiant.")
+        else:
+            prefix = "ec" if kind == ProjectKind.CASE_STUDY else "eq"
+            stem = f"{prefix}-{slug(label or title)[:60]}".rstrip("-")
+            project_id, n = stem, 1
+            while self.project_dir(project_id).exists():
+                n += 1
+                project_id = f"{stem}-{n}"
+        project = Project(id=project_id, kind=kind, title=title, label=one_line(label), carrier=one_line(carrier),
+                          os=os, fse_amount=fse_amount, characteristics=clean_text(characteristics).strip(),
+                          guide_id=CASE_STUDY_GUIDE if kind == ProjectKind.CASE_STUDY else INTERVIEW_GUIDE)
+        return self.save_project(project)
+
     # -- interviews ----------------------------------------------------------------------------
 
     def _read_interview(self, path: Path, project_id: str) -> Interview:
@@ -404,16 +471,48 @@ class ProjectStore:
             _refuse_newer_schema(path, db)
             stored = db.table(INTERVIEW).get(doc_id=1)
             record_edits(None if stored is None else _or_none(interview_from_dict, stored), interview, INTERVIEW_FACTS)
+            # The texts a whole rewrite (an import) replaces stay in the answers' history.
+            history = [dict(d) for d in db.table(HISTORY).all()]
+            replaced = []
+            for old_doc in db.table(ANSWERS).all():
+                qid = old_doc.get("qid")
+                if qid in interview.answers:
+                    try:
+                        old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"})
+                    except Exception:  # an unreadable old answer has nothing to keep
+                        continue
+                    if old.rev != interview.answers[qid].rev:
+                        replaced.append((qid, old))
             db.drop_tables()
             db.table(META).insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
             db.table(INTERVIEW).insert(Document(interview_to_dict(interview, with_answers=False), doc_id=1))
             db.table(ANSWERS).insert_multiple(
                 {"qid": qid, **answer_to_dict(a)} for qid, a in interview.answers.items())
+            if history:
+                db.table(HISTORY).insert_multiple(history)
+            for qid, old in replaced:
+                _push_history(db, qid, old, "remplacée par un import")
         return interview
 
     def save_answer(self, project_id: str, interview_id: str, question_id: str,
                     text: str, state: str | None = None, author: str = "") -> Answer:
-        """Save one answer: one read and one atomic write of this interview's file only."""
+        """Save one answer: one read and one atomic write of this interview's file only.
+
+        No check of what the caller started from (the CLI, scripts). An editor uses
+        `save_answer_checked`, which never writes over an answer that changed under it."""
+        return self.save_answer_checked(project_id, interview_id, question_id, text, state=state,
+                                        author=author).answer
+
+    def save_answer_checked(self, project_id: str, interview_id: str, question_id: str,
+                            text: str, state: str | None = None, author: str = "",
+                            *, base_rev: str | None = None, source: str = STALE_SOURCE) -> SavedAnswer:
+        """Save one answer typed over the stored revision `base_rev` (the one the editor loaded;
+        `EMPTY_REV` for no answer; None: no check).
+
+        If the stored answer is no longer `base_rev` (another screen, an import wrote it since),
+        the new text is saved *and* the stored one is kept beside it as a concurrent version
+        (`Answer.concurrent`, labelled `source`): a conflict the user resolves, never a silent
+        loss of either text."""
         self._require_writer()
         path = self.interview_file(project_id, interview_id)
         with self._edit(path) as db:
@@ -430,20 +529,34 @@ class ProjectStore:
                 new.state = type(new.state)(state)
             elif old is not None:
                 new.state = old.state
+            stored_rev = old.rev if old is not None else EMPTY_REV
+            kept: AnswerVersion | None = None
             if old is not None:
                 if old.rev == new.rev and old.author == new.author:
-                    return old
+                    return SavedAnswer(old)
                 new.concurrent = old.concurrent
                 new.extra = old.extra
-                _grow(old, new, self._own_bursts)
+                if base_rev is not None and stored_rev != base_rev and old.rev != new.rev:
+                    # A stale editor: both texts stay, the stored one as a concurrent version.
+                    kept = AnswerVersion(text=old.text, state=old.state, updated_at=old.updated_at,
+                                         author=old.author, source=source)
+                    new.concurrent = [kept, *(v for v in old.concurrent if v.rev not in (kept.rev, new.rev))]
+                    chain = [base_rev, *old.ancestors]
+                    new.ancestors = [r for r in dict.fromkeys(chain) if r not in (old.rev, new.rev)][:MAX_ANCESTORS]
+                    new.burst = new_burst()
+                    self._own_bursts.add(split_burst(new.burst)[0])
+                    _push_history(db, question_id, old, "gardée lors d'un conflit")
+                elif not _grow(old, new, self._own_bursts):
+                    _push_history(db, question_id, old, "révision")
             else:
                 new.burst = new_burst()
                 self._own_bursts.add(split_burst(new.burst)[0])
             doc = {"qid": question_id, **answer_to_dict(new)}
             if old_doc is None:
                 answers.insert(doc)
-            else:
-                answers.upsert(Document(doc, doc_id=old_doc.doc_id))
+            else:  # replaced whole: upsert would merge, keeping keys the new answer dropped
+                answers.remove(doc_ids=[old_doc.doc_id])
+                answers.insert(Document(doc, doc_id=old_doc.doc_id))
             change: dict[str, Any] = {"updated_at": new.updated_at}
             if meta.get("status") == InterviewStatus.PLANNED.value:
                 change["status"] = InterviewStatus.IN_PROGRESS.value
@@ -453,7 +566,120 @@ class ProjectStore:
                 history["status"] = [started, planned, *older][:MAX_ANCESTORS]
                 change["fact_history"] = history
             facts.update(change, doc_ids=[1])
+        return SavedAnswer(new, kept)
+
+    def resolve_conflict(self, project_id: str, interview_id: str, question_id: str, text: str,
+                         state: str, author: str, *, base_rev: str) -> Answer:
+        """Settle a conflict: `text` (one of the versions, or an edit of them) becomes the answer,
+        descending from the shown answer and every concurrent version. Those leave the answer (the
+        screen and the write-up no longer show them) but stay in its history, and an import of
+        any of them later counts as older. Refused if the answer changed since the user looked
+        at it (`base_rev`)."""
+        return self._rewrite_answer(project_id, interview_id, question_id, text, state, author,
+                                    base_rev=base_rev, resolve=True)
+
+    def restore_answer(self, project_id: str, interview_id: str, question_id: str, text: str,
+                       state: str, author: str, *, base_rev: str) -> Answer:
+        """Bring back an earlier text of an answer as a new revision (the current text goes to
+        the history, never away). Refused if the answer changed since `base_rev`."""
+        return self._rewrite_answer(project_id, interview_id, question_id, text, state, author,
+                                    base_rev=base_rev, resolve=False)
+
+    def _rewrite_answer(self, project_id: str, interview_id: str, question_id: str, text: str,
+                        state: str, author: str, *, base_rev: str, resolve: bool) -> Answer:
+        self._require_writer()
+        path = self.interview_file(project_id, interview_id)
+        with self._edit(path) as db:
+            facts = db.table(INTERVIEW)
+            if facts.get(doc_id=1) is None:
+                raise StoreError(f"Entretien introuvable : {interview_id}")
+            _refuse_newer_schema(path, db)
+            answers = db.table(ANSWERS)
+            old_doc = answers.get(ANSWER.qid == question_id)
+            old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
+            if (old.rev if old else EMPTY_REV) != base_rev:
+                raise StoreError("Cette réponse a changé entre-temps : rien n'a été modifié, "
+                                 "regardez-la de nouveau.")
+            new = Answer(text=clean_text(text), state=AnswerState(state), author=author)
+            if old is not None:
+                new.extra = old.extra
+                ended = [old.burst] if old.burst else []
+                chain = [old.rev, *ended, *old.ancestors]
+                if resolve:
+                    chain = [old.rev, *ended, *(v.rev for v in old.concurrent), *old.ancestors]
+                    for version in old.concurrent:
+                        _push_history(db, question_id, Answer(text=version.text, state=version.state,
+                                                              updated_at=version.updated_at,
+                                                              author=version.author),
+                                      "version écartée d'un conflit")
+                else:
+                    new.concurrent = old.concurrent
+                _push_history(db, question_id, old, "remplacée au règlement du conflit" if resolve else "remplacée par une restauration")
+                new.ancestors = [r for r in dict.fromkeys(chain) if r != new.rev][:MAX_ANCESTORS]
+            new.burst = new_burst()
+            self._own_bursts.add(split_burst(new.burst)[0])
+            doc = {"qid": question_id, **answer_to_dict(new)}
+            if old_doc is None:
+                answers.insert(doc)
+            else:  # replaced whole: upsert would merge, keeping keys the new answer dropped
+                answers.remove(doc_ids=[old_doc.doc_id])
+                answers.insert(Document(doc, doc_id=old_doc.doc_id))
+            facts.update({"updated_at": new.updated_at}, doc_ids=[1])
         return new
+
+    def answer_history(self, project_id: str, interview_id: str, question_id: str) -> list[HistoryEntry]:
+        """Earlier texts of one answer, newest first: the revisions kept in its interview file,
+        then what the rolling backups hold; each text once, the current one left out."""
+        path = self.interview_file(project_id, interview_id)
+        db = open_file(path)
+        if db is None:
+            raise StoreError(f"Entretien introuvable : {interview_id}")
+        current_doc = db.table(ANSWERS).get(ANSWER.qid == question_id)
+        current = answer_from_dict({k: v for k, v in current_doc.items() if k != "qid"}) if current_doc else None
+        entries: list[HistoryEntry] = []
+        for doc in db.table(HISTORY).search(ANSWER.qid == question_id):
+            try:
+                answer = answer_from_dict({k: v for k, v in doc.items() if k not in ("qid", "why")})
+            except Exception:
+                continue
+            entries.append(HistoryEntry(answer.text, answer.state, answer.updated_at, answer.author,
+                                        str(doc.get("why") or "révision")))
+        folder = self.backups_dir / path.relative_to(self.projects_dir).parent / path.stem
+        for backup in sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []:
+            try:
+                old_db = open_file(backup)
+                found = old_db.table(ANSWERS).get(ANSWER.qid == question_id) if old_db is not None else None
+                if found is None:
+                    continue
+                answer = answer_from_dict({k: v for k, v in found.items() if k != "qid"})
+                taken = datetime.fromtimestamp(backup.stat().st_mtime).astimezone()
+            except Exception:  # a damaged backup has nothing to offer
+                continue
+            entries.append(HistoryEntry(answer.text, answer.state, answer.updated_at, answer.author,
+                                        "sauvegarde automatique", taken.isoformat(timespec="seconds")))
+        seen = {current.rev} if current is not None else set()
+        out: list[HistoryEntry] = []
+        for entry in sorted(entries, key=lambda e: _sort_time(e.updated_at), reverse=True):
+            if entry.rev not in seen and entry.text.strip():
+                seen.add(entry.rev)
+                out.append(entry)
+        return out
+
+    def answer_place(self, project_id: str, interview_id: str, question_id: str) -> str:
+        """Where an answer is, for a person: "INSUP · TCC · Claire Martin — 14/10/2019 · 6.1"
+        (project label, interview title, the guide's question number), never internal ids
+        unless the files cannot be read."""
+        try:
+            project = self.get_project(project_id)
+        except FieldError:
+            return " · ".join((project_id, interview_id[:8], question_id))
+        try:
+            interview = self.get_interview(project_id, interview_id)
+        except FieldError:
+            return " · ".join((project_label(project), interview_id[:8], question_id))
+        guide = self.guide_for(interview.guide_id)
+        number = ((guide.number(question_id) if guide is not None else "") or question_id) if question_id else ""
+        return " · ".join(filter(None, (project_label(project), interview_title(project, interview), number)))
 
     def delete_interview(self, project_id: str, interview_id: str) -> None:
         """Move an interview file to the backups folder (never destroyed outright)."""
@@ -699,9 +925,10 @@ class ProjectStore:
                 pos = folded.find(target)
                 if pos < 0:
                     continue
-                start = max(0, positions[pos] - 60)
-                snippet = ("…" if start else "") + excerpt(answer.text[start:], 160)
-                hits.append(SearchHit(project.id, project.title, interview.id, interview_title(project, interview), qid, snippet))
+                last = pos + len(target) - 1
+                snippet, lo, hi = centred_excerpt(answer.text, positions[pos], positions[last] + 1)
+                hits.append(SearchHit(project.id, project.title, interview.id, interview_title(project, interview),
+                                      qid, snippet, lo, hi))
                 if len(hits) >= limit:
                     return hits
         return hits
@@ -732,11 +959,20 @@ def _refuse_newer_schema(path: Path, db: TinyDB) -> None:
         )
 
 
-def _grow(old: Answer, new: Answer, own_bursts: set[str]) -> None:
-    """Record `new`'s ancestry. A burst of autosaves by one author counts as one edit; only a burst
-    this store started goes on (an imported answer's burst belongs to another laptop)."""
+def _grow(old: Answer, new: Answer, own_bursts: set[str]) -> bool:
+    """Record `new`'s ancestry; True if it continues `old`'s burst (then `old` was a passing
+    state, not a revision of its own)."""
+    same_burst = _same_burst(old, new, own_bursts)
+    new.grow_from(old, same_burst=same_burst, burst=new_burst())
+    own_bursts.add(split_burst(new.burst)[0])
+    return same_burst
+
+
+def _same_burst(old: Answer, new: Answer, own_bursts: set[str]) -> bool:
+    """A burst of autosaves by one author counts as one edit; only a burst this store started
+    goes on (an imported answer's burst belongs to another laptop)."""
     try:
-        same_burst = (
+        return (
             old.author == new.author
             and (datetime.fromisoformat(new.updated_at) - datetime.fromisoformat(old.updated_at)).total_seconds()
             < EDIT_BURST_SECONDS
@@ -744,6 +980,28 @@ def _grow(old: Answer, new: Answer, own_bursts: set[str]) -> None:
             and split_burst(old.burst)[0] in own_bursts
         )
     except (TypeError, ValueError):  # unreadable, or one side without a UTC offset (imported)
-        same_burst = False
-    new.grow_from(old, same_burst=same_burst, burst=new_burst())
-    own_bursts.add(split_burst(new.burst)[0])
+        return False
+
+
+def _push_history(db: TinyDB, question_id: str, answer: Answer, why: str) -> None:
+    """Keep `answer` as an earlier text of `question_id` (the last MAX_HISTORY per question)."""
+    if answer.is_empty:
+        return
+    table = db.table(HISTORY)
+    mine = sorted(table.search(ANSWER.qid == question_id), key=lambda d: d.doc_id)
+    if any(text_rev(d.get("text", ""), d.get("state", "")) == answer.rev for d in mine[-3:]):
+        return
+    doc = answer_to_dict(answer)
+    table.insert({"qid": question_id, "why": why, "text": doc["text"], "state": doc["state"],
+                  "updated_at": doc["updated_at"], "author": doc["author"]})
+    extra = len(mine) + 1 - MAX_HISTORY
+    if extra > 0:
+        table.remove(doc_ids=[d.doc_id for d in mine[:extra]])
+
+
+def _sort_time(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return datetime.min.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -23,8 +23,8 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static,
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import fr_datetime
 from pi87_field.core.guides import numbered
-from pi87_field.core.summary import interview_title
 from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, Interview, Project
+from pi87_field.core.summary import interview_title
 from pi87_field.core.synthesis import EvidenceView, Workspace
 from pi87_field.core.text import one_line
 from pi87_field.tui.progress import clip

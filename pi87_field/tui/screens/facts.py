@@ -3,6 +3,7 @@ report's vocabularies (model.py). Nothing is saved unless every field is valid."
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -30,6 +31,7 @@ from pi87_field.core.model import (
 from pi87_field.core.money import AmountError, format_amount, parse_amount
 from pi87_field.core.summary import project_label
 from pi87_field.core.text import clean_text, one_line
+from pi87_field.tui.app import Pi87FieldApp
 
 
 def _select(options: list[str], value: str | None, id: str) -> Select:
@@ -40,6 +42,8 @@ def _select(options: list[str], value: str | None, id: str) -> Select:
 
 
 class FactsScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="facts.save", priority=True,
                 tooltip="Vérifier et enregistrer la fiche."),

@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from pi87_field.core.fr import plural
 from pi87_field.core.model import Project, ProjectKind
 from pi87_field.core.money import format_amount
 from pi87_field.core.summary import ProjectProgress, project_label, project_progress
 from pi87_field.core.text import fold
+from pi87_field.tui.app import Pi87FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 OS_WORDS = re.compile(r"\bos\s*(\d)\b")
@@ -39,6 +41,8 @@ class ProjectTable(FittedTable):
 
 
 class HomeScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("enter", "open_project", "Ouvrir", id="home.open", priority=True,
                 tooltip="Ouvrir le projet sélectionné."),
@@ -47,7 +51,7 @@ class HomeScreen(Screen):
         Binding("ctrl+o", "import", "Importer", id="home.import",
                 tooltip="Importer des comptes rendus .docx ou des paquets .json."),
         Binding("ctrl+e", "export", "Exporter", id="home.export", show=False,
-                tooltip="Exporter le projet sélectionné en Word dans ./exports."),
+                tooltip="Exporter le projet sélectionné, ou tous (Word, JSON, pseudonymisé)."),
         Binding("ctrl+g", "synthesis", "Synthèse", id="home.synthesis",
                 tooltip="Synthèse de l'équipe : questions évaluatives, preuves, matrice."),
         Binding("ctrl+f", "app.search", "Rechercher", id="home.search",
@@ -141,7 +145,8 @@ class HomeScreen(Screen):
         if needle:
             status += f" sur {len(self.projects)} (filtre « {self.query_one(Input).value.strip()} »)"
         if self.damaged:
-            status += f" · ⚠ {len(self.damaged)} fichier(s) endommagé(s), conservés tels quels"
+            status += " · ⚠ " + plural(len(self.damaged), "fichier endommagé, conservé tel quel",
+                                          "fichiers endommagés, conservés tels quels")
         status += " · EC : étude de cas · EQ : entretiens · ctrl+p : commandes"
         self.query_one("#home-status", Static).update(Text(status))  # the filter is user text
         self.refresh_bindings()
@@ -182,7 +187,7 @@ class HomeScreen(Screen):
 
     def action_export(self) -> None:
         if self.selected_project_id:
-            self.app.export_project(self.selected_project_id)
+            self.app.open_export(self.selected_project_id)
 
     def action_import(self) -> None:
         self.app.open_import()

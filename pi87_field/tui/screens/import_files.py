@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from rich.markup import escape
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,6 +16,8 @@ from textual.widgets import DirectoryTree, Input, Label, Static
 
 from pi87_field.core.exchange.importing import ImportReport, import_files
 from pi87_field.core.exchange.reconcile import Outcome
+from pi87_field.core.fr import plural
+from pi87_field.tui.app import Pi87FieldApp
 
 SUFFIXES = (".docx", ".json")
 
@@ -47,15 +49,29 @@ def summary(report: ImportReport) -> str:
     parts = []
     for outcome in Outcome:
         if totals.get(outcome):
-            parts.append(f"{outcome.label} : {totals[outcome]}")
+            parts.append(outcome.count_label(totals[outcome]))
     ok = sum(1 for f in report.files if not f.error)
-    text = f"{ok} fichier(s) importé(s)" + (f" — {', '.join(parts)}" if parts else "")
-    if report.conflicts:
-        text += f"\n{len(report.conflicts)} conflit(s) : les deux versions sont gardées (ctrl+r dans la grille)."
+    text = plural(ok, "fichier importé", "fichiers importés") + (f" — {', '.join(parts)}" if parts else "")
     return text
 
 
+def conflict_lines(store, report: ImportReport, limit: int = 5) -> str:
+    """One line per conflict, where a person finds it (project label, interview, "6.1")."""
+    conflicts = report.conflicts
+    if not conflicts:
+        return ""
+    count = len(conflicts)
+    lines = [f"{count} conflit{'s' if count > 1 else ''} : les deux versions sont gardées "
+             "(ctrl+r sur la question pour choisir)"]
+    lines += [f"• {store.answer_place(c.project_id, c.interview_id, c.question_id)}" for c in conflicts[:limit]]
+    if count > limit:
+        lines.append(f"… et {count - limit} autre{'s' if count - limit > 1 else ''}")
+    return "\n".join(lines)
+
+
 class ImportScreen(ModalScreen[ImportReport | None]):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [Binding("escape", "dismiss(None)", "Fermer", id="import.close")]
 
     def compose(self) -> ComposeResult:
@@ -87,12 +103,16 @@ class ImportScreen(ModalScreen[ImportReport | None]):
     @work(exclusive=True, group="import")
     async def run_import(self, paths: list[Path]) -> None:
         status = self.query_one("#import-status", Static)
-        status.update(f"Import de {len(paths)} fichier(s)…")
+        status.update(f"Import de {plural(len(paths), 'fichier')}…")
         self.app.flush_pending()
         report = await asyncio.to_thread(import_files, self.app.store, paths)
+        self.app.store_changed()
         for failed in report.errors:
             self.notify(failed.error, title="Fichier ignoré", severity="error", timeout=12)
         text = summary(report)
+        conflicts = conflict_lines(self.app.store, report)
+        if conflicts:
+            text += "\n" + conflicts
         status.update(escape(text))
         if report.ok:
             self.notify(text, title="Import terminé", timeout=10)

@@ -12,15 +12,16 @@ from datetime import datetime
 from time import monotonic
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea, Tree
 
-from pi87_field.core.errors import FieldError
-from pi87_field.core.fr import fr_datetime, fr_time
+from pi87_field.core import timing
+from pi87_field.core.errors import FieldError, os_reason
+from pi87_field.core.fr import fr_datetime, fr_time, plural
 from pi87_field.core.guides import Guide, question_numbers
 from pi87_field.core.model import (
     Answer,
@@ -29,9 +30,11 @@ from pi87_field.core.model import (
     InterviewStatus,
     Project,
 )
-from pi87_field.core import timing
-from pi87_field.core.summary import interview_title
+from pi87_field.core.store import EMPTY_REV
+from pi87_field.core.summary import interview_title, project_label
 from pi87_field.core.text import excerpt
+from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.pending import PendingAnswer
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
 from pi87_field.tui.widgets.elapsed_clock import ElapsedClock
@@ -64,6 +67,11 @@ def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
 
 
 class InterviewScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+    save_status = getters.query_one("#save-status", Static)
+    state_line = getters.query_one("#answer-state", Static)
+    navigator = getters.query_one(QuestionNavigator)
+
     # Shown in this order in the footer (the first six fit at 80 columns; F1 lists them all).
     # Priority: the answer editor (a TextArea) would otherwise take ctrl+e (line end) and ctrl+d
     # (delete right; the Delete key still does it), and the order of the footer follows priority.
@@ -87,8 +95,12 @@ class InterviewScreen(Screen):
                 tooltip="Aller à la prochaine question sans réponse."),
         Binding("ctrl+g", "jump_section", "Section", id="interview.section", priority=True,
                 tooltip="Aller directement à une section de la grille."),
+        # Shown in the footer when the answer is in conflict; the hidden twin opens the same
+        # screen on any answer (its history: earlier texts, backups, restore).
         Binding("ctrl+r", "show_versions", "Versions", id="interview.versions", priority=True,
-                tooltip="Voir les versions concurrentes de cette réponse (après un import)."),
+                tooltip="Régler le conflit : choisir une version, ou la modifier puis marquer réglé."),
+        Binding("ctrl+r", "show_history", show=False, id="interview.history", priority=True,
+                tooltip="Historique de la réponse : versions antérieures et sauvegardes, restaurer."),
         Binding("f2", "set_state('answered')", "Répondu", id="interview.answered", show=False,
                 tooltip="État de la réponse : répondu."),
         Binding("f3", "set_state('not_asked')", "Non abordé", id="interview.not_asked", show=False,
@@ -120,8 +132,11 @@ class InterviewScreen(Screen):
         self._saved_text = ""
         self._dirty_since: float | None = None
         self._state_dirty = False
+        # The stored revision the editor's text was loaded from: every save is checked against it.
+        self._base_rev = EMPTY_REV
         self.last_saved_at: str = ""
         self.editor: AnswerEditor | None = None
+        self._unmounting = False
         self.notes: TextArea | None = None
         self._notes_saved = ""
         self._entered_at: datetime | None = None  # when the current question was entered
@@ -173,9 +188,6 @@ class InterviewScreen(Screen):
         if self.interview.notes:
             self.notes.remove_class("-hidden")
         self.editor = self.query_one(AnswerEditor)
-        self._status = self.query_one("#save-status", Static)
-        self._state_line = self.query_one("#answer-state", Static)
-        self._navigator = self.query_one(QuestionNavigator)
         self._show_title()
         nav = self.query_one(QuestionNavigator)
         nav.build(self.slots, {qid: a.mark for qid, a in self.answers.items()})
@@ -197,10 +209,18 @@ class InterviewScreen(Screen):
         return self.slots[self.index] if self.slots else None
 
     def show_question(self, index: int) -> None:
-        """Save the current answer, then put question `index` in front of the interviewer."""
+        """Save the current answer, then put question `index` in front of the interviewer. If
+        the save fails (a full disk), ask first: the text is never left behind silently."""
         if not self.slots or self.editor is None:
             return
-        self.save_now()
+        if not self.save_now():
+            self.ask_unsaved("question", lambda: self._show_question(index))
+            return
+        self._show_question(index)
+
+    def _show_question(self, index: int) -> None:
+        if not self.slots or self.editor is None:
+            return
         self._record_visit()
         self.index = max(0, min(index, len(self.slots) - 1))
         slot = self.slots[self.index]
@@ -208,9 +228,20 @@ class InterviewScreen(Screen):
         answer = self.answers.get(slot.qid)
         self._state = answer.state if answer else AnswerState.ANSWERED
         self._saved_text = answer.text if answer else ""
+        self._base_rev = answer.rev if answer else EMPTY_REV
         self._dirty_since = None
         self._state_dirty = False
-        self.editor.load_text(self._saved_text)
+        pending = self.app.pending.get(self.project_id, self.interview_id, slot.qid)
+        if pending is not None:  # typed earlier, not written yet: the editor shows it, still unsaved
+            self._state = AnswerState(pending.state)
+            self._base_rev = pending.base_rev
+            self.editor.load_text(pending.text)
+            self._dirty_since = monotonic()
+            self._state_dirty = True
+            self._set_status("⚠ NON enregistré (en attente)")
+        else:
+            self.editor.load_text(self._saved_text)
+            self._set_status(self._resting_status())
         self.editor.move_cursor(self.editor.document.end)
         self.query_one("#question-text", Static).update(self._question_markup(slot))
         self.query_one("#question-scroll").scroll_home(animate=False)
@@ -262,7 +293,7 @@ class InterviewScreen(Screen):
             line.append(f"  🔒 {reason}", style="bold")
         else:
             line.append("  ctrl+e ou F2 ✓ F3 – F4 ✗ F5 ∅", style="dim")
-        self._state_line.update(line)
+        self.state_line.update(line)
 
     def _show_versions(self) -> None:
         panel = self.query_one("#concurrent-versions", Static)
@@ -274,7 +305,9 @@ class InterviewScreen(Screen):
             who = first.author or first.source or "autre enquêteur"
             more = f" (+{len(versions) - 1})" if len(versions) > 1 else ""
             panel.update(Text.assemble(
-                (f"⚠ {len(versions)} version(s) concurrente(s)", "bold"), " — ctrl+r pour tout lire\n",
+                ("⚠ Conflit : 1 version concurrente" if len(versions) == 1
+                 else f"⚠ Conflit : {len(versions)} versions concurrentes", "bold"),
+                " — ctrl+r pour choisir\n",
                 f"{who}{more} : {excerpt(first.text, 140)}"))
 
     def _show_review_notes(self) -> None:
@@ -336,28 +369,57 @@ class InterviewScreen(Screen):
             self._state = AnswerState.ANSWERED  # typed into a "sans objet": an answer (see _answer_changed)
         slot = self.slots[self.index]
         try:
-            answer = self.app.store.save_answer(self.project_id, self.interview_id, slot.qid, text,
-                                                state=self._state.value, author=self.app.interviewer)
+            saved = self.app.store.save_answer_checked(
+                self.project_id, self.interview_id, slot.qid, text, state=self._state.value,
+                author=self.app.interviewer, base_rev=self._base_rev)
         except (FieldError, OSError) as exc:
+            error = str(exc) if isinstance(exc, FieldError) else f"Enregistrement impossible ({os_reason(exc)})"
+            first_failure = self.app.pending.get(self.project_id, self.interview_id, slot.qid) is None
+            self.app.pending.put(PendingAnswer(
+                self.project_id, self.interview_id, slot.qid, text, self._state.value, self._base_rev,
+                self.app.interviewer, self._where(slot), error))
             self._set_status("⚠ NON enregistré")
-            self.notify(f"{exc}", title="Réponse non enregistrée", severity="error", timeout=10)
+            if first_failure:
+                self.notify(f"{error}\nLe texte reste affiché et en attente : nouvel essai toutes les 5 s.",
+                            title="Réponse NON enregistrée", severity="error", timeout=10)
             return False
+        self.app.pending.drop(self.project_id, self.interview_id, slot.qid)
+        answer = saved.answer
         self.answers[slot.qid] = answer
         self._saved_text = text
+        self._base_rev = answer.rev
+        if saved.conflict is not None:
+            # Another screen or an import changed this answer while it was being typed: both
+            # texts are kept, the other one as a concurrent version to resolve.
+            self.notify("Cette réponse avait changé entre-temps (import ou autre écran) : les deux "
+                        "versions sont gardées. ctrl+r pour les comparer et choisir.",
+                        title="Conflit", severity="warning", timeout=12)
+            if not self._unmounting:
+                self._show_versions()
+                self.refresh_bindings()
         self._dirty_since = None
         self._state_dirty = False
         self.last_saved_at = fr_time(self.app.now())
-        # Widgets are kept by reference: this also runs while the screen is being unmounted.
-        self._set_status(f"✓ enregistré à {self.last_saved_at}")
-        self._navigator.set_mark(slot.qid, answer.mark)
+        if self._unmounting:  # the widgets are going: the store has the answer, that is what counts
+            return True
+        self._set_status(self._resting_status())
+        self.navigator.set_mark(slot.qid, answer.mark)
         self._show_state()
         return True
 
+    def _resting_status(self) -> str:
+        """The status line when nothing is being typed: saved, or other answers still pending."""
+        waiting = len(self.app.pending.for_interview(self.project_id, self.interview_id))
+        if waiting:
+            return f"⚠ {plural(waiting, 'réponse')} en attente"
+        return f"✓ enregistré à {self.last_saved_at}" if self.last_saved_at else "✓ à jour"
+
     def _set_status(self, text: str) -> None:
-        if self.editor is not None:
-            self._status.update(text)
+        if self.editor is not None and not self._unmounting:
+            self.save_status.update(text)
 
     def on_unmount(self) -> None:
+        self._unmounting = True
         self.save_now()
         self.save_notes_now()
         self._close_sitting()
@@ -587,6 +649,56 @@ class InterviewScreen(Screen):
 
         self.app.push_screen(StatePicker(self._state.value), chosen)
 
+    # -- what changed in the store under the screen (an import, a restore) --------------------
+
+    def on_screen_resume(self) -> None:
+        if self.interview is not None:
+            self.refresh_from_store()
+
+    def refresh_from_store(self) -> None:
+        """Re-read the interview: marks and answers follow the store. If the answer in the
+        editor changed in the store and nothing was typed since it was loaded, the editor
+        shows the stored text; if something was typed, it is saved now and, the store having
+        moved on, both texts are kept as a conflict."""
+        if self.editor is None or not self.slots:
+            return
+        try:
+            interview = self.app.store.get_interview(self.project_id, self.interview_id)
+        except FieldError as exc:
+            self.notify(str(exc), title="Entretien illisible", severity="error")
+            return
+        self.interview = interview
+        self.answers = dict(interview.answers)
+        for qid, answer in self.answers.items():
+            self.navigator.set_mark(qid, answer.mark)
+        slot = self.slots[self.index]
+        stored = self.answers.get(slot.qid)
+        stored_rev = stored.rev if stored else EMPTY_REV
+        if stored_rev == self._base_rev:
+            self._show_versions()
+            return
+        if self._dirty_since is not None or self._state_dirty:
+            self.save_now()
+            return
+        self._state = stored.state if stored else AnswerState.ANSWERED
+        self._saved_text = stored.text if stored else ""
+        self._base_rev = stored_rev
+        self.editor.load_text(self._saved_text)
+        self.editor.move_cursor(self.editor.document.end)
+        self._show_state()
+        self._show_versions()
+        self.refresh_bindings()
+        self.notify("La réponse affichée a été mise à jour depuis les données (import).",
+                    title="Réponse mise à jour", timeout=6)
+
+    def go_to_question(self, question_id: str | None) -> None:
+        """Show `question_id` (when this screen is brought back from a search hit, say)."""
+        index = next((i for i, s in enumerate(self.slots) if s.qid == question_id), None)
+        if index is not None and index != self.index:
+            self.show_question(index)
+        if self.editor is not None:
+            self.editor.focus()
+
     # -- navigation -------------------------------------------------------------------------------
 
     @on(Tree.NodeSelected, "#navigator")
@@ -609,6 +721,8 @@ class InterviewScreen(Screen):
         if action == "show_versions":
             answer = self.answers.get(self.current.qid) if self.current else None
             return bool(answer and answer.concurrent)
+        if action == "show_history":
+            return True if self.slots else None
         if action in ("set_state", "jump_section"):
             return True if self.slots else None
         return True
@@ -662,12 +776,53 @@ class InterviewScreen(Screen):
         if self.save_now() and self.last_saved_at:
             self._set_status(f"✓ enregistré à {self.last_saved_at}")
 
+    def action_show_history(self) -> None:
+        self.action_show_versions()
+
     def action_show_versions(self) -> None:
+        """The versions of this answer: settle a conflict, read or restore an earlier text."""
         from pi87_field.tui.screens.versions import VersionsScreen
 
-        answer = self.answers.get(self.current.qid) if self.current else None
-        if answer and answer.concurrent:
-            self.app.push_screen(VersionsScreen(self.current.text, answer))
+        slot = self.current
+        if slot is None:
+            return
+        if not self.save_now():  # what is typed must be a version before choosing between them
+            self.notify("Enregistrez d'abord la réponse en cours (elle est en attente).",
+                        title="Versions", severity="warning")
+            return
+        store = self.app.store
+        try:
+            history = store.answer_history(self.project_id, self.interview_id, slot.qid)
+        except FieldError as exc:
+            self.notify(str(exc), title="Historique illisible", severity="error")
+            history = []
+
+        def kept(answer: Answer | None) -> None:
+            if answer is not None:
+                self.answer_replaced(slot.qid, answer)
+            if self.editor is not None:
+                self.editor.focus()
+
+        self.app.push_screen(VersionsScreen(self._where(slot), self.project_id, self.interview_id, slot.qid,
+                                            self.answers.get(slot.qid), history), kept)
+
+    def answer_replaced(self, question_id: str, answer: Answer) -> None:
+        """A conflict was settled or a version restored: show it (nothing was typed since)."""
+        self.answers[question_id] = answer
+        self.navigator.set_mark(question_id, answer.mark)
+        if self._dirty_since is None and not self._state_dirty:
+            self._set_status(self._resting_status())
+        if self.current is not None and self.current.qid == question_id and self.editor is not None:
+            self._state = answer.state
+            self._saved_text = answer.text
+            self._base_rev = answer.rev
+            self._dirty_since = None
+            self._state_dirty = False
+            self.editor.load_text(answer.text)
+            self.editor.move_cursor(self.editor.document.end)
+            self._show_state()
+            self._show_versions()
+            self.refresh_bindings()
 
     def on_resize(self) -> None:
         # Below NARROW_WIDTH the navigator would leave the question and the answer a third of
@@ -680,6 +835,42 @@ class InterviewScreen(Screen):
                 self.editor.focus()
 
     def action_back(self) -> None:
-        self.save_now()
         self.save_notes_now()
+        if not self.save_now() or self.app.pending.for_interview(self.project_id, self.interview_id):
+            self.ask_unsaved("screen", lambda: self.app.leave_screen(self))
+            return
         self.app.leave_screen(self)
+
+    # -- answers that could not be written -----------------------------------------------------
+
+    def _where(self, slot: Slot) -> str:
+        """Where an answer belongs, for a person: project label · interview · question number."""
+        project = project_label(self.project) if self.project else self.project_id
+        interview = interview_title(self.project, self.interview) if self.interview else ""
+        return " · ".join(filter(None, (project, interview, slot.number)))
+
+    def ask_unsaved(self, scope: str, then) -> None:
+        """Something typed here is not written: ask what to do before `then` moves on."""
+        from pi87_field.tui.screens.unsaved import UnsavedDialog
+
+        items = self.app.pending.for_interview(self.project_id, self.interview_id)
+        if not items:
+            then()
+            return
+        current = self.current.qid if self.current else None
+        items.sort(key=lambda p: p.question_id != current)
+
+        def answered(choice: str | None) -> None:
+            if choice in ("saved", "leave"):
+                then()
+            elif self.editor is not None:
+                self.editor.focus()
+
+        self.app.push_screen(UnsavedDialog(scope, items), answered)
+
+    def pending_saved(self, question_id: str, answer: Answer) -> None:
+        """The app's retry wrote an answer typed earlier on this screen."""
+        self.answers[question_id] = answer
+        self.navigator.set_mark(question_id, answer.mark)
+        if self._dirty_since is None and not self._state_dirty:
+            self._set_status(self._resting_status())

@@ -17,13 +17,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TextArea
 
 from pi87_field.core.errors import FieldError
-from pi87_field.core.model import ANSWER_STATE_LABELS, Project
 from pi87_field.core.fr import fr_datetime
+from pi87_field.core.model import ANSWER_STATE_LABELS, Project
 from pi87_field.core.summary import interview_title
 from pi87_field.core.synthesis import SUMMARY_REVIEW, Workspace
 from pi87_field.core.text import one_line
 from pi87_field.tui.progress import clip
-from pi87_field.tui.widgets.fitted_table import cell
 from pi87_field.tui.widgets.tag_input import TagInput
 
 CELL_WIDTH = 22

@@ -8,9 +8,9 @@ rules themselves are ProjectStore operations."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -32,8 +32,9 @@ from pi87_field.core.fr import fr_date, parse_fr_date
 from pi87_field.core.model import Interviewee, InterviewMode, InterviewStatus
 from pi87_field.core.store import InterviewSheet
 from pi87_field.core.summary import project_label
-from pi87_field.tui.widgets.toggles import ReadableCheckbox, ReadableRadioButton
 from pi87_field.core.text import one_line
+from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.widgets.toggles import ReadableCheckbox, ReadableRadioButton
 
 MODES = [InterviewMode.ON_SITE, InterviewMode.PHONE, InterviewMode.VIDEO]
 
@@ -67,6 +68,8 @@ class IntervieweeRow(Horizontal):
 
 
 class NewInterviewScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("ctrl+s", "start", "Enregistrer", id="new.start", priority=True,
                 tooltip="Enregistrer la fiche de l'entretien (et ouvrir la grille)."),

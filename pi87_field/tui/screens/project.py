@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,10 +13,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from pi87_field.core.errors import FieldError
+from pi87_field.core.fr import fr_date, plural
 from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
-from pi87_field.core.fr import fr_date
 from pi87_field.core.summary import interview_people, interview_progress, project_label, project_progress
+from pi87_field.tui.app import Pi87FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 
@@ -72,6 +73,8 @@ class InterviewTable(FittedTable):
 
 
 class ProjectScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("escape", "back", "Projets", id="project.back", tooltip="Revenir à la liste des projets."),
         Binding("enter", "open_interview", "Ouvrir", id="project.open", priority=True,
@@ -81,7 +84,7 @@ class ProjectScreen(Screen):
         Binding("ctrl+t", "edit_facts", "Fiche", id="project.edit_facts",
                 tooltip="Modifier la fiche du projet (intitulé, montant FSE, vocabulaire du rapport)."),
         Binding("ctrl+e", "export", "Exporter", id="project.export",
-                tooltip="Exporter le compte rendu Word dans ./exports."),
+                tooltip="Exporter ce projet ou tous (Word, JSON, pseudonymisé)."),
     ]
 
     def __init__(self, project_id: str) -> None:
@@ -133,13 +136,13 @@ class ProjectScreen(Screen):
             ]))
         self.query_one(InterviewTable).set_rows(rows)
         figures = project_progress(self.interviews, store.guides)
-        status = (f"{figures.total} entretien(s), {figures.done} terminé(s)"
+        status = (f"{plural(figures.total, 'entretien')}, {plural(figures.done, 'terminé')}"
                   if self.interviews else "Aucun entretien : ctrl+n pour en préparer un.")
         if damaged:
             names = ", ".join(Path(d.path).name if getattr(d, "path", None) else str(d) for d in damaged[:2])
             more = f" (+{len(damaged) - 2})" if len(damaged) > 2 else ""
-            status += (f"\n⚠ {len(damaged)} fichier(s) d'entretien endommagé(s), conservé(s) tel(s) "
-                       f"quel(s) : {names}{more}")
+            status += "\n⚠ " + plural(len(damaged), "fichier d'entretien endommagé, conservé tel quel",
+                                        "fichiers d'entretien endommagés, conservés tels quels") + f" : {names}{more}"
         self.query_one("#project-status", Static).update(Text(status))
         self.refresh_bindings()
 
@@ -179,4 +182,4 @@ class ProjectScreen(Screen):
         self.app.push_screen(FactsScreen(self.project_id))
 
     def action_export(self) -> None:
-        self.app.export_project(self.project_id)
+        self.app.open_export(self.project_id)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -13,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.store import SearchHit
 from pi87_field.core.summary import project_label
+from pi87_field.tui.app import Pi87FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 SEARCH_COLUMNS = [
@@ -22,8 +24,33 @@ SEARCH_COLUMNS = [
     ColumnSpec("excerpt", "Extrait", min_width=20),
 ]
 
+MATCH_STYLE = "bold reverse"
+
+
+def excerpt_cell(hit: SearchHit, width: int) -> Text:
+    """The excerpt cut to `width` around the match, the match highlighted (plain Text: answers
+    are user text, never markup)."""
+    text, lo, hi = hit.excerpt, hit.match_start, hit.match_end
+    if len(text) > width:
+        room = max(0, width - (hi - lo))
+        a = max(0, lo - room // 2)
+        b = min(len(text), a + width)
+        a = max(0, b - width)
+        piece = text[a:b]
+        if a > 0:
+            piece = "…" + piece[1:]
+        if b < len(text):
+            piece = piece[:-1] + "…"
+        text, lo, hi = piece, lo - a, hi - a
+    out = Text(text, no_wrap=True, overflow="ellipsis")
+    if hi > lo:
+        out.stylize(MATCH_STYLE, max(0, lo), min(len(text), hi))
+    return out
+
 
 class SearchScreen(Screen):
+    app = getters.app(Pi87FieldApp)
+
     BINDINGS = [
         Binding("escape", "back", "Retour", id="search.back", tooltip="Fermer la recherche."),
         Binding("enter", "open_hit", "Ouvrir", id="search.open", priority=True,
@@ -66,7 +93,7 @@ class SearchScreen(Screen):
         self.hits = hits
         self.query_one(FittedTable).set_rows(
             [(str(n), [(labels or {}).get(hit.project_id, hit.project_id), hit.interview_label,
-                       self._number(hit), hit.excerpt])
+                       self._number(hit), partial(excerpt_cell, hit)])
              for n, hit in enumerate(hits)])
         self.query_one(FittedTable).move_cursor(row=0, animate=False)
         count = len(hits)

@@ -10,7 +10,7 @@ be captured on a loaded machine). The cursor stays on the same row key across re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -56,12 +56,12 @@ class FittedTable(DataTable):
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
         self.specs = list(columns)
-        self._rows: list[tuple[str, list[str | Text]]] = []
+        self._rows: list[tuple[str, list[str | Text | Callable[[int], Text]]]] = []
         self._fitted_width: int | None = None
 
     # -- public ------------------------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[tuple[str, Sequence[str | Text]]]) -> None:
+    def set_rows(self, rows: Sequence[tuple[str, Sequence[str | Text | Callable[[int], Text]]]]) -> None:
         """Replace every row: (row key, one value per column). The cursor keeps its row key
         when that row is still there."""
         self._rows = [(key, list(values)) for key, values in rows]
@@ -133,7 +133,9 @@ class FittedTable(DataTable):
             self.select_key(selected)
 
     @staticmethod
-    def _fit(value: str | Text, spec: ColumnSpec, width: int) -> str | Text:
+    def _fit(value: str | Text | Callable[[int], Text], spec: ColumnSpec, width: int) -> str | Text:
+        if callable(value):  # a cell laid out for its width (an excerpt centred on a match)
+            value = value(width)
         if isinstance(value, Text):
             if value.cell_len > width:
                 value = value.copy()

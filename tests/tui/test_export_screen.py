@@ -1,0 +1,80 @@
+"""Export from the TUI (issue 11 item 13): the data folder's exports location, all projects,
+pseudonymised, and never a silent overwrite of a write-up changed since pi87-field wrote it."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, Input
+
+from pi87_field.tui.screens.export import ExportScreen
+from pi87_field.tui.screens.project import ProjectScreen
+from tests.tui.tui_helpers import open_project, type_text, wait_until
+
+CASE = "ec08-insup"
+
+
+async def test_export_all_projects_to_the_exports_location_not_the_cwd(app, store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "exporter tous")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        dialog = app.screen
+        assert dialog.query_one("#x-folder", Input).value == str(store.root / "exports")
+        dialog.query_one("#x-all").value = True
+        dialog.query_one("#x-json").value = True
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ExportScreen), timeout=60)
+    written = sorted(p.name for p in (store.root / "exports").glob("*.json"))
+    assert len(written) == len(store.list_projects()) == 9
+    assert not (tmp_path / "exports").exists()
+
+
+async def test_a_write_up_edited_since_export_is_not_replaced_without_asking(app, store, tmp_path):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_project(pilot, "insup")
+        first = app.export_project(CASE, "json")
+        assert first is not None
+        first.write_text(first.read_text(encoding="utf-8").replace("INSUP", "INSUP (modifié à la main)"),
+                         encoding="utf-8")
+        edited = first.read_bytes()
+        assert app.export_project(CASE, "json") is None          # refused: the dialog asks
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        dialog = app.screen
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "modifié" in str(dialog.query_one("#x-status").render())
+        assert first.read_bytes() == edited
+        await pilot.press("p")                                    # skip the changed file
+        await wait_until(pilot, lambda: "Rien à exporter" in str(dialog.query_one("#x-status").render()))
+        assert first.read_bytes() == edited
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog.set_focus(None)
+        await pilot.press("o")                                    # overwrite, knowingly
+        await wait_until(pilot, lambda: isinstance(app.screen, ProjectScreen), timeout=30)
+        assert first.read_bytes() != edited
+        assert app.export_project(CASE, "json") == first          # ours again: no question
+
+
+async def test_pseudonymised_export_from_the_dialog(app, store, tmp_path):
+    folder = tmp_path / "partage"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_project(pilot, "insup")
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        dialog = app.screen
+        dialog.query_one("#x-json").value = True
+        dialog.query_one("#x-pseudo", Checkbox).value = True
+        dialog.query_one("#x-folder", Input).value = str(folder)
+        dialog.query_one("#x-remember", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProjectScreen), timeout=30)
+    files = list(folder.glob("*.json"))
+    assert len(files) == 1 and '"pseudonymised"' in files[0].read_text(encoding="utf-8")
+    from pi87_field.locations import exports_dir
+
+    assert exports_dir(store.root) == folder.resolve()
