@@ -278,3 +278,28 @@ def test_pseudonymised_volume_and_workbook_use_the_store_register(built, tmp_pat
     assert "Volume pseudonymisé." in text
     assert docx.Document(str(content.out_docx)).sections[0].footer.paragraphs[0].text.startswith(
         "PI 8.7 · volume consolidé · PSEUDONYMISÉ")
+
+
+def test_same_named_files_from_two_evaluators_are_two_provenance_rows(tmp_path):
+    """Two evaluators send "compte-rendu.json": the annex tells them apart (evaluator, SHA-256)."""
+    from tests.unit.test_merge_fixtures import full_case_bundle, write_bundle
+
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "bruno").mkdir()
+    a = write_bundle(full_case_bundle("ec11-a", 11, "Alice", interviews=1, answer_chars=60), tmp_path / "alice" / "compte-rendu.json")
+    b = write_bundle(full_case_bundle("ec12-b", 12, "Bruno", interviews=1, answer_chars=60), tmp_path / "bruno" / "compte-rendu.json")
+    store = ProjectStore.open(tmp_path / "data", seed=False)
+    try:
+        import_files(store, [a, b])
+        import_files(store, [a])                                  # the same bytes again: not a new row
+        out = tmp_path / "v.docx"
+        volume_from_store(store, out)
+    finally:
+        store.close()
+    document = docx.Document(str(out))
+    [table] = [t for t in document.tables if [c.text for c in t.rows[0].cells][:3] == ["Fichier", "Statut", "Évaluateur"]]
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert len(rows) == 2
+    assert [r[0].split("\n")[0] for r in rows] == ["compte-rendu.json (même nom)"] * 2
+    assert sorted(r[2] for r in rows) == ["Alice", "Bruno"]
+    assert rows[0][4].replace("\n", "") != rows[1][4].replace("\n", "") and all(len(r[4].replace("\n", "")) == 64 for r in rows)
