@@ -723,8 +723,9 @@ def synthesis_export(ctx: click.Context, file: Path) -> None:
         store.close()
     cited = sum(len(j["evidence"]) for j in doc["judgements"])
     rated = sum(1 for j in doc["judgements"] if j["rating"] in ("+", "++", "+++") or j["explanation"])
-    out.print(f"{file} : {rated} jugement(s), {cited} preuve(s) citée(s), {len(doc['summaries'])} synthèse(s) "
-              "de cellule.", soft_wrap=True, markup=False)
+    out.print(f"{file} : {plural(rated, 'jugement')}, {plural(cited, 'preuve citée', 'preuves citées')}, "
+              f"{plural(len(doc['summaries']), 'synthèse de cellule', 'synthèses de cellule')}.",
+              soft_wrap=True, markup=False)
 
 
 # -- demo --------------------------------------------------------------------------------------

@@ -189,3 +189,19 @@ def test_codebook_seeded_with_the_report_vocabularies(ws):
     assert "relation employeurs" in {t.name for t in ws.synthesis.codebook()}
     with pytest.raises(StoreError):
         ws.synthesis.save_tag("a, b")
+
+
+def test_a_passage_pinned_outside_the_mapping_counts_among_the_cases_concerned(ws):
+    """Defect it pinned: a passage cited from a grid question that the framework does not map to
+    the evaluative question read "1 cas cité sur 0" in `synthesis status` and the volume."""
+    eq = ws.framework.question("pertinence") if hasattr(ws.framework, "question") else \
+        next(q for q in ws.framework.questions if q.id == "pertinence")
+    outside = next(q.id for s in ws.store.guides.get("etude-de-cas").sections for q in s.questions
+                   if q.id not in set(eq.mapped_ids))
+    iid = _answer(ws, outside, ANSWER)
+    ws.synthesis.pin_evidence(LUNEVILLE, iid, outside, "l'opération prospecte les TPE-PME",
+                              supports=["pertinence"], author="Lead")
+    ws.refresh()
+    status = ws.question_status("pertinence")
+    assert status.cases_cited == 1
+    assert status.cases_mapped >= status.cases_cited

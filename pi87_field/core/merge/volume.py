@@ -33,6 +33,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from pi87_field.core.fr import format_percent, fr_date, fr_datetime, plural
 from pi87_field.core.guides import Question
 from pi87_field.core.merge.content import (
     EDITED_IN_WORD,
@@ -46,7 +47,6 @@ from pi87_field.core.merge.content import (
 from pi87_field.core.model import Answer, AnswerState, Interview
 from pi87_field.core.money import format_int
 from pi87_field.core.summary import interview_fact_rows, project_fact_rows
-from pi87_field.core.fr import format_percent, fr_date, fr_datetime
 from pi87_field.core.text import one_line
 from pi87_field.core.word import build as B
 from pi87_field.core.word import style as S
@@ -239,8 +239,8 @@ class _VolumeWriter:
         if self.synthesis is not None:
             rated = sum(1 for j in self.synthesis.judgements if j.rating)
             cited = sum(len(j.evidence) for j in self.synthesis.judgements)
-            rows.append(("Synthèse", f"{rated} question(s) évaluative(s) jugée(s) sur "
-                                     f"{len(self.synthesis.judgements)}, {format_int(cited)} passage(s) cité(s)"))
+            rows.append(("Synthèse", f"{plural(rated, 'question évaluative jugée', 'questions évaluatives jugées')} sur "
+                                     f"{len(self.synthesis.judgements)}, {plural(cited, 'passage cité', 'passages cités')}"))
         self.p([B.run("EN CHIFFRES", B.rpr(bold=True, color=S.ACCENT, spacing=10))], S.SMALL,
                ppr='<w:spacing w:before="240" w:after="80"/>')
         self.body.facts(rows)
@@ -304,9 +304,12 @@ class _VolumeWriter:
         interviews = len({e.interview_id for e in j.evidence
                           if (case := self.c.case_of(e.project_id)) is not None and not case.is_case_study})
         stale = sum(1 for e in j.evidence if e.stale)
-        line = (f"Couverture : {len(cited_cases)} cas cité(s) sur {len(mapped)} cas ayant répondu aux questions "
-                f"de la grille rattachées ({len(mapped_q)}) — études de cas : {studies}, entretiens qualitatifs : "
-                f"{interviews} ; {len(j.evidence)} passage(s)")
+        concerned = {c.project.id for c in mapped} | {c.project.id for c in cited_cases}
+        line = (f"Couverture : {plural(len(cited_cases), 'cas cité', 'cas cités')} sur "
+                f"{plural(len(concerned), 'cas concerné', 'cas concernés')} (réponses aux "
+                f"{plural(len(mapped_q), 'question', 'questions')} de la grille rattachées, ou passage cité) — "
+                f"études de cas : {studies}, entretiens qualitatifs : {interviews} ; "
+                f"{plural(len(j.evidence), 'passage')}")
         return line + (f", dont {stale} {STALE}" if stale else "") + "."
 
     def evidence(self, k: int, e: Evidence) -> None:

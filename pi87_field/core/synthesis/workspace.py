@@ -250,8 +250,10 @@ class Workspace:
                 len(s.concurrent) for s in summaries.values() if s.question_id in mapped)
             out.append(QuestionStatus(
                 question=eq, judgement=judgement, rating_label=self.framework.rating_label(judgement.rating),
-                evidence_count=len(views), cases_cited=len({v.evidence.project_id for v in views}),
-                cases_mapped=len(self.cases_mapped(eq)), stale=stale, conflicts=conflicts,
+                evidence_count=len(views), cases_cited=len(cited := {v.evidence.project_id for v in views}),
+                # a passage may be pinned from a grid question outside the mapping: its case counts
+                # among the cases concerned, so "cited / concerned" never reads "1 / 0"
+                cases_mapped=len(self.cases_mapped(eq) | cited), stale=stale, conflicts=conflicts,
             ))
         return out
 

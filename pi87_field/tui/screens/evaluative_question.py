@@ -21,7 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static, TextArea
 
 from pi87_field.core.errors import FieldError
-from pi87_field.core.fr import fr_datetime
+from pi87_field.core.fr import fr_datetime, plural
 from pi87_field.core.guides import numbered
 from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, Interview, Project
 from pi87_field.core.summary import interview_title
@@ -368,11 +368,11 @@ class EvaluativeQuestionScreen(Screen):
         stale = sum(1 for v in self.evidence if v.stale)
         cases = len({v.evidence.project_id for v in self.evidence})
         parts = [f"{self.eq.number}. {self.eq.registre}", f"niveau {ws.framework.rating_label(judgement.rating)}",
-                 f"{len(self.evidence)} preuve(s)", f"{cases} cas cité(s)"]
+                 plural(len(self.evidence), "preuve"), plural(cases, "cas cité", "cas cités")]
         if stale:
             parts.append(f"⚠ {stale} à revoir")
         if judgement.concurrent:
-            parts.append(f"⚠ {len(judgement.concurrent)} version(s) concurrente(s) (v)")
+            parts.append(f"⚠ {plural(len(judgement.concurrent), 'version concurrente', 'versions concurrentes')} (v)")
         self.query_one("#eq-title", Static).update(Text(" · ".join(parts), style="bold", end=""))
 
     def _current_evidence(self) -> EvidenceView | None:
