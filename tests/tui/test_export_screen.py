@@ -78,3 +78,49 @@ async def test_pseudonymised_export_from_the_dialog(app, store, tmp_path):
     from pi87_field.locations import exports_dir
 
     assert exports_dir(store.root) == folder.resolve()
+
+
+async def test_a_pseudonymised_export_says_where_the_list_to_check_is(app, store, tmp_path):
+    """Defect it pinned: the TUI wrote the residual-risk list beside a pseudonymised export
+    without a word, so the evaluator never learnt there were names to check before sending."""
+    interview = store.list_interviews(CASE)[0]
+    store.save_answer(CASE, interview.id, "structure.presentation",
+                      "Rencontre avec Temporis, agence de Lunéville.", author="Léa")
+    messages: list[str] = []
+    notify = app.notify
+
+    def recording_notify(message, *args, **kwargs):
+        messages.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = recording_notify
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_project(pilot, "insup")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "exporter tous")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        dialog = app.screen
+        dialog.query_one("#x-one").value = True
+        dialog.query_one("#x-json").value = True
+        dialog.query_one("#x-pseudo", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ExportScreen), timeout=60)
+    sidecar = store.root / "exports" / f"{CASE}.pseudonymise.json.a-verifier.txt"
+    assert sidecar.is_file()
+    assert any("à vérifier" in m and str(sidecar) in m for m in messages), messages
+
+
+def test_every_toggle_of_the_tui_is_readable_in_plain_text():
+    """Checkboxes and radio buttons show their mark only when on (issue 11 item 10): a bare
+    Textual Checkbox draws the same "X" on and off, told apart by colour alone."""
+    import re
+    from pathlib import Path
+
+    screens = Path(__file__).resolve().parents[2] / "pi87_field" / "tui"
+    bare = [f"{p.name}:{n}" for p in screens.rglob("*.py")
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+            if re.search(r"(?<![A-Za-z])(Checkbox|RadioButton)\(", line)]
+    assert bare == []

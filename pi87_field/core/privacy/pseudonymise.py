@@ -38,6 +38,7 @@ from typing import Any
 
 from pi87_field.core.bundle import Bundle, bundle_from_dict, bundle_to_dict
 from pi87_field.core.model import Interview
+from pi87_field.core.money import format_int
 from pi87_field.core.privacy.categories import (
     ORGANISATION_MASK,
     distinctive_words,
@@ -51,7 +52,6 @@ from pi87_field.core.privacy.names import (
     apply_spans,
     is_sentence_start,
     lowercase_uses,
-    word_spans,
 )
 from pi87_field.core.privacy.register import EVALUATOR, LABEL_RE, PERSON, PseudonymRegister, person_key
 from pi87_field.core.summary import ordered_interviews
@@ -108,7 +108,9 @@ class ResidualReport:
     def lines(self) -> list[str]:
         if not self.items:
             return ["Aucun mot à vérifier : aucun mot à majuscule ressemblant à un nom n'a été laissé."]
-        out = [f"{len(self.items)} mot(s) à majuscule laissé(s) tel(s) quel(s), à vérifier avant l'envoi :"]
+        n = len(self.items)
+        left = "mot à majuscule laissé tel quel" if n == 1 else "mots à majuscule laissés tels quels"
+        out = [f"{format_int(n)} {left}, à vérifier avant l'envoi :"]
         for item in sorted(self.items, key=lambda i: (i.project_id, fold(i.word))):
             times = f" ×{item.count}" if item.count > 1 else ""
             out.append(f"  {item.project_id} · {item.word}{times} — {item.reason} — « {item.example} »")

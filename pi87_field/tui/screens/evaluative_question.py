@@ -30,6 +30,7 @@ from pi87_field.core.text import one_line
 from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable, cell
 from pi87_field.tui.widgets.tag_input import TagInput
+from pi87_field.tui.widgets.toggles import ReadableCheckbox
 
 AUTOSAVE_SECONDS = 1.5
 CASE_WIDTH = 10
@@ -117,7 +118,7 @@ class PinDialog(ModalScreen[tuple[list[str], list[str]] | None]):
             yield Static(Text(f"« {clip(self.quote, 300)} »"), id="pin-quote")
             yield TagInput([t.name for t in self.ws.synthesis.codebook()], ", ".join(self.tags), id="pin-tags")
             for q in self.ws.framework.questions:
-                yield Checkbox(f"{q.number}. {q.registre}", q.id in self.supports, id=f"pin-q-{q.id}")
+                yield ReadableCheckbox(f"{q.number}. {q.registre}", q.id in self.supports, id=f"pin-q-{q.id}")
             yield Static(Text("Entrée ou ctrl+s : enregistrer · Échap : annuler", style="dim"))
 
     def on_mount(self) -> None:

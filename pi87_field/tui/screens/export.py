@@ -14,15 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, Label, RadioSet, Static
 
 from pi87_field.core.errors import FieldError, os_reason
-from pi87_field.core.exchange.exporting import export_project, export_target
+from pi87_field.core.exchange.exporting import export_project_result, export_target
 from pi87_field.core.exchange.ledger import ExportLedger
 from pi87_field.core.fr import plural
 from pi87_field.core.summary import project_label
 from pi87_field.locations import exports_dir, set_exports_dir
 from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.widgets.toggles import ReadableCheckbox, ReadableRadioButton
 
 
 class ExportScreen(ModalScreen[list[Path] | None]):
@@ -58,15 +59,15 @@ class ExportScreen(ModalScreen[list[Path] | None]):
                         name = project_label(store.get_project(self.project_id))
                     except FieldError:
                         name = self.project_id
-                    yield RadioButton(Text(f"Ce projet : {name}"), value=True, id="x-one")
-                yield RadioButton(f"Tous les projets ({count})", value=not self.project_id, id="x-all")
+                    yield ReadableRadioButton(Text(f"Ce projet : {name}"), value=True, id="x-one")
+                yield ReadableRadioButton(f"Tous les projets ({count})", value=not self.project_id, id="x-all")
             with RadioSet(id="x-format", compact=True):
-                yield RadioButton("Word (.docx)", value=self.fmt == "docx", id="x-docx")
-                yield RadioButton("JSON (paquet d'échange)", value=self.fmt == "json", id="x-json")
-            yield Checkbox("Pseudonymiser (noms remplacés, pour diffusion)", id="x-pseudo", compact=True)
+                yield ReadableRadioButton("Word (.docx)", value=self.fmt == "docx", id="x-docx")
+                yield ReadableRadioButton("JSON (paquet d'échange)", value=self.fmt == "json", id="x-json")
+            yield ReadableCheckbox("Pseudonymiser (noms remplacés, pour diffusion)", id="x-pseudo", compact=True)
             yield Label("Dossier")
             yield Input(str(exports_dir(store.root)), id="x-folder", compact=True)
-            yield Checkbox("Se souvenir de ce dossier", id="x-remember", compact=True)
+            yield ReadableCheckbox("Se souvenir de ce dossier", id="x-remember", compact=True)
             yield Static(Text("ctrl+s : exporter · Échap : fermer", style="dim"), id="x-status")
 
     def on_mount(self) -> None:
@@ -127,7 +128,9 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             return
         self.status.update(Text(f"Export de {len(plan)} projet{'s' if len(plan) > 1 else ''}…"))
         store = self.app.store
-        written, failed = await asyncio.to_thread(_export_all, store, [pid for pid, _t in plan], folder, fmt, pseudo)
+        residual: list[tuple[int, Path]] = []
+        written, failed = await asyncio.to_thread(_export_all, store, [pid for pid, _t in plan], folder, fmt, pseudo,
+                                                  residual)
         if written:
             try:
                 ExportLedger(store.root).record(written)
@@ -143,6 +146,13 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         if written:
             count = len(written)
             self.notify(f"{count} fichier{'s' if count > 1 else ''} dans {folder}", title="Exporté", timeout=8)
+        if residual:
+            # The residual-risk list stays beside the files (never inside them): say where, and how long.
+            words = sum(n for n, _ in residual)
+            where = residual[0][1] if len(residual) == 1 else folder
+            self.notify(f"{plural(words, 'mot à majuscule laissé', 'mots à majuscule laissés')} : à vérifier "
+                        f"avant l'envoi (liste : {where}, à ne pas transmettre).",
+                        title="Pseudonymisation", severity="warning" if words else "information", timeout=20)
         if not failed:
             self.dismiss(written)
         else:
@@ -162,12 +172,17 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         self.action_export()
 
 
-def _export_all(store, ids: list[str], folder: Path, fmt: str, pseudo: bool) -> tuple[list[Path], list[str]]:
+def _export_all(store, ids: list[str], folder: Path, fmt: str, pseudo: bool,
+                residual: list[tuple[int, Path]] | None = None) -> tuple[list[Path], list[str]]:
+    """Export each project; a pseudonymised one adds (words left to check, sidecar) to `residual`."""
     written: list[Path] = []
     failed: list[str] = []
     for pid in ids:
         try:
-            written.append(export_project(store, pid, folder, fmt, pseudonymise=pseudo))
+            result = export_project_result(store, pid, folder, fmt, pseudonymise=pseudo)
+            written.append(result.path)
+            if residual is not None and result.sidecar is not None and result.report is not None:
+                residual.append((len(result.report.items), result.sidecar))
         except FieldError as exc:
             failed.append(str(exc))
         except ImportError:

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, RadioButton, RadioSet, Select
+from textual.widgets import Footer, Header, Input, Label, RadioSet, Select
 
 from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.model import OS_LABELS, ProjectKind
 from pi87_field.core.money import AmountError, parse_amount
 from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.widgets.toggles import ReadableRadioButton
 
 
 class NewProjectScreen(Screen):
@@ -34,8 +35,8 @@ class NewProjectScreen(Screen):
         with VerticalScroll(id="new-project-form", classes="form"):
             yield Label("Type de projet")
             with RadioSet(id="np-kind"):
-                yield RadioButton("Étude de cas", value=True, id="np-case")
-                yield RadioButton("Série d'entretiens qualitatifs", id="np-series")
+                yield ReadableRadioButton("Étude de cas", value=True, id="np-case")
+                yield ReadableRadioButton("Série d'entretiens qualitatifs", id="np-series")
             yield Label("Nom court, pour le distinguer à l'écran (ex. « Épinal · Plateforme emploi »)")
             yield Input(id="np-label")
             yield Label("Intitulé de l'opération (obligatoire)")
