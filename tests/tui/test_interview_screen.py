@@ -80,3 +80,22 @@ async def test_narrow_terminal_gives_the_answer_the_width(app):
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         assert screen.query_one(QuestionNavigator).display
+
+
+async def test_an_open_interview_keeps_full_gc_passes_off_the_keystrokes_and_gives_them_back(app):
+    """Issue 11 item 15: the long frames while typing were generation-2 collections walking the
+    whole app (50–110 ms, more with a long answer). An open interview freezes what is alive
+    (tui/heap.py); leaving it hands everything back to the collector, so nothing leaks."""
+    import gc
+
+    from tests.tui.tui_helpers import wait_until
+
+    interview = begin(app.store)
+    assert gc.get_freeze_count() == 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_interview(CASE, interview.id)
+        await wait_until(pilot, lambda: isinstance(app.screen, InterviewScreen))
+        await wait_until(pilot, lambda: gc.get_freeze_count() > 0)
+        app.screen.action_back()
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await wait_until(pilot, lambda: gc.get_freeze_count() == 0)

@@ -33,6 +33,7 @@ from pi87_field.core.model import (
 from pi87_field.core.store import EMPTY_REV
 from pi87_field.core.summary import interview_title, project_label
 from pi87_field.core.text import excerpt
+from pi87_field.tui import heap
 from pi87_field.tui.app import Pi87FieldApp
 from pi87_field.tui.pending import PendingAnswer
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
@@ -137,6 +138,7 @@ class InterviewScreen(Screen):
         self.last_saved_at: str = ""
         self.editor: AnswerEditor | None = None
         self._unmounting = False
+        self._heap_held = False
         self.notes: TextArea | None = None
         self._notes_saved = ""
         self._entered_at: datetime | None = None  # when the current question was entered
@@ -178,6 +180,8 @@ class InterviewScreen(Screen):
             self.interview = store.open_sitting(self.project_id, self.interview_id, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(f"Heure de début non enregistrée : {exc}", severity="warning")
+        # Once the grid and the answer are built: full GC passes stay off the keystrokes (tui/heap.py).
+        self.call_after_refresh(self._hold_heap)
         self.query_one(ElapsedClock).set_offset(timing.duration_seconds(self.interview, now=self.app.now()))
         self.answers = dict(self.interview.answers)
         self.slots = build_slots(self.interview, self.guide)
@@ -418,11 +422,19 @@ class InterviewScreen(Screen):
         if self.editor is not None and not self._unmounting:
             self.save_status.update(text)
 
+    def _hold_heap(self) -> None:
+        if not self._unmounting and not self._heap_held:
+            self._heap_held = True
+            heap.hold()
+
     def on_unmount(self) -> None:
         self._unmounting = True
         self.save_now()
         self.save_notes_now()
         self._close_sitting()
+        if self._heap_held:
+            self._heap_held = False
+            heap.release()
 
     # -- time: sittings and question visits ------------------------------------------------------
 
@@ -507,7 +519,6 @@ class InterviewScreen(Screen):
         if target is None or target.read_only:
             return
         stamp = f"[{self.app.now():%H:%M}] "
-        text = target.text
         row, column = target.cursor_location
         line = target.document.get_line(row)
         if column > 0 and not line[column - 1].isspace():
