@@ -551,12 +551,7 @@ class ProjectStore:
             else:
                 new.burst = new_burst()
                 self._own_bursts.add(split_burst(new.burst)[0])
-            doc = {"qid": question_id, **answer_to_dict(new)}
-            if old_doc is None:
-                answers.insert(doc)
-            else:  # replaced whole: upsert would merge, keeping keys the new answer dropped
-                answers.remove(doc_ids=[old_doc.doc_id])
-                answers.insert(Document(doc, doc_id=old_doc.doc_id))
+            _put_answer(answers, old_doc, question_id, new)
             change: dict[str, Any] = {"updated_at": new.updated_at}
             if meta.get("status") == InterviewStatus.PLANNED.value:
                 change["status"] = InterviewStatus.IN_PROGRESS.value
@@ -618,12 +613,7 @@ class ProjectStore:
                 new.ancestors = [r for r in dict.fromkeys(chain) if r != new.rev][:MAX_ANCESTORS]
             new.burst = new_burst()
             self._own_bursts.add(split_burst(new.burst)[0])
-            doc = {"qid": question_id, **answer_to_dict(new)}
-            if old_doc is None:
-                answers.insert(doc)
-            else:  # replaced whole: upsert would merge, keeping keys the new answer dropped
-                answers.remove(doc_ids=[old_doc.doc_id])
-                answers.insert(Document(doc, doc_id=old_doc.doc_id))
+            _put_answer(answers, old_doc, question_id, new)
             facts.update({"updated_at": new.updated_at}, doc_ids=[1])
         return new
 
@@ -981,6 +971,16 @@ def _same_burst(old: Answer, new: Answer, own_bursts: set[str]) -> bool:
         )
     except (TypeError, ValueError):  # unreadable, or one side without a UTC offset (imported)
         return False
+
+
+def _put_answer(answers: Any, old_doc: Document | None, question_id: str, answer: Answer) -> None:
+    """Write `answer` as the document of `question_id`, keeping the old document's id."""
+    doc = {"qid": question_id, **answer_to_dict(answer)}
+    if old_doc is None:
+        answers.insert(doc)
+    else:  # replaced whole: upsert would merge, keeping keys the new answer dropped
+        answers.remove(doc_ids=[old_doc.doc_id])
+        answers.insert(Document(doc, doc_id=old_doc.doc_id))
 
 
 def _push_history(db: TinyDB, question_id: str, answer: Answer, why: str) -> None:
