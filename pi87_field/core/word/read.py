@@ -23,7 +23,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -42,6 +42,7 @@ from pi87_field.core.model import (
     now_iso,
 )
 from pi87_field.core.text import clean_text, one_line
+from pi87_field.core.timestamps import parse_instant
 from pi87_field.core.word import style as S
 from pi87_field.core.word.format import (
     BOOKMARK_PREFIX,
@@ -551,13 +552,7 @@ def _core(archive: _Archive) -> tuple[datetime | None, str]:
 
 
 def _when(value: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return parse_instant(value)
 
 
 def parse_slot(texts: list[str]) -> tuple[AnswerState, str]:
