@@ -13,10 +13,23 @@ from pi87_field.core.summary import interview_progress
 from pi87_field.tui.screens.state_picker import StatePicker
 from pi87_field.tui.screens.whats_left import WhatsLeftScreen
 from pi87_field.tui.widgets.navigator import QuestionNavigator
-from tests.tui.test_interview_lifecycle_screens import open_grid, started
-from tests.tui.tui_helpers import CASE, type_text, wait_until
+from pi87_field.tui.screens.interview import InterviewScreen
+from tests.tui.tui_helpers import CASE, begin, type_text, wait_until
 
 Q = "structure.presentation"
+
+
+def started(store) -> str:
+    return begin(store).id
+
+
+async def open_grid(app, pilot, iid, qid=None) -> InterviewScreen:
+    await pilot.pause()
+    app.open_project(CASE)
+    await pilot.pause()
+    app.open_interview(CASE, iid, qid)
+    await wait_until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.slots)
+    return app.screen
 
 
 def tree_label(screen, qid: str) -> str:
