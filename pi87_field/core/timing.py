@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from pi87_field.core.model import Interview
+from pi87_field.core.timestamps import parse_instant
 
 TIMING_KEY = "timing"
 
@@ -34,13 +35,7 @@ class Sitting:
 
 
 def _parse(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
+    return parse_instant(value, assume_utc=False) if isinstance(value, str) else None
 
 
 def _timing(interview: Interview) -> dict[str, Any]:
