@@ -3,7 +3,7 @@
 Saving: every edit starts a debounced autosave (a worker that sleeps first; continuous typing
 is still written at least every MAX_UNSAVED_SECONDS), and the answer is written at once when
 the question changes, when its state changes, when the screen is left, on ctrl+q and on
-SIGTERM/SIGHUP (through `Pi87FieldApp.flush_pending`)."""
+SIGTERM/SIGHUP (through `FieldApp.flush_pending`)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from pi87_field.core.store import EMPTY_REV
 from pi87_field.core.summary import interview_title, project_label
 from pi87_field.core.text import excerpt
 from pi87_field.tui import heap
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.pending import PendingAnswer
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
@@ -68,7 +68,7 @@ def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
 
 
 class InterviewScreen(Screen):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
     save_status = getters.query_one("#save-status", Static)
     state_line = getters.query_one("#answer-state", Static)
     navigator = getters.query_one(QuestionNavigator)
@@ -590,8 +590,6 @@ class InterviewScreen(Screen):
         self.refresh_bindings()
 
     def action_edit_sheet(self) -> None:
-        from pi87_field.tui.screens.new_interview import NewInterviewScreen
-
         self.save_now()
         self.save_notes_now()
 
@@ -601,7 +599,7 @@ class InterviewScreen(Screen):
                 return
             self.reload_interview()
 
-        self.app.push_screen(NewInterviewScreen(self.project_id, self.interview_id, edit=True), closed)
+        self.app.edit_interview_sheet(self.project_id, self.interview_id, closed)
 
     def missing_slots(self) -> list[Slot]:
         return [s for s in self.slots if s.section_index and
