@@ -253,8 +253,11 @@ class ProgressFacts:
         """(questions answered, questions of the guide): the same figures as `Grid.progress`."""
         if guide is None:
             return len(self.answered), self.kept
-        ids = {q.id for s in guide.sections for q in s.questions}
-        return sum(1 for q in self.answered if q in ids), len(ids)
+        return self.count(frozenset(q.id for s in guide.sections for q in s.questions))
+
+    def count(self, question_ids: frozenset[str]) -> tuple[int, int]:
+        """`against` a guide given by its question ids (worked out once for many interviews)."""
+        return len(question_ids.intersection(self.answered)), len(question_ids)
 
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "guide_id": self.guide_id, "answered": list(self.answered),
@@ -263,9 +266,9 @@ class ProgressFacts:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ProgressFacts:
         answered = data["answered"]
-        if not isinstance(answered, list) or not all(isinstance(q, str) for q in answered):
+        if not isinstance(answered, list):
             raise ValueError("answered")
-        return cls(str(data["status"]), str(data["guide_id"]), tuple(answered), int(data["kept"]))
+        return cls(str(data["status"]), str(data["guide_id"]), tuple(map(str, answered)), int(data["kept"]))
 
 
 # -- interview order ---------------------------------------------------------------------------------

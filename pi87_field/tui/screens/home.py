@@ -95,10 +95,11 @@ class HomeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="home-progress")
     def load_progress(self) -> None:
-        """Reading every interview can take a moment with a big store: after the first paint."""
+        """After the first paint: the store's progress facts (`core/store/progress.py`) open only
+        the interviews changed since they were noted."""
         store = self.app.store
         damaged: list = []
-        figures = {p.id: project_progress(store.list_interviews(p.id, damaged=damaged), store.guides)
+        figures = {p.id: project_progress(store.progress_facts(p.id, damaged=damaged), store.guides)
                    for p in self.projects}
         self.app.call_from_thread(self._progress_loaded, figures, damaged)
 
