@@ -52,9 +52,10 @@ def facts_from_docs(interview: Mapping[str, Any], answers: Iterable[Mapping[str,
     for doc in answers:
         qid = str(doc.get("qid", ""))
         ids.append(qid)
-        if str(doc.get("state") or AnswerState.ANSWERED.value) != AnswerState.ANSWERED.value \
-                or str(doc.get("text") or "").strip():
-            answered.append(qid)
+        state = str(doc.get("state") or AnswerState.ANSWERED.value)
+        if state != AnswerState.TO_COMPLETE.value and (state != AnswerState.ANSWERED.value
+                                                       or str(doc.get("text") or "").strip()):
+            answered.append(qid)     # `Answer.is_open`'s rule, on the stored document
     texts = interview.get("question_texts") or {}
     return ProgressFacts(str(interview.get("status") or ""), str(interview.get("guide_id") or ""),
                          tuple(answered), len(set(texts) | set(ids)))

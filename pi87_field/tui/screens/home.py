@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -41,6 +42,9 @@ class ProjectTable(FittedTable):
 
 
 class HomeScreen(Screen):
+    class ProgressShown(Message):
+        """The projects' progress figures are on screen (the app may start background reading)."""
+
     app = getters.app(FieldApp)
 
     BINDINGS = [
@@ -105,6 +109,7 @@ class HomeScreen(Screen):
 
     def _progress_loaded(self, figures: dict[str, ProjectProgress], damaged: list) -> None:
         self.progress = figures
+        self.post_message(self.ProgressShown())
         known = {str(getattr(d, "path", d)) for d in self.damaged}
         self.damaged += [d for d in damaged if str(getattr(d, "path", d)) not in known]
         self.populate()
