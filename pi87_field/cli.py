@@ -588,9 +588,13 @@ def merge(ctx: click.Context, files: tuple[Path, ...], out_file: Path, json_file
               help="Volume et classeur pseudonymisés (VOLUME.pseudonymise.docx) avec le registre du magasin.")
 @click.option("--strict", is_flag=True,
               help="Avec --pseudonymise (qu'il implique) : fonctions et organismes ramenés à leur catégorie.")
+@click.option("--only", "only", type=click.Choice(["conclusions"]), default=None,
+              help="conclusions : la partie I seule (chapitre 4 du rapport : conclusions, jugements, "
+                   "préconisations), à coller dans le rapport.")
 @click.pass_context
 @guarded
-def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonymise: bool, strict: bool) -> None:
+def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonymise: bool, strict: bool,
+           only: str | None) -> None:
     """Construit le volume consolidé (et le classeur d'analyse) à partir du magasin, synthèse comprise."""
     from pi87_field.core.merge.pipeline import volume_from_store
 
@@ -605,7 +609,8 @@ def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonym
                     tasks[step] = bar.add_task(step, total=total)
                 bar.update(tasks[step], completed=done)
 
-            content = volume_from_store(store, out_file, xlsx_file, pseudonymise=level, progress=progress)
+            content = volume_from_store(store, out_file, xlsx_file, pseudonymise=level, progress=progress,
+                                        only=only or "")
     finally:
         store.close()
     answered = sum(len(c.answered) for c in content.cases)
@@ -677,11 +682,14 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
     try:
         ws = Workspace(store)
         rows = ws.status()
+        unknown = ws.synthesis.unknown_keys()
     finally:
         store.close()
     if as_json:
         click.echo(json.dumps({"framework": {"id": ws.framework.id, "version": ws.framework.version},
-                               "questions": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=1))
+                               "questions": [r.to_dict() for r in rows],
+                               "unknown_keys": [{"key": k, "where": w} for k, w in unknown]},
+                              ensure_ascii=False, indent=1))
         return
     table = Table(title=f"Synthèse — {ws.framework.title}", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Question", overflow="fold")
@@ -702,6 +710,8 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
         if r.conflicts:
             out.print(f"  • {r.question.id} : {r.conflicts} version(s) concurrente(s) à arbitrer",
                       soft_wrap=True, markup=False)
+    for key, where in unknown:
+        out.print(f"  • référence introuvable : « {key} » ({where})", soft_wrap=True, markup=False)
     for problem in ws.damaged:
         warn("Fichier endommagé :", problem)
 
