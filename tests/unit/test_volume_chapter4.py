@@ -21,7 +21,7 @@ from pi87_field.core.merge.volume import build_volume
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.synthesis import Workspace
 from pi87_field.core.synthesis.objects import Finding
-from tests.unit.test_merge_fixtures import three_evaluators
+from tests.support.merge_bundles import three_evaluators
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SOURCE = {"title": "Extraction Ma Démarche FSE, opérations PI 8.7", "author": "DGEFP", "date": "2019-06-30",

@@ -23,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from pi87_field.core.ancestry import grown_from, merge_lineages
 from pi87_field.core.errors import DamagedFileError, StoreError
 from pi87_field.core.model import Answer, check_interview_id, check_project_id, now_iso
 from pi87_field.core.store import ProjectStore
@@ -568,10 +569,10 @@ class SynthesisStore:
             new = _with_values(kind, obj, values)
             if new.rev != obj.rev:
                 new.updated_at = now_iso()
-                revs.append(obj.rev)
         extra = {**obj.extra, "settled_by": author, "settled_at": now_iso()} if obj.concurrent else obj.extra
-        new = replace(new, ancestors=[r for r in _unique([*revs, *obj.ancestors]) if r != new.rev][:50],
-                      concurrent=[], extra=extra)
+        lineage = (grown_from(obj.rev, obj.ancestors, new.rev, *revs) if new.rev != obj.rev
+                   else merge_lineages(obj.rev, obj.ancestors, revs))
+        new = replace(new, ancestors=lineage, concurrent=[], extra=extra)
         objects[key] = new
         self._save(table, objects)
 

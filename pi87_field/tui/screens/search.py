@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from pi87_field.core.store import SearchHit
 from pi87_field.core.summary import project_label
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 SEARCH_COLUMNS = [
@@ -49,7 +49,7 @@ def excerpt_cell(hit: SearchHit, width: int) -> Text:
 
 
 class SearchScreen(Screen):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [
         Binding("escape", "back", "Retour", id="search.back", tooltip="Fermer la recherche."),
