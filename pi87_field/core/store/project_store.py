@@ -28,7 +28,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from pi87_field.core import timing
+from pi87_field.core import timing, transcript
 from pi87_field.core.errors import DamagedFileError, FieldError, StoreError, StoreLockedError
 from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, record_edits
 from pi87_field.core.guides import Guide, GuideLibrary
@@ -816,6 +816,23 @@ class ProjectStore:
             for qid, entered, left in visits:
                 timing.record_visit(interview, qid, entered, left)
         return self._change(project_id, interview_id, change)
+
+    # -- transcript of the recording (core/transcript: the rules; here, one atomic write) -------
+
+    def attach_transcript(self, project_id: str, interview_id: str, parsed: transcript.ParsedTranscript, *,
+                          started_at: datetime | None = None, replace: bool = False
+                          ) -> tuple[Interview, transcript.AttachOutcome]:
+        """Attach a transcript read at the door; the same one again writes nothing, another one
+        needs `replace` (else `TranscriptExistsError`)."""
+        interview = self.get_interview(project_id, interview_id)
+        outcome = transcript.attach(interview, parsed, started_at=started_at, replace=replace)
+        if outcome == transcript.AttachOutcome.UNCHANGED:
+            return interview, outcome
+        return self.save_interview(interview), outcome
+
+    def shift_transcript(self, project_id: str, interview_id: str, seconds: float) -> Interview:
+        """"Décaler de ±N s": the transcript moves on the interview's clock and is cut again."""
+        return self._change(project_id, interview_id, lambda i: transcript.shift(i, seconds))
 
     # -- trash: deleted interviews stay recoverable until the trash is emptied -----------------
 
