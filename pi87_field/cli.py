@@ -115,7 +115,8 @@ class FrenchGroup(click.Group):
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Dossier des données (par défaut : $PI87_FIELD_DATA_DIR, sinon le dossier de données de l'utilisateur).")
-@click.version_option(__version__, prog_name="pi87-field")
+@click.version_option(__version__, prog_name="pi87-field", message="%(prog)s %(version)s",
+                      help="Affiche la version et quitte.")
 @click.pass_context
 @guarded
 def main(ctx: click.Context, data_dir: Path | None) -> None:
@@ -482,17 +483,22 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
                    "que lui donne le registre du magasin, partout et d'un export à l'autre.")
 @click.option("--strict", is_flag=True,
               help="Avec --pseudonymise (qu'il implique) : fonctions et organismes ramenés à leur catégorie.")
+@click.option("--edition", type=click.Choice(["travail", "client"]), default="travail", show_default=True,
+              help="travail : tout, pour l'équipe et la réimportation (journal des entretiens en annexe) ; "
+                   "client (Word seulement, <id>.client.docx) : sans journal, notes ni copie intégrée, "
+                   "pour le commanditaire.")
 @data_dir_option
 @click.pass_context
 @guarded
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
-           pseudonymise: bool, strict: bool) -> None:
+           pseudonymise: bool, strict: bool, edition: str) -> None:
     """Écrit un fichier par projet (compte rendu Word ou paquet JSON)."""
-    from pi87_field.core.exchange.exporting import export_project_result, store_register
+    from pi87_field.core.exchange.exporting import check_edition, export_project_result, store_register
     from pi87_field.core.model import check_project_id
     from pi87_field.locations import default_exports_dir
 
     level = "strict" if strict else "people" if pseudonymise else None
+    check_edition(fmt, edition)
     store = _open_store(ctx, writer=False)
     if all_:
         wanted = [p.id for p in store.list_projects()]  # damaged project files go to store.damaged
@@ -509,7 +515,7 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
         task = bar.add_task(f"Export {fmt}", total=len(wanted))
         for pid in wanted:
             written.append(export_project_result(store, pid, target, fmt, pseudonymise=level or False,
-                                                 register=register))
+                                                 register=register, edition=edition))
             bar.advance(task)
     for result in written:
         out.print(str(result.path), markup=False, soft_wrap=True)

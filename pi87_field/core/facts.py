@@ -31,11 +31,12 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from pi87_field.core.model import MAX_ANCESTORS, Interview, Project
+from pi87_field.core.ancestry import MAX_ANCESTORS, lineage
+from pi87_field.core.model import Interview, Project
 from pi87_field.core.serialize import interview_to_dict, project_to_dict
+from pi87_field.core.timestamps import is_newer
 
 PROJECT_FACTS = ("title", "carrier", "label", "os", "fse_amount", "fse_amount_note", "characteristics",
                  "guide_id", "volet", "territorial_level", "region", "operation_type", "digital",
@@ -93,7 +94,7 @@ def fact_text(value: Any) -> str:
 
 
 def _chain(*revs: str, exclude: str) -> list[str]:
-    return [r for r in dict.fromkeys(revs) if r != exclude][:MAX_ANCESTORS]
+    return lineage(*revs, exclude=exclude)
 
 
 def ancestors(obj: Project | Interview, name: str, rev: str) -> list[str]:
@@ -137,14 +138,6 @@ class FactMerge:
         return bool(self.updated or self.conflicts)
 
 
-def _ts(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return datetime.min.replace(tzinfo=UTC)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def merge_facts(known: Project | Interview, incoming: Project | Interview, fields: tuple[str, ...],
                 source: str = "") -> FactMerge:
     """Merge `incoming`'s facts into `known` (changed in place), field by field."""
@@ -181,7 +174,7 @@ def merge_facts(known: Project | Interview, incoming: Project | Interview, field
         # known value was never edited here: there is no edit to lose, the newer copy's value goes.
         unknown_base = not incoming.fact_history.get(name) or not known.fact_history.get(name)
         if unknown_base and not k_anc:
-            if _ts(incoming.updated_at) > _ts(known.updated_at):
+            if is_newer(incoming.updated_at, known.updated_at):
                 setattr(known, name, copy.deepcopy(getattr(incoming, name)))
                 known.fact_history[name] = [ri, rk]
                 result.updated.append(name)

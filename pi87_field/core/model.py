@@ -11,13 +11,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from pi87_field.core.ancestry import MAX_ANCESTORS, lineage
 from pi87_field.core.errors import StoreError
 
 PROJECT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
-# Revisions an answer remembers it grew from (enough to recognise any copy still in circulation;
-# an ended burst of autosaves takes two entries: its last revision and its burst mark).
-MAX_ANCESTORS = 100
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -218,7 +216,7 @@ class Answer:
         else:
             chain = [old.rev, *([old.burst] if old.burst else []), *old.ancestors]
             self.burst = burst
-        self.ancestors = [r for r in dict.fromkeys(chain) if r != self.rev][:limit]
+        self.ancestors = lineage(*chain, exclude=self.rev, limit=limit)
 
     @property
     def mark(self) -> str:

@@ -156,8 +156,13 @@ def interviewee_lines(interview: Interview) -> str:
     return "\n".join(lines)
 
 
-def interview_fact_rows(interview: Interview, guide: Guide | None) -> list[tuple[str, str]]:
-    """The interview's facts as (French label, value) rows: the write-up and the volume agree."""
+def interview_fact_rows(interview: Interview, guide: Guide | None, *, log: bool = True,
+                        notes: bool = True) -> list[tuple[str, str]]:
+    """The interview's facts as (French label, value) rows: the write-up and the volume agree.
+
+    `log`: with the interview log (hours, duration, time per question: `timing_rows`), which the
+    write-up puts in an annex of its own; `notes`: with the interviewer's notes (left out of the
+    client edition)."""
     done, total = interview_progress(interview, guide)
     grid = (f"{guide.title} (version {interview.guide_version or guide.version})" if guide
             else f"{interview.guide_id} (grille introuvable)" if interview.guide_id else "")
@@ -170,8 +175,8 @@ def interview_fact_rows(interview: Interview, guide: Guide | None) -> list[tuple
         ("Statut", interview.status.label),
         ("Grille", grid),
         ("Avancement", f"{done} / {total} questions renseignées" if total else ""),
-        *timing_rows(interview, guide),
-        ("Notes", interview.notes.strip()),
+        *(timing_rows(interview, guide) if log else []),
+        ("Notes", interview.notes.strip() if notes else ""),
     ]
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from pi87_field.core.store import ProjectStore
-from tests.conftest import tree_snapshot
-from tests.unit.transcript_fixture import CASE, TRANSCRIPTS, conducted
+from tests.support.trees import tree_snapshot
+from tests.support.transcripts import CASE, TRANSCRIPTS, conducted
 
 
 def _conducted(data_dir) -> str:

@@ -124,3 +124,22 @@ def test_every_toggle_of_the_tui_is_readable_in_plain_text():
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
             if re.search(r"(?<![A-Za-z])(Checkbox|RadioButton)\(", line)]
     assert bare == []
+
+
+async def test_client_edition_chosen_in_the_dialog(app, store, tmp_path):
+    folder = tmp_path / "client"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_project(pilot, "insup")
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        dialog = app.screen
+        dialog.query_one("#x-json").value = True
+        dialog.query_one("#x-client").value = True
+        dialog.query_one("#x-folder", Input).value = str(folder)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "qu'en Word" in str(dialog.query_one("#x-status").render()))
+        assert not folder.exists()
+        dialog.query_one("#x-docx").value = True
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProjectScreen), timeout=30)
+    assert [p.name for p in folder.iterdir()] == [f"{CASE}.client.docx"]

@@ -201,6 +201,8 @@ async def test_sittings_and_question_times_are_recorded(store):
     app = make_app(store, interviewer="Camille", clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         grid = await open_grid(app, pilot, iid, "structure.presentation")
+        await type_text(pilot, "Créée en 1990")         # a sitting is time spent editing
+        await pilot.press("ctrl+s")
         clock.now += timedelta(minutes=3)
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -220,6 +222,8 @@ async def test_sittings_and_question_times_are_recorded(store):
     async with app.run_test(size=(80, 24)) as pilot:
         grid = await open_grid(app, pilot, iid)
         assert "00:05:00" in str(grid.query_one("#elapsed").render())
+        await type_text(pilot, "Cinq salariés")
+        await pilot.press("ctrl+s")
         clock.now += timedelta(minutes=1)
         await pilot.press("ctrl+q")
     assert timing.duration_seconds(store.get_interview(CASE, iid)) == 360

@@ -24,7 +24,7 @@ from pi87_field.core.privacy.pseudonymise import pseudonymise_bundle
 from pi87_field.core.privacy.register import EVALUATOR, PERSON, make_label
 from pi87_field.core.word.read import read_embedded_payload, read_writeup
 from pi87_field.core.word.writeup import write_project_docx
-from tests.unit.test_docx_export import guides, make_bundle
+from tests.support.writeup_bundle import guides, make_bundle
 
 
 def _interview(n: int, people: list[str], text: str, when: date | None = None) -> Interview:

@@ -23,8 +23,8 @@ from pi87_field.core.transcript import (
     read_transcript_file,
     transcript_of,
 )
-from tests.conftest import tree_snapshot
-from tests.unit.transcript_fixture import CASE, T0, TRANSCRIPTS, conducted, vtt
+from tests.support.trees import tree_snapshot
+from tests.support.transcripts import CASE, T0, TRANSCRIPTS, conducted, vtt
 
 TEXTS = ["Bonjour, merci de nous recevoir pour cette étude de cas.",
          "Le budget total était de 328 318 €, dont la moitié en FSE."]

@@ -41,9 +41,10 @@ def pseudonymisation_level(pseudonymise: bool | str | None) -> str | None:
     return str(pseudonymise)
 
 
-def export_target(project_id: str, out_dir: Path, fmt: str = "docx", *, pseudonymise: bool | str = False) -> Path:
+def export_target(project_id: str, out_dir: Path, fmt: str = "docx", *, pseudonymise: bool | str = False,
+                  edition: str = "travail") -> Path:
     """The file `export_project` writes for this project (to check it before writing)."""
-    target = Path(out_dir) / f"{safe_stem(project_id)}.{fmt}"
+    target = edition_target(Path(out_dir) / f"{safe_stem(project_id)}.{fmt}", edition)
     if pseudonymisation_level(pseudonymise):
         from pi87_field.core.privacy import pseudonymised_path
 
@@ -92,24 +93,44 @@ class ExportResult:
     report: ResidualReport | None = None
 
 
+EDITIONS = ("travail", "client")     # = word.format.EDITIONS (not imported: JSON needs no Word code)
+
+
+def check_edition(fmt: str, edition: str) -> str:
+    """The write-up's edition; the client edition exists in Word only (a bundle is for re-import)."""
+    if edition not in EDITIONS:
+        raise FieldError(f"Édition inconnue : « {edition} » (travail ou client)")
+    if edition == "client" and fmt != "docx":
+        raise FieldError("L'édition client n'existe qu'en Word (--format docx) : un paquet JSON sert à réimporter.")
+    return edition
+
+
+def edition_target(target: Path, edition: str) -> Path:
+    """A client edition is `<id>.client.docx`: it never takes the working file's name (which the
+    ledger watches for Word edits to re-import)."""
+    return target.with_name(f"{target.stem}.client{target.suffix}") if edition == "client" else target
+
+
 def export_project(store: ProjectStore, project_id: str, out_dir: Path, fmt: str = "docx",
-                   *, pseudonymise: bool | str = False) -> Path:
+                   *, pseudonymise: bool | str = False, edition: str = "travail") -> Path:
     """Write one project's file and return its path (see `export_project_result`)."""
-    return export_project_result(store, project_id, out_dir, fmt, pseudonymise=pseudonymise).path
+    return export_project_result(store, project_id, out_dir, fmt, pseudonymise=pseudonymise,
+                                 edition=edition).path
 
 
 def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, fmt: str = "docx",
                           *, pseudonymise: bool | str = False,
-                          register: PseudonymRegister | None = None) -> ExportResult:
+                          register: PseudonymRegister | None = None, edition: str = "travail") -> ExportResult:
     """Write `<id>.<fmt>`, or, pseudonymised (True, "people" or "strict"), `<id>.pseudonymise.<fmt>`
     and beside it `<id>.pseudonymise.<fmt>.a-verifier.txt`, the list of name-like words left in place
     (for the evaluator: it quotes the text, it is not to be sent). A pseudonymised file never
     takes the nominative file's name, so neither replaces the other."""
     if fmt not in FORMATS:
         raise FieldError(f"Format d'export inconnu : « {fmt} » (docx ou json)")
+    check_edition(fmt, edition)
     bundle, report = _project_bundle(store, project_id, pseudonymise, register)
     out_dir = ensure_dir(Path(out_dir))
-    target = export_target(bundle.project.id, out_dir, fmt, pseudonymise=report is not None)
+    target = export_target(bundle.project.id, out_dir, fmt, pseudonymise=report is not None, edition=edition)
     if target.resolve().parent != out_dir.resolve():  # pragma: no cover - guarded by safe_stem
         raise FieldError(f"Nom de fichier refusé : {target.name}")
     if fmt == "json":
@@ -117,7 +138,7 @@ def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, f
     else:
         from pi87_field.core.word.writeup import write_project_docx
 
-        write_project_docx(bundle, store.guides, target, pseudonymised=report is not None)
+        write_project_docx(bundle, store.guides, target, pseudonymised=report is not None, edition=edition)
     if report is None:
         return ExportResult(target)
     from pi87_field.core.privacy import sidecar_path
@@ -129,19 +150,22 @@ def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, f
 
 def export_projects(store: ProjectStore, project_ids: list[str], out_dir: Path, fmt: str = "docx",
                     *, pseudonymise: bool | str = False,
-                    progress: Callable[[str], None] | None = None) -> list[Path]:
+                    progress: Callable[[str], None] | None = None, edition: str = "travail") -> list[Path]:
     return [r.path for r in export_projects_results(store, project_ids, out_dir, fmt,
-                                                    pseudonymise=pseudonymise, progress=progress)]
+                                                    pseudonymise=pseudonymise, progress=progress,
+                                                    edition=edition)]
 
 
 def export_projects_results(store: ProjectStore, project_ids: list[str], out_dir: Path, fmt: str = "docx",
                             *, pseudonymise: bool | str = False,
-                            progress: Callable[[str], None] | None = None) -> list[ExportResult]:
+                            progress: Callable[[str], None] | None = None,
+                            edition: str = "travail") -> list[ExportResult]:
+    check_edition(fmt, edition)
     written = []
     register = store_register(store) if pseudonymisation_level(pseudonymise) else None
     for pid in project_ids:
         written.append(export_project_result(store, pid, out_dir, fmt, pseudonymise=pseudonymise,
-                                             register=register))
+                                             register=register, edition=edition))
         if progress:
             progress(pid)
     return written

@@ -21,9 +21,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 
+from pi87_field.core.ancestry import merge_lineages
 from pi87_field.core.facts import (
     FACT_LABELS,
     INTERVIEW_FACTS,
@@ -34,7 +34,6 @@ from pi87_field.core.facts import (
 )
 from pi87_field.core.fr import plural
 from pi87_field.core.model import (
-    MAX_ANCESTORS,
     Answer,
     AnswerVersion,
     Interview,
@@ -42,6 +41,7 @@ from pi87_field.core.model import (
     Project,
     merge_review_notes,
 )
+from pi87_field.core.timestamps import is_newer
 
 
 class Outcome(StrEnum):
@@ -87,19 +87,6 @@ class Reconciled:
     changes: list[Change] = field(default_factory=list)
     changed_interview_ids: set[str] = field(default_factory=set)
     project_changed: bool = False
-
-
-def newer(a: str, b: str) -> bool:
-    """True if ISO timestamp a is later than b (offsets honoured; unreadable counts as oldest)."""
-    return _ts(a) > _ts(b)
-
-
-def _ts(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return datetime.min.replace(tzinfo=UTC)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _version(a: Answer, source: str) -> AnswerVersion:
@@ -149,7 +136,7 @@ def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "")
         incoming.concurrent = _merge_concurrent(current.concurrent, incoming.concurrent, exclude=incoming.rev)
         return incoming, Outcome.UPDATED
     # Both sides changed the answer: keep the newest as the answer, the other beside it.
-    if newer(incoming.updated_at, current.updated_at):
+    if is_newer(incoming.updated_at, current.updated_at):
         winner, loser = incoming, current
         loser_source = "version précédente"
     else:
@@ -158,8 +145,7 @@ def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "")
     winner.concurrent = _merge_concurrent(
         [_version(loser, loser_source)], current.concurrent, incoming.concurrent, exclude=winner.rev
     )
-    ancestors = [r for r in dict.fromkeys([*winner.ancestors, *loser.ancestors]) if r != winner.rev]
-    winner.ancestors = ancestors[:MAX_ANCESTORS]
+    winner.ancestors = merge_lineages(winner.rev, winner.ancestors, loser.ancestors)
     return winner, Outcome.CONFLICT
 
 
@@ -258,7 +244,7 @@ def reconcile_project(
         facts = merge_facts(known, incoming, PROJECT_FACTS, source)
         if facts.changed:
             result.project_changed = True
-            if newer(incoming.updated_at, known.updated_at):
+            if is_newer(incoming.updated_at, known.updated_at):
                 known.updated_at = incoming.updated_at
         result.changes += _fact_changes(facts, incoming.id, "", "fiche du projet", source)
     for inc in incoming_interviews:
@@ -275,7 +261,7 @@ def reconcile_project(
             continue
         facts = merge_facts(cur, inc, INTERVIEW_FACTS, source)
         changed = facts.changed
-        if changed and newer(inc.updated_at, cur.updated_at):
+        if changed and is_newer(inc.updated_at, cur.updated_at):
             cur.updated_at = inc.updated_at
         result.changes += _fact_changes(facts, incoming.id, inc.id, "fiche de l'entretien", source)
         for qid, answer in inc.answers.items():

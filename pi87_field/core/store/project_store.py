@@ -19,7 +19,7 @@ import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,11 +29,11 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from pi87_field.core import timing, transcript
+from pi87_field.core.ancestry import grown_from, lineage
 from pi87_field.core.errors import DamagedFileError, FieldError, StoreError, StoreLockedError
 from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, record_edits
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
-    MAX_ANCESTORS,
     Answer,
     AnswerState,
     AnswerVersion,
@@ -78,6 +78,7 @@ from pi87_field.core.store.storage import (
 )
 from pi87_field.core.summary import interview_order_key, interview_title, project_label
 from pi87_field.core.text import centred_excerpt, clean_text, one_line, slug
+from pi87_field.core.timestamps import instant_key, parse_instant
 
 META_FILE = "pi87-field.json"
 # Successive saves by the same author within this many seconds are one edit (one revision).
@@ -541,8 +542,7 @@ class ProjectStore:
                     kept = AnswerVersion(text=old.text, state=old.state, updated_at=old.updated_at,
                                          author=old.author, source=source)
                     new.concurrent = [kept, *(v for v in old.concurrent if v.rev not in (kept.rev, new.rev))]
-                    chain = [base_rev, *old.ancestors]
-                    new.ancestors = [r for r in dict.fromkeys(chain) if r not in (old.rev, new.rev)][:MAX_ANCESTORS]
+                    new.ancestors = lineage(base_rev, *old.ancestors, exclude=(old.rev, new.rev))
                     new.burst = new_burst()
                     self._own_bursts.add(split_burst(new.burst)[0])
                     _push_history(db, question_id, old, "gardée lors d'un conflit")
@@ -558,7 +558,7 @@ class ProjectStore:
                 history = dict(meta.get("fact_history") or {})
                 planned, started = fact_rev(InterviewStatus.PLANNED.value), fact_rev(InterviewStatus.IN_PROGRESS.value)
                 older = [r for r in history.get("status", []) if isinstance(r, str) and r not in (planned, started)]
-                history["status"] = [started, planned, *older][:MAX_ANCESTORS]
+                history["status"] = [started, *lineage(planned, *older, exclude=started)]
                 change["fact_history"] = history
             facts.update(change, doc_ids=[1])
         return SavedAnswer(new, kept)
@@ -599,9 +599,9 @@ class ProjectStore:
             if old is not None:
                 new.extra = old.extra
                 ended = [old.burst] if old.burst else []
-                chain = [old.rev, *ended, *old.ancestors]
+                settled = [v.rev for v in old.concurrent] if resolve else []
+                new.ancestors = grown_from(old.rev, old.ancestors, new.rev, *ended, *settled)
                 if resolve:
-                    chain = [old.rev, *ended, *(v.rev for v in old.concurrent), *old.ancestors]
                     for version in old.concurrent:
                         _push_history(db, question_id, Answer(text=version.text, state=version.state,
                                                               updated_at=version.updated_at,
@@ -610,7 +610,6 @@ class ProjectStore:
                 else:
                     new.concurrent = old.concurrent
                 _push_history(db, question_id, old, "remplacée au règlement du conflit" if resolve else "remplacée par une restauration")
-                new.ancestors = [r for r in dict.fromkeys(chain) if r != new.rev][:MAX_ANCESTORS]
             new.burst = new_burst()
             self._own_bursts.add(split_burst(new.burst)[0])
             _put_answer(answers, old_doc, question_id, new)
@@ -978,16 +977,16 @@ def _grow(old: Answer, new: Answer, own_bursts: set[str]) -> bool:
 def _same_burst(old: Answer, new: Answer, own_bursts: set[str]) -> bool:
     """A burst of autosaves by one author counts as one edit; only a burst this store started
     goes on (an imported answer's burst belongs to another laptop)."""
-    try:
-        return (
-            old.author == new.author
-            and (datetime.fromisoformat(new.updated_at) - datetime.fromisoformat(old.updated_at)).total_seconds()
-            < EDIT_BURST_SECONDS
-            and bool(old.ancestors)
-            and split_burst(old.burst)[0] in own_bursts
-        )
-    except (TypeError, ValueError):  # unreadable, or one side without a UTC offset (imported)
+    then = parse_instant(old.updated_at, assume_utc=False)
+    now = parse_instant(new.updated_at, assume_utc=False)
+    if then is None or now is None:   # unreadable, or one side without a UTC offset (imported)
         return False
+    return (
+        old.author == new.author
+        and (now - then).total_seconds() < EDIT_BURST_SECONDS
+        and bool(old.ancestors)
+        and split_burst(old.burst)[0] in own_bursts
+    )
 
 
 def _put_answer(answers: Any, old_doc: Document | None, question_id: str, answer: Answer) -> None:
@@ -1016,9 +1015,4 @@ def _push_history(db: TinyDB, question_id: str, answer: Answer, why: str) -> Non
         table.remove(doc_ids=[d.doc_id for d in mine[:extra]])
 
 
-def _sort_time(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return datetime.min.replace(tzinfo=UTC)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+_sort_time = instant_key

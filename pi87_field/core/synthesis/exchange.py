@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pi87_field.core.ancestry import merge_lineages
 from pi87_field.core.errors import ImportFormatError
 from pi87_field.core.model import now_iso
 from pi87_field.core.synthesis.objects import (
@@ -197,7 +198,7 @@ def _merge_versioned(local, incoming, rev_of, values_of, source: str):
     if local is None or (isinstance(local, Judgement) and local.is_blank):
         return incoming, "added"
     if local.rev == incoming.rev:
-        merged_anc = list(dict.fromkeys([*local.ancestors, *incoming.ancestors]))[:50]
+        merged_anc = merge_lineages(local.rev, local.ancestors, incoming.ancestors)
         if merged_anc != local.ancestors:
             return replace(local, ancestors=merged_anc), "unchanged"
         return None, "unchanged"
@@ -207,7 +208,7 @@ def _merge_versioned(local, incoming, rev_of, values_of, source: str):
     if local.rev in incoming.ancestors:
         kept = [v for v in local.concurrent if rev_of(v) not in incoming.ancestors]
         merged = replace(incoming, concurrent=kept,
-                         ancestors=list(dict.fromkeys([*incoming.ancestors, *local.ancestors]))[:50])
+                         ancestors=merge_lineages(incoming.rev, incoming.ancestors, local.ancestors))
         return merged, "updated"
     version = Version(values_of(incoming), incoming.author, incoming.updated_at, source)
     return replace(local, concurrent=[*local.concurrent, version]), "conflict"

@@ -20,12 +20,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from pi87_field.core.ancestry import grown_from
 from pi87_field.core.errors import ImportFormatError
 from pi87_field.core.model import now_iso
 from pi87_field.core.text import clean_text
-
-MAX_ANCESTORS = 50
-
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
@@ -135,9 +133,7 @@ class Tag:
 
 
 def next_ancestors(old_rev: str, old_ancestors: list[str], new_rev: str) -> list[str]:
-    chain = [old_rev, *old_ancestors]
-    out = [r for r in dict.fromkeys(chain) if r and r != new_rev]
-    return out[:MAX_ANCESTORS]
+    return grown_from(old_rev, old_ancestors, new_rev)
 
 
 # -- stored form --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from pi87_field.core.ancestry import merge_lineages
 from pi87_field.core.errors import DamagedFileError, StoreError
 from pi87_field.core.model import Answer, check_interview_id, check_project_id, now_iso
 from pi87_field.core.store import ProjectStore
@@ -252,7 +253,7 @@ class SynthesisStore:
         revs = [judgement_rev(v.values.get("rating", ""), v.values.get("explanation", "")) if kind == "judgement"
                 else summary_rev(v.values.get("text", ""), list(v.values.get("tags", [])))
                 for v in obj.concurrent]
-        objects[key] = replace(obj, ancestors=_unique([*obj.ancestors, *revs])[:50], concurrent=[])
+        objects[key] = replace(obj, ancestors=merge_lineages(obj.rev, obj.ancestors, revs), concurrent=[])
         self._save(table, objects)
 
     # -- codebook ------------------------------------------------------------------------------

@@ -34,6 +34,14 @@ BOUNDARY_PREFIX = "_pi87p_"
 # turns a soft hyphen into <w:softHyphen/>): a text that differs only by them is not an edit.
 INVISIBLE_CHARS = "\u00ad\u200b\u2060\ufeff"
 REVIEW_NOTE_LABEL = "Note de relecture"
+# The write-up's two editions (`export --edition`): the working one (default) carries everything
+# needed to re-import it (embedded copy, answer bookmarks) and the interview log in an annex; the
+# client one is for the commissioning body: no log, no notes, no embedded copy, not re-importable.
+EDITION_WORKING = "travail"
+EDITION_CLIENT = "client"
+EDITIONS = (EDITION_WORKING, EDITION_CLIENT)
+EDITION_PROPERTY = "edition"      # a custom property a client edition carries alone (import names it)
+LOG_ANNEX_TITLE = "Annexe — Journal des entretiens"
 ORPHANS_TITLE = "Réponses hors grille"
 PSEUDONYMISED_NOTICE = (
     "Document pseudonymisé : les personnes sont désignées par des pseudonymes stables "

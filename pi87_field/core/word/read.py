@@ -23,7 +23,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -42,6 +42,7 @@ from pi87_field.core.model import (
     now_iso,
 )
 from pi87_field.core.text import clean_text, one_line
+from pi87_field.core.timestamps import parse_instant
 from pi87_field.core.word import style as S
 from pi87_field.core.word.format import (
     BOOKMARK_PREFIX,
@@ -49,6 +50,8 @@ from pi87_field.core.word.format import (
     INVISIBLE_CHARS,
     PAYLOAD_NS,
     PROP_PREFIX,
+    EDITION_CLIENT,
+    EDITION_PROPERTY,
     answer_bookmark,
     slot_text,
 )
@@ -277,6 +280,20 @@ def _payload_from_custom_props(archive: _Archive) -> dict | None:
     except (KeyError, ValueError, binascii.Error, zlib.error, RecursionError):
         return None
     return payload if isinstance(payload, dict) and "bundle" in payload else None
+
+
+def _custom_prop(archive: _Archive, name: str) -> str | None:
+    """One `pi87-field.<name>` custom document property, None when absent or unreadable."""
+    try:
+        root = archive.xml("docProps/custom.xml")
+    except ImportFormatError:
+        return None
+    if root is None:
+        return None
+    for prop in root.iter(f"{_CUSTOM_PROPS}property"):
+        if prop.get("name", "") == PROP_PREFIX + name:
+            return "".join(prop.itertext())
+    return None
 
 
 def _slots(payload: dict) -> list[tuple[str, str, str]]:
@@ -535,13 +552,7 @@ def _core(archive: _Archive) -> tuple[datetime | None, str]:
 
 
 def _when(value: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return parse_instant(value)
 
 
 def parse_slot(texts: list[str]) -> tuple[AnswerState, str]:
@@ -686,6 +697,9 @@ def _read(archive: _Archive, path: Path) -> WriteUp:
     source = "customXml"
     if payload is None:
         payload, source = _payload_from_custom_props(archive), "custom-properties"
+    if payload is None and _custom_prop(archive, EDITION_PROPERTY) == EDITION_CLIENT:
+        raise ImportFormatError(f"{path} : édition client d'un compte rendu, qui ne se réimporte pas "
+                                "(importez l'édition de travail)")
     if payload is None:
         raise ImportFormatError(f"{path} : document Word sans données pi87-field "
                                 "(ce n'est pas un compte rendu exporté par pi87-field)")

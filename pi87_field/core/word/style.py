@@ -25,6 +25,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.section import Section
 
 from pi87_field.core.text import clean_text
+from pi87_field.core.timestamps import parse_instant
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NSDECL = nsdecls("w", "r")
@@ -94,17 +95,7 @@ def template_bytes() -> bytes:
 
 
 def _parse_time(value: str | datetime | None) -> datetime:
-    if isinstance(value, datetime):
-        when = value
-    elif value:
-        try:
-            when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            when = datetime.now(UTC)
-    else:
-        when = datetime.now(UTC)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
+    when = parse_instant(value) or datetime.now(UTC)
     # python-docx writes core times as naive UTC
     return when.astimezone(UTC).replace(tzinfo=None, microsecond=0)
 

@@ -39,8 +39,10 @@ from pi87_field.core.guides import GuideLibrary, Question, full_question_text
 from pi87_field.core.model import (
     INTERVIEW_NOTES,
     Answer,
+    AnswerState,
     AnswerVersion,
     Interview,
+    InterviewStatus,
     Project,
     ProjectKind,
     ReviewNote,
@@ -49,6 +51,7 @@ from pi87_field.core.store.atomic import atomic_write_bytes
 from pi87_field.core.summary import (
     interview_title,
     interview_fact_rows,
+    timing_rows,
     ordered_interviews,
     interview_progress,
     project_fact_rows,
@@ -64,7 +67,12 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
     CT_CUSTOM_PROPS,
     CT_CUSTOM_XML_PROPS,
     CUSTOM_PROPS_FMTID,
+    EDITION_CLIENT,
+    EDITION_PROPERTY,
+    EDITION_WORKING,
+    EDITIONS,
     EMPTY_LABEL,
+    LOG_ANNEX_TITLE,
     ITEM_PART,
     ITEM_PROPS_PART,
     ORPHANS_TITLE,
@@ -151,14 +159,35 @@ def review_note_paragraphs(note: ReviewNote) -> list[str]:
 
 # -- the write-up ---------------------------------------------------------------------------------
 
+def check_edition(edition: str) -> str:
+    if edition not in EDITIONS:
+        from pi87_field.core.errors import FieldError
+
+        raise FieldError(f"Édition inconnue : « {one_line(edition)} » (travail ou client)")
+    return edition
+
+
+def held(interview: Interview) -> bool:
+    """Whether an interview has anything to show: a planned (or cancelled) interview with no
+    answer yet would print its whole grid as "[sans réponse]"."""
+    return interview.status not in (InterviewStatus.PLANNED, InterviewStatus.CANCELLED) or any(
+        a.text.strip() or a.state != AnswerState.ANSWERED for a in interview.answers.values())
+
+
 class _Writer:
-    def __init__(self, bundle: Bundle, guides: GuideLibrary, pseudonymised: bool) -> None:
+    def __init__(self, bundle: Bundle, guides: GuideLibrary, pseudonymised: bool,
+                 edition: str = EDITION_WORKING) -> None:
         self.bundle = bundle
         self.guides = guides
         self.pseudonymised = pseudonymised
+        self.edition = check_edition(edition)
+        # the working edition carries what re-importing needs and the evaluators' own record
+        self.working = edition == EDITION_WORKING
         self.body = B.Body()
         self.slots: list[list[str]] = []
-        self.interviews = ordered_interviews(bundle.interviews)
+        interviews = ordered_interviews(bundle.interviews)
+        # the client receives the interviews that took place, not the campaign's plans
+        self.interviews = interviews if self.working else [i for i in interviews if held(i)]
         self.boundaries = 0
 
     def p(self, content: str | list[str] = "", style: str | None = None, **kw: str) -> None:
@@ -206,10 +235,13 @@ class _Writer:
         names = evaluators(self.bundle)
         info = [
             f"Évaluateur·rice{'s' if len(names) > 1 else ''} : {', '.join(names) or 'non renseigné'}",
-            f"Exporté le {fr_datetime(self.bundle.exported_at)}",
-            f"Identifiant : {project.id}",
+            f"Exporté le {fr_datetime(self.bundle.exported_at)}" if self.working
+            else f"Document établi le {fr_datetime(self.bundle.exported_at[:10])}",
+            *([f"Identifiant : {project.id}"] if self.working else []),
         ]
-        self.p(" · ".join(info), S.SMALL)
+        self.p(" · ".join(x for x in info if x), S.SMALL)
+        if not self.working:
+            return
         if self.pseudonymised:
             self.p([B.run(PSEUDONYMISED_NO_IMPORT, "<w:b/>")], S.SMALL)
         else:
@@ -220,9 +252,9 @@ class _Writer:
     def project_facts(self, project: Project) -> list[tuple[str, str]]:
         guide = self.guides.get(project.guide_id) if project.guide_id else None
         statuses: dict[str, int] = {}
-        for interview in self.bundle.interviews:
+        for interview in self.interviews:
             statuses[interview.status.label] = statuses.get(interview.status.label, 0) + 1
-        count = len(self.bundle.interviews)
+        count = len(self.interviews)
         interviews = f"{count} ({', '.join(f'{n} {label}' for label, n in statuses.items())})" if count else "aucun"
         return [
             *project_fact_rows(project),
@@ -233,9 +265,13 @@ class _Writer:
     def interview(self, n: int, interview: Interview) -> None:
         guide = self.guides.get(interview.guide_id)
         self.chapter(1, f"Entretien {n} — {interview_title(self.bundle.project, interview)}")
-        self.body.facts(interview_fact_rows(interview, guide))
-        for note in interview.review_notes.get(INTERVIEW_NOTES, []):
-            self.body.parts.extend(review_note_paragraphs(note))
+        self.body.facts(interview_fact_rows(interview, guide, log=False, notes=self.working))
+        if self.working:
+            for note in interview.review_notes.get(INTERVIEW_NOTES, []):
+                self.body.parts.extend(review_note_paragraphs(note))
+        if not held(interview):
+            self.p("Entretien prévu : aucune réponse n’est encore saisie.", S.QUESTION_DETAIL)
+            return
         qids = guide.question_ids if guide else []
         if guide:
             for section in guide.sections:
@@ -260,13 +296,19 @@ class _Writer:
                 self.question(interview, qid, title, [*lines[1:], f"Identifiant : {qid}"])
 
     def question(self, interview: Interview, qid: str, title: str, details: list[str]) -> None:
+        answer = interview.answers.get(qid)
+        paragraphs = answer_paragraphs(answer)
+        if not self.working:    # no slot: the client edition is not read back
+            self.p(title, S.HEADINGS[3])
+            for line in details:
+                self.p(line, S.QUESTION_DETAIL)
+            self.body.parts.extend(paragraphs)
+            return
         start, end = self.body.bookmark(answer_bookmark(interview.id, qid))
         self.p(title, S.HEADINGS[3], before=start)
         self.slots.append([interview.id, qid, title])
         for line in details:
             self.p(line, S.QUESTION_DETAIL)
-        answer = interview.answers.get(qid)
-        paragraphs = answer_paragraphs(answer)
         # the slot ends after the answer's last paragraph
         paragraphs[-1] = paragraphs[-1][:-len("</w:p>")] + end + "</w:p>"
         self.body.parts.extend(paragraphs)
@@ -276,14 +318,30 @@ class _Writer:
         for note in interview.review_notes.get(qid, []):
             self.body.parts.extend(review_note_paragraphs(note))
 
+    def log_annex(self) -> None:
+        """The interview log (hours, duration, time per question), working edition only: what
+        the evaluators measured, kept out of the interviews' fact sheets."""
+        logs = [(n, interview, rows) for n, interview in enumerate(self.interviews, start=1)
+                if (rows := timing_rows(interview, self.guides.get(interview.guide_id)))]
+        if not logs:
+            return
+        self.chapter(1, LOG_ANNEX_TITLE)
+        self.p("Relevé du poste de l’enquêteur·rice (heures de saisie, temps passé sur chaque question) : "
+               "pour l’équipe d’évaluation, absent de l’édition client.", S.QUESTION_DETAIL)
+        for n, interview, rows in logs:
+            self.chapter(2, f"Entretien {n} — {interview_title(self.bundle.project, interview)}")
+            self.body.facts(rows)
+
     def build(self) -> list[str]:
         self.cover()
         head = self.body.flush()
         for n, interview in enumerate(self.interviews, start=1):
             self.interview(n, interview)
-        if not self.bundle.interviews:
+        if not self.interviews:
             self.chapter(1, "Entretiens")
             self.p("Aucun entretien n’est encore enregistré pour ce projet.")
+        if self.working:
+            self.log_annex()
         chapters = self.body.flush()
         return [head, B.page_break(), B.toc(self.body.toc_entries), chapters]
 
@@ -343,8 +401,12 @@ def _embed(document: Any, project_id: str, payload: dict[str, Any], *, pseudonym
     package.relate_to(custom, RT_CUSTOM_PROPS)
 
 
-def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: bool = False) -> bytes:
+def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: bool = False,
+                       edition: str = EDITION_WORKING) -> bytes:
     """The write-up as bytes (nothing touches the disk).
+
+    `edition`: "travail" (default) or "client" (no interview log, notes, review notes, concurrent
+    versions, re-import note or embedded copy: a document for the commissioning body).
 
     `pseudonymised`: the bundle is pseudonymised here if the caller did not (with a throw-away
     register: callers that send files use the store's, see `exchange.exporting`), and every page
@@ -357,7 +419,7 @@ def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: b
     pseudonymised = pseudonymised or bool(bundle.extra.get("pseudonymised"))
     bundle = clean_bundle(bundle)
     project = bundle.project
-    writer = _Writer(bundle, guides, pseudonymised)
+    writer = _Writer(bundle, guides, pseudonymised, edition)
     body = writer.build()
     names = evaluators(bundle)
     title = project_heading(project)
@@ -378,13 +440,29 @@ def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: b
     header = ("PI 8.7 du FSE · compte rendu pseudonymisé" if pseudonymised
               else "Évaluation de la PI 8.7 du FSE · compte rendu de terrain")
     B.page_number_footer(document.sections[0], footer_left, header_text=header, first_page_plain=not pseudonymised)
-    _embed(document, project.id, payload_dict(bundle, writer.slots), pseudonymised=pseudonymised)
+    if writer.working:
+        _embed(document, project.id, payload_dict(bundle, writer.slots), pseudonymised=pseudonymised)
+    else:
+        _mark_client_edition(document)
     return B.document_bytes_with_body(document, body)
 
 
-def write_project_docx(bundle: Bundle, guides: GuideLibrary, path: Path, *, pseudonymised: bool = False) -> Path:
+def _mark_client_edition(document: Any) -> None:
+    """One custom property, so that importing a client edition says what it is."""
+    body = (f'<property fmtid="{CUSTOM_PROPS_FMTID}" pid="2" name="{PROP_PREFIX}{EDITION_PROPERTY}">'
+            f"<vt:lpwstr>{EDITION_CLIENT}</vt:lpwstr></property>")
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           f"{body}</Properties>").encode()
+    package = document.part.package
+    package.relate_to(Part(PackURI("/docProps/custom.xml"), CT_CUSTOM_PROPS, xml, package), RT_CUSTOM_PROPS)
+
+
+def write_project_docx(bundle: Bundle, guides: GuideLibrary, path: Path, *, pseudonymised: bool = False,
+                       edition: str = EDITION_WORKING) -> Path:
     """Write the project's write-up to `path`, atomically (an existing file is replaced whole)."""
-    data = build_project_docx(bundle, guides, pseudonymised=pseudonymised)
+    data = build_project_docx(bundle, guides, pseudonymised=pseudonymised, edition=edition)
     path = Path(path)
     atomic_write_bytes(path, data, sweep=True)
     return path

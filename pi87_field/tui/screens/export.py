@@ -64,6 +64,9 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             with RadioSet(id="x-format", compact=True):
                 yield ReadableRadioButton("Word (.docx)", value=self.fmt == "docx", id="x-docx")
                 yield ReadableRadioButton("JSON (paquet d'échange)", value=self.fmt == "json", id="x-json")
+            with RadioSet(id="x-edition", compact=True):
+                yield ReadableRadioButton("Édition de travail (tout, réimportable)", value=True, id="x-working")
+                yield ReadableRadioButton("Édition client (Word : sans journal, notes ni copie)", id="x-client")
             yield ReadableCheckbox("Pseudonymiser (noms remplacés, pour diffusion)", id="x-pseudo", compact=True)
             yield Label("Dossier")
             yield Input(str(exports_dir(store.root)), id="x-folder", compact=True)
@@ -72,6 +75,11 @@ class ExportScreen(ModalScreen[list[Path] | None]):
 
     def on_mount(self) -> None:
         self.scope.focus()
+
+    @property
+    def edition(self) -> str:
+        pressed = self.query_one("#x-edition", RadioSet).pressed_button
+        return "client" if pressed is not None and pressed.id == "x-client" else "travail"
 
     def _chosen(self) -> tuple[list[str], str, bool, Path]:
         store = self.app.store
@@ -87,9 +95,13 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         if folder.exists() and not folder.is_dir():
             self.status.update(Text(f"Ce n'est pas un dossier : {folder}", style="red"))
             return
+        if self.edition == "client" and fmt != "docx":
+            self.status.update(Text("L'édition client n'existe qu'en Word : choisissez Word (.docx).", style="red"))
+            return
         self.app.flush_pending()
         ledger = ExportLedger(self.app.store.root)
-        self._plan = [(pid, export_target(pid, folder, fmt, pseudonymise=pseudo)) for pid in ids]
+        self._plan = [(pid, export_target(pid, folder, fmt, pseudonymise=pseudo, edition=self.edition))
+                      for pid in ids]
         self._changed = [target for _pid, target in self._plan if ledger.changed(target)]
         if self._changed:
             names = ", ".join(t.name for t in self._changed[:3]) + (" …" if len(self._changed) > 3 else "")
@@ -130,7 +142,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         store = self.app.store
         residual: list[tuple[int, Path]] = []
         written, failed = await asyncio.to_thread(_export_all, store, [pid for pid, _t in plan], folder, fmt, pseudo,
-                                                  residual)
+                                                  residual, self.edition)
         if written:
             try:
                 ExportLedger(store.root).record(written)
@@ -173,13 +185,14 @@ class ExportScreen(ModalScreen[list[Path] | None]):
 
 
 def _export_all(store, ids: list[str], folder: Path, fmt: str, pseudo: bool,
-                residual: list[tuple[int, Path]] | None = None) -> tuple[list[Path], list[str]]:
+                residual: list[tuple[int, Path]] | None = None,
+                edition: str = "travail") -> tuple[list[Path], list[str]]:
     """Export each project; a pseudonymised one adds (words left to check, sidecar) to `residual`."""
     written: list[Path] = []
     failed: list[str] = []
     for pid in ids:
         try:
-            result = export_project_result(store, pid, folder, fmt, pseudonymise=pseudo)
+            result = export_project_result(store, pid, folder, fmt, pseudonymise=pseudo, edition=edition)
             written.append(result.path)
             if residual is not None and result.sidecar is not None and result.report is not None:
                 residual.append((len(result.report.items), result.sidecar))

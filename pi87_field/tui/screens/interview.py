@@ -142,6 +142,8 @@ class InterviewScreen(Screen):
         self.notes: TextArea | None = None
         self._notes_saved = ""
         self._entered_at: datetime | None = None  # when the current question was entered
+        # A sitting only once something is edited (DESIGN §9): reading adds nothing to the record.
+        self._sitting = timing.PendingSitting(None)
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -176,13 +178,11 @@ class InterviewScreen(Screen):
         if self.guide is None:
             self.notify(f"Grille « {self.interview.guide_id} » introuvable : les questions enregistrées "
                         "avec l'entretien sont affichées.", severity="warning")
-        try:  # a sitting starts: real start time, duration across sittings (core/timing.py)
-            self.interview = store.open_sitting(self.project_id, self.interview_id, self.app.now())
-        except (FieldError, OSError) as exc:
-            self.notify(f"Heure de début non enregistrée : {exc}", severity="warning")
+        # A sitting starts here if the interview is edited (core/timing.py): not before.
+        self._sitting = timing.PendingSitting(None if self.locked_reason else self.app.now())
         # Once the grid and the answer are built: full GC passes stay off the keystrokes (tui/heap.py).
         self.call_after_refresh(self._hold_heap)
-        self.query_one(ElapsedClock).set_offset(timing.duration_seconds(self.interview, now=self.app.now()))
+        self.query_one(ElapsedClock).set_offset(timing.duration_seconds(self.interview), running=False)
         self.answers = dict(self.interview.answers)
         self.slots = build_slots(self.interview, self.guide)
         self.notes = self.query_one("#notes-editor", TextArea)
@@ -388,6 +388,7 @@ class InterviewScreen(Screen):
                             title="Réponse NON enregistrée", severity="error", timeout=10)
             return False
         self.app.pending.drop(self.project_id, self.interview_id, slot.qid)
+        self._edited()
         answer = saved.answer
         self.answers[slot.qid] = answer
         self._saved_text = text
@@ -443,14 +444,32 @@ class InterviewScreen(Screen):
         if self._entered_at is None or not self.slots or self.interview is None:
             return
         entered, self._entered_at = self._entered_at, None
-        left = self.app.now()
-        if left <= entered:
+        visits = self._sitting.visit(self.slots[self.index].qid, entered, self.app.now())
+        if not visits:
             return
         try:
-            self.interview = self.app.store.record_visits(self.project_id, self.interview_id,
-                                                          [(self.slots[self.index].qid, entered, left)])
+            self.interview = self.app.store.record_visits(self.project_id, self.interview_id, visits)
         except (FieldError, OSError):
             pass  # the answer itself is what matters; a lost visit is not worth an alarm
+
+    def _edited(self) -> None:
+        """Something was saved: the first time, this opening becomes a sitting (with the
+        question visits held back until now) and the clock runs."""
+        begun = self._sitting.edited(self.app.now())
+        if begun is None:
+            return
+        start, visits = begun
+        try:
+            self.app.store.open_sitting(self.project_id, self.interview_id, start)
+            if visits:
+                self.app.store.record_visits(self.project_id, self.interview_id, visits)
+            self.interview = self.app.store.get_interview(self.project_id, self.interview_id)
+        except (FieldError, OSError) as exc:
+            if not self._unmounting:
+                self.notify(f"Heure de début non enregistrée : {exc}", severity="warning")
+            return
+        if not self._unmounting:
+            self.query_one(ElapsedClock).set_offset(timing.duration_seconds(self.interview, now=start), start)
 
     def end_sitting(self) -> None:
         """The app is closing (ctrl+q, SIGTERM, SIGHUP): the sitting ends now."""
@@ -460,6 +479,9 @@ class InterviewScreen(Screen):
         if self.interview is None or getattr(self, "_sitting_closed", False):
             return
         self._sitting_closed = True
+        if not self._sitting.started:  # nothing edited: no sitting, no time per question
+            self._entered_at = None
+            return
         visits = []
         if self._entered_at is not None and self.slots and self.app.now() > self._entered_at:
             visits.append((self.slots[self.index].qid, self._entered_at, self.app.now()))
@@ -493,6 +515,7 @@ class InterviewScreen(Screen):
             self.notify(f"{exc}", title="Notes non enregistrées", severity="error", timeout=10)
             return False
         self._notes_saved = text
+        self._edited()
         self._set_status(f"✓ notes enregistrées à {self.app.now():%H:%M:%S}")
         return True
 
@@ -640,6 +663,7 @@ class InterviewScreen(Screen):
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non rouvert", severity="error")
             return
+        self._sitting.editable_from(self.app.now())
         self.notify("Entretien rouvert : les réponses se modifient de nouveau.")
         self.reload_interview()
         if self.editor is not None:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from pi87_field.core.model import Interviewee, InterviewMode
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.store.project_store import InterviewSheet
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 PARIS = timezone(timedelta(hours=2))
 T0 = datetime(2019, 10, 14, 10, 0, tzinfo=PARIS)
