@@ -359,11 +359,11 @@ def _pseudonymise_store(store: ProjectStore, projects: list[tuple[Project, list[
 
     register = store_register(store)
     bundles, report = pseudonymise_bundles([Bundle(project=p, interviews=i) for p, i in projects], register, level)
-    ps = Pseudonymiser(register, "people", [])
+    ps = Pseudonymiser(register, "people")
     for source in sources:
         source.file = pseudonymise_labels([source.file], register, report)[0]
         source.evaluator = ", ".join(register.label_for(n) or ps.text(n) for n in source.evaluator.split(", ") if n)
-    return [(b.project, b.interviews) for b in bundles], report, Pseudonymiser(register, level, [])
+    return [(b.project, b.interviews) for b in bundles], report, Pseudonymiser(register, level)
 
 
 def _imports(project: Project) -> list[SourceFile]:
