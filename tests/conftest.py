@@ -8,9 +8,6 @@ import pytest
 
 from pi87_field.core.store import ProjectStore
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
@@ -54,20 +51,3 @@ def store(request, make_store) -> ProjectStore:
         options = marker.kwargs if marker else {}
     return make_store(**options)
 
-
-def tree_snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under root with its bytes (lock files excluded): to prove nothing changed."""
-    out = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.name.startswith(".lock"):
-            out[str(path.relative_to(root))] = path.read_bytes()
-    return out
-
-
-HOSTILE_TEXTS = {
-    "control": "avant\x00\x01\x07\x1b[31mrouge\x7f\x85 après\ud800",
-    "emoji": "Très bien 👍🏽 — l’équipe 👩‍👩‍👧 a « adoré » 🎉",
-    "rtl": "مرحبا بالعالم — שלום עולם ‏(RTL)‏ mixed",
-    "crlf": "ligne 1\r\nligne 2\r\n\r\nparagraphe 2\rfin",
-    "long": ("Un très long entretien, répété. " * 3300)[:100_000],
-}

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 from tests.benchmarks.__main__ import BENCHMARKS, FORMAT
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 
 def test_quick_run_of_every_benchmark_prints_one_json_object_of_figures_with_baselines(tmp_path):

@@ -28,7 +28,7 @@ from pi87_field.core.money import format_amount
 from pi87_field.core.summary import interview_title
 from pi87_field.core.word.writeup import write_project_docx
 from tests.benchmarks.common import figure, median, pct, traced_peak_mb
-from tests.unit.test_merge_fixtures import full_case_bundle, guides
+from tests.support.merge_bundles import full_case_bundle, guides
 
 
 def naive_export(bundle: Bundle, library: GuideLibrary, path: Path) -> None:

@@ -20,7 +20,7 @@ from pi87_field.core.bundle import bundle_to_bytes
 from pi87_field.core.exchange.importing import import_files, read_input
 from pi87_field.core.store import ProjectStore
 from tests.benchmarks.common import figure, traced_peak_mb
-from tests.unit.test_merge_fixtures import full_case_bundle
+from tests.support.merge_bundles import full_case_bundle
 
 EVALUATORS = ["Alice Martin", "Bruno Lefèvre", "Chloé Dubois", "David Nguyen", "Emma Rossi"]
 

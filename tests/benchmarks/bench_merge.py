@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 def generate(folder: Path, count: int, fmt: str) -> list[Path]:
     from pi87_field.core.bundle import bundle_to_bytes
     from pi87_field.core.word.writeup import write_project_docx
-    from tests.unit.test_merge_fixtures import full_case_bundle, guides
+    from tests.support.merge_bundles import full_case_bundle, guides
 
     library = guides()
     evaluators = ["Alice Martin", "Bruno Lefèvre", "Chloé Dubois", "David Nguyen", "Emma Rossi"]

@@ -40,7 +40,7 @@ from pi87_field.tui.screens.matrix import MatrixScreen
 from pi87_field.tui.screens.project import ProjectScreen
 from pi87_field.tui.screens.synthesis import SynthesisScreen
 from tests.benchmarks.common import figure, median, pct
-from tests.unit.test_merge_fixtures import full_case_bundle
+from tests.support.merge_bundles import full_case_bundle
 
 REPO = Path(__file__).resolve().parents[2]
 EVALUATORS = ["Alice Martin", "Bruno Lefèvre", "Chloé Dubois", "David Nguyen", "Emma Rossi"]

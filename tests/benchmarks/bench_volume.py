@@ -35,7 +35,7 @@ PASSAGES = 200
 def generate(folder: Path, count: int, passages: int = PASSAGES) -> None:
     from pi87_field.core.store import ProjectStore
     from pi87_field.core.word.writeup import write_project_docx
-    from tests.unit.test_merge_fixtures import full_case_bundle, guides
+    from tests.support.merge_bundles import full_case_bundle, guides
 
     library = guides()
     evaluators = ["Alice Martin", "Bruno Lefèvre", "Chloé Dubois", "David Nguyen", "Emma Rossi"]

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from pi87_field.cli import main
 from pi87_field.core.store import ProjectStore
-from tests.conftest import REPO, tree_snapshot
+from tests.support.paths import REPO
+from tests.support.trees import tree_snapshot
 
 
 def test_projects_json_is_a_list_of_project_objects(run):

@@ -9,7 +9,7 @@ import shutil
 
 from pi87_field.core.model import InterviewStatus
 from pi87_field.core.store import ProjectStore
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 PID = "ec08-insup"
 TITLE = "[/b] Titre [b]x"

@@ -16,7 +16,7 @@ from textual.document._wrapped_document import WrappedDocument
 from pi87_field.tui.app import make_app
 from pi87_field.tui.widgets import incremental_wrap
 from pi87_field.tui.widgets.incremental_wrap import common_prefix_length, compute_wrap_offsets
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 WORDS = ["FSE", "l’expérimentation", "a", "été", "essaimée", "🙂", "עברית", "dans", "trois", "agences",
          "x" * 70, "conseillers", "employeurs", "—", "", "  "]

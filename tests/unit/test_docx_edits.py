@@ -25,7 +25,7 @@ from pi87_field.core.serialize import interview_from_dict, interview_to_dict
 from pi87_field.core.text import clean_text
 from pi87_field.core.word.read import read_writeup
 from pi87_field.core.word.writeup import answer_bookmark, write_project_docx
-from tests.unit.test_docx_export import guides, make_bundle
+from tests.support.writeup_bundle import guides, make_bundle
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"

@@ -23,8 +23,8 @@ from pi87_field.core.model import AnswerState
 from pi87_field.core.text import clean_text
 from pi87_field.core.word.read import read_writeup
 from pi87_field.core.word.writeup import answer_bookmark, write_project_docx
+from tests.support.writeup_bundle import guides, make_bundle
 from tests.unit.campaign_copies import PID, QID, interview_with_people, seeded_interview
-from tests.unit.test_docx_export import guides, make_bundle
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HAS_SOFFICE = shutil.which("soffice") is not None

@@ -21,7 +21,7 @@ from pi87_field.core.summary import interview_progress, interview_title, ordered
 from pi87_field.core.text import fold_with_positions
 from pi87_field.core.word.writeup import write_project_docx
 from pi87_field.tui.screens.interview import build_slots
-from tests.unit.test_merge_fixtures import case_project, guides, make_interview, write_bundle
+from tests.support.merge_bundles import case_project, guides, make_interview, write_bundle
 
 CASE_QIDS = ["structure.presentation", "effets.notables"]
 

@@ -10,7 +10,7 @@ import pytest
 from pi87_field.core.errors import GuideError
 from pi87_field.core.guides import GuideLibrary, load_guide_file, parse_guide
 from pi87_field.locations import builtin_guides_dir
-from tests.conftest import FIXTURES, REPO
+from tests.support.paths import FIXTURES, REPO
 
 SEED = REPO.parent / "shared" / "seed" / "000_b814e8720ab1cfd5.txt"
 

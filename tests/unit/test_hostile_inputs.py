@@ -22,7 +22,7 @@ from pi87_field.core.exchange.exporting import export_project
 from pi87_field.core.exchange.importing import import_files
 from pi87_field.core.guides import GuideLibrary, load_guide_file
 from pi87_field.core.money import format_int
-from tests.conftest import tree_snapshot
+from tests.support.trees import tree_snapshot
 
 
 def _bomb(width: int = 230) -> str:

@@ -14,7 +14,7 @@ from pi87_field.core.exchange.importing import import_bundle, import_files
 from pi87_field.core.exchange.reconcile import Outcome, reconcile_answer
 from pi87_field.core.model import Answer, AnswerState
 from pi87_field.core.store import ProjectStore
-from tests.conftest import tree_snapshot
+from tests.support.trees import tree_snapshot
 from tests.unit.campaign_copies import (
     PID,
     QID,

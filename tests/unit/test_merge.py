@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import pi87_field.core.merge.volume as volume
-from pi87_field.core.bundle import bundle_from_dict
+from pi87_field.core.bundle import bundle_from_bytes, bundle_from_dict
+from pi87_field.core.model import AnswerState
 from pi87_field.core.errors import FieldError, ImportFormatError
 from pi87_field.core.merge import (
     MERGE_FORMAT,
@@ -18,8 +19,8 @@ from pi87_field.core.merge import (
     merge_files,
     read_merged_bundles,
 )
-from tests.unit.campaign_copies import PID, QID, bundle_file, started_copy
-from tests.unit.test_merge_fixtures import (
+from tests.support.merge_bundles import (
+    tag,
     CONFLICT_QID,
     SHARED_PROJECT,
     full_case_bundle,
@@ -27,6 +28,7 @@ from tests.unit.test_merge_fixtures import (
     three_evaluators,
     write_bundle,
 )
+from tests.unit.campaign_copies import PID, QID, bundle_file, started_copy
 
 
 @pytest.fixture
@@ -229,3 +231,15 @@ def test_merge_keeps_two_laptops_copies_of_a_seeded_interview_apart(store, tmp_p
     assert sorted(i.answers[QID].text for i in interviews) == ["Réponse d'Anne", "Réponse de Bruno"]
     assert state.counts().conflicts == 0
     assert {state.answer_sources[(PID, i.id, QID)] for i in interviews} == {"anne.json", "bruno.json"}
+
+
+def test_generated_bundle_round_trips(tmp_path):
+    bundle = full_case_bundle("ec01-test", 1, "Alice", interviews=2, answer_chars=300)
+    path = write_bundle(bundle, tmp_path / "b.json")
+    back = bundle_from_bytes(path.read_bytes())
+    assert len(back.interviews) == 2
+    answers = back.interviews[0].answers
+    assert len(answers) == 19
+    assert all(len(a.text) == 300 for a in answers.values())
+    assert answers["structure.presentation"].text.startswith(tag("Alice", "ec01-test", 1, "structure.presentation"))
+    assert all(a.state == AnswerState.ANSWERED for a in answers.values())

@@ -19,8 +19,8 @@ from pi87_field.core.errors import FieldError
 from pi87_field.core.exchange.importing import read_input
 from pi87_field.core.merge import InputStatus, merge_files
 from pi87_field.core.word.writeup import write_project_docx
-from tests.unit.test_merge_fixtures import full_case_bundle, guides, tag, three_evaluators
-from tests.unit.test_volume import TAG, read_regions
+from tests.support.merge_bundles import full_case_bundle, guides, tag, three_evaluators
+from tests.support.volume_reading import TAG, read_regions
 
 GIB = 1 << 30
 

@@ -23,7 +23,8 @@ from pi87_field.core.errors import DamagedFileError, StoreError, StoreLockedErro
 from pi87_field.core.model import Answer, AnswerState, Interview, new_interview_id
 from pi87_field.core.money import format_amount
 from pi87_field.core.store import ProjectStore, atomic, storage
-from tests.conftest import FIXTURES, HOSTILE_TEXTS, REPO
+from tests.support.hostile import HOSTILE_TEXTS
+from tests.support.paths import FIXTURES, REPO
 from tests.unit.campaign_copies import PID, QID, seeded_interview
 
 

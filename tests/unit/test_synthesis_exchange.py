@@ -14,7 +14,7 @@ from pi87_field.core.exchange.reconcile import Outcome
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.synthesis import EVIDENCE_UNKNOWN, Workspace
 from pi87_field.core.synthesis.exchange import FORMAT, export_synthesis, write_synthesis_file
-from tests.conftest import tree_snapshot
+from tests.support.trees import tree_snapshot
 
 AUX = "ec02-mef-auxerrois"
 TEXT = ("Les demandeurs d'emploi vont eux-mêmes recueillir les besoins des entreprises ; "

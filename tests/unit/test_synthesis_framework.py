@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,7 @@ from pi87_field.core.errors import GuideError
 from pi87_field.core.guides import GuideLibrary
 from pi87_field.core.synthesis import FRAMEWORK_ID, QUESTION_IDS, find_framework, parse_framework
 from pi87_field.locations import builtin_guides_dir
-from tests.conftest import FIXTURES, REPO
+from tests.support.paths import FIXTURES, REPO
 
 SEED = REPO.parent / "shared" / "seed" / "000_b814e8720ab1cfd5.txt"
 BUILTIN = REPO / "interview_guides" / "referentiel-pi87.yaml"

@@ -9,57 +9,13 @@ import re
 import shutil
 import subprocess
 import zipfile
-from dataclasses import dataclass, field
 
-import docx
 import pytest
 from docx.enum.section import WD_ORIENT
-from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 
 from pi87_field.core.merge import merge_files
-from pi87_field.core.money import format_amount
-from tests.unit.test_merge_fixtures import CONFLICT_QID, SHARED_PROJECT, guides, three_evaluators
-
-TAG = re.compile(r"\[[^\[\]|]+\|[^\[\]|]+\|E\d+\|[^\[\]|]+\]")
-
-
-@dataclass
-class Region:
-    """The text of one part of the volume (a chapter, the matrices, an appendix)."""
-
-    title: str
-    paragraphs: list[tuple[str, str]] = field(default_factory=list)   # (style name, text)
-    tables: list[list[list[str]]] = field(default_factory=list)       # rows of cell texts
-
-    @property
-    def text(self) -> str:
-        parts = [t for _, t in self.paragraphs]
-        parts += ["\n".join(" | ".join(row) for row in table) for table in self.tables]
-        return "\n".join(parts)
-
-
-def read_regions(path) -> tuple[list[Region], docx.document.Document]:
-    """Split the document body at each Heading 1 (parts and annexes) and, inside Part III, at
-    each Heading 2 (one chapter per case), in reading order."""
-    document = docx.Document(str(path))
-    regions = [Region("(début)")]
-    in_part_three = False
-    for child in document.element.body.iterchildren():
-        if child.tag == qn("w:p"):
-            p = Paragraph(child, document)
-            style = p.style.name if p.style is not None else ""
-            if style == "Heading 1":
-                in_part_three = p.text.startswith("Partie III")
-                regions.append(Region(p.text))
-            elif style == "Heading 2" and in_part_three:
-                regions.append(Region(p.text))
-            regions[-1].paragraphs.append((style, p.text))
-        elif child.tag == qn("w:tbl"):
-            table = Table(child, document)
-            regions[-1].tables.append([[cell.text for cell in row.cells] for row in table.rows])
-    return regions, document
+from tests.support.merge_bundles import SHARED_PROJECT, guides, three_evaluators
+from tests.support.volume_reading import TAG, Region, read_regions
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +179,7 @@ def test_coverage_lists_campaign_cases_without_a_write_up(merged):
 
 
 def test_long_answers_are_whole_in_the_matrix_and_in_the_chapter(tmp_path):
-    from tests.unit.test_merge_fixtures import full_case_bundle, write_bundle
+    from tests.support.merge_bundles import full_case_bundle, write_bundle
 
     bundle = full_case_bundle("ec09-long", 9, "Alice", interviews=1, answer_chars=800)
     text = bundle.interviews[0].answers["structure.presentation"].text
@@ -244,8 +200,8 @@ def test_hostile_text_survives(tmp_path):
     from pi87_field.core.merge.content import from_consolidation
     from pi87_field.core.merge.volume import build_volume
     from pi87_field.core.text import clean_text
-    from tests.conftest import HOSTILE_TEXTS
-    from tests.unit.test_merge_fixtures import full_case_bundle
+    from tests.support.hostile import HOSTILE_TEXTS
+    from tests.support.merge_bundles import full_case_bundle
 
     bundle = full_case_bundle("ec10-hostile", 10, "Alice", interviews=1, answer_chars=50)
     answers = bundle.interviews[0].answers

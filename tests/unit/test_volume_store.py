@@ -24,7 +24,7 @@ from pi87_field.core.merge.volume import STALE, SUMMARY_LABEL, build_volume
 from pi87_field.core.merge.workbook import build_workbook
 from pi87_field.core.model import AnswerState
 from pi87_field.core.store import ProjectStore
-from tests.unit.test_merge_fixtures import CONFLICT_QID, SHARED_PROJECT, three_evaluators
+from tests.support.merge_bundles import CONFLICT_QID, SHARED_PROJECT, three_evaluators
 
 # §1.3 / §4.1 of the report: the framework's questions, and the rating the test gives each
 RATINGS = {"Pertinence": "++", "Efficacité / impact": "+", "Efficience (et mise en œuvre)": "++",
@@ -215,7 +215,7 @@ def test_workbook_every_answer_in_full_in_the_matrix_sheet(built):
 
 
 def test_a_cell_longer_than_excel_allows_continues_on_the_next_row(tmp_path):
-    from tests.unit.test_merge_fixtures import full_case_bundle, write_bundle
+    from tests.support.merge_bundles import full_case_bundle, write_bundle
 
     bundle = full_case_bundle("ec09-long", 9, "Alice", interviews=1, answer_chars=80)
     long = bundle.interviews[0].answers["structure.presentation"]
@@ -294,7 +294,7 @@ def test_pseudonymised_volume_and_workbook_use_the_store_register(built, tmp_pat
 
 def test_same_named_files_from_two_evaluators_are_two_provenance_rows(tmp_path):
     """Two evaluators send "compte-rendu.json": the annex tells them apart (evaluator, SHA-256)."""
-    from tests.unit.test_merge_fixtures import full_case_bundle, write_bundle
+    from tests.support.merge_bundles import full_case_bundle, write_bundle
 
     (tmp_path / "alice").mkdir()
     (tmp_path / "bruno").mkdir()

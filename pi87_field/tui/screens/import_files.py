@@ -17,7 +17,7 @@ from textual.widgets import DirectoryTree, Input, Label, Static
 from pi87_field.core.exchange.importing import ImportReport, import_files
 from pi87_field.core.exchange.reconcile import ConflictKind, Outcome, conflict_place, conflicts_by_kind
 from pi87_field.core.fr import plural
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 
 SUFFIXES = (".docx", ".json")
 
@@ -84,7 +84,7 @@ _SETTLE_KEYS = {
 
 
 class ImportScreen(ModalScreen[ImportReport | None]):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Fermer", id="import.close")]
 

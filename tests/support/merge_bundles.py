@@ -1,7 +1,6 @@
 """Fixture generator for merge tests and the merge benchmark: evaluators' bundles with
 recognisable answers (every answer text carries a unique tag, so a test can count it).
-
-Also tests the generator itself (bundles are valid `pi87-field/1`)."""
+The generator itself is tested in tests/unit/test_merge.py."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pi87_field.core.bundle import Bundle, bundle_from_bytes, bundle_to_bytes
+from pi87_field.core.bundle import Bundle, bundle_to_bytes
 from pi87_field.core.guides import GuideLibrary
 from pi87_field.core.model import (
     Answer,
@@ -108,18 +107,6 @@ def full_case_bundle(pid: str, n: int, evaluator: str, *, interviews: int = 3, a
 def write_bundle(bundle: Bundle, path: Path) -> Path:
     path.write_bytes(bundle_to_bytes(bundle))
     return path
-
-
-def test_generated_bundle_round_trips(tmp_path):
-    bundle = full_case_bundle("ec01-test", 1, "Alice", interviews=2, answer_chars=300)
-    path = write_bundle(bundle, tmp_path / "b.json")
-    back = bundle_from_bytes(path.read_bytes())
-    assert len(back.interviews) == 2
-    answers = back.interviews[0].answers
-    assert len(answers) == 19
-    assert all(len(a.text) == 300 for a in answers.values())
-    assert answers["structure.presentation"].text.startswith(tag("Alice", "ec01-test", 1, "structure.presentation"))
-    assert all(a.state == AnswerState.ANSWERED for a in answers.values())
 
 
 # -- the three-evaluator scenario ------------------------------------------------------------------
