@@ -84,6 +84,8 @@ class Pi87FieldApp(App[int]):
         self.set_interval(RETRY_SECONDS, self._retry_pending_quietly)
         if self.store.damaged:
             self.notify_damaged()
+        for notice in self.store.notices:  # a damaged metadata file set aside: the data opened
+            self.notify(notice, title="Fichier mis de côté", severity="warning", timeout=15)
         # Read the interviews for the synthesis screens in the background, so that the first
         # ctrl+g does not wait for every interview file to be parsed.
         self.run_worker(self._warm_workspace, thread=True, group="synthesis-warmup", exit_on_error=False)
