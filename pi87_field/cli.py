@@ -719,6 +719,7 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
 @guarded
 def synthesis_export(ctx: click.Context, file: Path) -> None:
     """Écrit la synthèse (jugements, preuves citées, synthèses de cellules) au format pi87-field-synthesis/1."""
+    from pi87_field.core.labels import RATING_SCALE
     from pi87_field.core.synthesis import Workspace
     from pi87_field.core.synthesis.exchange import write_synthesis_file
 
@@ -728,7 +729,7 @@ def synthesis_export(ctx: click.Context, file: Path) -> None:
     finally:
         store.close()
     cited = sum(len(j["evidence"]) for j in doc["judgements"])
-    rated = sum(1 for j in doc["judgements"] if j["rating"] in ("+", "++", "+++") or j["explanation"])
+    rated = sum(1 for j in doc["judgements"] if j["rating"] in RATING_SCALE or j["explanation"])
     out.print(f"{file} : {plural(rated, 'jugement')}, {plural(cited, 'preuve citée', 'preuves citées')}, "
               f"{plural(len(doc['summaries']), 'synthèse de cellule', 'synthèses de cellule')}.",
               soft_wrap=True, markup=False)

@@ -24,9 +24,10 @@ DEMO_NOTE = ("Entretien de démonstration : réponses reconstituées à partir d
 EVALUATORS = {"Camille Évaluatrice": ["ec05-ml-lunevillois", "ec02-mef-auxerrois", "entretiens-qualitatifs"],
               "Karim Évaluateur": ["ec08-insup", "ec01-pole-emploi-dg", "ec07-arml-basse-normandie"]}
 
-# project id -> (interviewee, role, date, {grid question id: answer})
+# project id -> (interviewee's name, role, date, {grid question id: answer}); invented names, as the
+# TUI's sheet asks: the name in the name field, the role in the role field
 CASES: dict[str, tuple[str, str, date, dict[str, str]]] = {
-    "ec05-ml-lunevillois": ("Mme A. (directrice)", "Directrice", date(2019, 10, 14), {
+    "ec05-ml-lunevillois": ("Claire Antoine", "Directrice", date(2019, 10, 14), {
         "structure.presentation":
             "Mission locale du Lunévillois, en Grand Est : accueil et accompagnement des jeunes vers l'emploi "
             "et la formation sur le territoire du Lunévillois.",
@@ -72,7 +73,7 @@ CASES: dict[str, tuple[str, str, date, dict[str, str]]] = {
             "Un zoom sur les agences de travail temporaire, partenaires des actions collectives.",
         "suites.poursuite": "Opération reconduite : éditions 2015, 2016, 2017 et 2018.",
     }),
-    "ec02-mef-auxerrois": ("M. B. (chargé de mission)", "Chargé de mission", date(2019, 10, 17), {
+    "ec02-mef-auxerrois": ("Bruno Besson", "Chargé de mission", date(2019, 10, 17), {
         "structure.presentation": "Maison de l'Emploi et de la Formation de l'Auxerrois.",
         "projet.description":
             "La Maison de l'emploi de Saverne (Alsace) avait conçu en 2009 une forme nouvelle de prospection des "
@@ -102,7 +103,7 @@ CASES: dict[str, tuple[str, str, date, dict[str, str]]] = {
             "Transférable à d'autres territoires, à condition de l'adapter au contexte local comme nous l'avons "
             "fait.",
     }),
-    "ec01-pole-emploi-dg": ("Mme C. (direction du digital)", "Responsable de programme", date(2019, 10, 21), {
+    "ec01-pole-emploi-dg": ("Chloé Carpentier", "Responsable de programme, direction du digital", date(2019, 10, 21), {
         "projet.description":
             "En 2015, Pôle Emploi souhaitait accélérer sa transformation digitale et offrir un plus grand nombre "
             "de services digitaux sur le Web, sur mobile et en agence. Le projet comprend plusieurs briques "
@@ -124,7 +125,7 @@ CASES: dict[str, tuple[str, str, date, dict[str, str]]] = {
             "le FSE a soutenu le développement de ces e-services.",
         "suites.specificites": "Une offre de services digitale à destination des usagers et des salariés.",
     }),
-    "ec08-insup": ("M. D. (responsable pédagogique)", "Responsable pédagogique", date(2019, 10, 24), {
+    "ec08-insup": ("David Duval", "Responsable pédagogique", date(2019, 10, 24), {
         "structure.presentation":
             "L'INSUP a développé en 2011 l'outil TCC (Tutorats et Capitalisation des Compétences pour les Jeunes "
             "Aquitains), un extranet pédagogique destiné à repérer et capitaliser les compétences techniques et "
@@ -149,7 +150,7 @@ CASES: dict[str, tuple[str, str, date, dict[str, str]]] = {
             "par les conseillers des missions locales.",
         "suites.poursuite": "Une seconde opération a poursuivi la démarche T.C.C pour les nouveaux dispositifs.",
     }),
-    "ec07-arml-basse-normandie": ("Mme E. (coordinatrice)", "Coordinatrice régionale", date(2019, 10, 28), {
+    "ec07-arml-basse-normandie": ("Émilie Esnault", "Coordinatrice régionale", date(2019, 10, 28), {
         "projet.description":
             "Six actions de formation pour professionnaliser les conseillers sur leur intervention sur le champ "
             "du marché du travail et de la médiation entre les jeunes et les entreprises.",

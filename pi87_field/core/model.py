@@ -30,6 +30,8 @@ class ProjectKind(StrEnum):
 
 class AnswerState(StrEnum):
     ANSWERED = "answered"
+    # answered in part, to finish from the notes or a recording after the interview
+    TO_COMPLETE = "to_complete"
     NOT_ASKED = "not_asked"
     DECLINED = "declined"
     NOT_APPLICABLE = "not_applicable"
@@ -41,6 +43,7 @@ class AnswerState(StrEnum):
 
 ANSWER_STATE_LABELS = {
     "answered": "répondu",
+    "to_complete": "à compléter",
     "not_asked": "non abordé",
     "declined": "refus de répondre",
     "not_applicable": "sans objet",
@@ -180,6 +183,11 @@ class Answer:
     def is_empty(self) -> bool:
         return self.state == AnswerState.ANSWERED and not self.text.strip()
 
+    @property
+    def is_open(self) -> bool:
+        """Still to do: empty, or "à compléter" (counted in what's left, not in progress)."""
+        return self.is_empty or self.state == AnswerState.TO_COMPLETE
+
     def descends_from(self, other: Answer | AnswerVersion | str) -> bool:
         """True if this answer grew from `other`: a revision it lists among its ancestors, or an
         earlier save of a burst it continued or that ended among its ancestors.
@@ -291,9 +299,9 @@ class Interview:
     review_notes: dict[str, list[ReviewNote]] = field(default_factory=dict)
 
     def answered_count(self, question_ids: list[str] | None = None) -> int:
-        """Questions that have an answer or an explicit state (not empty)."""
+        """Questions that have an answer or an explicit state, neither empty nor "à compléter"."""
         ids = question_ids if question_ids is not None else list(self.answers)
-        return sum(1 for q in ids if q in self.answers and not self.answers[q].is_empty)
+        return sum(1 for q in ids if q in self.answers and not self.answers[q].is_open)
 
 
 

@@ -2,11 +2,11 @@
 
 Shared by the CLI, the TUI, the write-up and the volume, so they cannot drift apart:
 
-- progress: `interview_progress(interview, guide) -> (answered, questions)` and
+- progress: `interview_progress(interview, guide) -> (answered, questions)` (`grid.Grid.progress`) and
   `project_progress(interviews, guides) -> ProjectProgress` (done/total, percent);
-- interview order: `ordered_interviews(interviews)` (by date, undated last, then creation time,
-  then id; `interview_order_key` is its key): "Entretien 2" is the same interview in a write-up,
-  the volume and the pseudonym register;
+- interview order: `ordered_interviews(interviews)` and its key `interview_order_key` (defined in
+  `grid`, the read model, and re-exported here): "Entretien 2" is the same interview in a
+  write-up, the volume and the pseudonym register;
 - interview title: `interview_title(project, interview)` -> "Mission locale du Lunévillois —
   14/10/2019" (who was met: organisations, else names; when), and with `header=True` the TUI's
   one-line header "carrier · Claire Martin (Mission locale) · 14/10/2019";
@@ -17,31 +17,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
-from typing import Protocol
 
 from pi87_field.core.fr import format_percent, fr_date, percent
+from pi87_field.core.grid import Grid, GuideLike, ProgressFacts
+from pi87_field.core.grid import interview_order_key as interview_order_key  # re-exported: the one order
+from pi87_field.core.grid import ordered_interviews as ordered_interviews
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import Interview, InterviewStatus, Project, ProjectKind
 from pi87_field.core.text import one_line
 
 
-class _HasQuestionIds(Protocol):
-    @property
-    def question_ids(self) -> list[str]: ...
-
-
-def question_ids(interview: Interview, guide: _HasQuestionIds | None) -> list[str]:
-    """The questions an interview is measured against: its guide's, else the texts it kept."""
-    if guide is not None:
-        return guide.question_ids
-    return list(interview.question_texts) or list(interview.answers)
-
-
-def interview_progress(interview: Interview, guide: _HasQuestionIds | None) -> tuple[int, int]:
-    """(questions with an answer or an explicit state, questions of the guide)."""
-    ids = question_ids(interview, guide)
-    return interview.answered_count(ids), len(ids)
+def interview_progress(interview: Interview, guide: GuideLike | None) -> tuple[int, int]:
+    """(questions with an answer or an explicit state, questions of the guide): `grid.Grid`'s."""
+    return Grid.of(interview, guide).progress
 
 
 @dataclass(frozen=True)
@@ -64,16 +52,19 @@ class ProjectProgress:
         return format_percent(self.answered / self.questions if self.questions else 0.0)
 
 
-def project_progress(interviews: list[Interview], guides: GuideLibrary) -> ProjectProgress:
-    """Progress of a project over all its interviews: the CLI, the TUI and the volume agree."""
-    done = answered = questions = 0
-    for interview in interviews:
-        if interview.status == InterviewStatus.COMPLETE:
+def project_progress(interviews: Iterable[Interview | ProgressFacts], guides: GuideLibrary) -> ProjectProgress:
+    """Progress of a project over all its interviews: the CLI, the TUI and the volume agree.
+    Takes the interviews, or the store's `ProgressFacts` of them (the home at programme scale)."""
+    done = answered = questions = total = 0
+    for item in interviews:
+        facts = item if isinstance(item, ProgressFacts) else ProgressFacts.of(item)
+        total += 1
+        if facts.status == InterviewStatus.COMPLETE.value:
             done += 1
-        got, out_of = interview_progress(interview, guides.get(interview.guide_id))
+        got, out_of = facts.against(guides.get(facts.guide_id))
         answered += got
         questions += out_of
-    return ProjectProgress(done, len(interviews), answered, questions)
+    return ProjectProgress(done, total, answered, questions)
 
 
 def project_fact_rows(project: Project) -> list[tuple[str, str]]:
@@ -108,16 +99,6 @@ def project_label(project: Project) -> str:
     """The short name of a project, everywhere a person must tell projects apart (tables, titles,
     palette, search, volume): the user's label, else the carrier, else the title."""
     return project.label or project.carrier or project.title or project.id
-
-
-def interview_order_key(interview: Interview) -> tuple[date, str, str]:
-    """Dated interviews by date, undated ones last; then creation time, then id."""
-    return (interview.date or date.max, interview.created_at, interview.id)
-
-
-def ordered_interviews(interviews: Iterable[Interview]) -> list[Interview]:
-    """The one interview order (write-up, volume, pseudonym register, store listings)."""
-    return sorted(interviews, key=interview_order_key)
 
 
 def interview_people(interview: Interview) -> str:

@@ -9,6 +9,11 @@ Kept in `Interview.extra["timing"]`, one plain JSON object::
 so it travels in the interview file and in the `pi87-field/1` bundle, and a version that does not
 know it keeps it untouched (unknown keys are kept). Entries that do not parse (an edited or
 foreign file) are skipped, never fatal.
+
+A sitting is time spent *editing* an interview, not time it was open on a screen (DESIGN §9):
+`PendingSitting` holds what a screen saw (when it opened, the questions visited) and turns it
+into a sitting only when something is edited; reading a finished interview, settling a conflict,
+deleting and restoring add nothing to the record.
 """
 
 from __future__ import annotations
@@ -102,6 +107,41 @@ def duration_seconds(interview: Interview, now: datetime | None = None) -> int:
                 end = max(lefts) if lefts else sitting.start
         total += max(0.0, (end - sitting.start).total_seconds())
     return int(total)
+
+
+class PendingSitting:
+    """What one opening of the interview screen would add to the record, held back until the
+    interview is edited. `opened_at` is when editing became possible (the screen opened on an
+    editable interview, or the interview was reopened); None while it is locked."""
+
+    def __init__(self, opened_at: datetime | None) -> None:
+        self.opened_at = opened_at
+        self.started = False
+        self._visits: list[tuple[str, datetime, datetime]] = []
+
+    def editable_from(self, at: datetime) -> None:
+        """The interview became editable (reopened): a sitting would start here."""
+        if not self.started and self.opened_at is None:
+            self.opened_at = at
+
+    def visit(self, question_id: str, entered: datetime, left: datetime) -> list[tuple[str, datetime, datetime]]:
+        """A question was left: the visits to write now (none until the interview is edited)."""
+        if left <= entered:
+            return []
+        if self.started:
+            return [(question_id, entered, left)]
+        if self.opened_at is not None:
+            self._visits.append((question_id, max(entered, self.opened_at), left))
+        return []
+
+    def edited(self, at: datetime) -> tuple[datetime, list[tuple[str, datetime, datetime]]] | None:
+        """Something was saved: the sitting's start and the visits held back, the first time only."""
+        if self.started:
+            return None
+        self.started = True
+        start = self.opened_at if self.opened_at is not None and self.opened_at <= at else at
+        visits, self._visits = self._visits, []
+        return start, [v for v in visits if v[1] >= start]
 
 
 def record_visit(interview: Interview, question_id: str, entered: datetime, left: datetime) -> None:

@@ -12,13 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from time import monotonic
 
-from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 
 from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.fr import plural
 from pi87_field.core.store import ProjectStore
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.commands import FrenchCommandPalette, Pi87Commands
 from pi87_field.tui.pending import RETRY_SECONDS, PendingAnswer, PendingAnswers
 from pi87_field.tui.widgets import incremental_wrap
@@ -34,8 +34,9 @@ def default_interviewer() -> str:
         return ""
 
 
-class Pi87FieldApp(App[int]):
-    """Fieldwork interviews for the ESF PI 8.7 evaluation."""
+class Pi87FieldApp(FieldApp):
+    """Fieldwork interviews for the ESF PI 8.7 evaluation (what screens may use of it is
+    `tui.base.FieldApp`; screens never import this module)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "pi87-field"
@@ -268,6 +269,17 @@ class Pi87FieldApp(App[int]):
         while self.screen is not existing and len(self.screen_stack) > 1:
             self.pop_screen()
         existing.go_to_question(question_id)
+
+    def edit_interview_sheet(self, project_id: str, interview_id: str,
+                             closed: Callable[[str | None], None]) -> None:
+        from pi87_field.tui.screens.new_interview import NewInterviewScreen
+
+        self.push_screen(NewInterviewScreen(project_id, interview_id, edit=True), closed)
+
+    def start_interview(self, project_id: str, interview_id: str) -> None:
+        from pi87_field.tui.screens.interview import InterviewScreen
+
+        self.switch_screen(InterviewScreen(project_id, interview_id))
 
     def interview_screen(self, project_id: str, interview_id: str):
         """The screen this interview is open on, if any."""

@@ -20,7 +20,7 @@ from pi87_field.core.text import fold, fold_with_positions
 from pi87_field.tui.progress import clip
 
 if TYPE_CHECKING:
-    from pi87_field.tui.app import Pi87FieldApp
+    from pi87_field.tui.base import FieldApp
 
 
 def folded_match(matcher: Matcher, name: str) -> tuple[float, list[int]]:
@@ -63,7 +63,7 @@ class FrenchCommandPalette(CommandPalette):
 
 class Pi87Commands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app: Pi87FieldApp = self.app  # type: ignore[assignment]
+        app: FieldApp = self.app  # type: ignore[assignment]
         out: list[tuple[str, Callable[[], object], str]] = []
         current = getattr(app.screen, "project_id", None)
         if current is None:

@@ -7,21 +7,35 @@ import re
 
 from rich.cells import cell_len, set_cell_size
 
+from pi87_field.core.model import Answer
+
 # One mark per answer state, as the navigator and the lists show it.
 STATE_MARKS = {
     "answered": "✓",
+    "to_complete": "◐",
     "not_asked": "–",
     "declined": "✗",
     "not_applicable": "∅",
     "empty": "·",
+    "conflict": "⚠",
 }
 STATE_STYLES = {
     "answered": "green",
+    "to_complete": "magenta",
     "not_asked": "yellow",
     "declined": "red",
     "not_applicable": "blue",
     "empty": "dim",
+    "conflict": "bold red",
 }
+
+
+def display_mark(answer: Answer | None) -> str:
+    """The mark a list shows for an answer: a conflict first (both versions wait for a choice,
+    whatever the state of the one displayed), else its state."""
+    if answer is None:
+        return "empty"
+    return "conflict" if answer.concurrent else answer.mark
 
 
 # Runs of ordinary white space become one space; no-break spaces ("21 914,89 €") stay.

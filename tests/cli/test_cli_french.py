@@ -49,7 +49,7 @@ def test_counts_agree_with_their_nouns(run, tmp_path):
 def test_one_percent_format_everywhere():
     assert fr.format_percent(0.55) == "55\u00a0%" and fr.format_percent(0.125) == "13\u00a0%"
     assert fr.format_percent(None) == "—"
-    assert volume.percent(1, 8) == "13\u00a0%" and volume.percent(0, 0) == "—"   # the volume says it the same way
+    assert not hasattr(volume, "percent")            # the volume says it the same way: fr.format_percent
     progress = ProjectProgress(done=1, total=2, answered=11, questions=20)
     assert progress.percent_label == "55\u00a0%" and progress.percent == 55
 

@@ -157,7 +157,16 @@ async def test_whats_left_by_section_jumps_and_reopens(app, store):
         assert app.screen is grid and grid.current.qid == left.missing[1].qid
         await pilot.press("ctrl+l")
         await pilot.pause()
-        await pilot.press("t")
+        await pilot.press("t")                          # questions are left: asked first (issue 20)
+        await pilot.pause()
+        left = app.screen
+        assert isinstance(left, WhatsLeftScreen)
+        assert f"Terminer avec {total - 1} questions sans réponse ?" in str(left.query_one("#left-hint").render())
+        assert store.get_interview(CASE, iid).status != InterviewStatus.COMPLETE
+        await pilot.press("escape")                     # no: still open, still on what's left
+        await pilot.pause()
+        assert app.screen is left and "t : terminer" in str(left.query_one("#left-hint").render())
+        await pilot.press("t", "t")                     # yes
         await wait_until(pilot, lambda: isinstance(app.screen, ProjectScreen))
         assert store.get_interview(CASE, iid).status == InterviewStatus.COMPLETE
 
@@ -201,6 +210,8 @@ async def test_sittings_and_question_times_are_recorded(store):
     app = make_app(store, interviewer="Camille", clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         grid = await open_grid(app, pilot, iid, "structure.presentation")
+        await type_text(pilot, "Créée en 1990")         # a sitting is time spent editing
+        await pilot.press("ctrl+s")
         clock.now += timedelta(minutes=3)
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -220,23 +231,24 @@ async def test_sittings_and_question_times_are_recorded(store):
     async with app.run_test(size=(80, 24)) as pilot:
         grid = await open_grid(app, pilot, iid)
         assert "00:05:00" in str(grid.query_one("#elapsed").render())
+        await type_text(pilot, "Cinq salariés")
+        await pilot.press("ctrl+s")
         clock.now += timedelta(minutes=1)
         await pilot.press("ctrl+q")
     assert timing.duration_seconds(store.get_interview(CASE, iid)) == 360
 
 
-async def test_typing_into_a_not_applicable_answer_makes_it_an_answer(app, store):
+async def test_typing_into_a_not_applicable_answer_keeps_it_with_its_justification(app, store):
+    # issue 20: "sans objet" then a justification stays "sans objet" (tests/tui/test_answer_states.py)
     iid = started(store)
     store.save_answer(CASE, iid, "structure.presentation", "", state=AnswerState.NOT_APPLICABLE)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_grid(app, pilot, iid, "structure.presentation")
-        await type_text(pilot, "En fait si")
+        await type_text(pilot, "Pas concerné")
         await pilot.press("ctrl+s")
         await pilot.pause()
         answer = store.get_interview(CASE, iid).answers["structure.presentation"]
-        assert answer.state == AnswerState.ANSWERED and answer.text == "En fait si"
-        assert any("devient « répondu »" in n.message for n in app._notifications)
-
+        assert answer.state == AnswerState.NOT_APPLICABLE and answer.text == "Pas concerné"
 
 async def test_states_without_f_keys(app, store):
     iid = started(store)
@@ -245,6 +257,6 @@ async def test_states_without_f_keys(app, store):
         await pilot.press("ctrl+e")
         await pilot.pause()
         assert isinstance(app.screen, StatePicker)
-        await pilot.press("3")
+        await pilot.press("4")
         await pilot.pause()
         assert store.get_interview(CASE, iid).answers["structure.presentation"].state == AnswerState.DECLINED

@@ -64,7 +64,7 @@ async def test_finish_is_in_the_footer_on_every_question_and_asks_first(app):
         assert app.store.list_interviews(CASE)[0].status != InterviewStatus.COMPLETE
         await pilot.press("ctrl+l")
         await pilot.pause()
-        await pilot.press("t")
+        await pilot.press("t", "t")                     # questions left: the second t confirms
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
         assert app.store.list_interviews(CASE)[0].status == InterviewStatus.COMPLETE

@@ -32,6 +32,6 @@ async def test_brackets_in_filter_search_and_titles_are_plain_text(app):
         assert isinstance(search, SearchScreen)
         await wait_until(pilot, lambda: search.hits)
         assert "[annexe 2]" in str(search.query_one(DataTable).get_row_at(0)[3])
-        assert "1 réponse contient" in str(search.query_one("#search-status", Static).render())
+        assert "1 réponse ou note contient" in str(search.query_one("#search-status", Static).render())
         await run_from_palette(pilot, "rouge", expect="rouge")   # palette search over the titles
         assert app.is_running

@@ -68,7 +68,7 @@ async def test_open_start_answer_states_quit_reopen(store, data_dir, app):
             assert labels[0].startswith("✓") and labels[1].startswith("–") and labels[2].startswith("✗")
             await pilot.press("ctrl+l")                   # finish: what's left first (issue 11.3)
             await pilot.pause()
-            await pilot.press("t")
+            await pilot.press("t", "t")                   # questions left: confirmed
             await pilot.pause()
         assert reopened.list_interviews(PID)[0].status == InterviewStatus.COMPLETE
     finally:

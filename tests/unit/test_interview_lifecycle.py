@@ -182,3 +182,24 @@ def test_write_up_shows_hours_duration_and_time_per_question(store, tmp_path):
     # Never opened in the TUI: no invented times.
     other = store.list_interviews("ec08-insup")[0]
     assert "Durée" not in dict(interview_fact_rows(other, store.guide_for(other.guide_id)))
+
+
+def test_a_pending_sitting_becomes_one_only_when_edited():
+    """DESIGN §9: reading adds no sitting and no time per question; the first edit makes the
+    opening a sitting, with the visits held back since it opened."""
+    from datetime import datetime, timedelta, timezone
+
+    from pi87_field.core.timing import PendingSitting
+
+    t0 = datetime(2019, 10, 14, 10, 0, tzinfo=timezone.utc)
+    read_only = PendingSitting(None)                     # a finished interview, read
+    assert read_only.visit("q1", t0, t0 + timedelta(minutes=5)) == []
+    reading = PendingSitting(t0)
+    assert reading.visit("q1", t0, t0 + timedelta(minutes=2)) == []
+    begun = reading.edited(t0 + timedelta(minutes=3))
+    assert begun == (t0, [("q1", t0, t0 + timedelta(minutes=2))])
+    assert reading.edited(t0 + timedelta(minutes=4)) is None          # once
+    assert reading.visit("q2", t0 + timedelta(minutes=2), t0 + timedelta(minutes=6)) == [
+        ("q2", t0 + timedelta(minutes=2), t0 + timedelta(minutes=6))]
+    read_only.editable_from(t0 + timedelta(minutes=10))               # reopened
+    assert read_only.edited(t0 + timedelta(minutes=11)) == (t0 + timedelta(minutes=10), [])

@@ -180,7 +180,7 @@ def test_nothing_but_names_changes(outputs):
                                                   "extra": a.extra} for q, a in i.answers.items()},
                                 "notes": i.notes})]
     assert len(texts) >= 12
-    ps = Pseudonymiser(register, "people", texts)
+    ps = Pseudonymiser(register, "people")
     names = {fold(w) for n in PEOPLE + EVALUATORS for w in re.findall(r"[^\W_]+", n)} - PARTICLES
     changed = 0
     for text in texts:

@@ -3,6 +3,8 @@ the exported file."""
 
 from __future__ import annotations
 
+import pytest
+
 import uuid
 import zipfile
 from datetime import date
@@ -156,15 +158,21 @@ def test_history_kept_for_reimport_does_not_leave(tmp_path):
     assert "Benaly" not in str(out)
 
 
-def test_a_project_id_that_names_someone_is_reported():
+def test_a_project_id_that_names_someone_is_refused_in_one_line():
+    """The id is in file names, properties and the volume's tables, and is how merges find the
+    project again: a pseudonymised output of "eq02-benali" would name Karim Benali."""
     from pi87_field.core.privacy import PseudonymRegister, pseudonymise_bundles
+    from pi87_field.core.privacy.pseudonymise import NamedProjectId
 
     interview = _interview(1, ["Karim Benali"], "Rien.")
     interview.project_id = "eq02-benali"
     bundle = Bundle(project=Project(id="eq02-benali", kind=ProjectKind.INTERVIEW_SERIES, title="Série"),
                     interviews=[interview])
-    _, report = pseudonymise_bundles([bundle], PseudonymRegister.in_memory())
-    assert any(i.word == "eq02-benali" and "identifiant" in i.reason for i in report.items)
+    with pytest.raises(NamedProjectId) as refused:
+        pseudonymise_bundles([bundle], PseudonymRegister.in_memory())
+    assert "« eq02-benali »" in str(refused.value) and "\n" not in str(refused.value)
+    interview.project_id = bundle.project.id = "eq02-ml"
+    pseudonymise_bundles([bundle], PseudonymRegister.in_memory())       # no name: no refusal
 
 
 def test_review_notes_and_their_authors_are_pseudonymised():

@@ -11,17 +11,18 @@ Everything shown is cleaned here once (text XML can carry); the writers only esc
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pi87_field.core.bundle import Bundle
-from pi87_field.core.campaign import build_campaign
+from pi87_field.core.campaign import CASE_STUDY_GUIDE, build_campaign
 from pi87_field.core.exchange.importing import EDITED_IN_WORD, IMPORTS_KEY
+from pi87_field.core.grid import Grid, GridSection, orphan_questions, ordered_interviews
 from pi87_field.core.guides import Guide, GuideLibrary, Question, Section, numbered, question_numbers
 from pi87_field.core.model import Answer, Interview, Project, ProjectKind, now_iso
-from pi87_field.core.summary import interview_title, ordered_interviews, project_label
+from pi87_field.core.summary import interview_title, project_label
 from pi87_field.core.text import clean_text, one_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,6 +75,29 @@ def guide_view(guides: GuideLibrary, guide_id: str, interviews: list[Interview])
     questions = tuple(Question(id=qid, text=one_line(text.split("\n")[0]) or qid) for qid, text in texts.items())
     title = f"Grille « {guide_id} » (absente de cette installation)" if guide_id else "Questions sans grille"
     return GuideView(guide_id, title, (Section(id="questions", title="Questions", questions=questions),))
+
+
+def guide_order(guide_ids: Iterable[str]) -> list[str]:
+    """The one order of guides in the volume and the workbook: the case-study grid (annex 5.1)
+    first, then the others by id."""
+    return sorted(guide_ids, key=lambda gid: (gid != CASE_STUDY_GUIDE, gid))
+
+
+@dataclass
+class MatrixPart:
+    """One guide's part of the cross-case matrix (the volume's Part II, the workbook's "Matrice"):
+    the interviews on it that have answers, each seen through its grid, and the sections to show
+    — the guide's, then the questions left out of it that any of these interviews answered."""
+
+    rank: int                                       # 1-based, among the parts shown
+    view: GuideView
+    rows: list[tuple[Case, int, Grid]]              # (case, its interview's rank "E2", grid)
+    sections: list[GridSection]                     # questions without answers: read each row's grid
+
+    @property
+    def single(self) -> bool:
+        """A one-section guide (its title stands for its section)."""
+        return sum(1 for s in self.sections if not s.orphan) == 1
 
 
 @dataclass
@@ -207,6 +231,36 @@ class VolumeContent:
     def view_of(self, interview: Interview, project: Project) -> GuideView:
         return self.views[guide_id_of(interview, project)]
 
+    def grid(self, case: Case, interview: Interview) -> Grid:
+        """The interview against its guide view (`core.grid`): worked out once per interview."""
+        cached: dict[str, Grid] = self.__dict__.setdefault("_grids", {})
+        found = cached.get(interview.id)
+        if found is None:
+            found = cached[interview.id] = Grid.of(interview, self.view_of(interview, case.project))
+        return found
+
+    def matrix(self) -> list[MatrixPart]:
+        """The matrix's parts, in the one guide order; a guide no interview answered is left out."""
+        cached = self.__dict__.get("_matrix")
+        if cached is not None:
+            return cached
+        parts: list[MatrixPart] = []
+        for guide_id in guide_order(self.views):
+            view = self.views[guide_id]
+            rows = [(case, k, grid) for case in self.cases for k, i in enumerate(case.interviews, start=1)
+                    if guide_id_of(i, case.project) == guide_id and (grid := self.grid(case, i)).has_answers]
+            if not rows:
+                continue
+            sections = list(rows[0][2].guide_sections)
+            orphans = orphan_questions([grid for _, _, grid in rows])
+            if orphans:
+                sections.append(GridSection(0, f"Questions hors grille ({view.title})", tuple(orphans)))
+            # the questions only: each row's answer is read from its own grid
+            bare = [replace(s, questions=tuple(replace(q, answer=None) for q in s.questions)) for s in sections]
+            parts.append(MatrixPart(len(parts) + 1, view, rows, bare))
+        self.__dict__["_matrix"] = parts
+        return parts
+
     @property
     def evaluators(self) -> list[str]:
         return sorted({n for c in self.cases for n in c.evaluators})
@@ -305,11 +359,11 @@ def _pseudonymise_store(store: ProjectStore, projects: list[tuple[Project, list[
 
     register = store_register(store)
     bundles, report = pseudonymise_bundles([Bundle(project=p, interviews=i) for p, i in projects], register, level)
-    ps = Pseudonymiser(register, "people", [])
+    ps = Pseudonymiser(register, "people")
     for source in sources:
         source.file = pseudonymise_labels([source.file], register, report)[0]
         source.evaluator = ", ".join(register.label_for(n) or ps.text(n) for n in source.evaluator.split(", ") if n)
-    return [(b.project, b.interviews) for b in bundles], report, Pseudonymiser(register, level, [])
+    return [(b.project, b.interviews) for b in bundles], report, Pseudonymiser(register, level)
 
 
 def _imports(project: Project) -> list[SourceFile]:

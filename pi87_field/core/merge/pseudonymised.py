@@ -58,7 +58,7 @@ def pseudonymise_consolidation(state: Consolidation, register: PseudonymRegister
         if bundle.project.id in masked_projects:
             bundle.extra["pseudonymised"] = True
     bundles, report = pseudonymise_bundles(bundles, register, level)
-    ps = Pseudonymiser(register, "people", [])
+    ps = Pseudonymiser(register, "people")
     for bundle in bundles:
         old = state.projects[bundle.project.id]
         state.projects[bundle.project.id] = MergedProject(

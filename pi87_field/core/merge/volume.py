@@ -33,16 +33,16 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from pi87_field.core.fr import format_percent, fr_date, fr_datetime, plural
-from pi87_field.core.guides import Question
+from pi87_field.core.fr import fr_date, fr_datetime, plural
+from pi87_field.core.grid import Grid, GridQuestion
+from pi87_field.core.labels import EVIDENCE_CHANGED, EVIDENCE_UNKNOWN, NOT_RATED, SUMMARY_REVIEW
 from pi87_field.core.merge.content import (
     EDITED_IN_WORD,
     Case,
     Evidence,
-    GuideView,
     Judgement,
+    MatrixPart,
     VolumeContent,
-    guide_id_of,
 )
 from pi87_field.core.model import Answer, AnswerState, Interview
 from pi87_field.core.money import format_int
@@ -58,10 +58,8 @@ from pi87_field.core.word.format import (
     state_label_text,
 )
 
-NOT_RATED = "non évalué"             # the report's scale is "+", "++", "+++" (§4.1), shown as such
-STALE = "preuve modifiée"               # the synthesis's own words (synthesis.EVIDENCE_CHANGED)
-MISSING = "réponse introuvable"         # synthesis.EVIDENCE_UNKNOWN
-REVIEW = "à revoir"
+# the synthesis's own words (core.labels); the report's scale "+", "++", "+++" (§4.1) is shown as such
+STALE, MISSING, REVIEW = EVIDENCE_CHANGED, EVIDENCE_UNKNOWN, SUMMARY_REVIEW
 SUMMARY_LABEL = "Synthèse de la cheffe d’équipe"
 HIGHLIGHT = "yellow"
 # Part II table: case | interview | answer (twips, portrait text width)
@@ -71,11 +69,6 @@ PART_TWO = "Partie II — Matrice transversale"
 PART_THREE = "Partie III — Études de cas et entretiens"
 ANNEXES = [("Annexe A — Conflits", "_pi87_annexeA"), ("Annexe B — Provenance des fichiers", "_pi87_annexeB"),
            ("Annexe C — Couverture", "_pi87_annexeC")]
-
-
-def percent(done: int, total: int) -> str:
-    """"55 %" (no-break space), the same way everywhere; "—" when there is nothing to count."""
-    return format_percent(done / total) if total else "—"
 
 
 def _state_runs(answer: Answer | None) -> list[str]:
@@ -157,23 +150,17 @@ class _VolumeWriter:
         return [B.run(" · ".join(x for x in parts if x) + " "), B.link(answer_bookmark(interview.id, qid), "→ réponse")]
 
     # -- the document --
-    def matrix_plan(self) -> list[tuple[GuideView, list[tuple[Case, int, Interview]], list[tuple[str, str, tuple[Question, ...]]]]]:
-        """Part II's tables: per guide, the interviews with answers and the (title, anchor,
-        questions) of each level-2 heading (one per section; a one-section guide by its title)."""
+    def matrix_plan(self) -> list[tuple[MatrixPart, list[tuple[str, str, tuple[GridQuestion, ...]]]]]:
+        """Part II's tables: per guide (`VolumeContent.matrix`, the one guide order) the (title,
+        anchor, questions) of each level-2 heading: one per section (a one-section guide by its
+        title), then the questions out of the guide that its interviews answered."""
         plan = []
-        ordered = sorted(self.c.views.items(), key=lambda kv: (kv[0] != "etude-de-cas", kv[0]))
-        for g, (guide_id, view) in enumerate(ordered, start=1):
-            rows_for = [(case, k, i) for case in self.c.cases for k, i in enumerate(case.interviews, start=1)
-                        if guide_id_of(i, case.project) == guide_id and i.answered_count() > 0]
-            if not rows_for:
-                continue
-            single = len(view.sections) == 1
-            heads = [(view.title if single else section.title, f"_pi87_mx{g}_{n}", section.questions)
-                     for n, section in enumerate(view.sections, start=1)]
-            extra = self._outside(view, rows_for)
-            if extra:
-                heads.append((f"Questions hors grille ({view.title})", f"_pi87_mx{g}_hors", tuple(extra)))
-            plan.append((view, rows_for, heads))
+        for part in self.c.matrix():
+            g = part.rank
+            heads = [(section.title if section.orphan or not part.single else part.view.title,
+                      f"_pi87_mx{g}_hors" if section.orphan else f"_pi87_mx{g}_{n}", section.questions)
+                     for n, section in enumerate(part.sections, start=1)]
+            plan.append((part, heads))
         return plan
 
     def contents(self) -> list[tuple[int, str, str]]:
@@ -185,7 +172,7 @@ class _VolumeWriter:
             entries += [(2, self.judgement_title(n, j), f"_pi87_qe{n}")
                         for n, j in enumerate(self.synthesis.judgements, start=1)]
         entries.append((1, PART_TWO, "_pi87_matrice"))
-        entries += [(2, title, anchor) for _, _, heads in self.plan for title, anchor, _ in heads]
+        entries += [(2, title, anchor) for _, heads in self.plan for title, anchor, _ in heads]
         entries.append((1, PART_THREE, "_pi87_partie3"))
         entries += [(2, f"{case.number}. {case.label}", case.anchor) for case in self.c.cases]
         entries += [(1, title, anchor) for title, anchor in ANNEXES]
@@ -334,46 +321,37 @@ class _VolumeWriter:
                "Une réponse en conflit montre chaque version, le passage qui diffère surligné. « → réponse » mène à "
                "la réponse dans le chapitre du cas (partie III).", S.NOTICE)
         first = True
-        for view, rows_for, heads in self.plan:
+        for part, heads in self.plan:
             for title, anchor, questions in heads:
                 self.body.heading(2, title, anchor=anchor, ppr="" if first else "<w:pageBreakBefore/>")
                 first = False
                 for q in questions:
-                    self.matrix_question(view, q, rows_for)
+                    self.matrix_question(q, part.rows)
                     yield self.body.flush()
 
-    @staticmethod
-    def _outside(view: GuideView, rows_for: list[tuple[Case, int, Interview]]) -> list[Question]:
-        known = set(view.question_ids)
-        extra: dict[str, str] = {}
-        for _, _, i in rows_for:
-            for qid in i.answers:
-                if qid not in known and qid not in extra:
-                    extra[qid] = one_line(i.question_texts.get(qid, "").split("\n")[0]) or qid
-        return [Question(id=q, text=f"{t} [{q}]") for q, t in extra.items()]
-
-    def question_heading(self, view: GuideView, q: Question) -> None:
-        self.p(view.label(q), S.HEADINGS[3])
-        details = [f"{sp.id}. {one_line(sp.text)}" for sp in q.subpoints]
-        if q.condition:
-            details.insert(0, f"Condition : {one_line(q.condition)}")
+    def question_heading(self, q: GridQuestion) -> None:
+        self.p(q.label, S.HEADINGS[3])
+        details = [f"{sp.id}. {one_line(sp.text)}" for sp in q.question.subpoints] if q.question else []
+        if q.question is not None and q.question.condition:
+            details.insert(0, f"Condition : {one_line(q.question.condition)}")
         for line in details:
             self.p(line, S.QUESTION_DETAIL)
 
-    def matrix_question(self, view: GuideView, q: Question, rows_for: list[tuple[Case, int, Interview]]) -> None:
-        self.question_heading(view, q)
+    def matrix_question(self, q: GridQuestion, rows_for: list[tuple[Case, int, Grid]]) -> None:
+        self.question_heading(q)
         w = MATRIX_WIDTHS
         rows = [B.header_row(["Cas", "Entretien", "Réponse"], w, style=S.CELL)]
         summaries = self.synthesis.summaries if self.synthesis else {}
         done: set[str] = set()
-        for n, (case, k, interview) in enumerate(rows_for):
-            summary = summaries.get((case.project.id, q.id))
+        for n, (case, k, grid) in enumerate(rows_for):
+            interview = grid.interview
+            summary = summaries.get((case.project.id, q.qid))
             if summary is not None:
                 if case.project.id in done:
                     continue
                 done.add(case.project.id)
-                links = [B.link(answer_bookmark(i.id, q.id), f"E{kk}")
-                         for kk, i in enumerate(case.interviews, start=1) if q.id in i.answers]
+                links = [B.link(answer_bookmark(i.id, q.qid), f"E{kk}")
+                         for kk, i in enumerate(case.interviews, start=1) if q.qid in i.answers]
                 head = [B.run(SUMMARY_LABEL, B.rpr(bold=True, color=S.ACCENT))]
                 if summary.review:
                     head += [B.run("  "), B.run(f"⚠ {REVIEW}", B.rpr(bold=True, color=S.WARN))]
@@ -386,7 +364,7 @@ class _VolumeWriter:
                 who = "Synthèse (" + ", ".join(f"E{kk}" for kk, i in enumerate(case.interviews, start=1)
                                                if i.answered_count() > 0) + ")"
             else:
-                content = self.matrix_cell(interview, q.id)
+                content = self.matrix_cell(interview, q.qid)
                 who = f"E{k} · {case.title(interview)}"
             fill = S.LABEL_SHADE if case.number % 2 == 0 else None
             rows.append(B.row([
@@ -469,19 +447,15 @@ class _VolumeWriter:
                     B.run(f"{interview.status.label}, aucune réponse enregistrée.", style=S.STATE_CHAR)], S.ANSWER)
             return
         view = self.c.view_of(interview, case.project)
+        grid = self.c.grid(case, interview)
         self.p(f"Entretien {k} — {case.title(interview)}", S.HEADINGS[3], ppr='<w:spacing w:before="360"/>')
         self.body.facts(interview_fact_rows(interview, view.guide))
-        known = set(view.question_ids)
-        for section in view.sections:
-            if len(view.sections) > 1:
+        for section in grid.sections:
+            if len(grid.sections) > 1:
                 self.p([B.run(section.title.upper(), B.rpr(bold=True, color=S.MUTED, spacing=10))], S.SMALL,
                        ppr='<w:keepNext/><w:spacing w:before="200" w:after="60"/>')
             for q in section.questions:
-                self.question(interview, q.id, view.label(q), interview.answers.get(q.id))
-        outside = [qid for qid in interview.answers if qid not in known]
-        for qid in outside:
-            text = one_line(interview.question_texts.get(qid, "").split("\n")[0]) or qid
-            self.question(interview, qid, f"{text} [{qid}]", interview.answers[qid])
+                self.question(interview, q.qid, q.label, q.answer)
 
     def question(self, interview: Interview, qid: str, label: str, answer: Answer | None) -> None:
         start, end = self.body.bookmark(answer_bookmark(interview.id, qid))
@@ -518,9 +492,8 @@ class _VolumeWriter:
                "la plus récente est affichée comme réponse ; chaque version est reproduite ici en entier, le "
                "passage qui diffère surligné.", S.NOTICE)
         for case, k, interview, qid, answer in found:
-            view = self.c.view_of(interview, case.project)
-            q = next((q for q in view.questions if q.id == qid), None)
-            label = view.label(q) if q else f"{qid}"
+            shown = self.c.grid(case, interview).find(qid)
+            label = shown.label if shown else qid
             self.p([B.run(f"{case.number}. {case.label} — E{k} ({case.title(interview)}) — ", B.rpr(bold=True)),
                     B.run(label), B.run("  "), B.link(answer_bookmark(interview.id, qid), "→ réponse")],
                    S.QUESTION)
@@ -591,17 +564,17 @@ class _VolumeWriter:
             count = 0
             for case in self.c.cases:
                 for k, i in enumerate(case.interviews, start=1):
-                    view = self.c.view_of(i, case.project)
+                    view, grid = self.c.view_of(i, case.project), self.c.grid(case, i)
                     for gid, qid in j.mapped:
                         if gid and gid != view.id:
                             continue
                         a = i.answers.get(qid)
                         if a is None or a.state not in (AnswerState.NOT_ASKED, AnswerState.DECLINED):
                             continue
-                        q = next((q for q in view.questions if q.id == qid), None)
+                        q = grid.find(qid)
                         count += 1
                         rows.append(B.row([
-                            B.cell(B.paragraph(view.label(q) if q else qid, S.TABLE_TEXT), widths[0]),
+                            B.cell(B.paragraph(q.label if q else qid, S.TABLE_TEXT), widths[0]),
                             B.cell(B.paragraph([B.link(answer_bookmark(i.id, qid),
                                                        f"{case.number}. {case.label} — E{k}")], S.TABLE_TEXT), widths[1]),
                             B.cell(B.paragraph(_state_runs(a), S.TABLE_TEXT), widths[2]),

@@ -27,7 +27,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from pi87_field.core.merge.content import Case, VolumeContent, guide_id_of
+from pi87_field.core.grid import Grid
+from pi87_field.core.labels import EVIDENCE_CHANGED, EVIDENCE_UNKNOWN, NOT_RATED, SUMMARY_REVIEW
+from pi87_field.core.merge.content import Case, VolumeContent
 from pi87_field.core.model import Answer, AnswerState
 from pi87_field.core.fr import fr_date, fr_datetime
 from pi87_field.core.text import one_line
@@ -114,43 +116,41 @@ def _case_header(case: Case) -> str:
 
 def _matrix(wb: Workbook, content: VolumeContent) -> None:
     summaries = content.synthesis.summaries if content.synthesis else {}
-    ordered = sorted(content.views.items(), key=lambda kv: (kv[0] != "etude-de-cas", kv[0]))
     cases = [c for c in content.cases if c.answered]
     sheet = _Sheet(wb, "Matrice", ["N°", "Question", "Sous-points", "Section", "Grille"]
                    + [_case_header(c) for c in cases], [6, 34, 26, 20, 14] + [60] * len(cases))
     # each printed page says which question its cells answer (number and question, then one case)
     sheet.ws.print_title_cols = "A:B"
-    for guide_id, view in ordered:
-        interviews = {c.project.id: [(k, i) for k, i in enumerate(c.interviews, start=1)
-                                     if guide_id_of(i, c.project) == guide_id and i.answered_count() > 0]
-                      for c in cases}
-        if not any(interviews.values()):
-            continue
-        for section in view.sections:
+    for part in content.matrix():
+        grids: dict[str, list[tuple[int, Grid]]] = {c.project.id: [] for c in cases}
+        for case, k, grid in part.rows:
+            grids[case.project.id].append((k, grid))
+        for section in part.sections:
             for q in section.questions:
                 cells = []
                 for case in cases:
-                    mine = interviews[case.project.id]
-                    summary = summaries.get((case.project.id, q.id))
+                    mine = grids[case.project.id]
+                    summary = summaries.get((case.project.id, q.qid))
                     if not mine:
                         cells.append("")
                     elif summary is not None:
-                        flag = " [à revoir]" if summary.review else ""
+                        flag = f" [{SUMMARY_REVIEW}]" if summary.review else ""
                         cells.append(f"{SUMMARY_LABEL}{flag}\n{summary.text}")
                     else:
-                        cells.append("\n\n".join(f"E{k} : {answer_text(i.answers.get(q.id))}" for k, i in mine))
+                        cells.append("\n\n".join(f"E{k} : {answer_text(found.answer if (found := grid.find(q.qid)) else None)}"
+                                                   for k, grid in mine))
                 pieces = [_chunks(text) for text in cells]
-                subpoints = "\n".join(f"{sp.id}. {one_line(sp.text)}" for sp in q.subpoints)
+                subpoints = "\n".join(f"{sp.id}. {one_line(sp.text)}" for sp in q.question.subpoints) if q.question else ""
                 for n in range(max(len(p) for p in pieces) if pieces else 1):
-                    label = view.label(q) if n == 0 else f"{view.label(q)} (suite)"
-                    sheet.append([view.number(q.id), label, subpoints if n == 0 else "", section.title, view.title,
-                                  *[p[n] if n < len(p) else "" for p in pieces]])
+                    label = q.label if n == 0 else f"{q.label} (suite)"
+                    sheet.append(["" if q.orphan else q.number, label, subpoints if n == 0 else "", section.title,
+                                  part.view.title, *[p[n] if n < len(p) else "" for p in pieces]])
     sheet.close()
 
 
 def _extracts(wb: Workbook, content: VolumeContent) -> None:
     sheet = _Sheet(wb, "Extraits", ["Question évaluative", "Étiquettes", "Cas", "Entretien", "Question",
-                                    "Passage", "Source", "Preuve modifiée"], [22, 20, 24, 30, 30, 80, 40, 12])
+                                    "Passage", "Source", EVIDENCE_CHANGED.capitalize()], [22, 20, 24, 30, 30, 80, 40, 12])
     slots = {i.id: (case, k, i) for case in content.cases for k, i in enumerate(case.interviews, start=1)}
     for j in content.synthesis.judgements if content.synthesis else []:
         for e in j.evidence:
@@ -159,25 +159,25 @@ def _extracts(wb: Workbook, content: VolumeContent) -> None:
                 case_label, interview_label, question, source = e.project_id, e.interview_id, e.question_id, ""
             else:
                 case, k, i = found
-                view = content.view_of(i, case.project)
-                q = next((q for q in view.questions if q.id == e.question_id), None)
+                grid = content.grid(case, i)
+                q = grid.find(e.question_id)
                 case_label, interview_label = _case_header(case), f"E{k} · {case.title(i)}"
-                question = view.label(q) if q else e.question_id
+                question = q.label if q else e.question_id
                 who = "; ".join(", ".join(x for x in (p.role, p.organisation) if x) for p in i.interviewees)
-                source = " · ".join(x for x in (case.label, who, fr_date(i.date), f"question {view.number(e.question_id)}") if x)
+                source = " · ".join(x for x in (case.label, who, fr_date(i.date), f"question {grid.number(e.question_id)}") if x)
             for n, chunk in enumerate(_chunks(e.quote)):
                 sheet.append([f"{j.registre or j.id}", ", ".join(e.tags), case_label, interview_label, question,
                               chunk if n == 0 else f"(suite) {chunk}", source,
-                              "oui" if e.stale else "réponse introuvable" if e.missing else "non"])
+                              "oui" if e.stale else EVIDENCE_UNKNOWN if e.missing else "non"])
     sheet.close()
 
 
 def _judgements(wb: Workbook, content: VolumeContent) -> None:
     sheet = _Sheet(wb, "Jugements", ["Registre", "Question évaluative", "Niveau d’atteinte", "Explications",
-                                     "Passages cités", "dont preuve modifiée", "Questions de la grille rattachées"],
+                                     "Passages cités", f"dont {EVIDENCE_CHANGED}", "Questions de la grille rattachées"],
                    [18, 60, 16, 80, 14, 14, 40])
     for j in content.synthesis.judgements if content.synthesis else []:
-        sheet.append([j.registre or j.id, j.text, j.rating or "non évalué", j.explanation, len(j.evidence),
+        sheet.append([j.registre or j.id, j.text, j.rating or NOT_RATED, j.explanation, len(j.evidence),
                       sum(1 for e in j.evidence if e.stale), ", ".join(qid for _, qid in j.mapped)])
     sheet.close()
 
@@ -194,14 +194,14 @@ def _coverage(wb: Workbook, content: VolumeContent) -> None:
     for j in content.synthesis.judgements if content.synthesis else []:
         for case in content.cases:
             for k, i in enumerate(case.interviews, start=1):
-                view = content.view_of(i, case.project)
+                view, grid = content.view_of(i, case.project), content.grid(case, i)
                 for gid, qid in j.mapped:
                     a = i.answers.get(qid)
                     if (gid and gid != view.id) or a is None or a.state not in (AnswerState.NOT_ASKED, AnswerState.DECLINED):
                         continue
-                    q = next((q for q in view.questions if q.id == qid), None)
+                    q = grid.find(qid)
                     sheet.append([f"{j.registre or j.id} : question rattachée", f"{_case_header(case)} — E{k}",
-                                  view.label(q) if q else qid, a.state.label])
+                                  q.label if q else qid, a.state.label])
     sheet.close()
 
 

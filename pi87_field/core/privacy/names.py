@@ -29,14 +29,15 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from pi87_field.core.privacy.detect import EMAIL_MASK, INVISIBLE, PHONE_MASK, contact_spans
+from pi87_field.core.privacy.lexicon import ordinary_words
 from pi87_field.core.text import fold, fold_with_positions
 
 AMBIGUOUS = "[nom masqué]"
-EMAIL_MASK = "[courriel masqué]"
-PHONE_MASK = "[téléphone masqué]"
+__all__ = ["AMBIGUOUS", "EMAIL_MASK", "PHONE_MASK", "NameFinder", "Span", "apply_spans", "word_spans"]
 
 PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "da", "di", "del",
                        "della", "dos", "mc", "mac", "ben", "bin", "el", "al", "ibn", "ter", "ten"})
@@ -64,8 +65,7 @@ ange dieu abbé juge maire maréchal comte duc baron marquis lune soleil vigne b
 """.split())
 
 _WORD = re.compile(r"[^\W_]+")
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33[\s.\-]?(?:\(0\)[\s.\-]?)?[1-9]|0[1-9])(?:[\s.\-]?\d{2}){4}(?!\d)")
+_STRIP_INVISIBLE = {ord(c): None for c in INVISIBLE}
 _INITIALS = re.compile(r"(?<![^\W_])[^\W\d_]\.[ \u00a0-]?[^\W\d_]\.")
 _SENTENCE_END = set(".!?…")
 _OPENERS = set("«\"“‘'([—–-*•")
@@ -131,7 +131,15 @@ def is_sentence_start(text: str, start: int) -> bool:
 
 
 # A word: letters and digits, with the combining accents of decomposed (NFD) text inside it.
-_WORD_RAW = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+")
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD_RAW = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}]|[{INVISIBLE}](?=[^\W_]))*")
+# The pieces of one written word that are words of their own: "Dupont2019" -> Dupont, 2019;
+# "JPDupont" -> JP, Dupont; "EntretienDupont" -> Entretien, Dupont (names glued in file names).
+_UP = "".join(c for c in map(chr, range(0x250)) if c.isupper() and c.isalpha())
+_LO = "".join(c for c in map(chr, range(0x250)) if c.islower() and c.isalpha())
+_M = f"[{_MARKS}{INVISIBLE}]"
+_PIECES = re.compile(rf"[{_UP}]{_M}*(?:[{_LO}]{_M}*)+|[{_UP}](?:{_M}*[{_UP}])*(?!{_M}*[{_LO}])|(?:[{_LO}]{_M}*)+|\d+|\S")
+_MIXED = re.compile(rf"[{_LO}]{_M}*[{_UP}]|\d|[{_UP}]{_M}*[{_UP}]{_M}*[{_LO}]")
 
 
 # Every combining mark (what `text.fold` drops after NFKD), as one class: the same folding at C speed.
@@ -163,7 +171,15 @@ def fast_fold(value: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
-    return fast_fold(word)
+    return fast_fold(word.translate(_STRIP_INVISIBLE))
+
+
+@functools.lru_cache(maxsize=65536)
+def _pieces(word: str) -> tuple[tuple[int, int], ...]:
+    """Where a written word splits into words ((0, len) for a plain word)."""
+    if not _MIXED.search(word):
+        return ((0, len(word)),)
+    return tuple((m.start(), m.end()) for m in _PIECES.finditer(word))
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
@@ -174,46 +190,24 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
     A word whose folded form is not one word ("½") is cut again in its folded form."""
     out: list[tuple[int, int, str]] = []
     for m in _WORD_RAW.finditer(text):
-        start = m.start()
-        if unicodedata.combining(text[start]):       # a stray accent with no letter before it
+        base = m.start()
+        if unicodedata.combining(text[base]):       # a stray accent with no letter before it
             continue
-        folded = _fold_word(m.group(0))
-        if folded.isalnum():
-            out.append((start, m.end(), folded))
-            continue
-        part, positions = fold_with_positions(m.group(0))
-        for w in _WORD.finditer(part):
-            out.append((start + positions[w.start()], start + positions[w.end() - 1] + 1, w.group(0)))
+        raw_word = m.group(0)
+        for a, b in _pieces(raw_word):
+            raw = raw_word[a:b]
+            start = base + a
+            folded = _fold_word(raw)
+            if folded.isalnum():
+                out.append((start, start + len(raw), folded))
+                continue
+            part, positions = fold_with_positions(raw.translate(_STRIP_INVISIBLE))
+            if len(part) and raw.translate(_STRIP_INVISIBLE) != raw:
+                out.append((start, start + len(raw), "".join(_WORD.findall(part))))
+                continue
+            for w in _WORD.finditer(part):
+                out.append((start + positions[w.start()], start + positions[w.end() - 1] + 1, w.group(0)))
     return out
-
-
-def lowercase_uses(texts: Iterable[str], name_tokens: set[str]) -> set[str]:
-    """Name words the texts also use as ordinary words: in lower case, not next to another name
-    word or a civility (so a carelessly typed "jean dupont" does not make "dupont" ordinary)."""
-    found: set[str] = set()
-    for text in texts:
-        if not text:
-            continue
-        folded = fast_fold(text)
-        if not any(token in folded for token in name_tokens):
-            continue
-        masked = _mask_contacts(text)
-        words = word_spans(masked)
-        for i, (start, end, token) in enumerate(words):
-            if token not in name_tokens or token in found or _case(masked[start:end]) != "lower":
-                continue
-            neighbours = [words[j][2] for j in (i - 1, i + 1) if 0 <= j < len(words)
-                          and _joined(masked, words[min(i, j)][1], words[max(i, j)][0])]
-            if any(t in name_tokens or t in _CIVILITIES for t in neighbours):
-                continue
-            found.add(token)
-    return found
-
-
-def _mask_contacts(text: str) -> str:
-    def blank(m: re.Match) -> str:
-        return " " * len(m.group(0))
-    return _PHONE.sub(blank, _EMAIL.sub(blank, text))
 
 
 def _joined(text: str, end: int, start: int) -> bool:
@@ -221,15 +215,19 @@ def _joined(text: str, end: int, start: int) -> bool:
     a hyphen, an underscore, or a dot followed by no space ("jean.dupont")."""
     gap = text[end:start]
     if not gap:
-        return False
+        return True                  # pieces of one written word: "JPDupont", "Dupont2019"
     if len(gap) <= 3 and all(c in " \u00a0\u202f" for c in gap):
         return True
     return gap in ("-", "‐", "‑", "_", ".")
 
 
 class NameFinder:
-    def __init__(self, people: Iterable[tuple[str, str, str]], common_words: Iterable[str] = ()) -> None:
-        """`people`: (key, label, name as written)."""
+    def __init__(self, people: Iterable[tuple[str, str, str]], common_words: Iterable[str] = (),
+                 confirm: Callable[[str, int, int], bool] | None = None) -> None:
+        """`people`: (key, label, name as written). `common_words`: more ordinary words than the
+        built-in ones. `confirm(text, start, end)`: asked about a name word that is also an
+        ordinary word and opens a sentence ("Fontaine a confirmé", "Petit à petit"); true when
+        it is used as a name there (the French model tags it)."""
         self.people: dict[str, Person] = {}
         self.by_token: dict[str, set[str]] = {}
         for key, label, name in people:
@@ -241,7 +239,8 @@ class NameFinder:
                                       frozenset(w for w in words if w in PARTICLES))
             for token in tokens:
                 self.by_token.setdefault(token, set()).add(key)
-        self.common = frozenset(w.lower() for w in common_words) | COMMON_NAME_WORDS
+        self.common = frozenset(fold(w) for w in common_words) | ordinary_words()
+        self.confirm = confirm
         self.initials: dict[str, set[str]] = {}
         for key, person in self.people.items():
             if len(person.ordered) >= 2:
@@ -254,6 +253,8 @@ class NameFinder:
     def _may_name(self, text: str) -> bool:
         """Cheap test first: most texts hold no name word at all (whole-text fold is C-fast)."""
         folded = fast_fold(text)
+        if any(c in text for c in INVISIBLE):
+            folded = folded.translate(_STRIP_INVISIBLE)
         return any(token in folded for token in self.by_token) or bool(_INITIALS.search(text))
 
     # -- one text --------------------------------------------------------------------------------
@@ -263,11 +264,8 @@ class NameFinder:
         if not text:
             return finding
         scope = set(scope)
-        for m in _EMAIL.finditer(text):
-            finding.spans.append(Span(m.start(), m.end(), m.group(0), EMAIL_MASK, "email"))
-        for m in _PHONE.finditer(text):
-            if not any(s.start < m.end() and m.start() < s.end for s in finding.spans):
-                finding.spans.append(Span(m.start(), m.end(), m.group(0), PHONE_MASK, "phone"))
+        for start, end, mask, kind in contact_spans(text):
+            finding.spans.append(Span(start, end, text[start:end], mask, kind))
         if not self._may_name(text):
             return finding
         taken = sorted((s.start, s.end) for s in finding.spans)
@@ -286,13 +284,13 @@ class NameFinder:
 
     def _item(self, text: str, word: tuple[int, int, str]) -> _Item | None:
         start, end, token = word
-        if not (token in self.by_token or token in _CIVILITIES or token in PARTICLES or end - start == 1):
+        if not (token in self.by_token or token in _CIVILITIES or token in PARTICLES or end - start <= 3):
             return None
         raw = text[start:end]
         case = _case(raw)
         after = text[end:end + 1]
         if token in self.by_token and len(token) >= 2:
-            weak = raw.lower() in self.common
+            weak = raw.lower() in COMMON_NAME_WORDS or token in self.common
             if case == "mixed":
                 return None
             return _Item(start, end, "name", token, weak=weak, lower=case == "lower",
@@ -310,8 +308,11 @@ class NameFinder:
         if (len(token) == 1 and raw.isupper() and after in ("'", "’") and token not in ("d", "l")
                 and text[end + 1:end + 2].isupper()):
             return _Item(start, end + 1, "initial", token)      # the "N'" of "N'Diaye"
-        if token in PARTICLES and case == "lower":
-            return _Item(start, end, "particle", token)
+        if token in PARTICLES and (case == "lower" or (case == "title" and len(token) >= 2)):
+            return _Item(start, end, "particle", token)    # "de la Tour", "Le Gall", "De La Tour"
+        if 2 <= len(token) <= 3 and raw.isupper() and raw.isalpha() and (text[end:end + 1] in (" ", "\u00a0", "")
+                                                                    or text[end:end + 1].isupper()):
+            return _Item(start, end, "initials", token)    # "JP Dupont", "CR_JPDupont"
         return None
 
     def _groups(self, text: str, items: list[_Item | None], words: list[tuple[int, int, str]]) -> list[list[_Item]]:
@@ -349,17 +350,30 @@ class NameFinder:
             lead.append(group[0])
             group = group[1:]
         names = [g for g in group if g.kind == "name"]
-        initials = [g for g in group if g.kind == "initial"]
         if not names:
-            self._initials_only(text, group, scope, finding)
+            self._initials_only(text, [g for g in group if g.kind != "initials"], scope, finding)
             return
+        # capital initials ("JP") count only where they are those of a person of the name
+        # ("JP Dupont" for Jean Dupont: yes; "CR Jean Dupont.json": no)
+        tokens_all = {n.token for n in names}
+        firsts = {p.ordered[0][0] for p in self.people.values() if tokens_all & p.tokens}
+        group = [g for g in group if g.kind != "initials"
+                 or (g.token[0] in firsts and _joined(text, g.end, names[0].start) and g.end <= names[0].start)]
+        initials = [g for g in group if g.kind in ("initial", "initials")]
         strong = [n for n in names if not n.weak]
-        supported = bool(strong) or any(g.kind in ("civility", "initial") for g in group)
+        titled = [n for n in names if n.title_case]
+        whole = len(titled) >= 2 and any({n.token for n in titled} <= p.tokens for p in self.people.values())
+        own_particles = bool(lead) and any({n.token for n in names} <= p.tokens and p.particles
+                                           and {x.token for x in lead} <= p.particles for p in self.people.values())
+        supported = (bool(strong) or whole or own_particles
+                     or any(g.kind in ("civility", "initial", "initials") for g in group))
         accepted = []
         for n in names:
             if not n.weak:
                 accepted.append(n)
-            elif n.title_case and (supported or (not n.sentence_start and not self._proper_neighbour(text, n))):
+            elif n.title_case and (supported or (not n.sentence_start and not self._proper_neighbour(text, n))
+                                   or (n.sentence_start and self.confirm is not None
+                                       and self.confirm(text, n.start, n.end))):
                 accepted.append(n)
         weak_lower = [n for n in names if n.weak and n.lower]
         if weak_lower and strong:
@@ -373,13 +387,13 @@ class NameFinder:
         if not accepted:
             return
         first = accepted[0]
-        head = [g for g in group if g.end <= first.start and g.kind in ("civility", "initial")]
+        head = [g for g in group if g.end <= first.start and g.kind in ("civility", "initial", "initials")]
         group = [*head, *(g for g in group if first.start <= g.start <= accepted[-1].start
                           and (g.kind != "name" or g in accepted))]
         tokens = {n.token for n in accepted}
         candidates = [k for k, p in self.people.items() if tokens <= p.tokens]
         if initials and candidates:
-            letters = {i.token for i in initials}
+            letters = set("".join(i.token for i in initials if i.kind == "initial"))
             narrowed = [k for k in candidates if letters <= {w[0] for w in self.people[k].ordered}]
             if narrowed:
                 candidates = narrowed
@@ -465,6 +479,8 @@ def apply_spans(text: str, spans: list[Span]) -> str:
     for span in sorted(spans, key=lambda s: s.start):
         pieces.append(text[last:span.start])
         pieces.append(span.replacement)
+        if span.replacement[-1:].isdigit() and text[span.end:span.end + 1].isdigit():
+            pieces.append(" ")          # "Dupont2019" -> "Personne 01 2019", not "Personne 012019"
         last = span.end
     pieces.append(text[last:])
     return "".join(pieces)

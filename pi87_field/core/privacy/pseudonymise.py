@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pi87_field.core.bundle import Bundle, bundle_from_dict, bundle_to_dict
+from pi87_field.core.errors import FieldError
 from pi87_field.core.model import Interview
 from pi87_field.core.money import format_int
 from pi87_field.core.privacy.categories import (
@@ -45,15 +46,24 @@ from pi87_field.core.privacy.categories import (
     organisation_category,
     role_category,
 )
+from pi87_field.core.privacy.detect import ProseDetector, french_model, visible
+from pi87_field.core.privacy.lexicon import ordinary_words
 from pi87_field.core.privacy.names import (
     AMBIGUOUS,
+    PARTICLES,
     NameFinder,
     Span,
     apply_spans,
     is_sentence_start,
-    lowercase_uses,
 )
-from pi87_field.core.privacy.register import EVALUATOR, LABEL_RE, PERSON, PseudonymRegister, person_key
+from pi87_field.core.privacy.register import (
+    EVALUATOR,
+    LABEL_RE,
+    PERSON,
+    PseudonymRegister,
+    person_key,
+    sheet_name,
+)
 from pi87_field.core.summary import ordered_interviews
 from pi87_field.core.text import fold, fold_with_positions, one_line
 
@@ -74,6 +84,8 @@ _SKIP = frozenset({"id", "project_id", "format", "exported_at", "kind", "os", "f
 _UPPER = "".join(c for c in map(chr, range(0x3000)) if c.isupper() and c.isalpha())
 _CAPITALISED = re.compile(rf"(?<![^\W_])[{re.escape(_UPPER)}](?:[^\W_]|[\u0300-\u036f])*")
 _HISTORY = frozenset({"fact_history", "fact_conflicts"})
+# What may be a phone number or an e-mail address the detectors did not take: listed, never silent.
+_CONTACT_LEFT = re.compile(r"\S+@\S+|\S+\s*[(\[]\s*(?:at|arobase)\s*[)\]]\s*\S+|\+?\d(?:[\s./-]?\d){8,}")
 # Capitalised words of ordinary French writing in this field: not worth a line in the report.
 _NOT_NAMES = frozenset(fold(w) for w in """
 Personne Enquêteur rice État Etat France Europe Union Pôle Emploi Mission Missions Locale Locales
@@ -180,19 +192,26 @@ def _walk(value: Any, fn: Callable[[str], str], key: str = "") -> Any:
     return value
 
 
-class Pseudonymiser:
-    """The replacements of one run: a name finder over the whole register, and at the strict
-    level the roles' and organisations' phrases. `spans(text, scope)` says what would change."""
+class NamedProjectId(FieldError):
+    """A project id holding a person's name: it would stay in file names and tables."""
 
-    def __init__(self, register: PseudonymRegister, level: str, texts: list[str],
+
+class Pseudonymiser:
+    """The replacements of one run: a name finder over the whole register, the people the
+    `detector` found in the texts (civilities, the French model), and at the strict level the
+    roles' and organisations' phrases. `spans(text, scope)` says what would change."""
+
+    def __init__(self, register: PseudonymRegister, level: str, detector: ProseDetector | None = None,
                  strict_people: Sequence[tuple[str, str]] = (), public_words: AbstractSet[str] = frozenset()) -> None:
         self.register = register
         self.level = level
-        people = [(e.key, e.label, e.name) for e in register.entries()]
-        probe = NameFinder(people)
-        self.finder = NameFinder(people, lowercase_uses(texts, probe.tokens))
+        self.detector = detector or ProseDetector()
+        people = [(e.key, e.label, sheet_name(e.name)) for e in register.entries()]
+        self.finder = NameFinder(people, confirm=self._confirm)
+        self._confirmed: dict[str, list[tuple[int, int]]] = {}
         self.public_words = public_words
         self.phrases: dict[str, str] = {}
+        names: dict[str, str] = {}          # distinctive words of organisations, as written
         if level == STRICT:
             for role, organisation in strict_people:
                 # a role of several words can single someone out ("Directeur des opérations Grand
@@ -202,34 +221,106 @@ class Pseudonymiser:
                 if organisation and len(fold(organisation)) >= 3:
                     category = organisation_category(organisation)
                     self.phrases.setdefault(" ".join(_words(organisation)), category)
-                    for word in distinctive_words(organisation):
-                        if fold(word) not in public_words:
-                            self.phrases.setdefault(fold(word), ORGANISATION_MASK)
+                    for run in _distinctive_runs(organisation):
+                        if len(run) > 1:
+                            names.setdefault(" ".join(run), ORGANISATION_MASK)
+                        for word in run:        # alone: only a word that is no ordinary word
+                            if fold(word) not in public_words and fold(word) not in ordinary_words():
+                                names.setdefault(word, ORGANISATION_MASK)
         self._phrase_re = None
         if self.phrases:
             alternatives = "|".join(r"[\W_]+".join(map(re.escape, p.split()))
                                     for p in sorted(self.phrases, key=len, reverse=True))
             self._phrase_re = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+        # the words that name an organisation ("Avenir Jeunes", "Temporis"): only as written, with
+        # their capitals; "un avenir pour les jeunes" stays
+        self._names_re = None
+        if names:
+            alternatives = "|".join(r"[\W_]+".join(map(re.escape, n.split()))
+                                    for n in sorted(names, key=len, reverse=True))
+            self._names_re = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
     def label(self, name: str) -> str:
-        return self.register.label_for(name) or (AMBIGUOUS if person_key(name) else "")
+        return self.register.label_for(name) or (AMBIGUOUS if person_key(sheet_name(name)) else "")
+
+    def _confirm(self, text: str, start: int, end: int) -> bool:
+        """Is the word at text[start:end] (an ordinary word opening a sentence) a name there?"""
+        left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+        while left < start and text[left].isspace():
+            left += 1
+        rights = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
+        right = min(rights) if rights else len(text)
+        sentence = text[left:right]
+        if sentence not in self._confirmed:
+            doc = french_model()(sentence)
+            self._confirmed[sentence] = [(e.start_char, e.end_char) for e in doc.ents
+                                         if e.label_ in ("PER", "LOC")]
+        return any(a <= start - left and end - left <= b for a, b in self._confirmed[sentence])
 
     def spans(self, text: str, scope: Iterable[str] = ()) -> tuple[list[Span], list[tuple[int, int, str]]]:
         finding = self.finder.find(text, scope)
         spans = list(finding.spans)
-        if self._phrase_re is not None and text:
-            folded, positions = fold_with_positions(text)
-            for m in self._phrase_re.finditer(folded):
-                start, end = positions[m.start()], positions[m.end() - 1] + 1
+        if text:
+            found = []
+            for person in self.detector.found(text):
+                label = self.register.label_for(person.name) or AMBIGUOUS
+                found.append(Span(person.start, person.end, text[person.start:person.end], label,
+                                  "name" if label != AMBIGUOUS else "ambiguous"))
+            spans = _union(text, spans, found)
+        for regex in (self._phrase_re, self._names_re):
+            if regex is None or not text:
+                continue
+            if regex is self._phrase_re:
+                folded, positions = fold_with_positions(text)
+                matches = [(positions[m.start()], positions[m.end() - 1] + 1, " ".join(_words(m.group(0))))
+                           for m in regex.finditer(folded)]
+            else:
+                matches = [(m.start(), m.end(), "") for m in regex.finditer(text)]
+            for start, end, key in matches:
                 if any(s.start < end and start < s.end for s in spans):
                     continue
-                key = " ".join(_words(m.group(0)))
                 spans.append(Span(start, end, text[start:end], self.phrases.get(key, ORGANISATION_MASK), "strict"))
             spans.sort(key=lambda s: s.start)
         return spans, finding.left
 
     def text(self, value: str, scope: Iterable[str] = ()) -> str:
         return apply_spans(value, self.spans(value, scope)[0])
+
+
+def _union(text: str, known: list[Span], found: list[Span]) -> list[Span]:
+    """The finder's spans (people of the register, contacts), widened by the detector's where
+    they overlap ("Mme de La Tour" over "Tour"), with the finder's label; the detector's others
+    added."""
+    out = list(known)
+    for span in found:
+        over = [s for s in out if s.start < span.end and span.start < s.end]
+        if not over:
+            out.append(span)
+            continue
+        if any(s.kind in ("email", "phone") for s in over):
+            continue
+        first = min(over, key=lambda s: s.start)
+        start, end = min(span.start, first.start), max(span.end, *(s.end for s in over))
+        out = [s for s in out if s not in over]
+        out.append(Span(start, end, text[start:end], first.replacement, first.kind))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _distinctive_runs(organisation: str) -> list[list[str]]:
+    """Runs of consecutive distinctive words of an organisation's name: "Association Avenir
+    Jeunes" -> [["Avenir", "Jeunes"]]."""
+    distinct = set(distinctive_words(organisation))
+    runs: list[list[str]] = [[]]
+    for word in re.findall(r"[^\W_]+", organisation):
+        if word in distinct:
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in _words(name) if w not in PARTICLES and len(w) >= 2]
 
 
 def _words(value: str) -> list[str]:
@@ -240,7 +331,7 @@ def pseudonymise_labels(values: Iterable[str], register: PseudonymRegister, repo
                         where: str = "(fichiers)") -> list[str]:
     """Names of the register replaced in short texts that are not part of a bundle (input file
     names, evaluators of a merge's inputs); what looks like a name and stays goes to `report`."""
-    ps = Pseudonymiser(register, PEOPLE, [])
+    ps = Pseudonymiser(register, PEOPLE)
     residue = _Residue(report, set()) if report is not None else None
     out = []
     for value in values:
@@ -275,6 +366,8 @@ class _Residue:
             # the example is taken from the pseudonymised text: the report names nobody it replaced
             shift = sum(len(s.replacement) - len(s.original) for s in spans if s.end <= start)
             self.add(pid, original[start:end], reason, out, start + shift, end + shift)
+        for m in _CONTACT_LEFT.finditer(out):
+            self.add(pid, m.group(0), "coordonnée possible laissée (téléphone ou courriel)", out, m.start(), m.end())
         masked = LABEL_RE.sub(lambda m: " " * len(m.group(0)), out)
         for m in _CAPITALISED.finditer(masked):
             start, end, raw = m.start(), m.end(), m.group(0)
@@ -316,14 +409,29 @@ def pseudonymise_bundles(bundles: list[Bundle], register: PseudonymRegister,
     people: list[tuple[str, str]] = []
     for bundle in todo:
         people += people_of(bundle.interviews)
-    register.register(people)
     dicts = {id(b): bundle_to_dict(b) for b in todo}
     texts = [s for d in dicts.values() for s in _strings(d)]
+    # people named only in the texts get a label like those of the sheets (after them: the
+    # sheets' numbers do not depend on what the texts say); one write of the register
+    known = {t for e in register.entries() for t in _words(sheet_name(e.name))}
+    known |= {t for name, _kind in people for t in _words(sheet_name(name))}
     strict_people = [(p.role, p.organisation) for b in todo for i in b.interviews for p in i.interviewees]
     public: set[str] = set()
     for bundle in todo:
         public |= _public_words(bundle)
-    pseudonymiser = Pseudonymiser(register, level, texts, strict_people, public)
+    organisations = {w for role, org in strict_people for w in _words(org)}
+    detector = ProseDetector(known | {"personne", "enqueteur", "rice"}, (public | organisations) - known)
+    tokens = [frozenset(_name_words(sheet_name(n))) for n in [*(e.name for e in register.entries()),
+                                                                *(n for n, _k in people)]]
+    # fuller names first: "Mme de La Tour" is Bertrand de La Tour when he is named in full elsewhere
+    for name in sorted(detector.discover(texts), key=lambda n: -len(_name_words(n))):
+        words = frozenset(_name_words(name))
+        # "M. Dupont" when Jean Dupont is known is Jean Dupont (the finder decides which, per text)
+        if not words or not any(words <= t for t in tokens):
+            people.append((name, PERSON))
+            tokens.append(words)
+    register.register(people)
+    pseudonymiser = Pseudonymiser(register, level, detector, strict_people, public)
     out: list[Bundle] = []
     for bundle in bundles:
         if bundle.extra.get("pseudonymised"):
@@ -331,9 +439,12 @@ def pseudonymise_bundles(bundles: list[Bundle], register: PseudonymRegister,
             continue
         residue = _Residue(report, _public_words(bundle))
         pid = bundle.project.id
-        spans, _left = pseudonymiser.spans(re.sub(r"[-_]", " ", pid))
-        if spans:   # the id stays (it is how merges find the project again): say it names someone
-            residue.add(pid, pid, "identifiant de projet contenant un nom (il reste dans le fichier)", pid, 0, len(pid))
+        if [s for s in pseudonymiser.finder.find(re.sub(r"[-_.]", " ", pid)).spans if s.kind != "phone"]:
+            # the id is how merges and the synthesis find the project again: it cannot change
+            raise NamedProjectId(
+                f"Pseudonymisation refusée : l'identifiant de projet « {pid} » contient un nom de personne, "
+                "qui resterait dans les noms de fichiers et les tableaux ; donnez au projet un identifiant "
+                "sans nom.")
         data = _pseudonymise_dict(dicts[id(bundle)], pseudonymiser, residue, level)
         result = bundle_from_dict(data)
         result.extra["pseudonymised"] = True

@@ -58,6 +58,24 @@ def person_key(name: str) -> str:
     return " ".join(sorted(_WORDS.findall(fold(name))))
 
 
+_CIVILITY_WORDS = frozenset({"m", "mm", "mme", "mmes", "mlle", "mlles", "monsieur", "messieurs", "madame", "mesdames",
+                             "mademoiselle", "dr", "docteur", "docteure", "pr", "professeur", "professeure",
+                             "me", "maitre"})
+
+
+def sheet_name(value: str) -> str:
+    """The name in a sheet's name field, without civility, role or note: "M. B. (chargé de
+    mission)" -> "B."; "Mme Martin, directrice" -> "Martin"; "Mme Sophie Marchetti" -> "Sophie
+    Marchetti"; a civility alone ("Mme") -> "" (never a name)."""
+    text = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", one_line(value))
+    text = re.split(r"[,;:/]| [–—-] ", text, maxsplit=1)[0]
+    words = text.split()
+    while words and fold(words[0]).rstrip(".") in _CIVILITY_WORDS:
+        words.pop(0)
+    name = " ".join(words).strip(" -–—")
+    return name if _WORDS.search(name) else ""
+
+
 def make_label(kind: str, number: int) -> str:
     return f"{_PREFIX[kind]} {number:02d}"
 
@@ -136,7 +154,7 @@ class PseudonymRegister:
         return sorted(self._entries.values(), key=lambda e: (e.kind, e.number))
 
     def get(self, name: str) -> Entry | None:
-        return self._entries.get(person_key(name))
+        return self._entries.get(person_key(sheet_name(name)))
 
     def label_for(self, name: str) -> str | None:
         entry = self.get(name)
@@ -153,7 +171,7 @@ class PseudonymRegister:
 
     def register(self, people: Iterable[tuple[str, str]]) -> None:
         """Give a number to every (name, kind) not yet known, in order; one write for the batch."""
-        wanted = [(one_line(name), kind) for name, kind in people if person_key(name)]
+        wanted = [(sheet_name(name), kind) for name, kind in people if person_key(sheet_name(name))]
         if not wanted:
             return
         if self.path is None:

@@ -34,6 +34,7 @@ from pi87_field.core.errors import DamagedFileError, FieldError, StoreError, Sto
 from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, record_edits
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
+    INTERVIEW_NOTES,
     Answer,
     AnswerState,
     AnswerVersion,
@@ -901,7 +902,8 @@ class ProjectStore:
                 yield project, interview
 
     def search(self, needle: str, limit: int = 200) -> list[SearchHit]:
-        """Case- and accent-insensitive search across every answer of the store."""
+        """Case- and accent-insensitive search across every answer and every interview's notes
+        (a hit in the notes has `question_id` INTERVIEW_NOTES)."""
         from pi87_field.core.text import fold, fold_with_positions
 
         target = fold(needle)
@@ -909,13 +911,16 @@ class ProjectStore:
         if not target:
             return hits
         for project, interview in self.iter_interviews():
-            for qid, answer in interview.answers.items():
-                folded, positions = fold_with_positions(answer.text)
+            texts = [(qid, answer.text) for qid, answer in interview.answers.items()]
+            if interview.notes:
+                texts.append((INTERVIEW_NOTES, interview.notes))
+            for qid, text in texts:
+                folded, positions = fold_with_positions(text)
                 pos = folded.find(target)
                 if pos < 0:
                     continue
                 last = pos + len(target) - 1
-                snippet, lo, hi = centred_excerpt(answer.text, positions[pos], positions[last] + 1)
+                snippet, lo, hi = centred_excerpt(text, positions[pos], positions[last] + 1)
                 hits.append(SearchHit(project.id, project.title, interview.id, interview_title(project, interview),
                                       qid, snippet, lo, hi))
                 if len(hits) >= limit:

@@ -36,7 +36,9 @@ from typing import Any
 
 from pi87_field.core.ancestry import merge_lineages
 from pi87_field.core.errors import ImportFormatError
+from pi87_field.core.labels import EVIDENCE_CHANGED, EVIDENCE_UNKNOWN, NOT_RATED
 from pi87_field.core.model import now_iso
+from pi87_field.core.text import fold
 from pi87_field.core.synthesis.objects import (
     CellSummary,
     Evidence,
@@ -149,7 +151,7 @@ def parse_synthesis(data: Any, source: str = "") -> ParsedSynthesis:
         for n, jd in enumerate(data.get("judgements") or [], start=1):
             what = f"jugement {n}"
             j = judgement_from_dict(jd, what)
-            if j.rating in ("non évalué", "non evalue"):
+            if j.rating in (NOT_RATED, fold(NOT_RATED)):
                 j.rating = ""
             parsed.judgements.append(j)
             ev_list = jd.get("evidence") or []
@@ -247,11 +249,11 @@ def merge_synthesis(ws: Workspace, parsed: ParsedSynthesis, source: str = "") ->
         old = evidence.get(inc_e.id)
         if old is None:
             state, answer = ws.evidence_state(inc_e)
-            inc_e.rev = answer.rev if answer is not None and state != "preuve modifiée" else inc_e.rev
+            inc_e.rev = answer.rev if answer is not None and state != EVIDENCE_CHANGED else inc_e.rev
             evidence[inc_e.id] = inc_e
             e_changed = True
             changes.append(SynthesisChange("added", "evidence", inc_e.id,
-                                           "" if answer is not None else "réponse introuvable : conservée et signalée"))
+                                           "" if answer is not None else f"{EVIDENCE_UNKNOWN} : conservée et signalée"))
             continue
         supports = list(dict.fromkeys([*old.supports, *inc_e.supports]))
         tags = list(dict.fromkeys([*old.tags, *inc_e.tags]))

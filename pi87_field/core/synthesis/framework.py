@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from pi87_field.core.errors import GuideError
+from pi87_field.core.labels import NOT_RATED, RATING_SCALE
 from pi87_field.core.guides import (
     GuideLibrary,
     _check_id,
@@ -29,8 +30,7 @@ from pi87_field.core.guides import (
 
 FRAMEWORK_ID = "referentiel-pi87"
 QUESTION_IDS = ("pertinence", "efficacite", "efficience", "coherence", "innovation")
-SCALE = ("+", "++", "+++")
-NOT_RATED = "non évalué"
+SCALE = RATING_SCALE                 # the report's (§4.1), from core.labels
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,17 +17,11 @@ from pi87_field.core.guides import Guide
 from pi87_field.core.model import Answer, Interview, Project, ProjectKind
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.summary import project_label
+from pi87_field.core.labels import EVIDENCE_CHANGED, EVIDENCE_OK, EVIDENCE_UNKNOWN, SUMMARY_OK, SUMMARY_REVIEW
 from pi87_field.core.synthesis.framework import EvaluativeQuestion, Framework, find_framework
 from pi87_field.core.synthesis.objects import CellSummary, Evidence, Judgement, passage_in
 from pi87_field.core.synthesis.store import SynthesisStore
 
-# Evidence states
-EVIDENCE_OK = "à jour"
-EVIDENCE_CHANGED = "preuve modifiée"          # the passage is no longer in the answer
-EVIDENCE_UNKNOWN = "réponse introuvable"      # project, interview or answer unknown here
-# Summary states
-SUMMARY_OK = "à jour"
-SUMMARY_REVIEW = "à revoir"                   # an answer it was written from has changed
 
 
 def framework_for(store: ProjectStore) -> Framework:

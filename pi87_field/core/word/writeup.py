@@ -35,6 +35,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
 from pi87_field.core.bundle import FORMAT, Bundle, bundle_from_dict, bundle_to_dict
+from pi87_field.core.grid import Grid
 from pi87_field.core.guides import GuideLibrary, Question, full_question_text
 from pi87_field.core.model import (
     INTERVIEW_NOTES,
@@ -272,28 +273,22 @@ class _Writer:
         if not held(interview):
             self.p("Entretien prévu : aucune réponse n’est encore saisie.", S.QUESTION_DETAIL)
             return
-        qids = guide.question_ids if guide else []
-        if guide:
-            for section in guide.sections:
-                self.chapter(2, section.title)
-                if section.intro:
-                    self.p(section.intro, S.QUESTION_DETAIL)
-                for question in section.questions:
-                    self.question(interview, question.id,
-                                  question_title(interview, question, guide.number(question.id)),
-                                  question_details(interview, question))
-        known = set(qids)
-        orphans = [qid for qid in interview.answers if qid not in known]
-        if orphans:
-            self.chapter(2, ORPHANS_TITLE)
-            self.p("Réponses à des questions qui ne figurent pas dans la grille actuelle "
-                   f"« {guide.title if guide else interview.guide_id} » : elles sont conservées.",
-                   S.QUESTION_DETAIL)
-            for qid in orphans:
-                text = interview.question_texts.get(qid, "")
-                lines = [one_line(x) for x in text.split("\n") if one_line(x)]
-                title = lines[0] if lines else qid
-                self.question(interview, qid, title, [*lines[1:], f"Identifiant : {qid}"])
+        for section in Grid.of(interview, guide).sections:
+            if section.orphan:
+                self.chapter(2, ORPHANS_TITLE)
+                self.p("Réponses à des questions qui ne figurent pas dans la grille actuelle "
+                       f"« {guide.title if guide else interview.guide_id} » : elles sont conservées.",
+                       S.QUESTION_DETAIL)
+                for q in section.questions:
+                    self.question(interview, q.qid, q.text, [*q.detail_lines, f"Identifiant : {q.qid}"])
+                continue
+            self.chapter(2, section.title)
+            if section.intro:
+                self.p(section.intro, S.QUESTION_DETAIL)
+            for q in section.questions:
+                assert q.question is not None
+                self.question(interview, q.qid, question_title(interview, q.question, q.number),
+                              question_details(interview, q.question))
 
     def question(self, interview: Interview, qid: str, title: str, details: list[str]) -> None:
         answer = interview.answers.get(qid)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,6 +27,7 @@ from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, Interview, Projec
 from pi87_field.core.summary import interview_title
 from pi87_field.core.synthesis import EvidenceView, Workspace
 from pi87_field.core.text import one_line
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable, cell
 from pi87_field.tui.widgets.tag_input import TagInput
@@ -173,6 +174,8 @@ class EvidenceTable(FittedTable):
 
 
 class EvaluativeQuestionScreen(Screen):
+    app = getters.app(FieldApp)
+
     DEFAULT_CSS = """
     EvaluativeQuestionScreen #eq-title { height: 1; padding: 0 1; background: $boost; }
     EvaluativeQuestionScreen #eq-grid { height: 1; padding: 0 1; color: $text-muted; }
@@ -220,7 +223,9 @@ class EvaluativeQuestionScreen(Screen):
 
     @property
     def ws(self) -> Workspace:
-        return self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.app.workspace
+        assert workspace is not None, "the synthesis screens open once the workspace is read"
+        return workspace
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -339,7 +344,7 @@ class EvaluativeQuestionScreen(Screen):
             try:
                 self.ws.synthesis.pin_evidence(segment.project_id, segment.interview_id, segment.question_id, quote,
                                                supports=supports, tags=tags,
-                                               author=self.app.interviewer)  # type: ignore[attr-defined]
+                                               author=self.app.interviewer)
             except FieldError as exc:
                 self.app.notify(str(exc), title="Non épinglé", severity="error")
                 return
@@ -482,7 +487,7 @@ class EvaluativeQuestionScreen(Screen):
             return
         try:
             self.ws.synthesis.save_judgement(self.question_id, rating, explanation,
-                                             author=self.app.interviewer,  # type: ignore[attr-defined]
+                                             author=self.app.interviewer,
                                              scale=self.ws.framework.scale)
         except FieldError as exc:
             self.app.notify(str(exc), title="Jugement non enregistré", severity="error", timeout=10)
@@ -517,7 +522,7 @@ class EvaluativeQuestionScreen(Screen):
 
     def action_matrix(self) -> None:
         self.save_now()
-        self.app.open_matrix(self.question_id)  # type: ignore[attr-defined]
+        self.app.open_matrix(self.question_id)
 
     def on_screen_resume(self) -> None:
         self.ws.refresh()  # an answer may have changed (import, another screen): states follow
@@ -526,4 +531,4 @@ class EvaluativeQuestionScreen(Screen):
 
     def action_back(self) -> None:
         self.save_now()
-        self.app.leave_screen(self)  # type: ignore[attr-defined]
+        self.app.leave_screen(self)

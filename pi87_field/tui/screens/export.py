@@ -22,12 +22,12 @@ from pi87_field.core.exchange.ledger import ExportLedger
 from pi87_field.core.fr import plural
 from pi87_field.core.summary import project_label
 from pi87_field.locations import exports_dir, set_exports_dir
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.toggles import ReadableCheckbox, ReadableRadioButton
 
 
 class ExportScreen(ModalScreen[list[Path] | None]):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [
         Binding("ctrl+s", "export", "Exporter", id="export.run", priority=True),

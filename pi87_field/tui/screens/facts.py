@@ -31,7 +31,7 @@ from pi87_field.core.model import (
 from pi87_field.core.money import AmountError, format_amount, parse_amount
 from pi87_field.core.summary import project_label
 from pi87_field.core.text import clean_text, one_line
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 
 
 def _select(options: list[str], value: str | None, id: str) -> Select:
@@ -42,7 +42,7 @@ def _select(options: list[str], value: str | None, id: str) -> Select:
 
 
 class FactsScreen(Screen):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="facts.save", priority=True,

@@ -16,7 +16,7 @@ from pi87_field.core.model import Project, ProjectKind
 from pi87_field.core.money import format_amount
 from pi87_field.core.summary import ProjectProgress, project_label, project_progress
 from pi87_field.core.text import fold
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 OS_WORDS = re.compile(r"\bos\s*(\d)\b")
@@ -41,7 +41,7 @@ class ProjectTable(FittedTable):
 
 
 class HomeScreen(Screen):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [
         Binding("enter", "open_project", "Ouvrir", id="home.open", priority=True,
@@ -196,4 +196,4 @@ class HomeScreen(Screen):
         self.app.open_import()
 
     def action_synthesis(self) -> None:
-        self.app.open_synthesis()  # type: ignore[attr-defined]
+        self.app.open_synthesis()

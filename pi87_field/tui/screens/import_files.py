@@ -17,7 +17,7 @@ from textual.widgets import DirectoryTree, Input, Label, Static
 from pi87_field.core.exchange.importing import ImportReport, import_files
 from pi87_field.core.exchange.reconcile import Outcome
 from pi87_field.core.fr import plural
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 
 SUFFIXES = (".docx", ".json")
 
@@ -70,7 +70,7 @@ def conflict_lines(store, report: ImportReport, limit: int = 5) -> str:
 
 
 class ImportScreen(ModalScreen[ImportReport | None]):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Fermer", id="import.close")]
 

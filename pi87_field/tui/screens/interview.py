@@ -3,7 +3,7 @@
 Saving: every edit starts a debounced autosave (a worker that sleeps first; continuous typing
 is still written at least every MAX_UNSAVED_SECONDS), and the answer is written at once when
 the question changes, when its state changes, when the screen is left, on ctrl+q and on
-SIGTERM/SIGHUP (through `Pi87FieldApp.flush_pending`)."""
+SIGTERM/SIGHUP (through `FieldApp.flush_pending`)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.fr import fr_datetime, fr_time, plural
 from pi87_field.core.guides import Guide, question_numbers
 from pi87_field.core.model import (
+    INTERVIEW_NOTES,
     Answer,
     AnswerState,
     Interview,
@@ -34,9 +35,9 @@ from pi87_field.core.store import EMPTY_REV
 from pi87_field.core.summary import interview_title, project_label
 from pi87_field.core.text import excerpt
 from pi87_field.tui import heap
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.pending import PendingAnswer
-from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
+from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip, display_mark
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
 from pi87_field.tui.widgets.elapsed_clock import ElapsedClock
 from pi87_field.tui.widgets.navigator import QuestionNavigator, Slot
@@ -45,6 +46,14 @@ AUTOSAVE_DELAY_SECONDS = 0.6
 MAX_UNSAVED_SECONDS = 1.0
 NARROW_WIDTH = 70
 ORPHAN_SECTION = "Hors grille (réponses conservées)"
+# Text typed into an answer in these states makes it an answer (what was said was asked)...
+TEXT_ENDS_STATE = frozenset({AnswerState.NOT_ASKED})
+# ...while in these the text explains the state, or is the part said so far.
+TEXT_KEEPS_STATE_REASON = {
+    AnswerState.NOT_APPLICABLE: "le texte le justifie",
+    AnswerState.DECLINED: "le texte le justifie",
+    AnswerState.TO_COMPLETE: "réponse partielle",
+}
 
 
 def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
@@ -68,7 +77,7 @@ def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
 
 
 class InterviewScreen(Screen):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
     save_status = getters.query_one("#save-status", Static)
     state_line = getters.query_one("#answer-state", Static)
     navigator = getters.query_one(QuestionNavigator)
@@ -89,7 +98,7 @@ class InterviewScreen(Screen):
         Binding("ctrl+o", "toggle_notes", "Notes", id="interview.notes", priority=True,
                 tooltip="Notes de l'entretien (contexte, documents à récupérer, suites) : afficher et écrire."),
         Binding("ctrl+e", "choose_state", "État", id="interview.state", priority=True,
-                tooltip="Choisir l'état de la réponse (1 répondu, 2 non abordé, 3 refus, 4 sans objet)."),
+                tooltip="Choisir l'état de la réponse (1 répondu, 2 à compléter, 3 non abordé, 4 refus, 5 sans objet)."),
         Binding("ctrl+d", "insert_time", "Heure", id="interview.time", priority=True,
                 tooltip="Insérer l'heure « [14:32] » dans la réponse ou les notes."),
         Binding("ctrl+j", "next_unanswered", "Prochaine vide", id="interview.next_unanswered", priority=True,
@@ -110,6 +119,8 @@ class InterviewScreen(Screen):
                 tooltip="État : refus de répondre (appuyer de nouveau pour revenir à répondu)."),
         Binding("f5", "set_state('not_applicable')", "Sans objet", id="interview.not_applicable", show=False,
                 tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
+        Binding("f6", "set_state('to_complete')", "À compléter", id="interview.to_complete", show=False,
+                tooltip="État : à compléter, réponse partielle à finir après l'entretien (notes, enregistrement)."),
         Binding("ctrl+home", "text_edge('start')", show=False, id="interview.text_start"),
         Binding("ctrl+end", "text_edge('end')", show=False, id="interview.text_end"),
         Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
@@ -142,6 +153,8 @@ class InterviewScreen(Screen):
         self.notes: TextArea | None = None
         self._notes_saved = ""
         self._entered_at: datetime | None = None  # when the current question was entered
+        # A sitting only once something is edited (DESIGN §9): reading adds nothing to the record.
+        self._sitting = timing.PendingSitting(None)
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -176,17 +189,15 @@ class InterviewScreen(Screen):
         if self.guide is None:
             self.notify(f"Grille « {self.interview.guide_id} » introuvable : les questions enregistrées "
                         "avec l'entretien sont affichées.", severity="warning")
-        try:  # a sitting starts: real start time, duration across sittings (core/timing.py)
-            self.interview = store.open_sitting(self.project_id, self.interview_id, self.app.now())
-        except (FieldError, OSError) as exc:
-            self.notify(f"Heure de début non enregistrée : {exc}", severity="warning")
+        # A sitting starts here if the interview is edited (core/timing.py): not before.
+        self._sitting = timing.PendingSitting(None if self.locked_reason else self.app.now())
         # Once the grid and the answer are built: full GC passes stay off the keystrokes (tui/heap.py).
         self.call_after_refresh(self._hold_heap)
-        self.query_one(ElapsedClock).set_offset(timing.duration_seconds(self.interview, now=self.app.now()))
+        self.query_one(ElapsedClock).set_offset(timing.duration_seconds(self.interview), running=False)
         self.answers = dict(self.interview.answers)
         self.slots = build_slots(self.interview, self.guide)
         self.notes = self.query_one("#notes-editor", TextArea)
-        self.notes.border_title = "Notes de l'entretien (ctrl+o : revenir à la réponse)"
+        self.notes.border_title = "Notes · ctrl+o : réponse · Échap : masquer"
         self._notes_saved = self.interview.notes
         self.notes.load_text(self.interview.notes)
         if self.interview.notes:
@@ -194,11 +205,13 @@ class InterviewScreen(Screen):
         self.editor = self.query_one(AnswerEditor)
         self._show_title()
         nav = self.query_one(QuestionNavigator)
-        nav.build(self.slots, {qid: a.mark for qid, a in self.answers.items()})
+        nav.build(self.slots, {qid: display_mark(a) for qid, a in self.answers.items()})
         if not self.slots:
             self.editor.disabled = True
             self.query_one("#question-text", Static).update("Cette grille ne contient aucune question.")
             return
+        if self.start_question == INTERVIEW_NOTES:   # a search hit in the notes
+            self.call_after_refresh(self._open_notes)
         start = next((i for i, s in enumerate(self.slots) if s.qid == self.start_question), None)
         if start is None:  # resume at the first question without an answer
             start = next((i for i, s in enumerate(self.slots)
@@ -296,7 +309,8 @@ class InterviewScreen(Screen):
             return
         line = Text("État : ")
         line.append(f"{STATE_MARKS[mark]} {ANSWER_STATE_LABELS[mark]}", style=STATE_STYLES[mark])
-        line.append("  ctrl+e ou F2 ✓ F3 – F4 ✗ F5 ∅", style="dim")
+        # the F-keys are in f1; this line stays whole beside the tree at 80 columns
+        line.append("  ctrl+e : changer", style="dim")
         self.state_line.update(line)
 
     def _show_versions(self) -> None:
@@ -337,14 +351,21 @@ class InterviewScreen(Screen):
                 self._dirty_since = None
                 self._set_status(f"✓ enregistré à {self.last_saved_at}" if self.last_saved_at else "✓ à jour")
             return
-        if self._state != AnswerState.ANSWERED and self.editor.text.strip():
-            # Text typed into a "non abordé / refus / sans objet" answer is an answer: never
-            # export "[sans objet]" followed by what was said.
+        if self._state in TEXT_ENDS_STATE and self.editor.text.strip():
+            # Text typed into a "non abordé" answer is an answer: never export "[non abordé]"
+            # followed by what was said.
             was = self._state.label
             self._state = AnswerState.ANSWERED
             self._state_dirty = True
             self.notify(f"Texte saisi : l'état « {was} » devient « répondu ».", title="État de la réponse")
             self._show_state()
+        elif self._state != AnswerState.ANSWERED and self.editor.text.strip() and not self._saved_text.strip() \
+                and self._dirty_since is None:
+            # "sans objet" or "refus" with a justification, "à compléter" with what was said so
+            # far: the state stays, and the evaluator is told once.
+            self.notify(f"Texte saisi : l'état « {self._state.label} » est conservé "
+                        f"({TEXT_KEEPS_STATE_REASON[self._state]}). F2 ou ctrl+e : répondu.",
+                        title="État de la réponse")
         if self._dirty_since is None:
             self._dirty_since = monotonic()
             self._set_status("… saisie en cours")
@@ -369,8 +390,8 @@ class InterviewScreen(Screen):
         # can be handled before the message of a paste that came just before it.
         if self._dirty_since is None and not self._state_dirty and text == self._saved_text:
             return True
-        if text != self._saved_text and self._state != AnswerState.ANSWERED and text.strip():
-            self._state = AnswerState.ANSWERED  # typed into a "sans objet": an answer (see _answer_changed)
+        if text != self._saved_text and self._state in TEXT_ENDS_STATE and text.strip():
+            self._state = AnswerState.ANSWERED  # typed into a "non abordé": an answer (see _answer_changed)
         slot = self.slots[self.index]
         try:
             saved = self.app.store.save_answer_checked(
@@ -388,6 +409,7 @@ class InterviewScreen(Screen):
                             title="Réponse NON enregistrée", severity="error", timeout=10)
             return False
         self.app.pending.drop(self.project_id, self.interview_id, slot.qid)
+        self._edited()
         answer = saved.answer
         self.answers[slot.qid] = answer
         self._saved_text = text
@@ -407,7 +429,7 @@ class InterviewScreen(Screen):
         if self._unmounting:  # the widgets are going: the store has the answer, that is what counts
             return True
         self._set_status(self._resting_status())
-        self.navigator.set_mark(slot.qid, answer.mark)
+        self.navigator.set_mark(slot.qid, display_mark(answer))
         self._show_state()
         return True
 
@@ -443,14 +465,32 @@ class InterviewScreen(Screen):
         if self._entered_at is None or not self.slots or self.interview is None:
             return
         entered, self._entered_at = self._entered_at, None
-        left = self.app.now()
-        if left <= entered:
+        visits = self._sitting.visit(self.slots[self.index].qid, entered, self.app.now())
+        if not visits:
             return
         try:
-            self.interview = self.app.store.record_visits(self.project_id, self.interview_id,
-                                                          [(self.slots[self.index].qid, entered, left)])
+            self.interview = self.app.store.record_visits(self.project_id, self.interview_id, visits)
         except (FieldError, OSError):
             pass  # the answer itself is what matters; a lost visit is not worth an alarm
+
+    def _edited(self) -> None:
+        """Something was saved: the first time, this opening becomes a sitting (with the
+        question visits held back until now) and the clock runs."""
+        begun = self._sitting.edited(self.app.now())
+        if begun is None:
+            return
+        start, visits = begun
+        try:
+            self.app.store.open_sitting(self.project_id, self.interview_id, start)
+            if visits:
+                self.app.store.record_visits(self.project_id, self.interview_id, visits)
+            self.interview = self.app.store.get_interview(self.project_id, self.interview_id)
+        except (FieldError, OSError) as exc:
+            if not self._unmounting:
+                self.notify(f"Heure de début non enregistrée : {exc}", severity="warning")
+            return
+        if not self._unmounting:
+            self.query_one(ElapsedClock).set_offset(timing.duration_seconds(self.interview, now=start), start)
 
     def end_sitting(self) -> None:
         """The app is closing (ctrl+q, SIGTERM, SIGHUP): the sitting ends now."""
@@ -460,6 +500,9 @@ class InterviewScreen(Screen):
         if self.interview is None or getattr(self, "_sitting_closed", False):
             return
         self._sitting_closed = True
+        if not self._sitting.started:  # nothing edited: no sitting, no time per question
+            self._entered_at = None
+            return
         visits = []
         if self._entered_at is not None and self.slots and self.app.now() > self._entered_at:
             visits.append((self.slots[self.index].qid, self._entered_at, self.app.now()))
@@ -493,6 +536,7 @@ class InterviewScreen(Screen):
             self.notify(f"{exc}", title="Notes non enregistrées", severity="error", timeout=10)
             return False
         self._notes_saved = text
+        self._edited()
         self._set_status(f"✓ notes enregistrées à {self.app.now():%H:%M:%S}")
         return True
 
@@ -505,8 +549,21 @@ class InterviewScreen(Screen):
             if self.editor is not None:
                 self.editor.focus()
             return
-        self.notes.remove_class("-hidden")
-        self.notes.focus()
+        self._open_notes()
+
+    def _open_notes(self) -> None:
+        if self.notes is not None:
+            self.notes.remove_class("-hidden")
+            self.notes.focus()
+
+    def hide_notes(self) -> None:
+        """Échap in the notes: saved, folded away, back to the answer (the editor gets the room)."""
+        if self.notes is None:
+            return
+        self.save_notes_now()
+        self.notes.add_class("-hidden")
+        if self.editor is not None:
+            self.editor.focus()
 
     def action_text_edge(self, edge: str) -> None:
         """ctrl+home / ctrl+end: start or end of the answer (or of the notes)."""
@@ -567,8 +624,6 @@ class InterviewScreen(Screen):
         self.refresh_bindings()
 
     def action_edit_sheet(self) -> None:
-        from pi87_field.tui.screens.new_interview import NewInterviewScreen
-
         self.save_now()
         self.save_notes_now()
 
@@ -578,11 +633,12 @@ class InterviewScreen(Screen):
                 return
             self.reload_interview()
 
-        self.app.push_screen(NewInterviewScreen(self.project_id, self.interview_id, edit=True), closed)
+        self.app.edit_interview_sheet(self.project_id, self.interview_id, closed)
 
     def missing_slots(self) -> list[Slot]:
+        """What's left: questions without an answer or state, and those "à compléter"."""
         return [s for s in self.slots if s.section_index and
-                (s.qid not in self.answers or self.answers[s.qid].is_empty)]
+                (s.qid not in self.answers or self.answers[s.qid].is_open)]
 
     def action_next_unanswered(self) -> None:
         if not self.slots:
@@ -591,7 +647,7 @@ class InterviewScreen(Screen):
         order = list(range(self.index + 1, len(self.slots))) + list(range(0, self.index + 1))
         for i in order:
             slot = self.slots[i]
-            if slot.section_index and (slot.qid not in self.answers or self.answers[slot.qid].is_empty) \
+            if slot.section_index and (slot.qid not in self.answers or self.answers[slot.qid].is_open) \
                     and i != self.index:
                 self.show_question(i)
                 return
@@ -618,7 +674,9 @@ class InterviewScreen(Screen):
                         self.editor.focus()
 
         width = max(24, min(64, self.app.size.width - 16))  # inside the dialog's border and list
-        self.app.push_screen(WhatsLeftScreen(self.missing_slots(), total, finished, width), chosen)
+        missing = self.missing_slots()
+        marks = {s.qid: self.answers[s.qid].mark if s.qid in self.answers else "empty" for s in missing}
+        self.app.push_screen(WhatsLeftScreen(missing, total, finished, width, marks), chosen)
 
     def finish(self) -> None:
         if not self.save_now() or not self.save_notes_now():
@@ -631,7 +689,8 @@ class InterviewScreen(Screen):
             self.notify(str(exc), title="Statut non enregistré", severity="error")
             return
         self._sitting_closed = True
-        self.notify("Entretien terminé." + (f" {missing} question(s) sans réponse." if missing else ""))
+        self.notify("Entretien terminé." + (f" Reste : {plural(missing, 'question')} sans réponse ou à compléter."
+                                           if missing else ""))
         self.app.leave_screen(self)
 
     def reopen(self) -> None:
@@ -640,6 +699,7 @@ class InterviewScreen(Screen):
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non rouvert", severity="error")
             return
+        self._sitting.editable_from(self.app.now())
         self.notify("Entretien rouvert : les réponses se modifient de nouveau.")
         self.reload_interview()
         if self.editor is not None:
@@ -680,7 +740,7 @@ class InterviewScreen(Screen):
         self.interview = interview
         self.answers = dict(interview.answers)
         for qid, answer in self.answers.items():
-            self.navigator.set_mark(qid, answer.mark)
+            self.navigator.set_mark(qid, display_mark(answer))
         slot = self.slots[self.index]
         stored = self.answers.get(slot.qid)
         stored_rev = stored.rev if stored else EMPTY_REV
@@ -703,6 +763,9 @@ class InterviewScreen(Screen):
 
     def go_to_question(self, question_id: str | None) -> None:
         """Show `question_id` (when this screen is brought back from a search hit, say)."""
+        if question_id == INTERVIEW_NOTES:
+            self._open_notes()
+            return
         index = next((i for i, s in enumerate(self.slots) if s.qid == question_id), None)
         if index is not None and index != self.index:
             self.show_question(index)
@@ -819,7 +882,7 @@ class InterviewScreen(Screen):
     def answer_replaced(self, question_id: str, answer: Answer) -> None:
         """A conflict was settled or a version restored: show it (nothing was typed since)."""
         self.answers[question_id] = answer
-        self.navigator.set_mark(question_id, answer.mark)
+        self.navigator.set_mark(question_id, display_mark(answer))
         if self._dirty_since is None and not self._state_dirty:
             self._set_status(self._resting_status())
         if self.current is not None and self.current.qid == question_id and self.editor is not None:
@@ -845,6 +908,9 @@ class InterviewScreen(Screen):
                 self.editor.focus()
 
     def action_back(self) -> None:
+        if self.notes is not None and self.notes.has_focus:
+            self.hide_notes()
+            return
         self.save_notes_now()
         if not self.save_now() or self.app.pending.for_interview(self.project_id, self.interview_id):
             self.ask_unsaved("screen", lambda: self.app.leave_screen(self))
@@ -881,6 +947,6 @@ class InterviewScreen(Screen):
     def pending_saved(self, question_id: str, answer: Answer) -> None:
         """The app's retry wrote an answer typed earlier on this screen."""
         self.answers[question_id] = answer
-        self.navigator.set_mark(question_id, answer.mark)
+        self.navigator.set_mark(question_id, display_mark(answer))
         if self._dirty_since is None and not self._state_dirty:
             self._set_status(self._resting_status())

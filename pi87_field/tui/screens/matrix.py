@@ -9,7 +9,7 @@ Opened from an evaluative question, the matrix shows only the grid questions map
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -22,6 +22,7 @@ from pi87_field.core.model import ANSWER_STATE_LABELS, Project
 from pi87_field.core.summary import interview_title
 from pi87_field.core.synthesis import SUMMARY_REVIEW, Workspace
 from pi87_field.core.text import one_line
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.tag_input import TagInput
 
@@ -71,6 +72,8 @@ def cell_text(ws: Workspace, project: Project, guide_id: str, question_id: str, 
 
 
 class MatrixScreen(Screen):
+    app = getters.app(FieldApp)
+
     DEFAULT_CSS = """
     MatrixScreen #matrix-table { height: 1fr; }
     MatrixScreen #matrix-status { height: 2; padding: 0 1; color: $text-muted; }
@@ -89,7 +92,9 @@ class MatrixScreen(Screen):
 
     @property
     def ws(self) -> Workspace:
-        return self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.app.workspace
+        assert workspace is not None, "the synthesis screens open once the workspace is read"
+        return workspace
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -166,11 +171,13 @@ class MatrixScreen(Screen):
         self.app.push_screen(CellScreen(project.id, gid, qid))
 
     def action_back(self) -> None:
-        self.app.leave_screen(self)  # type: ignore[attr-defined]
+        self.app.leave_screen(self)
 
 
 class CellScreen(Screen):
     """One cell: every answer in full (states, concurrent versions), cited passages, the summary."""
+
+    app = getters.app(FieldApp)
 
     DEFAULT_CSS = """
     CellScreen #cell-body { height: 1fr; padding: 0 1; }
@@ -193,7 +200,9 @@ class CellScreen(Screen):
 
     @property
     def ws(self) -> Workspace:
-        return self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.app.workspace
+        assert workspace is not None, "the synthesis screens open once the workspace is read"
+        return workspace
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -265,7 +274,7 @@ class CellScreen(Screen):
             return
         try:
             self.ws.synthesis.save_summary(self.project_id, self.question_id, text, tags,
-                                           author=self.app.interviewer)  # type: ignore[attr-defined]
+                                           author=self.app.interviewer)
         except FieldError as exc:
             self.app.notify(str(exc), title="Synthèse non enregistrée", severity="error", timeout=10)
             return
@@ -278,4 +287,4 @@ class CellScreen(Screen):
 
     def action_back(self) -> None:
         self.save_now()
-        self.app.leave_screen(self)  # type: ignore[attr-defined]
+        self.app.leave_screen(self)

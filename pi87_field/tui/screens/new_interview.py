@@ -33,7 +33,7 @@ from pi87_field.core.model import Interviewee, InterviewMode, InterviewStatus
 from pi87_field.core.store import InterviewSheet
 from pi87_field.core.summary import project_label
 from pi87_field.core.text import one_line
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.toggles import ReadableCheckbox, ReadableRadioButton
 
 MODES = [InterviewMode.ON_SITE, InterviewMode.PHONE, InterviewMode.VIDEO]
@@ -68,7 +68,7 @@ class IntervieweeRow(Horizontal):
 
 
 class NewInterviewScreen(Screen):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [
         Binding("ctrl+s", "start", "Enregistrer", id="new.start", priority=True,
@@ -291,7 +291,5 @@ class NewInterviewScreen(Screen):
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non enregistré", severity="error")
             return
-        from pi87_field.tui.screens.interview import InterviewScreen
-
         self.app.clear_notifications()  # "Fiche incomplète" no longer applies; keep the grid clear
-        self.app.switch_screen(InterviewScreen(self.project_id, interview.id))
+        self.app.start_interview(self.project_id, interview.id)

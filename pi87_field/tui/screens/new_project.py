@@ -13,12 +13,12 @@ from textual.widgets import Footer, Header, Input, Label, RadioSet, Select
 from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.model import OS_LABELS, ProjectKind
 from pi87_field.core.money import AmountError, parse_amount
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.toggles import ReadableRadioButton
 
 
 class NewProjectScreen(Screen):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [
         Binding("ctrl+s", "create", "Créer", id="new_project.create", priority=True,

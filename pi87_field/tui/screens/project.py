@@ -17,7 +17,7 @@ from pi87_field.core.fr import fr_date, plural
 from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
 from pi87_field.core.summary import interview_people, interview_progress, project_label, project_progress
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 
@@ -73,7 +73,7 @@ class InterviewTable(FittedTable):
 
 
 class ProjectScreen(Screen):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [
         Binding("escape", "back", "Projets", id="project.back", tooltip="Revenir à la liste des projets."),

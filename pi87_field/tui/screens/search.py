@@ -12,9 +12,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from pi87_field.core.model import INTERVIEW_NOTES
 from pi87_field.core.store import SearchHit
 from pi87_field.core.summary import project_label
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 SEARCH_COLUMNS = [
@@ -49,7 +50,7 @@ def excerpt_cell(hit: SearchHit, width: int) -> Text:
 
 
 class SearchScreen(Screen):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [
         Binding("escape", "back", "Retour", id="search.back", tooltip="Fermer la recherche."),
@@ -100,18 +101,20 @@ class SearchScreen(Screen):
         if len(needle.strip()) < 2:
             status = "Tapez au moins deux lettres."
         elif count == 0:
-            status = f"Aucune réponse ne contient « {needle.strip()} »."
+            status = f"Aucune réponse ni note ne contient « {needle.strip()} »."
         elif count == 1:
-            status = f"1 réponse contient « {needle.strip()} » · Entrée pour l'ouvrir"
+            status = f"1 réponse ou note contient « {needle.strip()} » · Entrée pour l'ouvrir"
         else:
-            status = f"{count} réponses contiennent « {needle.strip()} » · Entrée pour ouvrir"
+            status = f"{count} réponses ou notes contiennent « {needle.strip()} » · Entrée pour ouvrir"
         if len(hits) >= 200:
             status += " (200 premières)"
         self.query_one("#search-status", Static).update(Text(status))  # the needle is user text
         self.refresh_bindings()
 
     def _number(self, hit: SearchHit) -> str:
-        """The question as the guide numbers it ("6.1"), else its id."""
+        """The question as the guide numbers it ("6.1"), else its id; "Notes" for the notes."""
+        if hit.question_id == INTERVIEW_NOTES:
+            return "Notes"
         try:
             interview = self.app.store.get_interview(hit.project_id, hit.interview_id)
         except Exception:  # a file damaged since the search: show the id

@@ -1,4 +1,4 @@
-"""Choose an answer's state without F-keys (F2-F5 need fn on many laptops): 1-4 or Enter."""
+"""Choose an answer's state without F-keys (F2-F6 need fn on many laptops): 1-5 or Enter."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from textual.widgets.option_list import Option
 from pi87_field.core.model import ANSWER_STATE_LABELS, AnswerState
 from pi87_field.tui.progress import STATE_MARKS
 
-STATES = [AnswerState.ANSWERED, AnswerState.NOT_ASKED, AnswerState.DECLINED, AnswerState.NOT_APPLICABLE]
+STATES = [AnswerState.ANSWERED, AnswerState.TO_COMPLETE, AnswerState.NOT_ASKED, AnswerState.DECLINED,
+          AnswerState.NOT_APPLICABLE]
 
 
 class StatePicker(ModalScreen[str | None]):
@@ -43,7 +44,7 @@ class StatePicker(ModalScreen[str | None]):
             self.dismiss(event.option.id)
 
     def on_key(self, event: Key) -> None:
-        if self.is_active and event.character in ("1", "2", "3", "4"):
+        if self.is_active and event.character in [str(n) for n in range(1, len(STATES) + 1)]:
             event.stop()
             self.dismiss(STATES[int(event.character) - 1].value)
 

@@ -8,7 +8,7 @@ the same as `pi87-field synthesis status`.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from pi87_field.core.errors import FieldError
 from pi87_field.core.synthesis import QuestionStatus
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable, cell
 
 COLUMNS = [
@@ -37,6 +38,8 @@ def rating_text(label: str) -> Text:
 
 
 class SynthesisScreen(Screen):
+    app = getters.app(FieldApp)
+
     DEFAULT_CSS = """
     SynthesisScreen #synthesis-table { height: auto; max-height: 9; }
     SynthesisScreen #synthesis-question { height: 1fr; padding: 0 1; overflow-y: auto; }
@@ -74,7 +77,7 @@ class SynthesisScreen(Screen):
             self.reload()
 
     def reload(self) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
+        ws = self.app.workspace
         if ws is None:
             return
         try:
@@ -110,9 +113,11 @@ class SynthesisScreen(Screen):
         text = Text()
         text.append(f"{q.registre}\n", style="bold")
         text.append(q.text)
+        ws = self.app.workspace
         details = []
         for item in current.stale[:3]:
-            details.append(f"⚠ {item.state} : {self.app.workspace.label(item.project_id)} / {item.question_id}")  # type: ignore[attr-defined]
+            where = ws.label(item.project_id) if ws is not None else item.project_id
+            details.append(f"⚠ {item.state} : {where} / {item.question_id}")
         if len(current.stale) > 3:
             details.append(f"⚠ et {len(current.stale) - 3} autre(s) élément(s) à revoir")
         if current.conflicts:
@@ -128,13 +133,13 @@ class SynthesisScreen(Screen):
     def action_open_question(self) -> None:
         current = self._current()
         if current is not None:
-            self.app.open_evaluative_question(current.question.id)  # type: ignore[attr-defined]
+            self.app.open_evaluative_question(current.question.id)
 
     def action_matrix(self) -> None:
-        self.app.open_matrix()  # type: ignore[attr-defined]
+        self.app.open_matrix()
 
     def action_refresh(self) -> None:
         self.reload()
 
     def action_back(self) -> None:
-        self.app.leave_screen(self)  # type: ignore[attr-defined]
+        self.app.leave_screen(self)

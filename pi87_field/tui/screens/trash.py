@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from pi87_field.core.errors import FieldError
 from pi87_field.core.summary import interview_title, project_label
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
 TRASH_COLUMNS = [
@@ -21,6 +22,8 @@ TRASH_COLUMNS = [
 
 
 class TrashScreen(Screen):
+    app = getters.app(FieldApp)
+
     BINDINGS = [
         Binding("escape", "back", "Retour", id="trash.back"),
         Binding("enter", "restore", "Restaurer", id="trash.restore", priority=True,

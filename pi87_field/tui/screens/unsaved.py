@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from pi87_field.core.text import excerpt
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.pending import PendingAnswer, rescue_text, write_rescue_file
 
 # What the caller is about to do, and the key that does it anyway.
@@ -30,7 +30,7 @@ class UnsavedDialog(ModalScreen[str | None]):
     """Dismissed with "saved" (everything written on a retry), "leave" (go on, the user chose)
     or None (stay)."""
 
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [
         Binding("r", "retry", "Réessayer", id="unsaved.retry"),

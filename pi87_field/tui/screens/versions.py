@@ -24,7 +24,7 @@ from pi87_field.core.fr import fr_local_datetime
 from pi87_field.core.model import Answer, AnswerState
 from pi87_field.core.store import HistoryEntry
 from pi87_field.core.text import excerpt
-from pi87_field.tui.app import Pi87FieldApp
+from pi87_field.tui.base import FieldApp
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def _meta(*parts: str) -> str:
 
 
 class VersionsScreen(ModalScreen[Answer | None]):
-    app = getters.app(Pi87FieldApp)
+    app = getters.app(FieldApp)
 
     BINDINGS = [
         Binding("escape", "close", "Fermer", id="versions.close"),
