@@ -414,7 +414,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
     Code de sortie : 0 si tout est importé, 1 si un fichier au moins n'a pas pu l'être (les autres
     sont importés et le résumé le dit)."""
     from pi87_field.core.exchange.importing import expand_inputs, import_files
-    from pi87_field.core.exchange.reconcile import Outcome
+    from pi87_field.core.exchange.reconcile import Outcome, conflict_place, conflicts_by_kind
 
     paths = expand_inputs(list(files))
     empty = [f for f in files if f.is_dir() and not any(p.parent == f for p in paths)]
@@ -450,22 +450,10 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
                           + (f", {plural(failed, 'en erreur', 'en erreur')})" if failed else ")"))
     table.caption_justify = "left"
     out.print(table)
-    fact_conflicts = [c for c in report.conflicts if c.fact]
-    answer_conflicts = [c for c in report.conflicts if c.interview_id and not c.fact]
-    lead_conflicts = [c for c in report.conflicts if not c.interview_id and not c.fact]
-    if fact_conflicts:  # a project's or an interview's facts edited both ways
-        out.print("[bold yellow]Fiches en conflit[/] (les deux valeurs sont conservées ; la vôtre reste affichée) :")
-        for c in fact_conflicts:
-            out.print(f"  • {c.project_id} : {c.detail}", soft_wrap=True, markup=False)
-    if answer_conflicts:
-        out.print("[bold yellow]Réponses en conflit[/] (les deux versions sont conservées ; la plus récente est affichée) :")
-        for c in answer_conflicts:
-            out.print(f"  • {store.answer_place(c.project_id, c.interview_id, c.question_id)}",
-                      soft_wrap=True, markup=False)
-    if lead_conflicts:  # a lead's judgement or cell summary (synthesis file)
-        out.print("[bold yellow]Synthèse en conflit[/] (les deux versions sont conservées ; la vôtre reste affichée) :")
-        for c in lead_conflicts:
-            out.print(f"  • {c.question_id}", soft_wrap=True, markup=False)
+    for kind, conflicts in conflicts_by_kind(report.conflicts).items():
+        out.print(Text.assemble((kind.heading, "bold yellow"), f" ({kind.kept} ; {kind.settle}) :"))
+        for c in conflicts:
+            out.print(f"  • {conflict_place(store, c)}", soft_wrap=True, markup=False)
     for f in report.errors:
         warn("Erreur :", f.error, style="red")
     if report.errors:

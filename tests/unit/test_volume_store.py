@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import UTC, datetime
 
 import docx
 import openpyxl
@@ -49,10 +50,21 @@ def _synthesis(store: ProjectStore) -> None:
                                     author="Lead")
     ws.synthesis.save_summary("ec01-commun", SUMMARY_QID, "Synthèse : effectifs stables dans les trois entretiens.",
                               author="Lead")
-    store.save_answer("ec01-commun", first.id, STALE_QID, "Réponse réécrite depuis, sans le passage cité.",
-                      author="Alice")
+    _rewrite(store, first.id, STALE_QID, "Réponse réécrite depuis, sans le passage cité.")
     second = sorted((i for i in ws.interviews("ec01-commun") if i.answers), key=lambda i: i.date)[1]
-    store.save_answer("ec01-commun", second.id, SUMMARY_QID, "Effectifs revus à la hausse.", author="Alice")
+    _rewrite(store, second.id, SUMMARY_QID, "Effectifs revus à la hausse.")
+
+
+def _rewrite(store, interview_id: str, qid: str, text: str) -> None:
+    """Alice changes an answer of a finished interview: she reopens it (the store refuses answers
+    to a finished interview), saves, finishes again."""
+    finished = store.get_interview("ec01-commun", interview_id).status.value == "complete"
+    now = datetime.now(UTC)
+    if finished:
+        store.reopen_interview("ec01-commun", interview_id, now)
+    store.save_answer_checked("ec01-commun", interview_id, qid, text, author="Alice")
+    if finished:
+        store.finish_interview("ec01-commun", interview_id, now)
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,14 @@ from tinydb.table import Document
 
 from pi87_field.core import timing
 from pi87_field.core.ancestry import grown_from, lineage
-from pi87_field.core.errors import DamagedFileError, FieldError, StoreError, StoreLockedError
+from pi87_field.core.errors import (
+    DamagedFileError,
+    FieldError,
+    InterviewLockedError,
+    SheetError,
+    StoreError,
+    StoreLockedError,
+)
 from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, record_edits
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
@@ -44,6 +51,7 @@ from pi87_field.core.model import (
     InterviewStatus,
     Project,
     ProjectKind,
+    answer_lock,
     check_interview_id,
     check_project_id,
     new_burst,
@@ -107,6 +115,18 @@ class InterviewSheet:
     interviewees: list[Interviewee]
     date: date | None
     mode: InterviewMode | None
+
+
+def check_sheet(sheet: InterviewSheet, *, consent: bool | None = None) -> None:
+    """Refuse a sheet the grid cannot open on (`consent`: when starting the interview; None when
+    editing the sheet afterwards). Raises `SheetError` naming the field, in the order of the form."""
+    if not any(p.name or p.organisation for p in sheet.interviewees):
+        raise SheetError("Indiquez au moins un interlocuteur (nom ou organisation).", "interviewees")
+    if sheet.mode is None:
+        raise SheetError("Choisissez le mode : sur place, téléphone ou visio.", "mode")
+    if consent is False:
+        raise SheetError("Recueillez le consentement de chaque interlocuteur avant d'ouvrir la grille.",
+                         "consent")
 
 
 @dataclass(frozen=True)
@@ -523,6 +543,7 @@ class ProjectStore:
             if meta is None:
                 raise StoreError(f"Entretien introuvable : {interview_id}")
             _refuse_newer_schema(path, db)
+            _refuse_locked(meta)
             answers = db.table(ANSWERS)
             old_doc = answers.get(ANSWER.qid == question_id)
             old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
@@ -587,9 +608,12 @@ class ProjectStore:
         path = self.interview_file(project_id, interview_id)
         with self._edit(path) as db:
             facts = db.table(INTERVIEW)
-            if facts.get(doc_id=1) is None:
+            meta = facts.get(doc_id=1)
+            if meta is None:
                 raise StoreError(f"Entretien introuvable : {interview_id}")
             _refuse_newer_schema(path, db)
+            if not resolve:    # settling what an import brought is not an edit of the grid
+                _refuse_locked(meta)
             answers = db.table(ANSWERS)
             old_doc = answers.get(ANSWER.qid == question_id)
             old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
@@ -693,10 +717,6 @@ class ProjectStore:
         change(interview)
         return self.save_interview(interview)
 
-    @staticmethod
-    def _check_sheet(sheet: InterviewSheet) -> None:
-        if not any(p.name or p.organisation for p in sheet.interviewees):
-            raise StoreError("Indiquez au moins un interlocuteur (nom ou organisation).")
 
     def start_interview(self, project_id: str, guide: Guide, sheet: InterviewSheet, *, consent: bool,
                         at: datetime, interview_id: str | None = None) -> Interview:
@@ -704,11 +724,7 @@ class ProjectStore:
         campaign (`interview_id`) or a new one. Refused without consent."""
         from pi87_field.core.model import new_interview_id
 
-        self._check_sheet(sheet)
-        if sheet.mode is None:
-            raise StoreError("Choisissez le mode : sur place, téléphone ou visio.")
-        if not consent:
-            raise StoreError("Recueillez le consentement de chaque interlocuteur avant d'ouvrir la grille.")
+        check_sheet(sheet, consent=consent)
         if interview_id:
             interview = self.get_interview(project_id, interview_id)
         else:
@@ -727,7 +743,7 @@ class ProjectStore:
 
     def update_sheet(self, project_id: str, interview_id: str, sheet: InterviewSheet) -> Interview:
         """Fix a name, add a person who joined midway, change the date or the mode."""
-        self._check_sheet(sheet)
+        check_sheet(sheet)
         return self._change(project_id, interview_id, lambda i: _apply_sheet(i, sheet))
 
     def record_consent(self, project_id: str, interview_id: str, given: bool, at: datetime) -> Interview:
@@ -951,6 +967,13 @@ def _refuse_newer_schema(path: Path, db: TinyDB) -> None:
             f"{path.name} a été écrit par une version plus récente de pi87-field (schéma {schema}) : "
             "fichier laissé tel quel, mettez le programme à jour."
         )
+
+
+def _refuse_locked(facts: Any) -> None:
+    """An answer is never written into an interview whose answers are locked."""
+    lock = answer_lock(facts.get("consent"), str(facts.get("status") or ""))
+    if lock is not None:
+        raise InterviewLockedError(lock)
 
 
 def _grow(old: Answer, new: Answer, own_bursts: set[str]) -> bool:

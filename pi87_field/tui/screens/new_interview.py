@@ -27,10 +27,10 @@ from textual.widgets import (
     Static,
 )
 
-from pi87_field.core.errors import FieldError
+from pi87_field.core.errors import FieldError, SheetError
 from pi87_field.core.fr import fr_date, parse_fr_date
 from pi87_field.core.model import Interviewee, InterviewMode, InterviewStatus
-from pi87_field.core.store import InterviewSheet
+from pi87_field.core.store import InterviewSheet, check_sheet
 from pi87_field.core.summary import project_label
 from pi87_field.core.text import one_line
 from pi87_field.tui.base import FieldApp
@@ -48,6 +48,9 @@ def parse_date(value: str) -> date:
     if when is None:
         raise FieldError(f"Date invalide : « {value} » (jj/mm/aaaa, exemple : 14/10/2019)")
     return when
+
+# The form field to focus when the store refuses the sheet (SheetError.field).
+_SHEET_FIELDS = {"mode": "#n-mode", "consent": "#n-consent"}
 
 
 class IntervieweeRow(Horizontal):
@@ -253,9 +256,6 @@ class NewInterviewScreen(Screen):
             self._refuse("Choisissez une grille d'entretien.", "#n-guide")
             return
         people = [p for p in (row.value() for row in self.query(IntervieweeRow)) if p.name or p.organisation]
-        if not people:
-            self._refuse("Indiquez au moins un interlocuteur (nom ou organisation).")
-            return
         try:
             when = parse_date(self.query_one("#n-date", Input).value)
         except FieldError as exc:
@@ -263,11 +263,13 @@ class NewInterviewScreen(Screen):
             return
         pressed = self.query_one(RadioSet).pressed_button
         mode = InterviewMode(pressed.name) if pressed is not None and pressed.name else None
-        if mode is None:
-            self._refuse("Choisissez le mode : sur place, téléphone ou visio.", "#n-mode")
-            return
         consent = self.query_one("#n-consent", Checkbox).value
         sheet = InterviewSheet(one_line(self.query_one("#n-interviewer", Input).value), people, when, mode)
+        try:  # the store's own checks and words
+            check_sheet(sheet, consent=None if self.edit else consent)
+        except SheetError as exc:
+            self._refuse(str(exc), _SHEET_FIELDS.get(exc.field))
+            return
         if self.edit:
             try:
                 store.update_sheet(self.project_id, self.planned_id, sheet)
@@ -281,9 +283,6 @@ class NewInterviewScreen(Screen):
                 message += (" Consentement consigné." if consent else
                             " Consentement retiré : réponses gardées ici, hors des exports, grille verrouillée.")
             self._done("saved", message)
-            return
-        if not consent:
-            self._refuse("Recueillez le consentement de chaque interlocuteur avant d'ouvrir la grille.", "#n-consent")
             return
         try:
             interview = store.start_interview(self.project_id, guide, sheet, consent=True, at=self.app.now(),
