@@ -87,9 +87,14 @@ class Pi87FieldApp(FieldApp):
         self.set_interval(RETRY_SECONDS, self._retry_pending_quietly)
         if self.store.damaged:
             self.notify_damaged()
-        # Read the interviews for the synthesis screens in the background, so that the first
-        # ctrl+g does not wait for every interview file to be parsed.
-        self.run_worker(self._warm_workspace, thread=True, group="synthesis-warmup", exit_on_error=False)
+
+    def on_home_screen_progress_shown(self) -> None:
+        """Read the interviews for the synthesis screens in the background, so that the first
+        ctrl+g does not wait for every interview file to be parsed: once the home's figures are
+        in (parsing 1,000 interviews in a thread would hold the first screen and its figures back)."""
+        if self._workspace is None:
+            self.run_worker(self._warm_workspace, thread=True, group="synthesis-warmup", exit_on_error=False,
+                            exclusive=True)
 
     def _warm_workspace(self) -> None:
         if self._workspace is not None:
