@@ -28,7 +28,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from pi87_field.core import timing
+from pi87_field.core import timing, transcript
 from pi87_field.core.ancestry import grown_from, lineage
 from pi87_field.core.errors import (
     DamagedFileError,
@@ -70,6 +70,8 @@ from pi87_field.core.serialize import (
     project_from_dict,
     project_to_dict,
 )
+from pi87_field.core.grid import ProgressFacts
+from pi87_field.core.store.progress import ProgressKeeper, facts_from_docs
 from pi87_field.core.store.atomic import (
     atomic_write_bytes,
     ensure_dir,
@@ -192,6 +194,8 @@ class ProjectStore:
         self.guide_dirs = guide_dirs if guide_dirs is not None else [builtin_guides_dir(), self.root / "guides"]
         self._guides: GuideLibrary | None = None
         self._own_bursts: set[str] = set()     # bursts of autosaves started by this store
+        # Progress facts per interview, noted on every write: the home never opens every interview.
+        self.progress = ProgressKeeper(self.projects_dir, writer=writer)
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -307,6 +311,8 @@ class ProjectStore:
             self._folder_lock_fd = None
 
     def close(self) -> None:
+        if self._lock is not None:
+            self.progress.flush()
         self._release_lock()
 
     def __enter__(self) -> ProjectStore:
@@ -481,6 +487,11 @@ class ProjectStore:
         out.sort(key=interview_order_key)
         return out
 
+    def progress_facts(self, project_id: str, damaged: list | None = None) -> list[ProgressFacts]:
+        """What progress needs of each interview of a project (`store.progress`), without
+        opening the interviews unchanged since they were last noted."""
+        return self.progress.facts(project_id, lambda path: self._read_interview(path, project_id), damaged)
+
     def get_interview(self, project_id: str, interview_id: str) -> Interview:
         return self._read_interview(self.interview_file(project_id, interview_id), project_id)
 
@@ -517,6 +528,7 @@ class ProjectStore:
                 db.table(HISTORY).insert_multiple(history)
             for qid, old in replaced:
                 _push_history(db, qid, old, "remplacée par un import")
+        self.progress.noted(path, interview)
         return interview
 
     def save_answer(self, project_id: str, interview_id: str, question_id: str,
@@ -588,6 +600,8 @@ class ProjectStore:
                 history["status"] = [started, *lineage(planned, *older, exclude=started)]
                 change["fact_history"] = history
             facts.update(change, doc_ids=[1])
+            noted = facts_from_docs({**meta, **change}, answers.all())
+        self.progress.noted(path, noted)
         return SavedAnswer(new, kept)
 
     def resolve_conflict(self, project_id: str, interview_id: str, question_id: str, text: str,
@@ -646,6 +660,8 @@ class ProjectStore:
             self._own_bursts.add(split_burst(new.burst)[0])
             _put_answer(answers, old_doc, question_id, new)
             facts.update({"updated_at": new.updated_at}, doc_ids=[1])
+            noted = facts_from_docs(facts.get(doc_id=1) or {}, answers.all())
+        self.progress.noted(path, noted)
         return new
 
     def answer_history(self, project_id: str, interview_id: str, question_id: str) -> list[HistoryEntry]:
@@ -839,6 +855,23 @@ class ProjectStore:
             for qid, entered, left in visits:
                 timing.record_visit(interview, qid, entered, left)
         return self._change(project_id, interview_id, change)
+
+    # -- transcript of the recording (core/transcript: the rules; here, one atomic write) -------
+
+    def attach_transcript(self, project_id: str, interview_id: str, parsed: transcript.ParsedTranscript, *,
+                          started_at: datetime | None = None, replace: bool = False
+                          ) -> tuple[Interview, transcript.AttachOutcome]:
+        """Attach a transcript read at the door; the same one again writes nothing, another one
+        needs `replace` (else `TranscriptExistsError`)."""
+        interview = self.get_interview(project_id, interview_id)
+        outcome = transcript.attach(interview, parsed, started_at=started_at, replace=replace)
+        if outcome == transcript.AttachOutcome.UNCHANGED:
+            return interview, outcome
+        return self.save_interview(interview), outcome
+
+    def shift_transcript(self, project_id: str, interview_id: str, seconds: float) -> Interview:
+        """"Décaler de ±N s": the transcript moves on the interview's clock and is cut again."""
+        return self._change(project_id, interview_id, lambda i: transcript.shift(i, seconds))
 
     # -- trash: deleted interviews stay recoverable until the trash is emptied -----------------
 
