@@ -15,7 +15,7 @@ from pathlib import Path
 from pi87_field.core.bundle import Bundle, read_bundle_file
 from pi87_field.core.errors import FieldError, ImportFormatError, StoreError, os_reason
 from pi87_field.core.exchange.reconcile import Change, Outcome, reconcile_project
-from pi87_field.core.model import now_iso
+from pi87_field.core.model import EDITED_IN_WORD, now_iso
 from pi87_field.core.store import ProjectStore
 
 
@@ -57,7 +57,6 @@ class ImportReport:
         return [c for f in self.files for c in f.changes if c.outcome == Outcome.CONFLICT]
 
 
-EDITED_IN_WORD = "edited_in_word"        # Answer.extra: the write-up the answer was corrected in
 IMPORTS_KEY = "pi87_imports"             # Project.extra: the files imported into the project
 
 

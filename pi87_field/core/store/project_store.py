@@ -42,6 +42,8 @@ from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, reco
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
     INTERVIEW_NOTES,
+    EDITED_IN_WORD,
+    SETTLED,
     Answer,
     AnswerState,
     AnswerVersion,
@@ -58,6 +60,7 @@ from pi87_field.core.model import (
     now_iso,
     split_burst,
     text_rev,
+    version_source,
 )
 from pi87_field.core.serialize import (
     answer_from_dict,
@@ -562,7 +565,7 @@ class ProjectStore:
 
     def save_answer_checked(self, project_id: str, interview_id: str, question_id: str,
                             text: str, state: str | None = None, author: str = "",
-                            *, base_rev: str | None = None, source: str = STALE_SOURCE) -> SavedAnswer:
+                            *, base_rev: str | None = None, source: str = "") -> SavedAnswer:
         """Save one answer typed over the stored revision `base_rev` (the one the editor loaded;
         `EMPTY_REV` for no answer; None: no check).
 
@@ -593,11 +596,13 @@ class ProjectStore:
                 if old.rev == new.rev and old.author == new.author:
                     return SavedAnswer(old)
                 new.concurrent = old.concurrent
-                new.extra = old.extra
+                new.extra = _extra_for_new_text(old.extra) if old.rev != new.rev else old.extra
                 if base_rev is not None and stored_rev != base_rev and old.rev != new.rev:
                     # A stale editor: both texts stay, the stored one as a concurrent version.
                     kept = AnswerVersion(text=old.text, state=old.state, updated_at=old.updated_at,
-                                         author=old.author, source=source)
+                                         author=old.author, source=source or ", ".join((
+                                             version_source(old.author, "", str(old.extra.get(EDITED_IN_WORD) or "")),
+                                             STALE_SOURCE)))
                     new.concurrent = [kept, *(v for v in old.concurrent if v.rev not in (kept.rev, new.rev))]
                     new.ancestors = lineage(base_rev, *old.ancestors, exclude=(old.rev, new.rev))
                     new.burst = new_burst()
@@ -659,7 +664,9 @@ class ProjectStore:
                                  "regardez-la de nouveau.")
             new = Answer(text=clean_text(text), state=AnswerState(state), author=author)
             if old is not None:
-                new.extra = old.extra
+                new.extra = _extra_for_new_text(old.extra) if new.rev != old.rev else dict(old.extra)
+                if resolve:
+                    _settle(old, new, settler=author)
                 ended = [old.burst] if old.burst else []
                 settled = [v.rev for v in old.concurrent] if resolve else []
                 new.ancestors = grown_from(old.rev, old.ancestors, new.rev, *ended, *settled)
@@ -1023,6 +1030,34 @@ def _refuse_newer_schema(path: Path, db: TinyDB) -> None:
             f"{path.name} a été écrit par une version plus récente de pi87-field (schéma {schema}) : "
             "fichier laissé tel quel, mettez le programme à jour."
         )
+
+
+def _extra_for_new_text(extra: dict[str, Any]) -> dict[str, Any]:
+    """An answer's extra keys for a new text typed over it: what described the old text (edited in
+    Word, a settlement) does not describe the new one."""
+    return {k: v for k, v in extra.items() if k not in (EDITED_IN_WORD, SETTLED)}
+
+
+def _settle(old: Answer, new: Answer, *, settler: str) -> None:
+    """`new` settles the conflict `old` holds. The version kept keeps its author, time and source
+    (typed in the app, edited in Word); an edit of them is the settler's. Who settled, when and
+    which version is recorded beside the answer (`extra["settled"]`), never as its author."""
+    shown = AnswerVersion(old.text, old.state, old.updated_at, old.author,
+                          version_source(old.author, "", str(old.extra.get(EDITED_IN_WORD) or "")))
+    kept = next((v for v in (shown, *old.concurrent) if v.rev == new.rev), None)
+    if kept is not None:
+        new.author, new.updated_at = kept.author, kept.updated_at
+        if kept is shown:
+            new.extra = {k: v for k, v in old.extra.items() if k != SETTLED}
+        elif kept.source.startswith("modifiée dans Word (") and kept.source.endswith(")"):
+            new.extra[EDITED_IN_WORD] = kept.source[len("modifiée dans Word ("):-1]
+    new.extra[SETTLED] = {
+        "by": settler, "at": now_iso(), "rev": new.rev,
+        "kept": (f"version de {kept.author or 'auteur inconnu'} ({kept.source})" if kept is not None
+                 else "nouvelle rédaction à partir des versions"),
+        "set_aside": [{"author": v.author, "source": v.source, "updated_at": v.updated_at}
+                      for v in (shown, *old.concurrent) if v.rev != new.rev],
+    }
 
 
 def _refuse_locked(facts: Any) -> None:

@@ -309,17 +309,23 @@ def _merge_versioned(local, incoming, rev_of, values_of, source: str):
         return incoming, "added"
     if local.rev == incoming.rev:
         merged_anc = merge_lineages(local.rev, local.ancestors, incoming.ancestors)
+        # A version the other copy settled away (it is among its ancestors) is settled here too.
+        kept = [v for v in local.concurrent if rev_of(v) not in incoming.ancestors]
+        if kept != local.concurrent:
+            return replace(local, ancestors=merged_anc, concurrent=kept), "updated"
         if merged_anc != local.ancestors:
             return replace(local, ancestors=merged_anc), "unchanged"
         return None, "unchanged"
-    known = {rev_of(v) for v in local.concurrent}
-    if incoming.rev in local.ancestors or incoming.rev in known:
-        return None, "older"
     if local.rev in incoming.ancestors:
-        kept = [v for v in local.concurrent if rev_of(v) not in incoming.ancestors]
+        # An edit of ours, or a settlement of a conflict we hold: checked before "a version we
+        # already keep as concurrent", or the settlement would never travel.
+        kept = [v for v in local.concurrent if rev_of(v) not in incoming.ancestors and rev_of(v) != incoming.rev]
         merged = replace(incoming, concurrent=kept,
                          ancestors=merge_lineages(incoming.rev, incoming.ancestors, local.ancestors))
         return merged, "updated"
+    known = {rev_of(v) for v in local.concurrent}
+    if incoming.rev in local.ancestors or incoming.rev in known:
+        return None, "older"
     version = Version(values_of(incoming), incoming.author, incoming.updated_at, source)
     return replace(local, concurrent=[*local.concurrent, version]), "conflict"
 

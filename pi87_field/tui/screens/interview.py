@@ -782,7 +782,7 @@ class InterviewScreen(Screen):
         if data.startswith("section:"):
             return
         index = next((i for i, s in enumerate(self.slots) if s.qid == data), None)
-        if index is not None:
+        if index is not None and self.editor is not None:
             self.show_question(index)
             self.editor.focus()
 
