@@ -50,9 +50,11 @@ _CIVILITY = (r"(?:M\.|MM\.|Mme|Mmes|Mlle|Mlles|Monsieur|Madame|Mademoiselle|Mess
              r"mademoiselle|Dr|Docteur|Docteure|Pr|Professeur|Professeure|Me|Maître)\.?")
 _NAME_WORD = rf"{_U}{_INV}(?:{_L}|{_U})*(?:['’]{_U}(?:{_L}|{_U})+)?(?:-{_U}(?:{_L}|{_U})+)*"
 _INITIAL = rf"{_U}\.(?:[- ]?{_U}\.)*|{_U}{{2,3}}(?=[ \u00a0]{_U}[{_LOWER}])"
-_PARTICLE = r"(?:de|du|des|d['’]|van|von|der|le|la|Le|La|De|Du|Des|Van|Von|ben|Ben|El|el)"
+_PARTICLE = (r"(?:de|du|des|d['’]|van|von|der|den|ter|ten|da|di|del|della|dos|le|la|Le|La|De|Du|Des|Van|Von|Da|Di|"
+             r"Del|Della|Dos|ben|Ben|ibn|El|el|al|Al)")
 _NAME_PART = rf"(?:{_INITIAL}|{_NAME_WORD})"
-_PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "ben", "el"})
+_PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "ter", "ten", "da", "di",
+                        "del", "della", "dos", "ben", "ibn", "el", "al"})
 _CIVILITY_NAME = re.compile(
     rf"(?<![^\W_]){_CIVILITY}{_SP}(?P<name>(?:{_PARTICLE}{_SP}|{_PARTICLE}(?=['’]))*{_NAME_PART}"
     rf"(?:(?:{_SP}|-)(?:{_PARTICLE}{_SP})*{_NAME_PART})*)")
@@ -65,8 +67,10 @@ gouverneur consul ambassadeur élu élue""".split())
 _EMAIL = re.compile(
     r"[\w.+\-]+(?:@|\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+arobase\s+)[\w\-]+"
     r"(?:(?:\.|\s*[(\[{]\s*(?:dot|point)\s*[)\]}]\s*)[\w\-]+)+", re.IGNORECASE)
+_EMAIL_HINT = re.compile(r"@|[(\[{]\s*(?:at|arobase)\s*[)\]}]|\sarobase\s", re.IGNORECASE)
 _SLASHED_PHONE = re.compile(r"(?<![\w/])0[1-9](?:/\d{2}){4}(?![\w/])")
-_DIGITS = re.compile(r"\d")
+# eight digits or more with only what separates a phone number's groups: worth asking phonenumbers
+_PHONE_HINT = re.compile(r"\d(?:[ \u00a0.\-/()]{0,3}\d){7,}")
 
 EMAIL_MASK = "[courriel masqué]"
 PHONE_MASK = "[téléphone masqué]"
@@ -111,9 +115,9 @@ def civility_names(text: str) -> list[Found]:
 def contact_spans(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, mask, kind) of every e-mail address and phone number of `text`."""
     out: list[tuple[int, int, str, str]] = []
-    if "@" in text or "(" in text or "[" in text or "arobase" in text:
+    if _EMAIL_HINT.search(text):
         out += [(m.start(), m.end(), EMAIL_MASK, "email") for m in _EMAIL.finditer(text)]
-    if len(_DIGITS.findall(text)) >= 8:
+    if _PHONE_HINT.search(text):
         import phonenumbers
 
         phones = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "FR")]
@@ -238,8 +242,9 @@ class ProseDetector:
                 continue        # "Rappeler M. Benali": the civility layer reads it better
             # an ordinary word opening the sentence is not the name's: "Relancer Sophie Bastide"
             while (len(kept) > 1 and _is_sentence_start(doc.text, kept[0].idx)
-                   and fold(kept[0].text) in ordinary_words()):
-                kept.pop(0)
+                   and (fold(kept[0].text) in ordinary_words()
+                        or (len(kept) > 2 and re.search(r"(?:er|ir)$", kept[0].text)))):
+                kept.pop(0)         # "Appeler Rose Marchand": an infinitive before the name
             if not kept:
                 continue
             start, end = kept[0].idx, kept[-1].idx + len(kept[-1].text)

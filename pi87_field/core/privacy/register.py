@@ -30,6 +30,7 @@ store, tests); `reserve` keeps numbers already used by pseudonymised inputs out 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ _CIVILITY_WORDS = frozenset({"m", "mm", "mme", "mmes", "mlle", "mlles", "monsieu
                              "me", "maitre"})
 
 
+@functools.lru_cache(maxsize=4096)
 def sheet_name(value: str) -> str:
     """The name in a sheet's name field, without civility, role or note: "M. B. (chargé de
     mission)" -> "B."; "Mme Martin, directrice" -> "Martin"; "Mme Sophie Marchetti" -> "Sophie
