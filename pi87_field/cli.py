@@ -414,7 +414,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
     Code de sortie : 0 si tout est importé, 1 si un fichier au moins n'a pas pu l'être (les autres
     sont importés et le résumé le dit)."""
     from pi87_field.core.exchange.importing import expand_inputs, import_files
-    from pi87_field.core.exchange.reconcile import Outcome
+    from pi87_field.core.exchange.reconcile import Outcome, conflict_place, conflicts_by_kind
 
     paths = expand_inputs(list(files))
     empty = [f for f in files if f.is_dir() and not any(p.parent == f for p in paths)]
@@ -450,22 +450,10 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
                           + (f", {plural(failed, 'en erreur', 'en erreur')})" if failed else ")"))
     table.caption_justify = "left"
     out.print(table)
-    fact_conflicts = [c for c in report.conflicts if c.fact]
-    answer_conflicts = [c for c in report.conflicts if c.interview_id and not c.fact]
-    lead_conflicts = [c for c in report.conflicts if not c.interview_id and not c.fact]
-    if fact_conflicts:  # a project's or an interview's facts edited both ways
-        out.print("[bold yellow]Fiches en conflit[/] (les deux valeurs sont conservées ; la vôtre reste affichée) :")
-        for c in fact_conflicts:
-            out.print(f"  • {c.project_id} : {c.detail}", soft_wrap=True, markup=False)
-    if answer_conflicts:
-        out.print("[bold yellow]Réponses en conflit[/] (les deux versions sont conservées ; la plus récente est affichée) :")
-        for c in answer_conflicts:
-            out.print(f"  • {store.answer_place(c.project_id, c.interview_id, c.question_id)}",
-                      soft_wrap=True, markup=False)
-    if lead_conflicts:  # a lead's judgement or cell summary (synthesis file)
-        out.print("[bold yellow]Synthèse en conflit[/] (les deux versions sont conservées ; la vôtre reste affichée) :")
-        for c in lead_conflicts:
-            out.print(f"  • {c.question_id}", soft_wrap=True, markup=False)
+    for kind, conflicts in conflicts_by_kind(report.conflicts).items():
+        out.print(Text.assemble((kind.heading, "bold yellow"), f" ({kind.kept} ; {kind.settle}) :"))
+        for c in conflicts:
+            out.print(f"  • {conflict_place(store, c)}", soft_wrap=True, markup=False)
     for f in report.errors:
         warn("Erreur :", f.error, style="red")
     if report.errors:
@@ -594,9 +582,13 @@ def merge(ctx: click.Context, files: tuple[Path, ...], out_file: Path, json_file
               help="Volume et classeur pseudonymisés (VOLUME.pseudonymise.docx) avec le registre du magasin.")
 @click.option("--strict", is_flag=True,
               help="Avec --pseudonymise (qu'il implique) : fonctions et organismes ramenés à leur catégorie.")
+@click.option("--only", "only", type=click.Choice(["conclusions"]), default=None,
+              help="conclusions : la partie I seule (chapitre 4 du rapport : conclusions, jugements, "
+                   "préconisations), à coller dans le rapport.")
 @click.pass_context
 @guarded
-def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonymise: bool, strict: bool) -> None:
+def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonymise: bool, strict: bool,
+           only: str | None) -> None:
     """Construit le volume consolidé (et le classeur d'analyse) à partir du magasin, synthèse comprise."""
     from pi87_field.core.merge.pipeline import volume_from_store
 
@@ -611,7 +603,8 @@ def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonym
                     tasks[step] = bar.add_task(step, total=total)
                 bar.update(tasks[step], completed=done)
 
-            content = volume_from_store(store, out_file, xlsx_file, pseudonymise=level, progress=progress)
+            content = volume_from_store(store, out_file, xlsx_file, pseudonymise=level, progress=progress,
+                                        only=only or "")
     finally:
         store.close()
     answered = sum(len(c.answered) for c in content.cases)
@@ -683,11 +676,14 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
     try:
         ws = Workspace(store)
         rows = ws.status()
+        unknown = ws.synthesis.unknown_keys()
     finally:
         store.close()
     if as_json:
         click.echo(json.dumps({"framework": {"id": ws.framework.id, "version": ws.framework.version},
-                               "questions": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=1))
+                               "questions": [r.to_dict() for r in rows],
+                               "unknown_keys": [{"key": k, "where": w} for k, w in unknown]},
+                              ensure_ascii=False, indent=1))
         return
     table = Table(title=f"Synthèse — {ws.framework.title}", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Question", overflow="fold")
@@ -708,6 +704,8 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
         if r.conflicts:
             out.print(f"  • {r.question.id} : {r.conflicts} version(s) concurrente(s) à arbitrer",
                       soft_wrap=True, markup=False)
+    for key, where in unknown:
+        out.print(f"  • référence introuvable : « {key} » ({where})", soft_wrap=True, markup=False)
     for problem in ws.damaged:
         warn("Fichier endommagé :", problem)
 
@@ -779,3 +777,104 @@ def demo(ctx: click.Context, folder: Path | None, reset: bool, no_open: bool) ->
         store.close()
         raise
     sys.exit(run(store))
+
+
+# -- transcript of a recording (DESIGN §8) ---------------------------------------------------------
+
+@main.group()
+def transcript() -> None:
+    """Transcription horodatée d'un enregistrement (WebVTT, SubRip, JSON de Whisper), découpée par question."""
+
+
+def _find_interview(store: Any, interview_id: str) -> tuple[Any, Any]:
+    """The project and interview of `interview_id` (the whole id, or its first 8 characters or more)."""
+    wanted = interview_id.strip().lower()
+    found = [(p, i) for p, i in store.iter_interviews()
+             if i.id == wanted or (len(wanted) >= 8 and i.id.startswith(wanted))]
+    if not found:
+        raise FieldError(f"Entretien introuvable : « {interview_id} » (son identifiant : voir `pi87-field projects --json` "
+                         "ou la fiche de l'entretien)")
+    if len(found) > 1:
+        raise FieldError(f"« {interview_id} » désigne plusieurs entretiens : donnez l'identifiant complet.")
+    return found[0]
+
+
+def _transcript_summary(interview: Any) -> str:
+    from pi87_field.core.transcript import transcript_of
+
+    held = transcript_of(interview)
+    if held is None:
+        return ""
+    placed = [s for s in held.segments if s.question]
+    questions = len({s.question for s in placed})
+    outside = len(held.segments) - len(placed)
+    return (f"{held.source} : {plural(len(held.segments), 'segment')}, {plural(len(placed), 'placé')} dans "
+            f"{plural(questions, 'question')}, {outside} hors question")
+
+
+@transcript.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--interview", "interview_id", required=True, help="Identifiant de l'entretien enregistré.")
+@click.option("--started-at", default=None,
+              help="Heure de début de l'enregistrement, ISO 8601 (par défaut : début de la première séance).")
+@click.option("--replace", is_flag=True, help="Remplacer la transcription déjà attachée par cette nouvelle version.")
+@data_dir_option
+@click.pass_context
+@guarded
+def transcript_import(ctx: click.Context, file: Path, interview_id: str, started_at: str | None, replace: bool) -> None:
+    """Attache une transcription à un entretien, découpée par les passages sur chaque question."""
+    from pi87_field.core.transcript import parse_started_at, read_transcript_file
+
+    start = parse_started_at(started_at) if started_at is not None else None
+    parsed = read_transcript_file(file)       # checked at the door before the store is opened
+    with _open_store(ctx, writer=True) as store:
+        project, interview = _find_interview(store, interview_id)
+        interview, outcome = store.attach_transcript(project.id, interview.id, parsed, started_at=start,
+                                                     replace=replace)
+    out.print(f"{outcome.label.capitalize()} ({_transcript_summary(interview)}).", markup=False, soft_wrap=True)
+
+
+@transcript.command("shift")
+@click.argument("interview_id")
+@click.option("--by", "seconds", type=float, required=True,
+              help="Secondes à ajouter à l'heure de début (négatif : plus tôt), par exemple --by -12.")
+@data_dir_option
+@click.pass_context
+@guarded
+def transcript_shift(ctx: click.Context, interview_id: str, seconds: float) -> None:
+    """Décale la transcription de ±N secondes sur l'horloge de l'entretien et refait le découpage."""
+    with _open_store(ctx, writer=True) as store:
+        project, interview = _find_interview(store, interview_id)
+        interview = store.shift_transcript(project.id, interview.id, seconds)
+    sign = "+" if seconds >= 0 else "−"
+    out.print(f"Transcription décalée de {sign}{abs(seconds):g}\u00a0s ({_transcript_summary(interview)}).",
+              markup=False, soft_wrap=True)
+
+
+@transcript.command("show")
+@click.argument("interview_id")
+@click.option("--json", "as_json", is_flag=True, help="La transcription telle qu'elle voyage dans l'export JSON.")
+@data_dir_option
+@click.pass_context
+@guarded
+def transcript_show(ctx: click.Context, interview_id: str, as_json: bool) -> None:
+    """La transcription d'un entretien, question par question."""
+    from pi87_field.core.fr import fr_datetime
+    from pi87_field.core.transcript import question_passages, segment_line, transcript_of
+
+    with _open_store(ctx, writer=False) as store:
+        _project, interview = _find_interview(store, interview_id)
+        guide = store.guide_for(interview.guide_id)
+    held = transcript_of(interview)
+    if held is None:
+        raise FieldError("Cet entretien n'a pas de transcription (pi87-field transcript import FICHIER --interview ID).")
+    if as_json:
+        click.echo(json.dumps(held.to_dict(), ensure_ascii=False, indent=1))
+        return
+    out.print(f"Transcription {_transcript_summary(interview)} · début {fr_datetime(held.started_at)}", markup=False,
+              soft_wrap=True)
+    for group in question_passages(interview, held, guide):
+        out.print()
+        out.print(Text(group.heading, style="bold"), soft_wrap=True)
+        for segment in group.segments:
+            out.print(segment_line(segment), markup=False, soft_wrap=True)

@@ -6,7 +6,8 @@ later — a save, a Word export, the TUI — has to cope with an absurd one. Doc
 (README, "Limits"): file size `MAX_BUNDLE_BYTES` (64 MB); `MAX_INTERVIEWS` interviews per bundle;
 `MAX_ANSWERS` answers (and as many question texts) per interview; `MAX_PEOPLE` interviewees per
 interview; `MAX_TEXT_CHARS` characters per answer and `MAX_TOTAL_TEXT_CHARS` in all (a bundle
-accepted at the door must also export to Word in seconds); `MAX_DEPTH` levels of nesting in unknown keys;
+accepted at the door must also export to Word in seconds); `MAX_DEPTH` levels of nesting in unknown keys; a recording's transcript (DESIGN §8) within the caps
+of a transcript file (`core.transcript`);
 `MAX_OBJECTS` JSON objects per file (the parser stops as soon as there are more, so a file of a
 million tiny answers costs a fraction of its full parse); NaN and Infinity are not JSON and are
 refused.
@@ -23,6 +24,7 @@ from typing import Any
 from pi87_field.core.errors import FieldError, ImportFormatError, os_reason
 from pi87_field.core.model import Interview, Project, now_iso
 from pi87_field.core.money import format_int
+from pi87_field.core.transcript import TRANSCRIPT_KEY, check_transcript_limits
 from pi87_field.core.serialize import (
     interview_from_dict,
     interview_to_dict,
@@ -110,6 +112,7 @@ def check_limits(data: dict[str, Any]) -> None:
             value = interview.get(key)
             if isinstance(value, (dict, list)) and len(value) > cap:
                 raise ImportFormatError(f"{format_int(len(value))} {what} dans un entretien : au plus {format_int(cap)}")
+        check_transcript_limits(interview.get(TRANSCRIPT_KEY))
         answers = interview.get("answers")
         for qid, answer in answers.items() if isinstance(answers, dict) else []:
             texts = [answer.get("text")] if isinstance(answer, dict) else []

@@ -26,6 +26,22 @@ class DamagedFileError(StoreError):
         super().__init__(f"Fichier endommagé, conservé tel quel : {path} ({reason})")
 
 
+class SheetError(StoreError):
+    """The interview's sheet lacks something; `field` names it ("interviewees", "mode", "consent")."""
+
+    def __init__(self, message: str, field: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class InterviewLockedError(StoreError):
+    """The answers of this interview are locked (consent withdrawn, finished, cancelled)."""
+
+    def __init__(self, lock) -> None:
+        self.lock = lock
+        super().__init__(f"Réponses verrouillées ({lock.label}) : {lock.remedy}. Rien n'a été modifié.")
+
+
 class StoreLockedError(StoreError):
     """Another process holds the single-writer lock of the data directory."""
 

@@ -63,6 +63,36 @@ class InterviewStatus(StrEnum):
                 "cancelled": "annulé"}[self.value]
 
 
+class AnswerLock(StrEnum):
+    """Why an interview's answers cannot be written now (the store refuses, the screens show it)."""
+
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    COMPLETE = "complete"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {"consent_withdrawn": "consentement retiré", "complete": "entretien terminé",
+                "cancelled": "entretien annulé"}[self.value]
+
+    @property
+    def remedy(self) -> str:
+        if self is AnswerLock.CONSENT_WITHDRAWN:
+            return "consignez de nouveau le consentement pour les modifier"
+        return "rouvrez-le pour les modifier"
+
+
+def answer_lock(consent: bool | None, status: str) -> AnswerLock | None:
+    """The lock on an interview's answers, from its consent and status (None: open)."""
+    if consent is False:
+        return AnswerLock.CONSENT_WITHDRAWN
+    if status == InterviewStatus.COMPLETE.value:
+        return AnswerLock.COMPLETE
+    if status == InterviewStatus.CANCELLED.value:
+        return AnswerLock.CANCELLED
+    return None
+
+
 class InterviewMode(StrEnum):
     ON_SITE = "sur_place"
     PHONE = "telephone"
@@ -297,6 +327,10 @@ class Interview:
     # Reviewers' notes per question id (Word comments of a write-up), kept apart from the answers:
     # a note is not an edit, and a note on a question nobody answered yet has a place.
     review_notes: dict[str, list[ReviewNote]] = field(default_factory=dict)
+
+    @property
+    def answer_lock(self) -> AnswerLock | None:
+        return answer_lock(self.consent, self.status.value)
 
     def answered_count(self, question_ids: list[str] | None = None) -> int:
         """Questions that have an answer or an explicit state, neither empty nor "à compléter"."""

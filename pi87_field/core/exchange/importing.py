@@ -139,7 +139,8 @@ def import_synthesis_file(store: ProjectStore, path: Path, result: FileResult, w
     ws = workspace or Workspace(store)
     for c in merge_synthesis(ws, parsed, source=path.name):
         label = {"judgement": "jugement", "summary": "synthèse de cellule", "evidence": "preuve",
-                 "tag": "étiquette"}[c.kind]
+                 "tag": "étiquette", "source": "source", "conclusions": "conclusions",
+                 "recommendation": "préconisation", "key": "clé"}[c.kind]
         result.changes.append(Change(Outcome(c.outcome), SYNTHESIS_PROJECT_LABEL, "", f"{label} {c.key}", c.detail))
 
 

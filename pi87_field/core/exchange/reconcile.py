@@ -68,6 +68,40 @@ _OUTCOME_LABELS = {
 }
 
 
+class ConflictKind(StrEnum):
+    """What a conflict is about, and where a person settles it (the CLI and the TUI say the same)."""
+
+    ANSWER = "answer"
+    FACT = "fact"
+    LIFE_CYCLE = "life_cycle"
+    SYNTHESIS = "synthesis"
+
+    @property
+    def heading(self) -> str:
+        return {"answer": "Réponses en conflit", "fact": "Fiches en conflit",
+                "life_cycle": "Cycle de vie en conflit", "synthesis": "Synthèse en conflit"}[self.value]
+
+    @property
+    def kept(self) -> str:
+        """What the store did with the two versions."""
+        if self is ConflictKind.ANSWER:
+            return "les deux versions sont conservées ; la plus récente est affichée"
+        return "les deux versions sont conservées ; la vôtre reste affichée"
+
+    @property
+    def settle(self) -> str:
+        """Where to settle it."""
+        return {"answer": "à régler sur la question, dans l'entretien (historique des versions)",
+                "fact": "à régler en corrigeant la fiche (de l'entretien ou du projet)",
+                "life_cycle": "à régler depuis le cycle de vie de l'entretien (terminer, rouvrir, reporter)",
+                "synthesis": "à régler dans la synthèse (question évaluative ou cellule)"}[self.value]
+
+
+# Facts that say where an interview is in its life (finished, cancelled, consent): their
+# conflicts are settled from the life cycle, not by editing the sheet.
+LIFE_CYCLE_FACTS = frozenset({"status", "consent", "consent_recorded_at", "life_cycle"})
+
+
 @dataclass
 class Change:
     outcome: Outcome
@@ -76,6 +110,36 @@ class Change:
     question_id: str = ""
     detail: str = ""
     fact: str = ""          # a change of facts: the field(s) concerned (question_id is then "")
+
+    @property
+    def kind(self) -> ConflictKind:
+        """What this change is about (read for conflicts)."""
+        if self.fact:
+            return ConflictKind.LIFE_CYCLE if self.fact in LIFE_CYCLE_FACTS else ConflictKind.FACT
+        return ConflictKind.ANSWER if self.interview_id else ConflictKind.SYNTHESIS
+
+
+def conflict_place(store, change: Change) -> str:
+    """Where a conflict is, for a person: the answer's place, the sheet and the field, or the
+    synthesis object."""
+    kind = change.kind
+    if kind is ConflictKind.ANSWER:
+        return store.answer_place(change.project_id, change.interview_id, change.question_id)
+    if kind is ConflictKind.SYNTHESIS:
+        return change.question_id
+    where = store.answer_place(change.project_id, change.interview_id, "") if change.interview_id \
+        else change.project_id
+    return f"{where} : {change.detail}" if change.detail else where
+
+
+def conflicts_by_kind(changes: list[Change]) -> dict[ConflictKind, list[Change]]:
+    """The conflicts among `changes`, grouped by kind in a fixed order (answers first)."""
+    out: dict[ConflictKind, list[Change]] = {}
+    for kind in ConflictKind:
+        found = [c for c in changes if c.outcome == Outcome.CONFLICT and c.kind is kind]
+        if found:
+            out[kind] = found
+    return out
 
 
 @dataclass

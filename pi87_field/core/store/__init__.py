@@ -17,7 +17,8 @@ from pi87_field.core.store.project_store import (
     SearchHit,
     StoreScan,
     TrashedInterview,
+    check_sheet,
 )
 
 __all__ = ["EMPTY_REV", "META_FILE", "HistoryEntry", "InterviewSheet", "ProjectStore", "SavedAnswer", "SearchHit",
-           "StoreScan", "TrashedInterview"]
+           "StoreScan", "TrashedInterview", "check_sheet"]

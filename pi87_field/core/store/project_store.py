@@ -28,9 +28,16 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from pi87_field.core import timing
+from pi87_field.core import timing, transcript
 from pi87_field.core.ancestry import grown_from, lineage
-from pi87_field.core.errors import DamagedFileError, FieldError, StoreError, StoreLockedError
+from pi87_field.core.errors import (
+    DamagedFileError,
+    FieldError,
+    InterviewLockedError,
+    SheetError,
+    StoreError,
+    StoreLockedError,
+)
 from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, record_edits
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
@@ -44,6 +51,7 @@ from pi87_field.core.model import (
     InterviewStatus,
     Project,
     ProjectKind,
+    answer_lock,
     check_interview_id,
     check_project_id,
     new_burst,
@@ -59,6 +67,8 @@ from pi87_field.core.serialize import (
     project_from_dict,
     project_to_dict,
 )
+from pi87_field.core.grid import ProgressFacts
+from pi87_field.core.store.progress import ProgressKeeper, facts_from_docs
 from pi87_field.core.store.atomic import (
     atomic_write_bytes,
     ensure_dir,
@@ -107,6 +117,18 @@ class InterviewSheet:
     interviewees: list[Interviewee]
     date: date | None
     mode: InterviewMode | None
+
+
+def check_sheet(sheet: InterviewSheet, *, consent: bool | None = None) -> None:
+    """Refuse a sheet the grid cannot open on (`consent`: when starting the interview; None when
+    editing the sheet afterwards). Raises `SheetError` naming the field, in the order of the form."""
+    if not any(p.name or p.organisation for p in sheet.interviewees):
+        raise SheetError("Indiquez au moins un interlocuteur (nom ou organisation).", "interviewees")
+    if sheet.mode is None:
+        raise SheetError("Choisissez le mode : sur place, téléphone ou visio.", "mode")
+    if consent is False:
+        raise SheetError("Recueillez le consentement de chaque interlocuteur avant d'ouvrir la grille.",
+                         "consent")
 
 
 @dataclass(frozen=True)
@@ -169,6 +191,8 @@ class ProjectStore:
         self.guide_dirs = guide_dirs if guide_dirs is not None else [builtin_guides_dir(), self.root / "guides"]
         self._guides: GuideLibrary | None = None
         self._own_bursts: set[str] = set()     # bursts of autosaves started by this store
+        # Progress facts per interview, noted on every write: the home never opens every interview.
+        self.progress = ProgressKeeper(self.projects_dir, writer=writer)
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -284,6 +308,8 @@ class ProjectStore:
             self._folder_lock_fd = None
 
     def close(self) -> None:
+        if self._lock is not None:
+            self.progress.flush()
         self._release_lock()
 
     def __enter__(self) -> ProjectStore:
@@ -458,6 +484,11 @@ class ProjectStore:
         out.sort(key=interview_order_key)
         return out
 
+    def progress_facts(self, project_id: str, damaged: list | None = None) -> list[ProgressFacts]:
+        """What progress needs of each interview of a project (`store.progress`), without
+        opening the interviews unchanged since they were last noted."""
+        return self.progress.facts(project_id, lambda path: self._read_interview(path, project_id), damaged)
+
     def get_interview(self, project_id: str, interview_id: str) -> Interview:
         return self._read_interview(self.interview_file(project_id, interview_id), project_id)
 
@@ -494,6 +525,7 @@ class ProjectStore:
                 db.table(HISTORY).insert_multiple(history)
             for qid, old in replaced:
                 _push_history(db, qid, old, "remplacée par un import")
+        self.progress.noted(path, interview)
         return interview
 
     def save_answer(self, project_id: str, interview_id: str, question_id: str,
@@ -523,6 +555,7 @@ class ProjectStore:
             if meta is None:
                 raise StoreError(f"Entretien introuvable : {interview_id}")
             _refuse_newer_schema(path, db)
+            _refuse_locked(meta)
             answers = db.table(ANSWERS)
             old_doc = answers.get(ANSWER.qid == question_id)
             old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
@@ -562,6 +595,8 @@ class ProjectStore:
                 history["status"] = [started, *lineage(planned, *older, exclude=started)]
                 change["fact_history"] = history
             facts.update(change, doc_ids=[1])
+            noted = facts_from_docs({**meta, **change}, answers.all())
+        self.progress.noted(path, noted)
         return SavedAnswer(new, kept)
 
     def resolve_conflict(self, project_id: str, interview_id: str, question_id: str, text: str,
@@ -587,9 +622,12 @@ class ProjectStore:
         path = self.interview_file(project_id, interview_id)
         with self._edit(path) as db:
             facts = db.table(INTERVIEW)
-            if facts.get(doc_id=1) is None:
+            meta = facts.get(doc_id=1)
+            if meta is None:
                 raise StoreError(f"Entretien introuvable : {interview_id}")
             _refuse_newer_schema(path, db)
+            if not resolve:    # settling what an import brought is not an edit of the grid
+                _refuse_locked(meta)
             answers = db.table(ANSWERS)
             old_doc = answers.get(ANSWER.qid == question_id)
             old = answer_from_dict({k: v for k, v in old_doc.items() if k != "qid"}) if old_doc else None
@@ -615,6 +653,8 @@ class ProjectStore:
             self._own_bursts.add(split_burst(new.burst)[0])
             _put_answer(answers, old_doc, question_id, new)
             facts.update({"updated_at": new.updated_at}, doc_ids=[1])
+            noted = facts_from_docs(facts.get(doc_id=1) or {}, answers.all())
+        self.progress.noted(path, noted)
         return new
 
     def answer_history(self, project_id: str, interview_id: str, question_id: str) -> list[HistoryEntry]:
@@ -693,10 +733,6 @@ class ProjectStore:
         change(interview)
         return self.save_interview(interview)
 
-    @staticmethod
-    def _check_sheet(sheet: InterviewSheet) -> None:
-        if not any(p.name or p.organisation for p in sheet.interviewees):
-            raise StoreError("Indiquez au moins un interlocuteur (nom ou organisation).")
 
     def start_interview(self, project_id: str, guide: Guide, sheet: InterviewSheet, *, consent: bool,
                         at: datetime, interview_id: str | None = None) -> Interview:
@@ -704,11 +740,7 @@ class ProjectStore:
         campaign (`interview_id`) or a new one. Refused without consent."""
         from pi87_field.core.model import new_interview_id
 
-        self._check_sheet(sheet)
-        if sheet.mode is None:
-            raise StoreError("Choisissez le mode : sur place, téléphone ou visio.")
-        if not consent:
-            raise StoreError("Recueillez le consentement de chaque interlocuteur avant d'ouvrir la grille.")
+        check_sheet(sheet, consent=consent)
         if interview_id:
             interview = self.get_interview(project_id, interview_id)
         else:
@@ -727,7 +759,7 @@ class ProjectStore:
 
     def update_sheet(self, project_id: str, interview_id: str, sheet: InterviewSheet) -> Interview:
         """Fix a name, add a person who joined midway, change the date or the mode."""
-        self._check_sheet(sheet)
+        check_sheet(sheet)
         return self._change(project_id, interview_id, lambda i: _apply_sheet(i, sheet))
 
     def record_consent(self, project_id: str, interview_id: str, given: bool, at: datetime) -> Interview:
@@ -816,6 +848,23 @@ class ProjectStore:
             for qid, entered, left in visits:
                 timing.record_visit(interview, qid, entered, left)
         return self._change(project_id, interview_id, change)
+
+    # -- transcript of the recording (core/transcript: the rules; here, one atomic write) -------
+
+    def attach_transcript(self, project_id: str, interview_id: str, parsed: transcript.ParsedTranscript, *,
+                          started_at: datetime | None = None, replace: bool = False
+                          ) -> tuple[Interview, transcript.AttachOutcome]:
+        """Attach a transcript read at the door; the same one again writes nothing, another one
+        needs `replace` (else `TranscriptExistsError`)."""
+        interview = self.get_interview(project_id, interview_id)
+        outcome = transcript.attach(interview, parsed, started_at=started_at, replace=replace)
+        if outcome == transcript.AttachOutcome.UNCHANGED:
+            return interview, outcome
+        return self.save_interview(interview), outcome
+
+    def shift_transcript(self, project_id: str, interview_id: str, seconds: float) -> Interview:
+        """"Décaler de ±N s": the transcript moves on the interview's clock and is cut again."""
+        return self._change(project_id, interview_id, lambda i: transcript.shift(i, seconds))
 
     # -- trash: deleted interviews stay recoverable until the trash is emptied -----------------
 
@@ -951,6 +1000,13 @@ def _refuse_newer_schema(path: Path, db: TinyDB) -> None:
             f"{path.name} a été écrit par une version plus récente de pi87-field (schéma {schema}) : "
             "fichier laissé tel quel, mettez le programme à jour."
         )
+
+
+def _refuse_locked(facts: Any) -> None:
+    """An answer is never written into an interview whose answers are locked."""
+    lock = answer_lock(facts.get("consent"), str(facts.get("status") or ""))
+    if lock is not None:
+        raise InterviewLockedError(lock)
 
 
 def _grow(old: Answer, new: Answer, own_bursts: set[str]) -> bool:

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, Static
 
 from pi87_field.core.exchange.importing import ImportReport, import_files
-from pi87_field.core.exchange.reconcile import Outcome
+from pi87_field.core.exchange.reconcile import ConflictKind, Outcome, conflict_place, conflicts_by_kind
 from pi87_field.core.fr import plural
 from pi87_field.tui.base import FieldApp
 
@@ -57,16 +57,30 @@ def summary(report: ImportReport) -> str:
 
 def conflict_lines(store, report: ImportReport, limit: int = 5) -> str:
     """One line per conflict, where a person finds it (project label, interview, "6.1")."""
-    conflicts = report.conflicts
-    if not conflicts:
+    groups = conflicts_by_kind(report.conflicts)
+    if not groups:
         return ""
-    count = len(conflicts)
-    lines = [f"{count} conflit{'s' if count > 1 else ''} : les deux versions sont gardées "
-             "(ctrl+r sur la question pour choisir)"]
-    lines += [f"• {store.answer_place(c.project_id, c.interview_id, c.question_id)}" for c in conflicts[:limit]]
-    if count > limit:
-        lines.append(f"… et {count - limit} autre{'s' if count - limit > 1 else ''}")
+    lines: list[str] = []
+    shown = 0
+    for kind, conflicts in groups.items():
+        lines.append(f"{kind.heading} : {plural(len(conflicts), 'conflit', 'conflits')}, "
+                     f"{kind.kept} ({_SETTLE_KEYS[kind]})")
+        for c in conflicts:
+            if shown < limit:
+                lines.append(f"• {conflict_place(store, c)}")
+            shown += 1
+    if shown > limit:
+        lines.append(f"… et {plural(shown - limit, 'autre', 'autres')}")
     return "\n".join(lines)
+
+
+# Where each kind of conflict is settled in the TUI (core.exchange.reconcile.ConflictKind).
+_SETTLE_KEYS = {
+    ConflictKind.ANSWER: "ctrl+r sur la question pour choisir",
+    ConflictKind.FACT: "ctrl+t dans l'entretien, ou la fiche du projet, pour corriger",
+    ConflictKind.LIFE_CYCLE: "ctrl+l dans l'entretien : terminer, rouvrir ou reporter",
+    ConflictKind.SYNTHESIS: "dans la synthèse, sur la question évaluative ou la cellule",
+}
 
 
 class ImportScreen(ModalScreen[ImportReport | None]):

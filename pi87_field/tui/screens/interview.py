@@ -26,6 +26,7 @@ from pi87_field.core.guides import Guide, question_numbers
 from pi87_field.core.model import (
     INTERVIEW_NOTES,
     Answer,
+    AnswerLock,
     AnswerState,
     Interview,
     InterviewStatus,
@@ -74,6 +75,14 @@ def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
         text = interview.question_texts.get(qid, qid).split("\n", 1)[0]
         slots.append(Slot(qid, f"H{n}", text, 0, ORPHAN_SECTION))
     return slots
+
+
+# The store's lock (AnswerLock), said at 80 columns with the keys that lift it.
+_LOCK_HINTS = {
+    AnswerLock.CONSENT_WITHDRAWN: "Consentement retiré : hors exports (ctrl+t)",
+    AnswerLock.COMPLETE: "Terminé : ctrl+l puis r pour rouvrir",
+    AnswerLock.CANCELLED: "Annulé : ctrl+l puis r pour rouvrir",
+}
 
 
 class InterviewScreen(Screen):
@@ -596,15 +605,8 @@ class InterviewScreen(Screen):
     @property
     def locked_reason(self) -> str:
         """Why the answers cannot be typed into now ("" when they can)."""
-        if self.interview is None:
-            return ""
-        if self.interview.consent is False:
-            return "Consentement retiré : hors exports (ctrl+t)"
-        if self.interview.status == InterviewStatus.COMPLETE:
-            return "Terminé : ctrl+l puis r pour rouvrir"
-        if self.interview.status == InterviewStatus.CANCELLED:
-            return "Annulé : ctrl+l puis r pour rouvrir"
-        return ""
+        lock = self.interview.answer_lock if self.interview is not None else None
+        return _LOCK_HINTS[lock] if lock is not None else ""
 
     def _apply_lock(self) -> None:
         if self.editor is None:
@@ -780,7 +782,7 @@ class InterviewScreen(Screen):
         if data.startswith("section:"):
             return
         index = next((i for i, s in enumerate(self.slots) if s.qid == data), None)
-        if index is not None:
+        if index is not None and self.editor is not None:
             self.show_question(index)
             self.editor.focus()
 

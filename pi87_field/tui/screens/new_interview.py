@@ -27,10 +27,10 @@ from textual.widgets import (
     Static,
 )
 
-from pi87_field.core.errors import FieldError
+from pi87_field.core.errors import FieldError, SheetError
 from pi87_field.core.fr import fr_date, parse_fr_date
 from pi87_field.core.model import Interviewee, InterviewMode, InterviewStatus
-from pi87_field.core.store import InterviewSheet
+from pi87_field.core.store import InterviewSheet, check_sheet
 from pi87_field.core.summary import project_label
 from pi87_field.core.text import one_line
 from pi87_field.tui.base import FieldApp
@@ -48,6 +48,9 @@ def parse_date(value: str) -> date:
     if when is None:
         raise FieldError(f"Date invalide : « {value} » (jj/mm/aaaa, exemple : 14/10/2019)")
     return when
+
+# The form field to focus when the store refuses the sheet (SheetError.field).
+_SHEET_FIELDS = {"mode": "#n-mode", "consent": "#n-consent"}
 
 
 class IntervieweeRow(Horizontal):
@@ -86,6 +89,13 @@ class NewInterviewScreen(Screen):
         self.edit = edit and planned_id is not None
         self._consent_before: bool | None = None
 
+    @property
+    def planned(self) -> str:
+        """The id of the interview this sheet belongs to (the buttons and the edit that use it
+        exist only then)."""
+        assert self.planned_id is not None
+        return self.planned_id
+
     def compose(self) -> ComposeResult:
         store = self.app.store
         project = store.get_project(self.project_id)
@@ -93,8 +103,8 @@ class NewInterviewScreen(Screen):
         guides = store.guides.for_kind(project.kind.value)
         guide_id = (planned.guide_id if planned else "") or project.guide_id
         choices = [(g.title, g.id) for g in guides]
-        if guide_id and guide_id not in {g.id for g in guides} and store.guide_for(guide_id):
-            choices.append((store.guide_for(guide_id).title, guide_id))
+        if guide_id and guide_id not in {g.id for g in guides} and (former := store.guide_for(guide_id)):
+            choices.append((former.title, guide_id))
         people = (planned.interviewees if planned else []) or [Interviewee()]
         when = planned.date if planned and planned.date else self.app.now().date()
         mode = planned.mode if planned and planned.mode else InterviewMode.ON_SITE
@@ -182,7 +192,7 @@ class NewInterviewScreen(Screen):
                 return
             try:
                 when = parse_date(values["date"])
-                self.app.store.postpone_interview(self.project_id, self.planned_id, when,
+                self.app.store.postpone_interview(self.project_id, self.planned, when,
                                                   one_line(values["reason"]), self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Report refusé", severity="error")
@@ -200,7 +210,7 @@ class NewInterviewScreen(Screen):
             if values is None:
                 return
             try:
-                self.app.store.cancel_interview(self.project_id, self.planned_id, one_line(values["reason"]),
+                self.app.store.cancel_interview(self.project_id, self.planned, one_line(values["reason"]),
                                                 self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Annulation refusée", severity="error")
@@ -218,7 +228,7 @@ class NewInterviewScreen(Screen):
             if not yes:
                 return
             try:
-                self.app.store.trash_interview(self.project_id, self.planned_id, self.app.now())
+                self.app.store.trash_interview(self.project_id, self.planned, self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Suppression refusée", severity="error")
                 return
@@ -232,7 +242,7 @@ class NewInterviewScreen(Screen):
     @on(Button.Pressed, "#n-reopen")
     def _reopen(self) -> None:
         try:
-            self.app.store.reopen_interview(self.project_id, self.planned_id, self.app.now())
+            self.app.store.reopen_interview(self.project_id, self.planned, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non rouvert", severity="error")
             return
@@ -253,9 +263,6 @@ class NewInterviewScreen(Screen):
             self._refuse("Choisissez une grille d'entretien.", "#n-guide")
             return
         people = [p for p in (row.value() for row in self.query(IntervieweeRow)) if p.name or p.organisation]
-        if not people:
-            self._refuse("Indiquez au moins un interlocuteur (nom ou organisation).")
-            return
         try:
             when = parse_date(self.query_one("#n-date", Input).value)
         except FieldError as exc:
@@ -263,16 +270,18 @@ class NewInterviewScreen(Screen):
             return
         pressed = self.query_one(RadioSet).pressed_button
         mode = InterviewMode(pressed.name) if pressed is not None and pressed.name else None
-        if mode is None:
-            self._refuse("Choisissez le mode : sur place, téléphone ou visio.", "#n-mode")
-            return
         consent = self.query_one("#n-consent", Checkbox).value
         sheet = InterviewSheet(one_line(self.query_one("#n-interviewer", Input).value), people, when, mode)
+        try:  # the store's own checks and words
+            check_sheet(sheet, consent=None if self.edit else consent)
+        except SheetError as exc:
+            self._refuse(str(exc), _SHEET_FIELDS.get(exc.field))
+            return
         if self.edit:
             try:
-                store.update_sheet(self.project_id, self.planned_id, sheet)
+                store.update_sheet(self.project_id, self.planned, sheet)
                 if consent != bool(self._consent_before):
-                    store.record_consent(self.project_id, self.planned_id, consent, self.app.now())
+                    store.record_consent(self.project_id, self.planned, consent, self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Fiche non enregistrée", severity="error")
                 return
@@ -281,9 +290,6 @@ class NewInterviewScreen(Screen):
                 message += (" Consentement consigné." if consent else
                             " Consentement retiré : réponses gardées ici, hors des exports, grille verrouillée.")
             self._done("saved", message)
-            return
-        if not consent:
-            self._refuse("Recueillez le consentement de chaque interlocuteur avant d'ouvrir la grille.", "#n-consent")
             return
         try:
             interview = store.start_interview(self.project_id, guide, sheet, consent=True, at=self.app.now(),
