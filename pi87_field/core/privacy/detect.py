@@ -58,6 +58,9 @@ _PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der",
 _CIVILITY_NAME = re.compile(
     rf"(?<![^\W_]){_CIVILITY}{_SP}(?P<name>(?:{_PARTICLE}{_SP}|{_PARTICLE}(?=['’]))*{_NAME_PART}"
     rf"(?:(?:{_SP}|-)(?:{_PARTICLE}{_SP})*{_NAME_PART})*)")
+# Words that start an organisation's name after a person's: "… de la Fédération du BTP".
+_ORG_HEADS = frozenset(fold(w) for w in """fédération association agence chambre institut office université
+centre club cabinet société syndicat comité collectif entreprise mairie préfecture""".split())
 # Titles after a civility: "Monsieur le Maire", "Madame la Directrice" are not names.
 _TITLES = frozenset(fold(w) for w in """maire préfet préfète ministre directeur directrice président présidente
 député députée sénateur sénatrice recteur rectrice délégué déléguée secrétaire conseiller conseillère
@@ -65,7 +68,7 @@ adjoint adjointe chef cheffe responsable commissaire inspecteur inspectrice prof
 gouverneur consul ambassadeur élu élue""".split())
 
 _EMAIL = re.compile(
-    r"[\w.+\-]+(?:@|\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+arobase\s+)[\w\-]+"
+    r"[\w.+\-]+(?:\s?@\s?|\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+arobase\s+)[\w\-]+"
     r"(?:(?:\.|\s*[(\[{]\s*(?:dot|point)\s*[)\]}]\s*)[\w\-]+)+", re.IGNORECASE)
 _EMAIL_HINT = re.compile(r"@|[(\[{]\s*(?:at|arobase)\s*[)\]}]|\sarobase\s", re.IGNORECASE)
 _SLASHED_PHONE = re.compile(r"(?<![\w/])0[1-9](?:/\d{2}){4}(?![\w/])")
@@ -98,10 +101,13 @@ def civility_names(text: str) -> list[Found]:
         words = re.findall(r"[^\W\d_]+", visible(name))
         if not words or fold(words[0]) in _TITLES or (len(words) == 1 and fold(words[0]) in ("le", "la")):
             continue
-        # a title word later ends the name: "M. Dupont Directeur" -> "Dupont"
+        # a title or an organisation ends the name: "M. Dupont Directeur" -> "Dupont",
+        # "Mme Nadia Haddad de la Fédération du BTP" -> "Nadia Haddad"
         cut = len(name)
         for w in re.finditer(r"[^\W\d_]+", name):
-            if w.start() > 0 and fold(w.group(0)) in _TITLES:
+            word = fold(w.group(0))
+            if w.start() > 0 and (word in _TITLES or word in _ORG_HEADS
+                                  or (word in GENERIC_ORG_WORDS and word not in _PARTICLES)):
                 cut = w.start()
                 break
         name = name[:cut].rstrip(" \u00a0\u202f-")
@@ -180,6 +186,21 @@ def _candidate(text: str, m: re.Match, known: frozenset[str]) -> bool:
     return True
 
 
+# What announces a person rather than a place: "construit avec Loïc Morvan", "selon Anne Roy",
+# or a contact line "Loïc Morvan : loic.morvan@…". The model sometimes calls such names places.
+_PERSON_BEFORE = re.compile(r"(?:\bavec|\bpar|\bselon|\bd['’]après|\bauprès de|\bcontacter|\brelancer|\bappeler)\s+$",
+                            re.IGNORECASE)
+_CONTACT_AFTER = re.compile(r"\s*:\s*\S*(?:@|\(at\)|\[at\]|\+?\d)")
+
+
+def _person_cue(text: str, ent) -> bool:
+    words = re.findall(r"[^\W\d_]+", ent.text)
+    if len(words) < 2 or not all(w[0].isupper() and not w.isupper() for w in words):
+        return False
+    return bool(_PERSON_BEFORE.search(text[max(0, ent.start_char - 20):ent.start_char])
+                or _CONTACT_AFTER.match(text, ent.end_char))
+
+
 class ProseDetector:
     """People of free texts that are on no sheet. `discover(texts)` runs the model where needed
     and remembers what it found per text; `found(text)` gives it back (civilities found anew)."""
@@ -221,7 +242,7 @@ class ProseDetector:
     def _persons(self, doc, text: str, offset: int) -> list[Found]:
         out = []
         for ent in doc.ents:
-            if ent.label_ != "PER":
+            if ent.label_ != "PER" and not (ent.label_ in ("LOC", "MISC") and _person_cue(doc.text, ent)):
                 continue
             tokens = list(ent)
             # the name ends at its first word in lower case that is not a particle ("détaille")

@@ -413,7 +413,7 @@ class NameFinder:
         if not candidates:
             # parts of different people side by side: each part on its own
             for n in accepted:
-                if not n.lower:
+                if not n.lower or not n.weak or _file_name_part(text, n.start, n.end):
                     self._emit(text, [n], self._pick(self.by_token[n.token], scope), finding)
             return
         key = self._pick(set(candidates), scope)
@@ -434,6 +434,9 @@ class NameFinder:
                 return True
         return False
 
+    def _compound_part(self, word: str) -> bool:
+        return _case(word) == "title" and fold(word) not in self.by_token
+
     def _pick(self, candidates: set[str], scope: set[str]) -> str | None:
         if len(candidates) == 1:
             return next(iter(candidates))
@@ -447,12 +450,15 @@ class NameFinder:
         # a hyphenated compound with unknown capitalised parts: masked whole, attributed to nobody
         left = re.search(r"([^\W\d_]+)-$", text[max(0, start - 40):start])
         right = re.match(r"-([^\W\d_]+)", text[end:end + 40])
-        # not "IDF-Blanc", and not another person's name ("Blanc-Nguyen" are two people)
-        left = left if left and _case(left.group(1)) == "title" and fold(left.group(1)) not in self.by_token else None
-        right = right if right and _case(right.group(1)) == "title" and fold(right.group(1)) not in self.by_token else None
-        if left or right:
-            whole = (start - (len(left.group(0)) if left else 0), end + (len(right.group(0)) if right else 0))
-            start, end = whole
+        # not "IDF-Blanc", not another person's name ("Blanc-Nguyen" are two people)
+        left_part = left.group(1) if left and self._compound_part(left.group(1)) else ""
+        right_part = right.group(1) if right and self._compound_part(right.group(1)) else ""
+        in_file_name = bool(_FILE_EXTENSION.search(text[end:].split(" ", 1)[0]))
+        if (left_part or right_part) and not in_file_name:
+            if fold(left_part) in _SAINTS:
+                return                      # "Saint-Laurent-du-Maroni": a place
+            start -= len(left_part) + 1 if left_part else 0
+            end += len(right_part) + 1 if right_part else 0
             label, kind = AMBIGUOUS, "ambiguous"
         elided = re.search(r"(?<![^\W\d_])([^\W\d_]+)['’]$", text[max(0, start - 12):start])
         if (elided and key and len(elided.group(1)) == 1 and elided.group(1).isupper()
@@ -483,6 +489,7 @@ class NameFinder:
                                   self.people[key].label, "name"))
 
 
+_SAINTS = {"saint", "sainte", "st", "ste", "san", "santa"}
 # "Petit à petit", "Tour à tour", "Petit à Petit": the word again after a preposition is an idiom
 _IDIOM = re.compile(r"\s+(?:à|a|en|sur|par)\s+(?P<again>[^\W\d_]+)")
 _ARTICLES = PARTICLES | {"les", "l", "un", "une"}     # "La Fontaine aux Loups", "Le Petit Prince"
@@ -491,7 +498,7 @@ _FILE_EXTENSION = re.compile(r"\.(?:docx?|odt|json|xlsx?|ods|pdf|txt|vtt|srt|csv
 
 def _idiom(text: str, item: _Item) -> bool:
     m = _IDIOM.match(text, item.end)
-    return bool(m) and fold(m.group("again")) == item.token
+    return m is not None and fold(m.group("again")) == item.token
 
 
 def _file_name_part(text: str, start: int, end: int) -> bool:

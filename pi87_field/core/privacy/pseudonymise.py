@@ -307,7 +307,9 @@ def _distinctive_runs(organisation: str) -> list[list[str]]:
 
 
 def _name_words(name: str) -> list[str]:
-    return [w for w in _words(name) if w not in PARTICLES and len(w) >= 2]
+    """Folded words of a name that identify: no particle, no initials ("JP Dupont" -> dupont)."""
+    initials = {fold(w) for w in re.findall(r"[^\W\d_]+", name) if w.isupper() and len(w) <= 3}
+    return [w for w in _words(name) if w not in PARTICLES and len(w) >= 2 and w not in initials]
 
 
 def _words(value: str) -> list[str]:

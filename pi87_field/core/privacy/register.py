@@ -70,7 +70,9 @@ def sheet_name(value: str) -> str:
     mission)" -> "B."; "Mme Martin, directrice" -> "Martin"; "Mme Sophie Marchetti" -> "Sophie
     Marchetti"; a civility alone ("Mme") -> "" (never a name)."""
     text = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", one_line(value))
-    text = re.split(r"[,;:/]| [–—-] ", text, maxsplit=1)[0]
+    parts = [p for p in re.split(r"[,;:/]| [–—-] ", text) if p.strip()] or [""]
+    # the part with a civility is the name ("Directeur d'agence : M. Laurent Schmitt"), else the first
+    text = next((p for p in parts if fold((p.split() or [""])[0]).rstrip(".") in _CIVILITY_WORDS), parts[0])
     words = text.split()
     while words and fold(words[0]).rstrip(".") in _CIVILITY_WORDS:
         words.pop(0)
