@@ -764,7 +764,7 @@ class InterviewScreen(Screen):
         if data.startswith("section:"):
             return
         index = next((i for i, s in enumerate(self.slots) if s.qid == data), None)
-        if index is not None:
+        if index is not None and self.editor is not None:
             self.show_question(index)
             self.editor.focus()
 
@@ -914,13 +914,21 @@ class InterviewScreen(Screen):
         current = self.current.qid if self.current else None
         items.sort(key=lambda p: p.question_id != current)
 
+        dialog = UnsavedDialog(scope, items)
+
         def answered(choice: str | None) -> None:
+            if dialog.typed and self.editor is not None and not self.editor.read_only:
+                # Typed on while the dialog was open: it belongs to this answer (kept pending
+                # with it if the disk is still full).
+                self.editor.move_cursor(self.editor.document.end)
+                self.editor.insert(dialog.typed)
+                self.save_now()
             if choice in ("saved", "leave"):
                 then()
             elif self.editor is not None:
                 self.editor.focus()
 
-        self.app.push_screen(UnsavedDialog(scope, items), answered)
+        self.app.push_screen(dialog, answered)
 
     def pending_saved(self, question_id: str, answer: Answer) -> None:
         """The app's retry wrote an answer typed earlier on this screen."""
