@@ -17,6 +17,7 @@ from pi87_field.core.guides import Guide
 from pi87_field.core.model import Answer, Interview, Project, ProjectKind
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.summary import project_label
+from pi87_field.core.grid import ordered_interviews
 from pi87_field.core.labels import EVIDENCE_CHANGED, EVIDENCE_OK, EVIDENCE_UNKNOWN, SUMMARY_OK, SUMMARY_REVIEW
 from pi87_field.core.synthesis.framework import EvaluativeQuestion, Framework, find_framework
 from pi87_field.core.synthesis.objects import CellSummary, Evidence, Judgement, passage_in
@@ -135,8 +136,7 @@ class Workspace:
                     continue
                 self._files[path] = (stamp, interview)
                 items.append(interview)
-            items.sort(key=lambda i: (i.date is None, i.date or "", i.created_at, i.id))
-            self._interviews[project.id] = items
+            self._interviews[project.id] = ordered_interviews(items)     # the one interview order
         for gone in set(self._files) - seen:
             del self._files[gone]
 

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static, TextArea
 
 from pi87_field.core.errors import FieldError
@@ -194,7 +195,7 @@ class EvaluativeQuestionScreen(Screen):
         self.segments: list[Segment] = []
         self.evidence: list[EvidenceView] = []
         self._saved = ("", "")
-        self._timer = None
+        self._timer: Timer | None = None
 
     @property
     def ws(self) -> Workspace:
@@ -218,7 +219,9 @@ class EvaluativeQuestionScreen(Screen):
 
     def on_mount(self) -> None:
         ws = self.ws
-        self.eq = ws.framework.question(self.question_id)
+        eq = ws.framework.question(self.question_id)
+        assert eq is not None, "opened only for a question of the framework (FieldApp.open_evaluative_question)"
+        self.eq = eq
         self.grid = ws.grid_questions(self.eq)
         self.title = f"{self.eq.number}. {self.eq.registre}"
         select = self.query_one("#eq-rating", Select)

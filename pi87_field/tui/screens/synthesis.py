@@ -100,7 +100,7 @@ class SynthesisScreen(Screen):
             self.app.notify(str(exc), title="Synthèse illisible", severity="error", timeout=10)
             return
         table = self.query_one(SynthesisTable)
-        rows = []
+        rows: list[tuple[str, list[str | Text]]] = []
         for r in self.rows:
             stale = len(r.stale) + r.conflicts
             rows.append((r.question.id, [
