@@ -9,10 +9,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.benchmarks.__main__ import BENCHMARKS, FORMAT
 from tests.support.paths import REPO
 
 
+@pytest.mark.slow
 def test_quick_run_of_every_benchmark_prints_one_json_object_of_figures_with_baselines(tmp_path):
     out = tmp_path / "bench.json"
     done = subprocess.run([sys.executable, "-m", "tests.benchmarks", "--quick", "--output", str(out)],

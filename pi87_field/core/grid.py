@@ -9,13 +9,13 @@ none of them re-derives these rules:
 - an answer whose question is not (or no longer) in the guide is kept and shown: an *orphan*,
   numbered "H1", "H2"… in its own section, last (`ORPHAN_SECTION`); with no guide at all, the
   question texts the interview kept are orphans too (nothing it was answered against is lost);
-- a question is answered when it has an answer with text or an explicit state
-  (`GridQuestion.answered`, the one test of "unanswered"); the missing questions are the
-  guide's unanswered ones (an orphan always has an answer, or no guide to miss it from);
+- a question is answered when it has an answer with text or an explicit state other than "à
+  compléter" (`GridQuestion.answered`, the one test of "unanswered"); the missing questions are
+  the guide's unanswered ones (what's left: an orphan is never missing from a guide);
 - progress: (answered, questions of the guide), orphans left out; `ProgressFacts` is what
   progress needs of an interview, small enough to be kept up to date by the store on every save
   (the home reads it at programme scale without opening every interview);
-- the lock: consent withdrawn, finished or cancelled (`lock_of`), and its reason;
+- the lock: consent withdrawn, finished or cancelled (`Grid.lock`, the store's `model.AnswerLock`);
 - interview order: `ordered_interviews` (by date, undated last, then creation time, then id).
 
 `guide` is a `guides.Guide`, anything with its `id`, `title` and `sections` (the volume's view of
@@ -27,12 +27,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Protocol
 
 from pi87_field.core.guides import Question, Section, numbered, question_numbers
-from pi87_field.core.model import Answer, AnswerVersion, Interview, InterviewStatus
+from pi87_field.core.model import Answer, AnswerLock, AnswerVersion, Interview
 from pi87_field.core.text import one_line
 
 ORPHAN_SECTION = "Hors grille (réponses conservées)"
@@ -67,8 +66,9 @@ class GridQuestion:
 
     @property
     def answered(self) -> bool:
-        """An answer with text or an explicit state (not asked, declined, not applicable…)."""
-        return self.answer is not None and not self.answer.is_empty
+        """An answer with text or an explicit state (not asked, declined, not applicable…), and
+        not "à compléter" (`Answer.is_open`): the one test of "unanswered" is `not answered`."""
+        return self.answer is not None and not self.answer.is_open
 
     @property
     def mark(self) -> str:
@@ -108,28 +108,6 @@ class GridSection:
     @property
     def answered(self) -> int:
         return sum(1 for q in self.questions if q.answered)
-
-
-class LockReason(StrEnum):
-    CONSENT_WITHDRAWN = "consent_withdrawn"
-    FINISHED = "finished"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return {"consent_withdrawn": "Consentement retiré : hors exports", "finished": "Terminé",
-                "cancelled": "Annulé"}[self.value]
-
-
-def lock_of(interview: Interview) -> LockReason | None:
-    """Why an interview's answers cannot be typed into now (None when they can)."""
-    if interview.consent is False:
-        return LockReason.CONSENT_WITHDRAWN
-    if interview.status == InterviewStatus.COMPLETE:
-        return LockReason.FINISHED
-    if interview.status == InterviewStatus.CANCELLED:
-        return LockReason.CANCELLED
-    return None
 
 
 @lru_cache(maxsize=64)
@@ -220,8 +198,9 @@ class Grid:
         return [q for q in self if q.versions]
 
     @property
-    def lock(self) -> LockReason | None:
-        return lock_of(self.interview)
+    def lock(self) -> AnswerLock | None:
+        """Why the answers cannot be written now (`model.answer_lock`: the store refuses)."""
+        return self.interview.answer_lock
 
     def find(self, qid: str) -> GridQuestion | None:
         return self.by_id.get(qid)
@@ -245,7 +224,7 @@ class ProgressFacts:
 
     @classmethod
     def of(cls, interview: Interview) -> ProgressFacts:
-        answered = tuple(q for q, a in interview.answers.items() if not a.is_empty)
+        answered = tuple(q for q, a in interview.answers.items() if not a.is_open)
         kept = len(set(interview.question_texts) | set(interview.answers))
         return cls(interview.status.value, interview.guide_id, answered, kept)
 
@@ -253,8 +232,11 @@ class ProgressFacts:
         """(questions answered, questions of the guide): the same figures as `Grid.progress`."""
         if guide is None:
             return len(self.answered), self.kept
-        ids = {q.id for s in guide.sections for q in s.questions}
-        return sum(1 for q in self.answered if q in ids), len(ids)
+        return self.count(frozenset(q.id for s in guide.sections for q in s.questions))
+
+    def count(self, question_ids: frozenset[str]) -> tuple[int, int]:
+        """`against` a guide given by its question ids (worked out once for many interviews)."""
+        return len(question_ids.intersection(self.answered)), len(question_ids)
 
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "guide_id": self.guide_id, "answered": list(self.answered),
@@ -263,9 +245,9 @@ class ProgressFacts:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ProgressFacts:
         answered = data["answered"]
-        if not isinstance(answered, list) or not all(isinstance(q, str) for q in answered):
+        if not isinstance(answered, list):
             raise ValueError("answered")
-        return cls(str(data["status"]), str(data["guide_id"]), tuple(answered), int(data["kept"]))
+        return cls(str(data["status"]), str(data["guide_id"]), tuple(map(str, answered)), int(data["kept"]))
 
 
 # -- interview order ---------------------------------------------------------------------------------

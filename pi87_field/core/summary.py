@@ -56,12 +56,17 @@ def project_progress(interviews: Iterable[Interview | ProgressFacts], guides: Gu
     """Progress of a project over all its interviews: the CLI, the TUI and the volume agree.
     Takes the interviews, or the store's `ProgressFacts` of them (the home at programme scale)."""
     done = answered = questions = total = 0
+    ids: dict[str, frozenset[str] | None] = {}          # per guide, worked out once
     for item in interviews:
         facts = item if isinstance(item, ProgressFacts) else ProgressFacts.of(item)
         total += 1
         if facts.status == InterviewStatus.COMPLETE.value:
             done += 1
-        got, out_of = facts.against(guides.get(facts.guide_id))
+        if facts.guide_id not in ids:
+            guide = guides.get(facts.guide_id)
+            ids[facts.guide_id] = None if guide is None else frozenset(guide.question_ids)
+        known = ids[facts.guide_id]
+        got, out_of = facts.against(None) if known is None else facts.count(known)
         answered += got
         questions += out_of
     return ProjectProgress(done, total, answered, questions)

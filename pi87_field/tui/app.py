@@ -11,7 +11,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from time import monotonic
+from typing import cast
 
+from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 
@@ -85,9 +87,16 @@ class Pi87FieldApp(FieldApp):
         self.set_interval(RETRY_SECONDS, self._retry_pending_quietly)
         if self.store.damaged:
             self.notify_damaged()
-        # Read the interviews for the synthesis screens in the background, so that the first
-        # ctrl+g does not wait for every interview file to be parsed.
-        self.run_worker(self._warm_workspace, thread=True, group="synthesis-warmup", exit_on_error=False)
+        for notice in self.store.notices:  # a damaged metadata file set aside: the data opened
+            self.notify(notice, title="Fichier mis de côté", severity="warning", timeout=15)
+
+    def on_home_screen_progress_shown(self) -> None:
+        """Read the interviews for the synthesis screens in the background, so that the first
+        ctrl+g does not wait for every interview file to be parsed: once the home's figures are
+        in (parsing 1,000 interviews in a thread would hold the first screen and its figures back)."""
+        if self._workspace is None:
+            self.run_worker(self._warm_workspace, thread=True, group="synthesis-warmup", exit_on_error=False,
+                            exclusive=True)
 
     def _warm_workspace(self) -> None:
         if self._workspace is not None:
@@ -150,9 +159,9 @@ class Pi87FieldApp(FieldApp):
             if isinstance(screen, InterviewScreen) and screen.current is not None:
                 shown[(screen.project_id, screen.interview_id, screen.current.qid)] = screen
         for item in self.pending.all():
-            screen = shown.get(item.key)
-            if screen is not None:
-                screen.save_now()
+            showing = shown.get(item.key)
+            if showing is not None:
+                showing.save_now()
                 continue
             try:
                 saved = self.store.save_answer_checked(
@@ -237,7 +246,8 @@ class Pi87FieldApp(FieldApp):
             self.push_screen(SearchScreen())
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # App is invariant in its return type; is_open only looks at the screen on top.
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(FrenchCommandPalette(id="--command-palette",
                                                   placeholder="Commande : projet, entretien, export…"))
 

@@ -7,7 +7,7 @@ from textual.widgets import Checkbox, Input
 
 from pi87_field.tui.screens.export import ExportScreen
 from pi87_field.tui.screens.project import ProjectScreen
-from tests.tui.tui_helpers import open_project, type_text, wait_until
+from tests.tui.tui_helpers import open_project, wait_until, run_from_palette
 
 CASE = "ec08-insup"
 
@@ -16,10 +16,7 @@ async def test_export_all_projects_to_the_exports_location_not_the_cwd(app, stor
     monkeypatch.chdir(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, "exporter tous")
-        await pilot.pause(0.5)
+        await run_from_palette(pilot, "exporter tous", expect="un projet ou tous")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
         dialog = app.screen
@@ -96,10 +93,7 @@ async def test_a_pseudonymised_export_says_where_the_list_to_check_is(app, store
     app.notify = recording_notify
     async with app.run_test(size=(80, 24)) as pilot:
         await open_project(pilot, "insup")
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, "exporter tous")
-        await pilot.pause(0.5)
+        await run_from_palette(pilot, "exporter tous", expect="un projet ou tous")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
         dialog = app.screen

@@ -64,3 +64,19 @@ async def test_tables_shrink_with_the_terminal(app):
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert table_width(app.screen.query_one(DataTable)) <= 80
+
+
+async def test_figures_follow_a_saved_answer_and_the_synthesis_reading_waits_for_them(store):
+    """The home's figures come from the store's progress facts, kept up to date by every save;
+    the interviews are read for the synthesis screens only once the figures are in."""
+    project = next(p for p in store.list_projects() if p.guide_id == "etude-de-cas")
+    interview = store.list_interviews(project.id)[0]
+    app = make_app(store, interviewer="Camille", clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = app.screen
+        await wait_until(pilot, lambda: home.progress)
+        before = home.progress[project.id].answered
+        await wait_until(pilot, lambda: app._workspace is not None)
+        store.save_answer(project.id, interview.id, "structure.presentation", "Une ML rurale.", author="Camille")
+        home.reload()
+        await wait_until(pilot, lambda: home.progress[project.id].answered == before + 1)

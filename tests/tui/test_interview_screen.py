@@ -11,7 +11,7 @@ from pi87_field.tui.screens.project import ProjectScreen
 from pi87_field.tui.screens.section_picker import SectionPicker
 from pi87_field.tui.screens.whats_left import WhatsLeftScreen
 from pi87_field.tui.widgets.navigator import QuestionNavigator
-from tests.tui.tui_helpers import CASE, begin, open_project, start_planned_interview
+from tests.tui.tui_helpers import CASE, begin, open_project, start_planned_interview, wait_until
 
 
 async def test_keys_queued_behind_a_closing_section_picker_do_not_pop_the_grid(app):
@@ -27,7 +27,8 @@ async def test_keys_queued_behind_a_closing_section_picker_do_not_pop_the_grid(a
         assert isinstance(picker, SectionPicker)
         for _ in range(3):
             picker.post_message(events.Key("1", "1"))
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, InterviewScreen))
+        await pilot.pause()                                   # the two other keys are handled (or dropped)
         assert isinstance(app.screen, InterviewScreen)
         assert [type(s) for s in app.screen_stack][-2:] == [HomeScreen, InterviewScreen]
 

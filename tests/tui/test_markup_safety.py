@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from pi87_field.tui.screens.search import SearchScreen
-from tests.tui.tui_helpers import CASE, begin, wait_until
+from tests.tui.tui_helpers import CASE, begin, wait_until, run_from_palette
 
 
 async def test_brackets_in_filter_search_and_titles_are_plain_text(app):
@@ -33,8 +33,5 @@ async def test_brackets_in_filter_search_and_titles_are_plain_text(app):
         await wait_until(pilot, lambda: search.hits)
         assert "[annexe 2]" in str(search.query_one(DataTable).get_row_at(0)[3])
         assert "1 réponse ou note contient" in str(search.query_one("#search-status", Static).render())
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"rouge")
-        await pilot.pause(0.5)                           # palette search over the titles
+        await run_from_palette(pilot, "rouge", expect="rouge")   # palette search over the titles
         assert app.is_running

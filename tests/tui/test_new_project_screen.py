@@ -8,16 +8,13 @@ from pi87_field.core.model import ProjectKind
 from pi87_field.tui.screens.home import HomeScreen
 from pi87_field.tui.screens.new_project import NewProjectScreen
 from pi87_field.tui.screens.project import ProjectScreen
-from tests.tui.tui_helpers import type_text, wait_until
+from tests.tui.tui_helpers import type_text, wait_until, run_from_palette
 
 
 async def test_new_series_from_the_palette_opens_it_and_lists_it(app, store):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, "nouveau projet")
-        await pilot.pause(0.5)
+        await run_from_palette(pilot, "nouveau projet", expect="nouveau projet")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, NewProjectScreen))
         form = app.screen

@@ -12,7 +12,7 @@ from pi87_field.tui.screens.import_files import ImportScreen
 from pi87_field.tui.screens.interview import InterviewScreen
 from pi87_field.tui.screens.project import ProjectScreen
 from pi87_field.tui.screens.search import SearchScreen
-from tests.tui.tui_helpers import open_project, start_planned_interview, type_text, wait_until
+from tests.tui.tui_helpers import open_project, start_planned_interview, type_text, wait_until, run_from_palette
 
 CASE = "ec08-insup"
 QID = "structure.presentation"
@@ -70,10 +70,7 @@ async def test_palette_open_of_the_same_project_then_interview_comes_back_to_it(
         await open_project(pilot, "insup")
         first = await start_planned_interview(pilot)
         await type_text(pilot, "Premier")
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, "ouvrir insup")
-        await pilot.pause(0.5)
+        await run_from_palette(pilot, "ouvrir insup", expect="insup")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ProjectScreen) and app.screen is not first)
         await pilot.press("enter")
@@ -120,10 +117,7 @@ async def test_an_import_while_the_interview_is_open_refreshes_the_editor(app, s
         other.save_answer(CASE, iid, QID, "Texte local, complété par Jean", author="Jean")
         theirs = export_project(other, CASE, tmp_path / "theirs", "json")
         other.close()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, "importer")
-        await pilot.pause(0.5)
+        await run_from_palette(pilot, "importer", expect="importer")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ImportScreen))
         app.screen.query_one(Input).value = str(theirs)

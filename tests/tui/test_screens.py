@@ -23,7 +23,7 @@ from pi87_field.tui.screens.search import SearchScreen
 from pi87_field.tui.screens.versions import VersionsScreen
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
 from pi87_field.tui.widgets.navigator import QuestionNavigator
-from tests.tui.tui_helpers import fixed_clock, open_project, start_planned_interview, wait_until
+from tests.tui.tui_helpers import fixed_clock, open_project, start_planned_interview, wait_until, run_from_palette
 
 CASE = "ec08-insup"
 
@@ -141,8 +141,7 @@ async def test_autosave_is_debounced_then_written_without_leaving(app, store):
         # Right after typing nothing is written yet: the worker is still sleeping.
         assert "structure.presentation" not in store.get_interview(CASE, interview.id).answers
         assert "saisie" in str(screen.query_one("#save-status").render())
-        await asyncio.sleep(1.0)
-        await pilot.pause()
+        await wait_until(pilot, lambda: "structure.presentation" in store.get_interview(CASE, interview.id).answers)
         assert store.get_interview(CASE, interview.id).answers["structure.presentation"].text == "abc"
         assert "enregistré à 10:05:00" in str(screen.query_one("#save-status").render())
 
@@ -263,10 +262,7 @@ async def test_search_finds_answers_and_opens_them(app, store):
 async def test_palette_opens_a_project(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"ouvrir insup")
-        await pilot.pause(0.5)
+        await run_from_palette(pilot, "ouvrir insup", expect="insup")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)

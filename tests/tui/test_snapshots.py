@@ -78,8 +78,9 @@ async def notes_ready(app, pilot, iid) -> None:
     app.store.save_notes(CASE, iid, "[10:02] Rapport d'activité 2018 à demander.\n"
                                     "[10:04] Rappeler la directrice pour les chiffres d'intérim.")
     app.open_interview(CASE, iid, "effets.notables")
-    await pilot.pause()
+    await wait_until(pilot, lambda: getattr(app.screen, "current", None) is not None)
     await pilot.press("ctrl+o")
+    await wait_until(pilot, lambda: getattr(app.screen.focused, "id", None) == "notes-editor")
     await pilot.pause()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import DataTable, Select, TextArea
-from tests.tui.tui_helpers import fixed_clock, type_text, wait_until
+from tests.tui.tui_helpers import fixed_clock, type_text, wait_until, run_from_palette
 
 from pi87_field.core.demo import fill_demo
 from pi87_field.core.synthesis import EVIDENCE_CHANGED
@@ -51,10 +51,7 @@ async def test_synthesis_screen_lists_the_five_questions(demo_app):
 async def test_reachable_from_the_palette(demo_app):
     async with demo_app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, "matrice questions")
-        await pilot.pause(0.3)
+        await run_from_palette(pilot, "matrice questions", expect="matrice")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, MatrixScreen))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pi87_field.core.model import AnswerState, InterviewStatus
 from pi87_field.core.store import ProjectStore
 from pi87_field.tui.app import make_app
@@ -13,6 +15,7 @@ from tests.tui.tui_helpers import fixed_clock, open_project, start_planned_inter
 PID = "ec05-ml-lunevillois"
 
 
+@pytest.mark.slow
 async def test_open_start_answer_states_quit_reopen(store, data_dir, app):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_project(pilot, "lunev")

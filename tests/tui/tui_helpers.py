@@ -62,6 +62,27 @@ async def wait_until(pilot: Pilot, predicate, timeout: float = 10.0) -> None:
     raise AssertionError("condition not reached in time")
 
 
+async def run_from_palette(pilot: Pilot, query: str, *, expect: str) -> None:
+    """Open the command palette, type `query` and wait until its highlighted command contains
+    `expect`: the palette searches in the background, and Enter pressed before the search is done
+    picks whatever came first."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+    await type_text(pilot, query)
+
+    def highlighted_matches() -> bool:
+        commands = pilot.app.screen.query_one(CommandList)
+        index = commands.highlighted
+        if index is None:
+            return False
+        prompt = commands.get_option_at_index(index).prompt
+        return expect.casefold() in getattr(prompt, "plain", str(prompt)).casefold()
+
+    await wait_until(pilot, highlighted_matches)
+
+
 def steady_cursors(app) -> None:
     """Stop every cursor blinking on the current screen: a snapshot taken half a second later
     (a loaded machine) must not catch the Input's cursor in the other phase."""

@@ -128,14 +128,19 @@ def test_every_answer_in_full_in_its_chapter_and_in_the_matrix_both_readers(buil
 
 
 def test_the_five_judgement_tables_with_their_ratings(built):
+    """The report's §4.1 table: a row Registre | Question évaluative, a row Niveau d'atteinte |
+    Explications, the explanation in the wide column."""
     tables = [t for t in built["docx"].tables
-              if [c.text for c in t.rows[0].cells] == ["Registre", "Question évaluative", "Niveau d’atteinte", "Explications"]]
+              if [c.text for c in t.rows[0].cells] == ["Registre", "Question évaluative"]]
     assert len(tables) == 5
     for table, (registre, rating) in zip(tables, RATINGS.items()):
-        row = [c.text for c in table.rows[1].cells]
-        assert row[0] == registre and row[2] == rating          # the report's own scale, nothing added
-        assert row[3] == f"Explication du niveau {rating} pour {registre}."
-    headings = [p.text for p in built["docx"].paragraphs if p.style.name == "Heading 2"]
+        assert [c.text for c in table.rows[2].cells] == ["Niveau d’atteinte", "Explications"]
+        assert table.rows[1].cells[0].text == registre
+        row = [c.text for c in table.rows[3].cells]
+        assert row[0] == rating          # the report's own scale, nothing added
+        assert row[1] == f"Explication du niveau {rating} pour {registre}."
+        assert table.columns[1].width > 3 * table.columns[0].width
+    headings = [p.text for p in built["docx"].paragraphs if p.style.name == "Heading 3"]
     assert [h for h in headings if h.startswith("Question évaluative")] == [
         f"Question évaluative {n} — {r}" for n, r in enumerate(RATINGS, start=1)]
 

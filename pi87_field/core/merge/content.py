@@ -170,6 +170,7 @@ class Evidence:
     tags: list[str] = field(default_factory=list)
     stale: bool = False                  # "preuve modifiée": the passage is no longer in the answer
     missing: bool = False                # "réponse introuvable": the answer is not in this store
+    key: str = ""                        # its citation key ("lunevillois-2.1")
 
 
 @dataclass
@@ -200,10 +201,62 @@ class CellSummary:
 
 
 @dataclass
+class SourceRef:
+    """A document or monitoring data cited (`[@key, p. 12]`)."""
+
+    key: str
+    title: str
+    author: str = ""
+    date: str = ""
+    kind: str = ""
+    locator: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@dataclass
+class FindingView:
+    key: str
+    kind: str                            # "atout" | "limite"
+    text: str
+    questions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RecommendationView:
+    key: str
+    text: str
+    subpoints: list[str] = field(default_factory=list)
+    rests_on: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LeadConflict:
+    """A chapter 4 object (source, conclusions, préconisation) edited both ways by two leads."""
+
+    kind: str                            # "source", "conclusions", "préconisation"
+    key: str
+    versions: list[tuple[str, str, str, str]] = field(default_factory=list)   # (text, author, when, source)
+
+
+@dataclass
 class SynthesisView:
     judgements: list[Judgement]
     summaries: dict[tuple[str, str], CellSummary] = field(default_factory=dict)
     framework: str = ""
+    # chapter 4 of the report
+    intro: str = ""
+    findings: list[FindingView] = field(default_factory=list)
+    overall: str = ""
+    recommendations_intro: str = ""
+    recommendations: list[RecommendationView] = field(default_factory=list)
+    sources: dict[str, SourceRef] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=dict)     # every cited passage by key
+    lead_conflicts: list[LeadConflict] = field(default_factory=list)
+
+    @property
+    def has_chapter(self) -> bool:
+        return bool(self.intro or self.findings or self.overall or self.recommendations)
 
 
 @dataclass
@@ -215,6 +268,7 @@ class VolumeContent:
     origin: str = "store"                # "store" (volume) or "merge"
     synthesis: SynthesisView | None = None
     missing: list[tuple[str, str]] = field(default_factory=list)     # (what, why): coverage
+    damaged: list[Any] = field(default_factory=list)   # store files that could not be read (left out)
     pseudonymised: str = ""              # "" nominative, else the level ("people", "strict")
     residual: Any = None                 # privacy.ResidualReport when pseudonymised here
     out_docx: Path | None = None         # the files written (a pseudonymised one has its own name)
@@ -408,6 +462,7 @@ def from_store(store: ProjectStore, *, pseudonymise: str = "",
     content = VolumeContent(cases=cases, guides=guides, sources=sources, origin="store",
                             pseudonymised=pseudonymise, residual=residual, synthesis=synthesis)
     content.missing = campaign_missing(cases, guides, pseudonymised=bool(pseudonymise))
+    content.damaged = list(workspace.damaged)
     return content
 
 
@@ -441,7 +496,9 @@ def synthesis_view(workspace: Workspace, *, pseudonymiser: Any = None) -> Synthe
 
     store = workspace.synthesis
     judgements, evidence, summaries = store.judgements(), store.evidence(), store.summaries()
-    if not any(j.rating or j.explanation for j in judgements.values()) and not evidence and not summaries:
+    conclusions, recommendations, sources = store.conclusions(), store.recommendations(), store.sources()
+    if not any(j.rating or j.explanation for j in judgements.values()) and not evidence and not summaries \
+            and conclusions.is_blank and not recommendations and not sources:
         return None
 
     def text(value: str) -> str:
@@ -455,7 +512,7 @@ def synthesis_view(workspace: Workspace, *, pseudonymiser: Any = None) -> Synthe
             e = view.evidence
             cited.append(Evidence(e.project_id, e.interview_id, e.question_id, text(e.quote),
                                   tags=[text(t) for t in e.tags], stale=view.state == EVIDENCE_CHANGED,
-                                  missing=view.stale and view.state != EVIDENCE_CHANGED))
+                                  missing=view.stale and view.state != EVIDENCE_CHANGED, key=e.key))
         out.append(Judgement(id=eq.id, registre=clean_text(eq.registre), text=clean_text(eq.text),
                              rating=j.rating, explanation=text(j.explanation),
                              mapped=[(m.guide_id, m.question_id) for m in eq.mapping], evidence=cited,
@@ -464,4 +521,56 @@ def synthesis_view(workspace: Workspace, *, pseudonymiser: Any = None) -> Synthe
                                                          review=workspace.summary_state(s) == SUMMARY_REVIEW,
                                                          author=text(s.author))
              for s in summaries.values()}
-    return SynthesisView(judgements=out, summaries=cells, framework=workspace.framework.id)
+    by_key = {e.key: e for j in out for e in j.evidence}
+    for e in evidence:     # a passage no judgement cites any more may still be cited by a text
+        if e.key not in by_key:
+            view = workspace.evidence_view(e)
+            by_key[e.key] = Evidence(e.project_id, e.interview_id, e.question_id, text(e.quote),
+                                     tags=[text(t) for t in e.tags], stale=view.state == EVIDENCE_CHANGED,
+                                     missing=view.stale and view.state != EVIDENCE_CHANGED, key=e.key)
+    conflicts = [LeadConflict("source", src.key, [(_source_line(src.values(), text), text(src.edited_by),
+                                                   src.updated_at, "version affichée")]
+                              + [(_source_line(v.values, text), text(v.author), v.updated_at, v.source)
+                                 for v in src.concurrent]) for src in sources if src.concurrent]
+    if conclusions.concurrent:
+        conflicts.append(LeadConflict("conclusions", "§4.1", [
+            (_conclusions_text(conclusions.values(), text), text(conclusions.author), conclusions.updated_at,
+             "version affichée")] + [(_conclusions_text(v.values, text), text(v.author), v.updated_at, v.source)
+                                     for v in conclusions.concurrent]))
+    for r in recommendations:
+        if r.concurrent:
+            conflicts.append(LeadConflict("préconisation", r.key, [
+                (_recommendation_text(r.values(), text), text(r.author), r.updated_at, "version affichée")]
+                + [(_recommendation_text(v.values, text), text(v.author), v.updated_at, v.source)
+                   for v in r.concurrent]))
+    return SynthesisView(
+        judgements=out, summaries=cells, framework=workspace.framework.id,
+        intro=text(conclusions.intro), overall=text(conclusions.overall),
+        recommendations_intro=text(conclusions.recommendations_intro),
+        findings=[FindingView(f.key, f.kind, text(f.text), list(f.questions)) for f in conclusions.findings],
+        recommendations=[RecommendationView(r.key, text(r.text), [text(x) for x in r.subpoints], list(r.rests_on))
+                         for r in recommendations],
+        sources={src.key: SourceRef(src.key, text(src.title), text(src.author), src.date, src.kind,
+                                    text(src.locator), src.url, text(src.note)) for src in sources},
+        evidence=by_key, lead_conflicts=conflicts)
+
+
+def _source_line(values: dict, text: Callable[[str], str]) -> str:
+    return " · ".join(text(str(values.get(f, ""))) for f in ("title", "author", "date", "kind", "locator", "url", "note")
+                      if values.get(f))
+
+
+def _conclusions_text(values: dict, text: Callable[[str], str]) -> str:
+    lines = [text(str(values.get("intro", "")))]
+    lines += [f"- ({f.get('kind', '')}) {text(str(f.get('text', '')))}" for f in values.get("findings", [])
+              if isinstance(f, dict)]
+    lines += [text(str(values.get("overall", "")))]
+    return "\n\n".join(x for x in lines if x)
+
+
+def _recommendation_text(values: dict, text: Callable[[str], str]) -> str:
+    lines = [text(str(values.get("text", "")))]
+    lines += [f"{chr(ord('a') + n)}. {text(str(x))}" for n, x in enumerate(values.get("subpoints", []))]
+    if values.get("rests_on"):
+        lines.append("Repose sur : " + ", ".join(str(x) for x in values.get("rests_on", [])))
+    return "\n\n".join(x for x in lines if x)

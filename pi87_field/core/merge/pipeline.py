@@ -117,8 +117,10 @@ def volume_from_store(
     *,
     pseudonymise: bool | str = False,
     progress: Callable[[str, int, int], None] | None = None,
+    only: str = "",
 ) -> VolumeContent:
     """Build the volume (and the workbook) from the store; `progress(step, done, total)`.
+    `only` "conclusions": Part I alone (the report's chapter 4).
 
     `pseudonymise` (True, "people" or "strict"): with the store's register; the outputs take
     their pseudonymised names (`vol.pseudonymise.docx`) and the residual-risk list is written
@@ -154,7 +156,9 @@ def volume_from_store(
 
     content = from_store(store, pseudonymise=level, progress=step("Lecture"))
     # Everything is built in memory first: an error here leaves no file behind.
-    volume_bytes = volume.build_volume(content, progress=step("Volume"))
+    if only and only != "conclusions":
+        raise FieldError(f"--only : « {only} » inconnu (attendu : conclusions)")
+    volume_bytes = volume.build_volume(content, progress=step("Volume"), only=only)
     workbook_bytes = build_workbook(content) if xlsx_out is not None else None
     atomic_write_bytes(out_docx, volume_bytes, sweep=True)
     if xlsx_out is not None and workbook_bytes is not None:

@@ -44,10 +44,11 @@ from pi87_field.core.merge.content import (
     MatrixPart,
     VolumeContent,
 )
-from pi87_field.core.model import Answer, AnswerState, Interview
+from pi87_field.core.model import SETTLED, Answer, AnswerState, Interview
 from pi87_field.core.money import format_int
 from pi87_field.core.summary import interview_fact_rows, project_fact_rows
 from pi87_field.core.text import one_line
+from pi87_field.core.synthesis import citations
 from pi87_field.core.word import build as B
 from pi87_field.core.word import style as S
 from pi87_field.core.word.format import (
@@ -64,7 +65,12 @@ SUMMARY_LABEL = "Synthèse de la cheffe d’équipe"
 HIGHLIGHT = "yellow"
 # Part II table: case | interview | answer (twips, portrait text width)
 MATRIX_WIDTHS = [1900, 1750, S.TEXT_WIDTH - 3650]
-PART_ONE = "Partie I — Réponses aux questions évaluatives"
+PART_ONE = "Partie I — Conclusions et préconisations (chapitre 4 du rapport)"
+CHAPTER_FOUR = "4. Conclusions et préconisations"
+CONCLUSIONS_TITLE = "4.1 Nos conclusions"
+RECOMMENDATIONS_TITLE = "4.2 Nos préconisations"
+UNKNOWN_REFERENCE = "référence introuvable"
+BULLET_RE = re.compile(r"^\s*[-–•*]\s+")
 PART_TWO = "Partie II — Matrice transversale"
 PART_THREE = "Partie III — Études de cas et entretiens"
 ANNEXES = [("Annexe A — Conflits", "_pi87_annexeA"), ("Annexe B — Provenance des fichiers", "_pi87_annexeB"),
@@ -122,12 +128,37 @@ class _Slot:
     interview: Interview
 
 
+def _shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word, never inside one."""
+    text = one_line(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"
+
+
+def _source_date(value: str) -> str:
+    """"2019-06-30" -> "30/06/2019"; anything else ("2019", "juin 2019") as written."""
+    from datetime import date
+
+    try:
+        return fr_date(date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
 class _VolumeWriter:
-    def __init__(self, content: VolumeContent, progress: Callable[[str], None] | None = None) -> None:
+    def __init__(self, content: VolumeContent, progress: Callable[[str], None] | None = None,
+                 only: str = "") -> None:
         self.c = content
         self.body = B.Body()
         self.progress = progress
+        self.only = only
+        self.footnotes = B.Footnotes()
         self.synthesis = content.synthesis
+        syn = content.synthesis
+        self.finding_index = {f.key: (n, f) for n, f in enumerate(syn.findings, start=1)} if syn else {}
+        self.rec_index = {r.key: (n, r) for n, r in enumerate(syn.recommendations, start=1)} if syn else {}
         self.slots: dict[str, _Slot] = {}
         for case in content.cases:
             for k, interview in enumerate(case.interviews, start=1):
@@ -169,8 +200,7 @@ class _VolumeWriter:
         entries: list[tuple[int, str, str]] = []
         if self.synthesis is not None:
             entries.append((1, PART_ONE, "_pi87_partie1"))
-            entries += [(2, self.judgement_title(n, j), f"_pi87_qe{n}")
-                        for n, j in enumerate(self.synthesis.judgements, start=1)]
+            entries += [(2, CONCLUSIONS_TITLE, "_pi87_conclusions"), (2, RECOMMENDATIONS_TITLE, "_pi87_preconisations")]
         entries.append((1, PART_TWO, "_pi87_matrice"))
         entries += [(2, title, anchor) for _, heads in self.plan for title, anchor, _ in heads]
         entries.append((1, PART_THREE, "_pi87_partie3"))
@@ -179,6 +209,13 @@ class _VolumeWriter:
         return entries
 
     def chunks(self) -> Iterator[str]:
+        if self.only:
+            if self.synthesis is not None:
+                self.part_one()
+            else:
+                self.p("Pas de synthèse dans cet espace de travail : rien à écrire au chapitre 4.", S.NOTICE)
+            yield self.body.flush()
+            return
         self.plan = self.matrix_plan()
         self.cover()
         self.add(B.page_break() + B.toc(self.contents(), levels="1-2"))
@@ -196,7 +233,7 @@ class _VolumeWriter:
         self.p([B.run(kicker.upper(), B.rpr(color=S.MUTED, spacing=10))], S.SMALL,
                ppr='<w:spacing w:before="1800" w:after="480"/>')
         self.p("Volume consolidé des travaux de terrain", S.TITLE)
-        parts = ["Réponses aux questions évaluatives"] if self.synthesis else []
+        parts = ["Conclusions et préconisations"] if self.synthesis else []
         parts += ["matrice transversale", "études de cas et entretiens", "annexes"]
         subtitle = ", ".join(parts)
         self.p(subtitle[0].upper() + subtitle[1:], S.SUBTITLE)
@@ -245,40 +282,195 @@ class _VolumeWriter:
             by_status[s.status] = by_status.get(s.status, 0) + 1
         return f"{format_int(len(sources))} : " + ", ".join(f"{format_int(n)} {label}" for label, n in by_status.items())
 
-    # -- Part I --
+    # -- Part I: chapter 4 of the report --
     def part_one(self) -> None:
         assert self.synthesis is not None
-        self.body.heading(1, PART_ONE, anchor="_pi87_partie1")
-        self.p("Pour chaque question évaluative : le jugement tel qu’au §4.1 du rapport, puis chaque passage "
-               "cité en entier avec sa source et un lien vers la réponse. « preuve modifiée » : la réponse a "
-               "changé depuis que le passage a été cité.", S.NOTICE)
-        for n, judgement in enumerate(self.synthesis.judgements, start=1):
+        syn = self.synthesis
+        title = CHAPTER_FOUR if self.only else PART_ONE
+        self.body.heading(1, title, anchor="_pi87_partie1")
+        if not self.only:
+            self.p("Le chapitre 4 du rapport tel qu’écrit dans l’outil : les conclusions, puis pour chaque question "
+                   "évaluative le jugement et les passages cités en entier avec leur source, enfin les "
+                   "préconisations. Chaque référence renvoie à une note de bas de page qui cite le passage ou "
+                   "le document. « preuve modifiée » : la réponse a changé depuis que le passage a été cité.",
+                   S.NOTICE)
+        self.body.heading(2, CONCLUSIONS_TITLE, anchor="_pi87_conclusions")
+        if syn.intro:
+            self.cited_paragraphs(syn.intro, S.BODY)
+        atouts = [f for f in syn.findings if f.kind != "limite"]
+        limites = [f for f in syn.findings if f.kind == "limite"]
+        for f in atouts:
+            self.add(B.list_paragraph(self.cited_runs(f.text)))
+        if limites:
+            self.p("Mais aussi :", S.BODY, ppr='<w:keepNext/><w:spacing w:before="160"/>')
+            for f in limites:
+                self.add(B.list_paragraph(self.cited_runs(f.text)))
+        if syn.overall:
+            self.cited_paragraphs(syn.overall, S.BODY, ppr='<w:spacing w:before="200"/>')
+        if not (syn.intro or syn.findings or syn.overall):
+            self.p([B.run("Conclusions à rédiger.", style=S.STATE_CHAR)], S.BODY)
+        for n, judgement in enumerate(syn.judgements, start=1):
             self.judgement(n, judgement)
+        self.recommendations()
+
+    def cited_runs(self, text: str, props: str = "") -> list[str]:
+        """`text` as runs, each citation group `[@k1; @k2, p. 3]` a footnote reference (an
+        unknown key shown "[référence introuvable : key]" in the text)."""
+        out: list[str] = []
+        pieces = citations.parse(text)
+        for n, piece in enumerate(pieces):
+            if isinstance(piece, str):
+                if n + 1 < len(pieces):       # the mark sits against the word, as in the report
+                    piece = piece.rstrip(" ")
+                if piece:
+                    out.append(B.run(piece, props))
+                continue
+            known = [c for c in piece.items if self.known(c.key)]
+            unknown = [c for c in piece.items if not self.known(c.key)]
+            if known:
+                out.append(self.footnotes.add([self.note_runs(c) for c in known]))
+            for c in unknown:
+                out.append(B.run(f"[{UNKNOWN_REFERENCE} : {c.key}]", B.rpr(bold=True, color=S.WARN)))
+        return out
+
+    def known(self, key: str) -> bool:
+        syn = self.synthesis
+        assert syn is not None
+        return key in syn.evidence or key in syn.sources or key in self.finding_index or key in self.rec_index
+
+    def note_runs(self, c: citations.Cite) -> list[str]:
+        """A footnote's text: a passage quoted with its source; a document's reference."""
+        syn = self.synthesis
+        assert syn is not None
+        locator = f", {c.locator}" if c.locator else ""
+        if c.key in syn.evidence:
+            e = syn.evidence[c.key]
+            runs = [B.run(f"« {one_line(e.quote)} »", B.rpr(italic=True)), B.run(" — " + self.passage_source(e) + locator)]
+            if e.stale or e.missing:
+                runs.append(B.run(f" ({STALE if e.stale else MISSING})", B.rpr(bold=True, color=S.WARN)))
+            return runs
+        if c.key in syn.sources:
+            src = syn.sources[c.key]
+            head = ", ".join(x for x in (src.author, src.title) if x)
+            tail = [x for x in (src.kind, _source_date(src.date), c.locator or src.locator) if x]
+            runs = [B.run(head, B.rpr(italic=False)), B.run((", " + ", ".join(tail)) if tail else "")]
+            if src.url:
+                runs.append(B.run(f", {src.url}"))
+            return [*runs, B.run(".")]
+        if c.key in self.finding_index:
+            n, f = self.finding_index[c.key]
+            return [B.run(f"Voir la conclusion n° {n} (§ 4.1) : {one_line(citations.strip_citations(f.text))}{locator}")]
+        n_rec = self.rec_index[c.key][0]
+        return [B.run(f"Voir la préconisation n° {n_rec} (§ 4.2){locator}.")]
+
+    def passage_source(self, e: Evidence) -> str:
+        """"Lunévillois (Atout Emploi), Directrice, Mission locale, 14/10/2019, question 3.1"."""
+        slot = self.slots.get(e.interview_id)
+        if slot is None:
+            return f"{e.project_id}, question {e.question_id} (entretien absent du volume)"
+        interview = slot.interview
+        who = "; ".join(", ".join(x for x in (one_line(p.role), one_line(p.organisation)) if x)
+                        for p in interview.interviewees if p.role or p.organisation)
+        number = self.c.view_of(interview, slot.case.project).number(e.question_id) or e.question_id
+        parts = [slot.case.label, who, fr_date(interview.date) or "date à fixer", f"question {number}"]
+        return ", ".join(x for x in parts if x)
+
+    def cited_paragraphs(self, text: str, style: str, *, ppr: str = "", props: str = "") -> None:
+        """Paragraphs of a lead's text: a blank line separates paragraphs; lines starting with
+        "- ", "– " or "• " are real bullets; citations become footnotes."""
+        self.add(self.cited_xml(text, style, ppr=ppr, props=props))
+
+    def cited_xml(self, text: str, style: str, *, ppr: str = "", props: str = "") -> str:
+        out = []
+        for block in text.split("\n\n"):
+            lines = [ln for ln in block.split("\n")]
+            buffer: list[str] = []
+
+            def flush() -> None:
+                if buffer:
+                    out.append(B.paragraph(self.cited_runs("\n".join(buffer), props), style, ppr=ppr))
+                    buffer.clear()
+
+            for line in lines:
+                m = BULLET_RE.match(line)
+                if m:
+                    flush()
+                    out.append(B.list_paragraph(self.cited_runs(line[m.end():].strip(), props)))
+                elif line.strip():
+                    buffer.append(line)
+            flush()
+        return "".join(out) or B.paragraph("", style)
 
     def judgement(self, n: int, j: Judgement) -> None:
-        self.body.heading(2, self.judgement_title(n, j), anchor=f"_pi87_qe{n}",
-                          ppr="" if n == 1 else "<w:pageBreakBefore/>")
-        widths = [1500, 3200, 1300, S.TEXT_WIDTH - 6000]
-        rows = [B.header_row(["Registre", "Question évaluative", "Niveau d’atteinte", "Explications"], widths)]
+        self.body.heading(3, self.judgement_title(n, j), anchor=f"_pi87_qe{n}", ppr="<w:keepNext/>")
+        widths = [1900, S.TEXT_WIDTH - 1900]
+        keep = "<w:keepNext/>"
         rating = j.rating or NOT_RATED
-        rows.append(B.row([
-            B.cell(B.paragraph([B.run(j.registre, B.rpr(bold=True))], S.TABLE_TEXT), widths[0]),
-            B.cell(B.text_paragraphs(j.text, S.TABLE_TEXT), widths[1]),
-            B.cell(B.paragraph([B.run(rating, B.rpr(bold=True, color=S.ACCENT, size=12 if j.rating else None))],
-                               S.TABLE_TEXT, ppr=B.jc("center")), widths[2]),
-            B.cell(B.text_paragraphs(j.explanation or "Explications à rédiger.", S.TABLE_TEXT), widths[3]),
-        ], cant_split=False))
-        self.add(B.table(widths, rows))
+        rows = [
+            B.row([B.cell(B.paragraph([B.run("Registre", B.rpr(bold=True, color=S.ACCENT))], S.TABLE_TEXT, ppr=keep),
+                          widths[0], fill=S.ACCENT_SOFT),
+                   B.cell(B.paragraph([B.run("Question évaluative", B.rpr(bold=True, color=S.ACCENT))], S.TABLE_TEXT,
+                                      ppr=keep), widths[1], fill=S.ACCENT_SOFT)]),
+            B.row([B.cell(B.paragraph([B.run(j.registre, B.rpr(bold=True))], S.TABLE_TEXT, ppr=keep), widths[0]),
+                   B.cell(B.text_paragraphs(j.text, S.TABLE_TEXT, ppr=keep), widths[1])]),
+            B.row([B.cell(B.paragraph([B.run("Niveau d’atteinte", B.rpr(bold=True, color=S.ACCENT))], S.TABLE_TEXT,
+                                      ppr=keep), widths[0], fill=S.ACCENT_SOFT),
+                   B.cell(B.paragraph([B.run("Explications", B.rpr(bold=True, color=S.ACCENT))], S.TABLE_TEXT,
+                                      ppr=keep), widths[1], fill=S.ACCENT_SOFT)]),
+            B.row([B.cell(B.paragraph([B.run(rating, B.rpr(bold=True, color=S.ACCENT, size=12 if j.rating else None))],
+                                      S.TABLE_TEXT, ppr=B.jc("center")), widths[0]),
+                   B.cell(self.cited_xml(j.explanation, S.TABLE_TEXT) if j.explanation
+                          else B.paragraph([B.run("Explications à rédiger.", style=S.STATE_CHAR)], S.TABLE_TEXT),
+                          widths[1])], cant_split=False),
+        ]
+        self.add(B.table(widths, rows, header=False))
         self.p(self.coverage_line(j), S.SMALL, ppr='<w:spacing w:before="80" w:after="120"/>')
         if not j.evidence:
             self.p([B.run("Aucun passage cité pour cette question.", style=S.STATE_CHAR)], S.ANSWER)
             return
-        self.p("Éléments de preuve", S.HEADINGS[3])
+        self.p("Éléments de preuve", S.QUESTION, ppr="<w:keepNext/>")
         for k, e in enumerate(j.evidence, start=1):
             self.evidence(k, e)
 
+    def recommendations(self) -> None:
+        syn = self.synthesis
+        assert syn is not None
+        self.body.heading(2, RECOMMENDATIONS_TITLE, anchor="_pi87_preconisations", ppr="<w:pageBreakBefore/>")
+        if syn.recommendations_intro:
+            self.cited_paragraphs(syn.recommendations_intro, S.BODY)
+        if not syn.recommendations:
+            self.p([B.run("Préconisations à rédiger.", style=S.STATE_CHAR)], S.BODY)
+        for r in syn.recommendations:
+            self.add(B.list_paragraph(self.cited_runs(r.text), numbered=True, keep_next=bool(r.subpoints)))
+            for m, sp in enumerate(r.subpoints):
+                self.add(B.list_paragraph(self.cited_runs(sp), numbered=True, level=1,
+                                          keep_next=m < len(r.subpoints) - 1))
+            if r.rests_on:
+                self.p([B.run("Repose sur : ", B.rpr(bold=True)), B.run(self.rests_on_text(r.rests_on))], S.SMALL,
+                       ppr='<w:spacing w:before="40" w:after="120"/><w:ind w:left="425"/>')
+
+    def rests_on_text(self, keys: list[str]) -> str:
+        syn = self.synthesis
+        assert syn is not None
+        parts = []
+        registres = {j.id: j for j in syn.judgements}
+        for k in keys:
+            if k in self.finding_index:
+                n, f = self.finding_index[k]
+                label = "atout" if f.kind != "limite" else "limite"
+                quoted = _shorten(citations.strip_citations(f.text), 90).rstrip(" ;,.:")
+                parts.append(f"conclusion n° {n} ({label}) « {quoted} »")
+            elif k in registres:
+                j = registres[k]
+                parts.append(f"question évaluative {j.number} — {j.registre}")
+            elif k in self.rec_index:
+                parts.append(f"préconisation n° {self.rec_index[k][0]}")
+            else:
+                parts.append(f"[{UNKNOWN_REFERENCE} : {k}]")
+        return " ; ".join(parts) + "."
+
     @staticmethod
-    def judgement_title(n: int, j: Judgement) -> str:
+    def judgement_title(n: int, j: Judgement) -> str:  # noqa: D102
         return f"Question évaluative {j.number or n} — {j.registre or j.id}"
 
     def coverage_line(self, j: Judgement) -> str:
@@ -301,6 +493,8 @@ class _VolumeWriter:
 
     def evidence(self, k: int, e: Evidence) -> None:
         head = [B.run(f"Passage {k}", B.rpr(bold=True, color=S.ACCENT))]
+        if e.key:
+            head += [B.run(f"  [{e.key}]", B.rpr(color=S.MUTED))]
         if e.stale or e.missing:
             flag = STALE if e.stale else MISSING
             head += [B.run("  "), B.run(f"⚠ {flag}", B.rpr(bold=True, color=S.WARN))]
@@ -308,6 +502,8 @@ class _VolumeWriter:
         self.add(B.text_paragraphs(e.quote, S.CONCURRENT))
         slot = self.slots.get(e.interview_id)
         source = self.source_line(slot, e.question_id) if slot else [B.run(f"{e.project_id} · {e.question_id} (entretien absent du volume)")]
+        if self.only:            # Part I alone: no Part III to link to
+            source = [B.run(self.passage_source(e))]
         self.p([B.run("Source : ", B.rpr(bold=True)), *source], S.SMALL)
         if e.tags:
             self.p([B.run("Étiquettes : ", B.rpr(bold=True)), B.run(", ".join(e.tags))], S.SMALL)
@@ -472,6 +668,10 @@ class _VolumeWriter:
         if edited:
             runs += [B.run("  "), B.run(f"modifiée dans Word ({one_line(str(edited))})",
                                         B.rpr(bold=True, color=S.WARN))]
+        settled = answer.extra.get(SETTLED)
+        if isinstance(settled, dict) and settled.get("rev") == answer.rev:
+            by = one_line(str(settled.get("by") or "")) or "auteur inconnu"
+            runs += [B.run(f"  conflit réglé par {by}, {fr_datetime(str(settled.get('at') or ''))}")]
         if runs:
             self.p(runs, S.SMALL, ppr='<w:ind w:left="227"/>')
 
@@ -586,8 +786,10 @@ class _VolumeWriter:
                 self.add(B.table(widths, rows))
 
 
-def build_volume(content: VolumeContent, progress: Callable[[str], None] | None = None) -> bytes:
-    """The consolidated volume as .docx bytes (nothing is written to disk here)."""
+def build_volume(content: VolumeContent, progress: Callable[[str], None] | None = None, *,
+                 only: str = "") -> bytes:
+    """The consolidated volume as .docx bytes (nothing is written to disk here). `only`
+    "conclusions": Part I alone, the report's chapter 4 to paste into the report."""
     evaluators = content.evaluators
     digest = hashlib.sha256("".join(sorted(s.sha256 for s in content.sources if s.sha256)).encode()).hexdigest()
     mark = f" ({PSEUDONYMISED_MARK})" if content.pseudonymised else ""
@@ -603,9 +805,12 @@ def build_volume(content: VolumeContent, progress: Callable[[str], None] | None 
         category="Volume consolidé" + (f" · {PSEUDONYMISED_MARK}" if mark else ""),
     )
     left, top = "PI 8.7 · volume consolidé", "Évaluation de la PI 8.7 du FSE · volume consolidé"
+    if only:
+        left, top = "PI 8.7 · chapitre 4", "Évaluation de la PI 8.7 du FSE · conclusions et préconisations"
     if content.pseudonymised:       # every page says so
         # shorter header: the mark stays on the line (it wrapped in LibreOffice)
         left, top = f"{left} · {PSEUDONYMISED_MARK.upper()}", f"PI 8.7 du FSE · volume consolidé {PSEUDONYMISED_MARK}"
-    B.page_number_footer(document.sections[0], left, header_text=top, first_page_plain=not content.pseudonymised)
-    writer = _VolumeWriter(content, progress)
-    return B.document_bytes_with_body(document, writer.chunks(), stream=True)
+    B.page_number_footer(document.sections[0], left, header_text=top,
+                         first_page_plain=not content.pseudonymised and not only)
+    writer = _VolumeWriter(content, progress, only)
+    return B.document_bytes_with_body(document, writer.chunks(), stream=True, footnotes=writer.footnotes)

@@ -17,6 +17,7 @@ from pi87_field.core.guides import Guide
 from pi87_field.core.model import Answer, Interview, Project, ProjectKind
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.summary import project_label
+from pi87_field.core.grid import ordered_interviews
 from pi87_field.core.labels import EVIDENCE_CHANGED, EVIDENCE_OK, EVIDENCE_UNKNOWN, SUMMARY_OK, SUMMARY_REVIEW
 from pi87_field.core.synthesis.framework import EvaluativeQuestion, Framework, find_framework
 from pi87_field.core.synthesis.objects import CellSummary, Evidence, Judgement, passage_in
@@ -135,8 +136,7 @@ class Workspace:
                     continue
                 self._files[path] = (stamp, interview)
                 items.append(interview)
-            items.sort(key=lambda i: (i.date is None, i.date or "", i.created_at, i.id))
-            self._interviews[project.id] = items
+            self._interviews[project.id] = ordered_interviews(items)     # the one interview order
         for gone in set(self._files) - seen:
             del self._files[gone]
 
@@ -205,11 +205,25 @@ class Workspace:
         return EvidenceView(ev, state, self.label(ev.project_id), answer)
 
     def evidence_for(self, question_id: str) -> list[EvidenceView]:
-        """The evidence a judgement cites, in case order then pinning order."""
+        """The evidence a judgement cites: case order, then the guide's order of the questions
+        (2.1 before 3.2, whatever their ids), then pinning order."""
         order = {p.id: n for n, p in enumerate(self._projects)}
         items = [e for e in self.synthesis.evidence() if question_id in e.supports]
-        items.sort(key=lambda e: (order.get(e.project_id, len(order)), e.question_id, e.created_at))
+        items.sort(key=lambda e: (order.get(e.project_id, len(order)), self.question_position(e), e.created_at))
         return [self.evidence_view(e) for e in items]
+
+    def question_position(self, ev: Evidence) -> tuple[int, str]:
+        """Where the evidence's grid question stands in its interview's guide (unknown last)."""
+        interview = self.interview(ev.project_id, ev.interview_id)
+        guide = self.guide(interview.guide_id) if interview is not None and interview.guide_id else None
+        if guide is None:
+            return (1 << 30, ev.question_id)
+        positions = self.__dict__.setdefault("_positions", {})
+        table = positions.get(guide.id)
+        if table is None:
+            table = positions[guide.id] = {q.id: n for n, q in enumerate(q for s in guide.sections
+                                                                           for q in s.questions)}
+        return (table.get(ev.question_id, 1 << 30), ev.question_id)
 
     def evidence_in_cell(self, project_id: str, question_id: str) -> list[EvidenceView]:
         return [self.evidence_view(e) for e in self.synthesis.evidence()

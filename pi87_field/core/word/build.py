@@ -126,6 +126,54 @@ def field_runs(instruction: str, placeholder: str = "", props: str = "") -> str:
     )
 
 
+# -- footnotes -----------------------------------------------------------------------------------
+
+
+def footnote_reference(fid: int) -> str:
+    """The superscript number in the text that points at footnote `fid`."""
+    return f'<w:r><w:rPr><w:rStyle w:val="{S.FOOTNOTE_REFERENCE}"/></w:rPr><w:footnoteReference w:id="{fid}"/></w:r>'
+
+
+class Footnotes:
+    """The footnotes of one document, numbered from 1 in the order they are referenced.
+
+    python-docx has no footnote API: the part (`templates/footnotes.xml`, with the separator and
+    continuation-separator footnotes, ids -1 and 0, named in `settings.xml`) is in every document
+    we write; `document_bytes_with_body` replaces it with `xml()` once the body is written."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def add(self, paragraphs: Sequence[Sequence[str]]) -> str:
+        """A footnote made of `paragraphs` (lists of run XML); returns the reference run to put
+        in the text."""
+        fid = len(self.notes) + 1
+        mark = f'<w:r><w:rPr><w:rStyle w:val="{S.FOOTNOTE_REFERENCE}"/></w:rPr><w:footnoteRef/></w:r>'
+        body = []
+        for i, runs in enumerate(paragraphs or [[]]):
+            lead = [mark, run(" ")] if i == 0 else []
+            body.append(paragraph([*lead, *runs], S.FOOTNOTE_TEXT))
+        self.notes.append(f'<w:footnote w:id="{fid}">{"".join(body)}</w:footnote>')
+        return footnote_reference(fid)
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    def xml(self) -> bytes:
+        template = S.footnotes_template()
+        head, _, tail = template.rpartition(b"</w:footnotes>")
+        return head + "".join(self.notes).encode("utf-8") + b"</w:footnotes>" + tail
+
+
+def list_paragraph(runs: Iterable[str], *, numbered: bool = False, level: int = 0, keep_next: bool = False,
+                   spacing: str = "") -> str:
+    """A real list item: a bullet ("•", "–") or a number ("1.", then "a." at level 1).
+    `spacing`: a `w:spacing` element (it comes after the numbering in the schema's order)."""
+    style = S.LIST_NUMBER if numbered else S.LIST_BULLET
+    num = f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{2 if numbered else 1}"/></w:numPr>' if level else ""
+    return paragraph(list(runs), style, ppr=("<w:keepNext/>" if keep_next else "") + num + spacing)
+
+
 # -- tables --------------------------------------------------------------------------------------
 
 
@@ -311,7 +359,8 @@ def page_number_footer(section: Section, left_text: str = "", *, header_text: st
 _PLACEHOLDER = "@@pi87-field-body@@"
 
 
-def document_bytes_with_body(document: Document, body: Iterable[str], *, stream: bool = False) -> bytes:
+def document_bytes_with_body(document: Document, body: Iterable[str], *, stream: bool = False,
+                             footnotes: Footnotes | None = None) -> bytes:
     """Save `document` with `body` (XML text pieces) before its final section properties.
 
     A write-up's body (a few hundred KB) is parsed once and saved with the package: one
@@ -322,7 +371,12 @@ def document_bytes_with_body(document: Document, body: Iterable[str], *, stream:
     the small parts are compressed a second time, which only pays off for a large body). The
     text comes from this module's builders, which escape everything; the tests read every file
     back with python-docx.
+
+    `footnotes`, filled while the body is written, replaces the template's footnotes part (the
+    document is then always streamed: the part is known only once the body has been written).
     """
+    if footnotes is not None:
+        stream = True
     if not stream:
         wrapper = parse_xml(f"<w:body {S.NSDECL}>{''.join(body)}</w:body>")
         end = document.element.body.find(qn("w:sectPr"))
@@ -345,7 +399,11 @@ def document_bytes_with_body(document: Document, body: Iterable[str], *, stream:
     out = io.BytesIO()
     # level 1: tens of megabytes of XML, speed over size (the file is about 1.5 x larger than at 6)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        notes_info = None
         for info in source.infolist():
+            if footnotes is not None and info.filename == S.FOOTNOTES_PART:
+                notes_info = info          # written last: its footnotes are collected with the body
+                continue
             data = source.read(info.filename)
             if info.filename != "word/document.xml":
                 target.writestr(info, data)
@@ -358,4 +416,6 @@ def document_bytes_with_body(document: Document, body: Iterable[str], *, stream:
                 for piece in body:
                     member.write(piece.encode("utf-8"))
                 member.write(tail)
+        if footnotes is not None and notes_info is not None:
+            target.writestr(notes_info, footnotes.xml())
     return out.getvalue()

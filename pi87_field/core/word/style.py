@@ -53,6 +53,7 @@ HEADINGS = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
 TOC_HEADING = "TOCHeading"
 TABLE_STYLE = "TableGrid"
 ANSWER = "Reponse"
+BODY = "Normal"                     # running text (Part I's conclusions, préconisations' introduction)
 QUESTION_DETAIL = "QuestionDetail"
 CONCURRENT = "VersionConcurrente"
 REVIEW_NOTE = "NoteRelecture"
@@ -63,6 +64,10 @@ STATE_CHAR = "EtatReponse"
 CELL = "VolCellule"
 CELL_REF = "VolRenvoi"
 QUESTION = "VolQuestion"
+FOOTNOTE_TEXT = "FootnoteText"
+FOOTNOTE_REFERENCE = "FootnoteReference"
+LIST_BULLET = "ListBullet"          # numbering.xml num 1: "•", then "–"
+LIST_NUMBER = "ListNumber"          # numbering.xml num 2: "1.", then "a."
 
 STYLE_NAMES = {
     TITLE: "Title", SUBTITLE: "Subtitle", "Heading1": "heading 1", "Heading2": "heading 2",
@@ -71,6 +76,8 @@ STYLE_NAMES = {
     REVIEW_NOTE: "Note de relecture",
     NOTICE: "Encadré", SMALL: "Mention", TABLE_TEXT: "Texte de tableau", STATE_CHAR: "État de réponse",
     CELL: "Cellule de matrice", CELL_REF: "Renvoi", QUESTION: "Question",
+    FOOTNOTE_TEXT: "footnote text", FOOTNOTE_REFERENCE: "footnote reference", LIST_BULLET: "List Bullet",
+    LIST_NUMBER: "List Number",
 }
 
 # The package skeleton: part name -> file in templates/.
@@ -80,7 +87,17 @@ _TEMPLATE_PARTS = (
     ("word/document.xml", "document.xml"), ("word/_rels/document.xml.rels", "document.xml.rels"),
     ("word/styles.xml", "styles.xml"), ("word/settings.xml", "settings.xml"),
     ("word/fontTable.xml", "fontTable.xml"),
+    # the separator footnotes Word expects (ids -1 and 0, named in settings.xml); a document's own
+    # footnotes are written in this part by `build.Footnotes`
+    ("word/footnotes.xml", "footnotes.xml"),
+    # real bullets and "1. / a." numbering for the lists of Part I (LIST_BULLET, LIST_NUMBER)
+    ("word/numbering.xml", "numbering.xml"),
 )
+FOOTNOTES_PART = "word/footnotes.xml"
+
+
+def footnotes_template() -> bytes:
+    return (resources.files("pi87_field.core.word") / "templates" / "footnotes.xml").read_bytes()
 
 
 @lru_cache(maxsize=1)

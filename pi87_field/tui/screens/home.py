@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -41,6 +42,9 @@ class ProjectTable(FittedTable):
 
 
 class HomeScreen(Screen):
+    class ProgressShown(Message):
+        """The projects' progress figures are on screen (the app may start background reading)."""
+
     app = getters.app(FieldApp)
 
     BINDINGS = [
@@ -95,15 +99,17 @@ class HomeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="home-progress")
     def load_progress(self) -> None:
-        """Reading every interview can take a moment with a big store: after the first paint."""
+        """After the first paint: the store's progress facts (`core/store/progress.py`) open only
+        the interviews changed since they were noted."""
         store = self.app.store
         damaged: list = []
-        figures = {p.id: project_progress(store.list_interviews(p.id, damaged=damaged), store.guides)
+        figures = {p.id: project_progress(store.progress_facts(p.id, damaged=damaged), store.guides)
                    for p in self.projects}
         self.app.call_from_thread(self._progress_loaded, figures, damaged)
 
     def _progress_loaded(self, figures: dict[str, ProjectProgress], damaged: list) -> None:
         self.progress = figures
+        self.post_message(self.ProgressShown())
         known = {str(getattr(d, "path", d)) for d in self.damaged}
         self.damaged += [d for d in damaged if str(getattr(d, "path", d)) not in known]
         self.populate()

@@ -22,7 +22,8 @@ from textual.widgets import Footer, Static, TextArea, Tree
 from pi87_field.core import timing
 from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.fr import fr_datetime, fr_time, plural
-from pi87_field.core.guides import Guide, question_numbers
+from pi87_field.core.grid import ORPHAN_SECTION, Grid
+from pi87_field.core.guides import Guide
 from pi87_field.core.model import (
     INTERVIEW_NOTES,
     Answer,
@@ -47,7 +48,6 @@ from pi87_field.tui.widgets.transcript_pane import TranscriptPane
 AUTOSAVE_DELAY_SECONDS = 0.6
 MAX_UNSAVED_SECONDS = 1.0
 NARROW_WIDTH = 70
-ORPHAN_SECTION = "Hors grille (réponses conservées)"
 # Text typed into an answer in these states makes it an answer (what was said was asked)...
 TEXT_ENDS_STATE = frozenset({AnswerState.NOT_ASKED})
 # ...while in these the text explains the state, or is the part said so far.
@@ -56,26 +56,6 @@ TEXT_KEEPS_STATE_REASON = {
     AnswerState.DECLINED: "le texte le justifie",
     AnswerState.TO_COMPLETE: "réponse partielle",
 }
-
-
-def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
-    """Guide questions in order, then answers whose question is not (or no longer) in the guide."""
-    slots: list[Slot] = []
-    known: set[str] = set()
-    if guide is not None:
-        numbers = question_numbers(guide.sections)
-        for si, section in enumerate(guide.sections, start=1):
-            for question in section.questions:
-                slots.append(Slot(question.id, numbers[question.id], question.text, si, section.title))
-                known.add(question.id)
-    orphans = [qid for qid in interview.answers if qid not in known]
-    if guide is None:
-        orphans = [q for q in interview.question_texts if q not in known] + \
-                  [q for q in orphans if q not in interview.question_texts]
-    for n, qid in enumerate(orphans, start=1):
-        text = interview.question_texts.get(qid, qid).split("\n", 1)[0]
-        slots.append(Slot(qid, f"H{n}", text, 0, ORPHAN_SECTION))
-    return slots
 
 
 # The store's lock (AnswerLock), said at 80 columns with the keys that lift it.
@@ -209,7 +189,7 @@ class InterviewScreen(Screen):
         self.call_after_refresh(self._hold_heap)
         self.query_one(ElapsedClock).set_offset(timing.duration_seconds(self.interview), running=False)
         self.answers = dict(self.interview.answers)
-        self.slots = build_slots(self.interview, self.guide)
+        self.slots = self.grid().questions     # the order walked; the answers live in self.answers
         self.notes = self.query_one("#notes-editor", TextArea)
         self.notes.border_title = "Notes · ctrl+o : réponse · Échap : masquer"
         self._notes_saved = self.interview.notes
@@ -229,8 +209,7 @@ class InterviewScreen(Screen):
             self.call_after_refresh(self._open_notes)
         start = next((i for i, s in enumerate(self.slots) if s.qid == self.start_question), None)
         if start is None:  # resume at the first question without an answer
-            start = next((i for i, s in enumerate(self.slots)
-                          if s.qid not in self.answers or self.answers[s.qid].is_empty), 0)
+            start = next((i for i, q in enumerate(self.grid()) if not q.answered), 0)
         self.show_question(start)
         self.editor.focus()
 
@@ -287,7 +266,7 @@ class InterviewScreen(Screen):
 
     def _question_markup(self, slot: Slot) -> Text:
         """The question as Text (question texts of imported interviews are untrusted: no markup)."""
-        in_guide = [s for s in self.slots if s.section_index]
+        in_guide = [s for s in self.slots if not s.orphan]
         lines: list[Text] = []
         if slot.section_index:
             count = len(self.guide.sections) if self.guide else 0
@@ -689,20 +668,23 @@ class InterviewScreen(Screen):
 
         self.app.edit_interview_sheet(self.project_id, self.interview_id, closed)
 
+    def grid(self) -> Grid:
+        """The interview against its guide (`core.grid`), with the answers as this screen holds them."""
+        assert self.interview is not None
+        return Grid.of(self.interview, self.guide, answers=self.answers)
+
     def missing_slots(self) -> list[Slot]:
         """What's left: questions without an answer or state, and those "à compléter"."""
-        return [s for s in self.slots if s.section_index and
-                (s.qid not in self.answers or self.answers[s.qid].is_open)]
+        return self.grid().missing
 
     def action_next_unanswered(self) -> None:
         if not self.slots:
             return
         self.save_now()
-        order = list(range(self.index + 1, len(self.slots))) + list(range(0, self.index + 1))
+        missing = {q.qid for q in self.grid().missing}
+        order = list(range(self.index + 1, len(self.slots))) + list(range(0, self.index))
         for i in order:
-            slot = self.slots[i]
-            if slot.section_index and (slot.qid not in self.answers or self.answers[slot.qid].is_open) \
-                    and i != self.index:
+            if self.slots[i].qid in missing:
                 self.show_question(i)
                 return
         self.notify("Toutes les questions ont une réponse ou un état.", title="Ce qui reste")
@@ -712,7 +694,7 @@ class InterviewScreen(Screen):
 
         self.save_now()
         self.save_notes_now()
-        total = sum(1 for s in self.slots if s.section_index)
+        total = len(self.grid().in_guide)
         finished = bool(self.interview and self.interview.status == InterviewStatus.COMPLETE)
 
         def chosen(result: str | None) -> None:
@@ -729,7 +711,7 @@ class InterviewScreen(Screen):
 
         width = max(24, min(64, self.app.size.width - 16))  # inside the dialog's border and list
         missing = self.missing_slots()
-        marks = {s.qid: self.answers[s.qid].mark if s.qid in self.answers else "empty" for s in missing}
+        marks = {q.qid: q.mark for q in missing}
         self.app.push_screen(WhatsLeftScreen(missing, total, finished, width, marks), chosen)
 
     def finish(self) -> None:
@@ -835,7 +817,7 @@ class InterviewScreen(Screen):
         if data.startswith("section:"):
             return
         index = next((i for i, s in enumerate(self.slots) if s.qid == data), None)
-        if index is not None:
+        if index is not None and self.editor is not None:
             self.show_question(index)
             self.editor.focus()
 
@@ -867,13 +849,7 @@ class InterviewScreen(Screen):
         from pi87_field.tui.screens.section_picker import SectionPicker
 
         self.save_now()  # the counts below must include what was just typed
-        sections: list[tuple[int, str, int, int]] = []
-        for slot in self.slots:
-            if not sections or sections[-1][0] != slot.section_index:
-                sections.append((slot.section_index, slot.section_title, 0, 0))
-            index, title, got, total = sections[-1]
-            answer = self.answers.get(slot.qid)
-            sections[-1] = (index, title, got + (1 if answer and not answer.is_empty else 0), total + 1)
+        sections = [(s.index, s.title, s.answered, len(s.questions)) for s in self.grid().sections]
         current = self.current.section_index if self.current else None
 
         def chosen(section_index: int | None) -> None:
@@ -991,13 +967,21 @@ class InterviewScreen(Screen):
         current = self.current.qid if self.current else None
         items.sort(key=lambda p: p.question_id != current)
 
+        dialog = UnsavedDialog(scope, items)
+
         def answered(choice: str | None) -> None:
+            if dialog.typed and self.editor is not None and not self.editor.read_only:
+                # Typed on while the dialog was open: it belongs to this answer (kept pending
+                # with it if the disk is still full).
+                self.editor.move_cursor(self.editor.document.end)
+                self.editor.insert(dialog.typed)
+                self.save_now()
             if choice in ("saved", "leave"):
                 then()
             elif self.editor is not None:
                 self.editor.focus()
 
-        self.app.push_screen(UnsavedDialog(scope, items), answered)
+        self.app.push_screen(dialog, answered)
 
     def pending_saved(self, question_id: str, answer: Answer) -> None:
         """The app's retry wrote an answer typed earlier on this screen."""

@@ -89,6 +89,13 @@ class NewInterviewScreen(Screen):
         self.edit = edit and planned_id is not None
         self._consent_before: bool | None = None
 
+    @property
+    def planned(self) -> str:
+        """The id of the interview this sheet belongs to (the buttons and the edit that use it
+        exist only then)."""
+        assert self.planned_id is not None
+        return self.planned_id
+
     def compose(self) -> ComposeResult:
         store = self.app.store
         project = store.get_project(self.project_id)
@@ -96,8 +103,8 @@ class NewInterviewScreen(Screen):
         guides = store.guides.for_kind(project.kind.value)
         guide_id = (planned.guide_id if planned else "") or project.guide_id
         choices = [(g.title, g.id) for g in guides]
-        if guide_id and guide_id not in {g.id for g in guides} and store.guide_for(guide_id):
-            choices.append((store.guide_for(guide_id).title, guide_id))
+        if guide_id and guide_id not in {g.id for g in guides} and (former := store.guide_for(guide_id)):
+            choices.append((former.title, guide_id))
         people = (planned.interviewees if planned else []) or [Interviewee()]
         when = planned.date if planned and planned.date else self.app.now().date()
         mode = planned.mode if planned and planned.mode else InterviewMode.ON_SITE
@@ -185,7 +192,7 @@ class NewInterviewScreen(Screen):
                 return
             try:
                 when = parse_date(values["date"])
-                self.app.store.postpone_interview(self.project_id, self.planned_id, when,
+                self.app.store.postpone_interview(self.project_id, self.planned, when,
                                                   one_line(values["reason"]), self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Report refusé", severity="error")
@@ -203,7 +210,7 @@ class NewInterviewScreen(Screen):
             if values is None:
                 return
             try:
-                self.app.store.cancel_interview(self.project_id, self.planned_id, one_line(values["reason"]),
+                self.app.store.cancel_interview(self.project_id, self.planned, one_line(values["reason"]),
                                                 self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Annulation refusée", severity="error")
@@ -221,7 +228,7 @@ class NewInterviewScreen(Screen):
             if not yes:
                 return
             try:
-                self.app.store.trash_interview(self.project_id, self.planned_id, self.app.now())
+                self.app.store.trash_interview(self.project_id, self.planned, self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Suppression refusée", severity="error")
                 return
@@ -235,7 +242,7 @@ class NewInterviewScreen(Screen):
     @on(Button.Pressed, "#n-reopen")
     def _reopen(self) -> None:
         try:
-            self.app.store.reopen_interview(self.project_id, self.planned_id, self.app.now())
+            self.app.store.reopen_interview(self.project_id, self.planned, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non rouvert", severity="error")
             return
@@ -272,9 +279,9 @@ class NewInterviewScreen(Screen):
             return
         if self.edit:
             try:
-                store.update_sheet(self.project_id, self.planned_id, sheet)
+                store.update_sheet(self.project_id, self.planned, sheet)
                 if consent != bool(self._consent_before):
-                    store.record_consent(self.project_id, self.planned_id, consent, self.app.now())
+                    store.record_consent(self.project_id, self.planned, consent, self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Fiche non enregistrée", severity="error")
                 return
