@@ -175,6 +175,23 @@ def text_rev(text: str, state: str) -> str:
     return hashlib.sha256(f"{state}\x00{text}".encode()).hexdigest()[:16]
 
 
+# Answer.extra keys (extra keys: kept, exchanged, never compared).
+EDITED_IN_WORD = "edited_in_word"   # the write-up the answer was corrected in
+SETTLED = "settled"                 # who settled the conflict this answer ended, when, keeping what
+
+
+def version_source(author: str = "", file: str = "", edited_in_word: str = "") -> str:
+    """What a version of an answer was, for a person: typed in the app by X, edited in Word in
+    file F, imported from X's bundle F."""
+    if edited_in_word:
+        return f"modifiée dans Word ({edited_in_word})"
+    who = f" par {author}" if author else ""
+    if file:
+        what = "du compte rendu" if file.lower().endswith(".docx") else "du paquet"
+        return f"saisie{who}, importée {what} {file}"
+    return f"saisie dans l'application{who}"
+
+
 @dataclass(slots=True)
 class AnswerVersion:
     """A version of an answer kept beside the current one after a conflicting import."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from pi87_field.core.bundle import Bundle, read_bundle_file
 from pi87_field.core.errors import FieldError, ImportFormatError, StoreError, os_reason
 from pi87_field.core.exchange.reconcile import Change, Outcome, reconcile_project
-from pi87_field.core.model import now_iso
+from pi87_field.core.model import EDITED_IN_WORD, now_iso
 from pi87_field.core.store import ProjectStore
 
 
@@ -27,6 +27,7 @@ class FileResult:
     error: str = ""
     edited: int = 0          # answers whose text was changed in Word after export
     kind: str = "project"    # "project" (bundle, write-up) or "synthesis"
+    damaged: list[str] = field(default_factory=list)   # local files this input could not repair
 
     @property
     def counts(self) -> Counter:
@@ -56,7 +57,6 @@ class ImportReport:
         return [c for f in self.files for c in f.changes if c.outcome == Outcome.CONFLICT]
 
 
-EDITED_IN_WORD = "edited_in_word"        # Answer.extra: the write-up the answer was corrected in
 IMPORTS_KEY = "pi87_imports"             # Project.extra: the files imported into the project
 
 
@@ -118,7 +118,12 @@ def is_synthesis_file(path: Path) -> bool:
     if path.suffix.lower() != ".json":
         return False
     try:
-        if path.stat().st_size > MAX_SYNTHESIS_BYTES:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        if b'"pi87-field-synthesis/' in head:
+            return True   # said at the top: read (and refused aloud if it must be) as a synthesis
+        if size > MAX_SYNTHESIS_BYTES:
             return False
         head = path.read_bytes()
         if b"pi87-field-synthesis/" not in head:
@@ -195,6 +200,7 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
     incoming = [i for i in bundle.interviews if i.id not in damaged_ids]
     for skipped in damaged_ids & {i.id for i in bundle.interviews}:
         result.changes.append(Change(Outcome.OLDER, pid, skipped, detail="fichier local endommagé : non modifié"))
+        result.damaged += [str(d.path) for d in damaged if Path(d.path).stem == skipped]
     merged = reconcile_project(known, known_interviews, bundle.project, incoming, source)
     written: set[str] = set()       # "" for the project's record, else interview ids
     pending = sorted(merged.changed_interview_ids)
