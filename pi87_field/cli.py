@@ -98,7 +98,28 @@ def data_dir_option(func: Callable) -> Callable:
 def _open_store(ctx: click.Context, *, writer: bool):
     from pi87_field.core.store import ProjectStore
 
-    return ProjectStore.open(ctx.obj["data_dir"], writer=writer)
+    store = ProjectStore.open(ctx.obj["data_dir"], writer=writer)
+    for notice in store.notices:  # a damaged metadata file set aside: the data still opens
+        warn("Attention :", notice)
+    return store
+
+
+def _warn_guides(store: Any) -> None:
+    """Guide files skipped (unreadable, oversized, invalid), named as `guides list` does."""
+    for problem in store.guides.problems:
+        warn("Guide ignoré :", problem)
+
+
+def _fail_if_damaged(what: str, *damaged_lists: list) -> None:
+    """Name each damaged store file once on stderr and exit non-zero: what was made left them out."""
+    named: dict[str, Any] = {}
+    for damaged in (d for lst in damaged_lists for d in lst):
+        named.setdefault(str(getattr(damaged, "path", damaged)), damaged)
+    if not named:
+        return
+    for damaged in named.values():
+        warn("Laissé de côté :", damaged)
+    fail(f"{what} : {plural(len(named), 'fichier endommagé laissé', 'fichiers endommagés laissés')} de côté.")
 
 
 class FrenchGroup(click.Group):
@@ -456,7 +477,12 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
             out.print(f"  • {conflict_place(store, c)}", soft_wrap=True, markup=False)
     for f in report.errors:
         warn("Erreur :", f.error, style="red")
-    if report.errors:
+    repairs = [(f, path) for f in report.files for path in f.damaged]
+    for f, path in repairs:  # the local copy cannot be read: never written over, said aloud
+        warn("Non importé :", f"{path} : fichier endommagé, conservé tel quel ; l'entretien de {f.path.name} "
+             "n'y a pas été écrit. Déplacez ce fichier hors du magasin puis relancez l'import pour le "
+             "remplacer par cette copie.", style="red")
+    if report.errors or repairs:
         sys.exit(1)
 
 
@@ -505,6 +531,7 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
             written.append(export_project_result(store, pid, target, fmt, pseudonymise=level or False,
                                                  register=register, edition=edition))
             bar.advance(task)
+    _warn_guides(store)
     for result in written:
         out.print(str(result.path), markup=False, soft_wrap=True)
         if result.report is not None:
@@ -605,6 +632,7 @@ def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonym
 
             content = volume_from_store(store, out_file, xlsx_file, pseudonymise=level, progress=progress,
                                         only=only or "")
+        _warn_guides(store)
     finally:
         store.close()
     answered = sum(len(c.answered) for c in content.cases)
@@ -617,6 +645,7 @@ def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonym
         from pi87_field.core.privacy import sidecar_path
 
         _print_residual(content.residual, sidecar_path(content.out_docx))
+    _fail_if_damaged("volume incomplet", content.damaged, store.damaged)
 
 
 def _print_merge_report(report: Any) -> None:
@@ -676,6 +705,7 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
     try:
         ws = Workspace(store)
         rows = ws.status()
+        _warn_guides(store)
         unknown = ws.synthesis.unknown_keys()
     finally:
         store.close()
@@ -684,6 +714,7 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
                                "questions": [r.to_dict() for r in rows],
                                "unknown_keys": [{"key": k, "where": w} for k, w in unknown]},
                               ensure_ascii=False, indent=1))
+        _fail_if_damaged("synthèse incomplète", ws.damaged, store.damaged)
         return
     table = Table(title=f"Synthèse — {ws.framework.title}", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Question", overflow="fold")
@@ -706,8 +737,7 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
                       soft_wrap=True, markup=False)
     for key, where in unknown:
         out.print(f"  • référence introuvable : « {key} » ({where})", soft_wrap=True, markup=False)
-    for problem in ws.damaged:
-        warn("Fichier endommagé :", problem)
+    _fail_if_damaged("synthèse incomplète", ws.damaged, store.damaged)
 
 
 @synthesis.command("export")
@@ -723,7 +753,9 @@ def synthesis_export(ctx: click.Context, file: Path) -> None:
 
     store = _open_store(ctx, writer=False)
     try:
-        doc = write_synthesis_file(Workspace(store), file)
+        ws = Workspace(store)
+        doc = write_synthesis_file(ws, file)
+        _warn_guides(store)
     finally:
         store.close()
     cited = sum(len(j["evidence"]) for j in doc["judgements"])
@@ -731,6 +763,7 @@ def synthesis_export(ctx: click.Context, file: Path) -> None:
     out.print(f"{file} : {plural(rated, 'jugement')}, {plural(cited, 'preuve citée', 'preuves citées')}, "
               f"{plural(len(doc['summaries']), 'synthèse de cellule', 'synthèses de cellule')}.",
               soft_wrap=True, markup=False)
+    _fail_if_damaged("synthèse exportée incomplète", ws.damaged, store.damaged)
 
 
 # -- demo --------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class FileResult:
     error: str = ""
     edited: int = 0          # answers whose text was changed in Word after export
     kind: str = "project"    # "project" (bundle, write-up) or "synthesis"
+    damaged: list[str] = field(default_factory=list)   # local files this input could not repair
 
     @property
     def counts(self) -> Counter:
@@ -117,7 +118,12 @@ def is_synthesis_file(path: Path) -> bool:
     if path.suffix.lower() != ".json":
         return False
     try:
-        if path.stat().st_size > MAX_SYNTHESIS_BYTES:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        if b'"pi87-field-synthesis/' in head:
+            return True   # said at the top: read (and refused aloud if it must be) as a synthesis
+        if size > MAX_SYNTHESIS_BYTES:
             return False
         head = path.read_bytes()
         if b"pi87-field-synthesis/" not in head:
@@ -194,6 +200,7 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
     incoming = [i for i in bundle.interviews if i.id not in damaged_ids]
     for skipped in damaged_ids & {i.id for i in bundle.interviews}:
         result.changes.append(Change(Outcome.OLDER, pid, skipped, detail="fichier local endommagé : non modifié"))
+        result.damaged += [str(d.path) for d in damaged if Path(d.path).stem == skipped]
     merged = reconcile_project(known, known_interviews, bundle.project, incoming, source)
     written: set[str] = set()       # "" for the project's record, else interview ids
     pending = sorted(merged.changed_interview_ids)

@@ -190,6 +190,7 @@ class ProjectStore:
         self._lock: FileLock | None = None
         self._folder_lock_fd: int | None = None
         self.damaged: list[DamagedFileError] = []
+        self.notices: list[str] = []   # said once on opening (a damaged metadata file set aside)
         from pi87_field.core.guides import builtin_guides_dir
 
         self.guide_dirs = guide_dirs if guide_dirs is not None else [builtin_guides_dir(), self.root / "guides"]
@@ -210,10 +211,12 @@ class ProjectStore:
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"Le dossier de données n'est pas un dossier : {self.root}")
         ensure_dir(self.root)
-        meta = self._read_meta()
+        meta, damaged_meta = self._read_meta_or_damage()
         if self.writer:
             self._acquire_lock()
             remove_stale_temp_files(self.root / "projects")
+            if damaged_meta is not None:
+                self._set_meta_aside(damaged_meta)
             if meta is None:
                 self._write_meta()
         elif meta is None and seed and not any(self.projects_dir.glob("*/project.json")):
@@ -221,7 +224,7 @@ class ProjectStore:
             try:
                 with self._briefly_locked():
                     self.seed_campaign_if_empty()
-                    if self._read_meta() is None:
+                    if self._read_meta_or_damage() == (None, None):
                         self._write_meta()
             except StoreLockedError:
                 pass
@@ -239,6 +242,26 @@ class ProjectStore:
                     f"(schéma {schema}) : mettez le programme à jour."
                 )
         return data
+
+    def _read_meta_or_damage(self) -> tuple[dict | None, DamagedFileError | None]:
+        """The metadata file holds only the schema version: damaged, it must not lock the user
+        out of intact data. It is named (`notices`), and a writer sets it aside and rewrites it."""
+        try:
+            return self._read_meta(), None
+        except DamagedFileError as exc:
+            if not self.writer:
+                self.notices.append(f"{exc} ; données ouvertes quand même (il sera mis de côté à la "
+                                    "prochaine écriture).")
+            return None, exc
+
+    def _set_meta_aside(self, damaged: DamagedFileError) -> None:
+        path = self.root / META_FILE
+        aside = path.with_name(f"{META_FILE}.endommage-{datetime.now():%Y%m%d-%H%M%S}")
+        try:
+            os.replace(path, aside)
+        except OSError as exc:
+            raise StoreError(f"{damaged} ; impossible de le mettre de côté ({exc.strerror}).") from None
+        self.notices.append(f"{damaged} ; mis de côté ({aside.name}) et recréé, les données sont intactes.")
 
     def _write_meta(self) -> None:
         payload = {"meta": {"1": {"schema": SCHEMA_VERSION, "created_at": now_iso()}}}

@@ -199,14 +199,19 @@ def find_framework(folders: list[Path], guides: GuideLibrary | None = None,
                    framework_id: str = FRAMEWORK_ID) -> Framework:
     """The framework `framework_id` from `folders` (later folders win: built-in, then the user's).
 
-    A broken user framework is an error (never silently replaced by the built-in one).
+    A broken user framework is an error (never silently replaced by the built-in one). A file
+    that cannot even be read (unreadable, oversized, not UTF-8) is no framework: it is skipped
+    here, and the guide library names it (`GuideLibrary.problems`).
     """
     found: Framework | None = None
     for folder in folders:
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.y*ml")):
-            text = read_yaml_text(path)
+            try:
+                text = read_yaml_text(path)
+            except GuideError:
+                continue
             if not is_framework_text(text):
                 continue
             framework = parse_framework(text, str(path), guides)
