@@ -477,6 +477,9 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
         out.print(Text.assemble((kind.heading, "bold yellow"), f" ({kind.kept} ; {kind.settle}) :"))
         for c in conflicts:
             out.print(f"  • {conflict_place(store, c)}", soft_wrap=True, markup=False)
+    for f in report.files:  # what the Word edits meant: read back, or why not
+        for notice in f.notices:
+            out.print(f"  • {f.path.name} : {notice}", soft_wrap=True, markup=False)
     for f in report.errors:
         warn("Erreur :", f.error, style="red")
     repairs = [(f, path) for f in report.files for path in f.damaged]

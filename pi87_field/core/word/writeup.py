@@ -89,6 +89,7 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
     RT_CUSTOM_XML,
     RT_CUSTOM_XML_PROPS,
     answer_bookmark,
+    notes_bookmark,
     boundary_bookmark,
     slot_paragraphs,
     slot_text,
@@ -266,7 +267,8 @@ class _Writer:
     def interview(self, n: int, interview: Interview) -> None:
         guide = self.guides.get(interview.guide_id)
         self.chapter(1, f"Entretien {n} — {interview_title(self.bundle.project, interview)}")
-        self.body.facts(interview_fact_rows(interview, guide, log=False, notes=self.working))
+        self.body.facts(interview_fact_rows(interview, guide, log=False, notes=self.working),
+                        anchors={"Notes": notes_bookmark(interview.id)} if self.working else None)
         if self.working:
             for note in interview.review_notes.get(INTERVIEW_NOTES, []):
                 self.body.parts.extend(review_note_paragraphs(note))
