@@ -15,6 +15,10 @@ One module, so that the TUI, the CLI, the write-up and the volume write a date t
                             "—" for None): the one percent format of the TUI, CLI and volume
 - `plural(n, "ajouté")`  -> "1 ajouté", "15 ajoutés", "1 500 ajoutés" (French rule: 0 and 1 take
                             the singular; give the plural when it is not singular + "s")
+- `fr_spaces(text)`       -> ordinary spaces made no-break where French typography wants them
+                            (inside « », before ; : ? !, before % and €, between thousands),
+                            so « never ends a line alone; idempotent
+- `fr_quote(text)`       -> "« text »" with no-break spaces (quotations the app inserts)
 - amounts: `format_amount`, `parse_amount`, `format_int` live in `money` (exact Decimal rules) and
   are re-exported here so one import serves a caller that shows dates and amounts.
 """
@@ -22,6 +26,7 @@ One module, so that the TUI, the CLI, the write-up and the volume write a date t
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 
 from pi87_field.core.money import NBSP, AmountError, format_amount, format_int, parse_amount
@@ -29,7 +34,7 @@ from pi87_field.core.text import one_line
 
 __all__ = [
     "AmountError", "DATE_FORMAT", "format_amount", "format_int", "format_percent", "fr_date", "fr_datetime",
-    "fr_local_datetime", "fr_time", "parse_amount", "parse_fr_date", "percent", "plural",
+    "fr_local_datetime", "fr_quote", "fr_spaces", "fr_time", "parse_amount", "parse_fr_date", "percent", "plural",
 ]
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -102,3 +107,32 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """The count and its noun or participle, agreed: "0 ajouté", "1 ajouté", "15 ajoutés"."""
     word = singular if abs(count) < 2 else (plural_form if plural_form is not None else singular + "s")
     return f"{format_int(count)} {word}"
+
+
+# An ordinary space (or tab) where French typography puts a no-break one: after « and before »,
+# between a word and ; : ? !, between a number and % or €. (A space that is already no-break is
+# left alone: the function is idempotent.)
+_BREAKABLE_BEFORE_PUNCTUATION = re.compile(r"(«)[ \t]|[ \t](»)|(?<=\S)[ \t]([;:?!])|(?<=\d)[ \t]([%€])")
+# "1 500 000": groups of three digits after one to three digits, a whole number.
+_THOUSANDS = re.compile(r"(?<!\d)\d{1,3}(?: \d{3})+(?!\d)")
+
+
+def _no_break(match: re.Match[str]) -> str:
+    opening, closing, punctuation, unit = match.groups()
+    if opening:
+        return opening + NBSP
+    return NBSP + (closing or punctuation or unit)
+
+
+def fr_spaces(text: str) -> str:
+    """`text` with no-break spaces where French puts them: "« oui »", "Pourquoi ?", "55 %",
+    "1 500 €", "2 400 jeunes". Only existing spaces change: nothing is added or removed."""
+    if " " not in text and "\t" not in text:
+        return text
+    text = _BREAKABLE_BEFORE_PUNCTUATION.sub(_no_break, text)
+    return _THOUSANDS.sub(lambda m: m.group().replace(" ", NBSP), text)
+
+
+def fr_quote(text: str) -> str:
+    """A quotation as French writes it: « text », the guillemets held to the text."""
+    return f"«{NBSP}{text.strip()}{NBSP}»"

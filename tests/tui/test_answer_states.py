@@ -6,6 +6,7 @@ marked as such in the tree, not ✓."""
 from __future__ import annotations
 
 from docx import Document
+from textual import events
 
 from pi87_field.core.exchange.exporting import export_project
 from pi87_field.core.model import AnswerState
@@ -101,3 +102,16 @@ async def test_a_conflicted_answer_is_marked_in_the_tree(app, store):
     async with app.run_test(size=(80, 24)) as pilot:
         grid = await open_grid(app, pilot, iid, Q)
         assert tree_label(grid, Q).startswith("⚠")
+
+
+async def test_french_spaces_are_no_break_as_one_types(app, store):
+    iid = started(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(app, pilot, iid, Q)
+        for char in "Il dit « oui » : 55 % !":     # as a keyboard sends them (« has no key name)
+            app.post_message(events.Key("space" if char == " " else char, char))
+        await wait_until(pilot, lambda: app.screen.editor.text.endswith("!"))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: Q in store.get_interview(CASE, iid).answers)
+    nb = "\u00a0"
+    assert store.get_interview(CASE, iid).answers[Q].text == f"Il dit «{nb}oui{nb}»{nb}: 55{nb}%{nb}!"

@@ -59,7 +59,8 @@ async def test_choosing_a_version_settles_the_conflict_everywhere(app, store, tm
         await pilot.press("escape")
         await pilot.pause()
     answer = store.get_interview(CASE, iid).answers[QID]
-    assert answer.text == "Version de Jean, différente !" and answer.concurrent == []
+    # " !" typed: the space before ! is made no-break as one types (French typography)
+    assert answer.text == "Version de Jean, différente\u00a0!" and answer.concurrent == []
     assert "Version de Marie" in [e.text for e in store.answer_history(CASE, iid, QID)]
     writeup = export_project(store, CASE, tmp_path, "docx")
     read = read_writeup(writeup)
@@ -116,3 +117,29 @@ def test_conflict_resolution_snapshot(snap_compare, store, monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+async def test_versions_differing_in_their_last_sentence_do_not_look_the_same(app, store):
+    from pi87_field.tui.screens.versions import CHANGED
+
+    common = "La mission locale accompagne 2 400 jeunes par an avec une équipe de 35 salariés. " * 3
+    interview = store.list_interviews(CASE)[0]
+    interview.consent = True
+    interview.status = InterviewStatus.IN_PROGRESS
+    interview.answers[QID] = Answer(
+        text=common + "Le FSE finance deux postes.", author="Marie", updated_at="2026-11-27T04:40:00+00:00",
+        concurrent=[AnswerVersion(text=common + "Le FSE finance trois postes.", state=AnswerState.ANSWERED,
+                                  updated_at="2026-11-27T04:48:57+00:00", author="Jean", source="jean.docx")])
+    store.save_interview(interview)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_versions(pilot, app, interview.id)
+        options = dialog.query_one(OptionList)
+        first, second = (str(options.get_option_at_index(i).prompt) for i in (0, 1))
+        assert "deux postes" in first and "trois postes" in second        # where they differ, shown
+        preview = dialog.query_one("#versions-preview", Static).render()
+        assert common.strip() in str(preview) and "trois postes" in str(preview)   # in full
+        from pi87_field.tui.screens.versions import diff_text
+
+        marked = diff_text(common + "Le FSE finance trois postes.", common + "Le FSE finance deux postes.")
+        assert [marked.plain[s.start:s.end] for s in marked.spans if str(s.style) == CHANGED] == ["trois"]
+        assert dialog.query_one("#versions-dialog").size.width > 100      # sized to the screen

@@ -25,6 +25,7 @@ from pi87_field.core.serialize import interview_from_dict, interview_to_dict
 from pi87_field.core.text import clean_text
 from pi87_field.core.word.read import read_writeup
 from pi87_field.core.word.writeup import answer_bookmark, write_project_docx
+from pi87_field.core.fr import fr_spaces
 from tests.support.writeup_bundle import guides, make_bundle
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -91,9 +92,9 @@ def restyle_as_reviewer(path: Path, out: Path) -> tuple[Path, dict]:
     follower = target._p.getnext()
     follower_par = next(p for p in document.paragraphs if p._p is follower)
     follower_par.insert_paragraph_before("Ce que le relecteur ajoute", style=document.styles["Heading 2"])
-    expected[(i3.id, "projet.description")] = (
+    expected[(i3.id, "projet.description")] = (fr_spaces(
         "Entretien 3, projet.description : réponse détaillée.\nDeuxième ligne.\n\nCe que le relecteur ajoute"
-        "\n\nDeuxième paragraphe\tavec tabulation.", "answered")
+        "\n\nDeuxième paragraphe\tavec tabulation."), "answered")
     # 3. at the end of the last answer of a section (before our "heading 2")
     qid = last_question_of_second_section()
     last = paragraph_starting(document, f"Entretien 3, {qid}")
@@ -102,8 +103,9 @@ def restyle_as_reviewer(path: Path, out: Path) -> tuple[Path, dict]:
     new = tail.insert_paragraph_before("", style=document.styles["Heading 1"])
     tail._p.addnext(new._p)          # after the answer's last paragraph
     new.add_run("Conclusion du relecteur")
-    expected[(i3.id, qid)] = (f"Entretien 3, {qid} : réponse détaillée.\nDeuxième ligne.\n\n"
-                              "Deuxième paragraphe\tavec tabulation.\n\nConclusion du relecteur", "answered")
+    # an edited answer is read as the body shows it: with the write-up's no-break spaces
+    expected[(i3.id, qid)] = (fr_spaces(f"Entretien 3, {qid} : réponse détaillée.\nDeuxième ligne.\n\n"
+                              "Deuxième paragraphe\tavec tabulation.\n\nConclusion du relecteur"), "answered")
     document.save(str(out))
     return out, expected
 

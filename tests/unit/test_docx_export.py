@@ -16,6 +16,7 @@ from docx2python import docx2python
 from pi87_field.core.bundle import Bundle
 from pi87_field.core.text import clean_text
 from pi87_field.core.word.writeup import ORPHANS_TITLE, answer_bookmark, write_project_docx
+from pi87_field.core.fr import fr_spaces
 from tests.support.writeup_bundle import EXPORTED_AT, guides, make_bundle
 
 
@@ -40,11 +41,12 @@ def test_every_answer_is_in_the_body_python_docx(exported):
     for interview in bundle.interviews:
         for qid, answer in interview.answers.items():
             for part in answer_paragraphs(answer.text):
-                if part not in texts:
+                if fr_spaces(part) not in texts:
                     missing.append((qid, part[:40]))
     assert not missing
     # the hostile ones are there, cleaned (emoji, RTL kept; controls gone; CRLF normalised)
-    assert "Très bien 👍🏽 — l’équipe 👩‍👩‍👧 a « adoré » 🎉" in texts
+    assert fr_spaces("Très bien 👍🏽 — l’équipe 👩‍👩‍👧 a « adoré » 🎉") in texts
+    assert any("«\u00a0adoré\u00a0»" in t for t in texts)     # « held to its word
     assert "مرحبا بالعالم — שלום עולם ‏(RTL)‏ mixed" in texts
     assert "avantrouge après" in {t.replace("[31m", "") for t in texts}
     assert "ligne 1\nligne 2" in texts and "paragraphe 2\nfin" in texts
@@ -60,7 +62,7 @@ def test_every_answer_is_in_the_body_docx2python(exported):
     for interview in bundle.interviews:
         for qid, answer in interview.answers.items():
             for part in answer_paragraphs(answer.text):
-                assert part in text, (qid, part[:40])
+                assert fr_spaces(part) in text, (qid, part[:40])
 
 
 def test_states_orphans_and_concurrent_versions_are_shown(exported):
@@ -70,13 +72,13 @@ def test_states_orphans_and_concurrent_versions_are_shown(exported):
     texts = [t for _, t in paragraphs]
     assert texts.count("[refus de répondre]") == 3
     assert texts.count("[non abordé]") == 3
-    assert texts.count("[sans objet]") == 3 and texts.count("Sans objet : pas de FSE.") == 3
+    assert texts.count("[sans objet]") == 3 and texts.count(fr_spaces("Sans objet : pas de FSE.")) == 3
     assert ("Heading 2", ORPHANS_TITLE) in paragraphs
     assert sum(1 for s, t in paragraphs if s == "Heading 3" and "Question retirée de la grille ?" in t) == 3
     assert "Réponse hors grille 2." in texts
     concurrent = [t for s, t in paragraphs if s == "Version concurrente"]
     assert any(t.startswith("Version concurrente — Paul Bernard, 15/10/2019") for t in concurrent)
-    assert "Version de Paul 3 : 12 salariés." in concurrent
+    assert fr_spaces("Version de Paul 3 : 12 salariés.") in concurrent
 
 
 def test_headings_use_built_in_styles(exported):
@@ -173,7 +175,7 @@ def test_project_without_interviews_and_unknown_guide(tmp_path):
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
     # every answer kept, under "Réponses hors grille", since the guide is unknown
     assert ORPHANS_TITLE in texts
-    assert "Entretien 1, structure.presentation : réponse détaillée.\nDeuxième ligne." in texts
+    assert fr_spaces("Entretien 1, structure.presentation : réponse détaillée.\nDeuxième ligne.") in texts
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ from pi87_field.core.model import AnswerState
 from pi87_field.core.text import clean_text
 from pi87_field.core.word.read import read_writeup
 from pi87_field.core.word.writeup import answer_bookmark, write_project_docx
+from pi87_field.core.fr import fr_spaces
 from tests.support.writeup_bundle import guides, make_bundle
 from tests.unit.campaign_copies import PID, QID, interview_with_people, seeded_interview
 
@@ -161,8 +162,8 @@ def test_added_paragraph_and_state_changes_are_read(export, tmp_path):
     answers = writeup.bundle.interviews[0].answers
     assert sorted(writeup.edited) == sorted([(interview.id, "structure.presentation"),
                                              (interview.id, "realisations.equipe"), (interview.id, qid3)])
-    assert answers["structure.presentation"].text == clean_text(
-        interview.answers["structure.presentation"].text) + "\n\nParagraphe ajouté."
+    assert answers["structure.presentation"].text == fr_spaces(clean_text(   # as the body shows it
+        interview.answers["structure.presentation"].text)) + "\n\nParagraphe ajouté."
     assert (answers["realisations.equipe"].state, answers["realisations.equipe"].text) == (
         AnswerState.ANSWERED, "Finalement abordé : trois conseillers.")
     assert (answers[qid3].state, answers[qid3].text) == (AnswerState.DECLINED, "")

@@ -41,6 +41,7 @@ from pi87_field.core.model import (
     merge_review_notes,
     now_iso,
 )
+from pi87_field.core.fr import fr_spaces
 from pi87_field.core.text import clean_text, one_line
 from pi87_field.core.timestamps import parse_instant
 from pi87_field.core.word import style as S
@@ -700,7 +701,9 @@ def _answer_texts(paras: list[_Para], start: int, end: int) -> list[str]:
 
 
 def _visible(text: str) -> str:
-    return text.translate(_INVISIBLE)
+    """What a reader sees: invisible characters out, and the no-break spaces the writer puts
+    where French wants them (`fr.fr_spaces`) taken as given, so they are not an edit."""
+    return fr_spaces(text.translate(_INVISIBLE))
 
 
 def read_writeup(path: Path) -> WriteUp:

@@ -59,7 +59,7 @@ from pi87_field.core.summary import (
     project_heading,
     project_label,
 )
-from pi87_field.core.fr import fr_date, fr_datetime
+from pi87_field.core.fr import fr_date, fr_datetime, fr_spaces
 from pi87_field.core.text import clean_text, one_line
 from pi87_field.core.word import build as B
 from pi87_field.core.word import style as S
@@ -134,10 +134,12 @@ def question_details(interview: Interview, q: Question) -> list[str]:
 
 
 def answer_paragraphs(answer: Answer | None, style: str = S.ANSWER) -> list[str]:
-    """An answer slot's paragraphs (a state label in its character style, then the text)."""
+    """An answer slot's paragraphs (a state label in its character style, then the text). The
+    spaces French holds to their neighbour are written no-break (`fr.fr_spaces`: « never ends
+    a line alone); the reader takes them as given (`read._visible`)."""
     out = []
     for text, is_label in slot_paragraphs(answer):
-        runs = [B.run(text, style=S.STATE_CHAR)] if is_label else ([B.run(text)] if text else [])
+        runs = [B.run(text, style=S.STATE_CHAR)] if is_label else ([B.run(fr_spaces(text))] if text else [])
         out.append(B.paragraph(runs, style))
     return out
 

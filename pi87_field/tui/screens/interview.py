@@ -41,7 +41,7 @@ from pi87_field.tui import heap
 from pi87_field.tui.base import FieldApp
 from pi87_field.tui.pending import PendingAnswer
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip, display_mark
-from pi87_field.tui.widgets.answer_editor import AnswerEditor
+from pi87_field.tui.widgets.answer_editor import AnswerEditor, NotesEditor
 from pi87_field.tui.widgets.elapsed_clock import ElapsedClock
 from pi87_field.tui.widgets.navigator import QuestionNavigator, Slot
 from pi87_field.tui.widgets.transcript_pane import TranscriptPane
@@ -49,6 +49,7 @@ from pi87_field.tui.widgets.transcript_pane import TranscriptPane
 AUTOSAVE_DELAY_SECONDS = 0.6
 MAX_UNSAVED_SECONDS = 1.0
 NARROW_WIDTH = 70
+WIDE_SCREEN = 110    # from here the question tree is wide enough for whole question titles
 # Text typed into an answer in these states makes it an answer (what was said was asked)...
 TEXT_ENDS_STATE = frozenset({AnswerState.NOT_ASKED})
 # ...while in these the text explains the state, or is the part said so far.
@@ -173,8 +174,8 @@ class InterviewScreen(Screen):
                 yield TranscriptPane(self.project_id, self.interview_id, id="transcript-pane")
                 yield Static("", id="concurrent-versions")
                 yield Static("", id="review-notes")
-                yield TextArea("", id="notes-editor", classes="-hidden", soft_wrap=True, show_line_numbers=False,
-                               tab_behavior="focus")
+                yield NotesEditor("", id="notes-editor", classes="-hidden", soft_wrap=True,
+                                  show_line_numbers=False, tab_behavior="focus")
         yield FieldFooter()
 
     def on_mount(self) -> None:
@@ -944,6 +945,11 @@ class InterviewScreen(Screen):
         # the screen; ctrl+g and the "question n/N" line still say where one is.
         wide = self.size.width >= NARROW_WIDTH
         navigator = self.query_one(QuestionNavigator)
+        navigator.set_cells(QuestionNavigator.WIDE if self.size.width >= WIDE_SCREEN else QuestionNavigator.NARROW)
+        # At 24 rows the notes take 5 (the answer keeps room to write; Échap folds them away);
+        # on a tall screen, more of both.
+        if self.notes is not None:
+            self.notes.styles.height = 5 if self.size.height < 30 else 10
         if navigator.display != wide:
             navigator.display = wide
             if not wide and navigator.has_focus and self.editor is not None:

@@ -8,7 +8,9 @@ Nothing is ever deleted: what is replaced goes to the history."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from rich.text import Text
 from textual import getters, on
@@ -16,14 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import fr_local_datetime
 from pi87_field.core.model import Answer, AnswerState
 from pi87_field.core.store import HistoryEntry
-from pi87_field.core.text import excerpt
+from pi87_field.core.text import excerpt, one_line
 from pi87_field.tui.base import FieldApp
 
 
@@ -39,6 +41,45 @@ class Shown:
 
 def _meta(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
+
+
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+CHANGED = "bold black on yellow"
+REMOVED_MARK = "‸"
+
+
+def diff_text(text: str, other: str) -> Text:
+    """`text` whole, with what differs from `other` highlighted word by word (a place where
+    `other` has words that `text` lacks gets a red ‸): two versions that differ in their last
+    sentence do not look the same."""
+    theirs, ours = _TOKENS.findall(other), _TOKENS.findall(text)
+    out = Text()
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, theirs, ours, autojunk=False).get_opcodes():
+        chunk = "".join(ours[j1:j2])
+        if tag == "equal":
+            out.append(chunk)
+            continue
+        if chunk.strip():
+            out.append(chunk, style=CHANGED)
+        else:
+            out.append(chunk)
+            if "".join(theirs[i1:i2]).strip():
+                out.append(REMOVED_MARK, style="bold red")
+    return out
+
+
+def difference_excerpt(text: str, other: str, limit: int = 140) -> str:
+    """One line of `text` starting a little before its first difference from `other`."""
+    flat, flat_other = one_line(text), one_line(other)
+    same = 0
+    for a, b in zip(flat, flat_other):
+        if a != b:
+            break
+        same += 1
+    if same < limit // 2 or flat == flat_other:
+        return excerpt(flat, limit)
+    start = flat.rfind(" ", 0, max(0, same - 30)) + 1
+    return "…" + excerpt(flat[start:], limit - 1)
 
 
 class VersionsScreen(ModalScreen[Answer | None]):
@@ -81,26 +122,41 @@ class VersionsScreen(ModalScreen[Answer | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="versions-dialog", classes="dialog"):
-            yield Label(Text(("Conflit — " if self.conflict else "Versions — ") + self.where),
-                        classes="dialog-title", id="versions-title")
+            # a Static wraps: the title is never cut, however long the place
+            yield Static(Text(("Conflit — " if self.conflict else "Versions — ") + self.where),
+                         classes="dialog-title", id="versions-title")
             yield Static(self._help(), id="versions-help")
             yield OptionList(*self._options(), id="versions-list")
+            yield Static("", id="versions-preview-head")
             with VerticalScroll(id="versions-preview-scroll"):
                 yield Static("", id="versions-preview")
             yield TextArea("", id="versions-edit", soft_wrap=True, tab_behavior="focus")
 
     def _help(self) -> Text:
         keep = "garder cette version (conflit réglé)" if self.conflict else "restaurer cette version"
+        # one line at 80 columns: the list and the full text below get the rows
+        keep = "garder (réglé)" if self.conflict else "restaurer"
         return Text.assemble(("↑↓", "bold"), " choisir · ", ("Entrée", "bold"), f" {keep} · ",
-                             ("e", "bold"), " la modifier, puis ", ("ctrl+s", "bold"), "\n",
-                             ("Rien n'est supprimé : ce qui est remplacé reste dans l'historique.", "dim"))
+                             ("e", "bold"), " modifier puis ", ("ctrl+s", "bold"), " · rien n'est supprimé")
+
+    def _reference(self, item: Shown) -> Shown | None:
+        """What a version is compared with: the displayed one; the displayed one itself with the
+        first concurrent version (or the newest earlier one)."""
+        if not self.shown:
+            return None
+        if item is not self.shown[0]:
+            return self.shown[0]
+        return self.shown[1] if len(self.shown) > 1 else None
 
     def _options(self) -> list[Option]:
         options: list[Option] = []
         for n, item in enumerate(self.shown):
             mark = {"current": "● ", "concurrent": "⚠ ", "history": "  "}[item.kind]
+            reference = self._reference(item)
             if item.state != AnswerState.ANSWERED and not item.text.strip():
                 body = f"({item.state.label})"
+            elif reference is not None:
+                body = difference_excerpt(item.text, reference.text) or "(vide)"
             else:
                 body = excerpt(item.text, 140) or "(vide)"
             prompt = Text.assemble((mark + item.title, "bold"), "\n", (body, "dim"))
@@ -126,10 +182,24 @@ class VersionsScreen(ModalScreen[Answer | None]):
         return self.shown[index] if index is not None and 0 <= index < len(self.shown) else None
 
     def _preview(self) -> None:
+        """The highlighted version in full (it scrolls), its differences highlighted."""
         item = self._selected_item()
-        if item is not None:
-            state = "" if item.state == AnswerState.ANSWERED else f"[{item.state.label}] "
-            self.preview.update(Text(state + (item.text or "(vide)")))
+        if item is None:
+            return
+        reference = self._reference(item)
+        head = self.query_one("#versions-preview-head", Static)
+        if reference is not None and reference.text != item.text:
+            other = "la version affichée" if reference is self.shown[0] else "la première version concurrente" \
+                if reference.kind == "concurrent" else "la version précédente"
+            head.update(Text.assemble(("En entier", "bold"), " · ", ("surligné", CHANGED),
+                                      f" : ce qui diffère de {other}"))
+        else:
+            head.update(Text("En entier", style="bold"))
+        state = Text("" if item.state == AnswerState.ANSWERED else f"[{item.state.label}] ")
+        body = diff_text(item.text, reference.text) if reference is not None and item.text \
+            else Text(item.text or "(vide)")
+        self.preview.update(state + body)
+        self.query_one("#versions-preview-scroll").scroll_home(animate=False)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -156,6 +226,7 @@ class VersionsScreen(ModalScreen[Answer | None]):
         self.edit_area.load_text(item.text)
         self.edit_area.display = True
         self.query_one("#versions-preview-scroll").display = False
+        self.query_one("#versions-preview-head").display = False
         self.edit_area.focus()
         self.edit_area.move_cursor(self.edit_area.document.end)
         self.refresh_bindings()
@@ -168,6 +239,7 @@ class VersionsScreen(ModalScreen[Answer | None]):
         if self.edit_area.display:  # leave the edit, not the screen
             self.edit_area.display = False
             self.query_one("#versions-preview-scroll").display = True
+            self.query_one("#versions-preview-head").display = True
             self.options.focus()
             self.refresh_bindings()
             return

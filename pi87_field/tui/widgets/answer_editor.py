@@ -11,15 +11,53 @@ incremental too (see `incremental_wrap`, installed by `make_app`).
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.expand_tabs import expand_text_tabs_from_widths
 from textual.strip import Strip
 from textual.widgets import TextArea
 
 # Lines wrapped into more sections than this are rendered section by section.
 LONG_LINE_SECTIONS = 8
+NBSP = "\u00a0"
 
 
-class AnswerEditor(TextArea):
+def french_space(before: str, char: str) -> str | None:
+    """What typing `char` after `before` should write, when French typography holds a space to
+    its neighbour (the rule of `core.fr.fr_spaces`, as one types): a space after « is no-break;
+    », ; : ? ! after a space, % or € after "55 ", make that space no-break. None: type as is."""
+    if char == " " and before.endswith("«"):
+        return NBSP
+    if not before.endswith(" ") or len(before) < 2:
+        return None
+    previous = before[-2]
+    if char == "»" or (char in ";:?!" and not previous.isspace()) or (char in "%€" and previous.isdigit()):
+        return NBSP + char
+    return None
+
+
+class FrenchSpacing(TextArea):
+    """A TextArea that writes French no-break spaces as one types « oui », « pourquoi ? »,
+    « 55 % »: a guillemet or a colon never ends up alone at the start or end of a line."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        char = event.character
+        if char and not self.read_only and self.selection.is_empty and len(char) == 1:
+            row, column = self.cursor_location
+            written = french_space(self.document.get_line(row)[:column], char)
+            if written is not None:
+                event.stop()
+                event.prevent_default()
+                start = (row, column - (len(written) - 1))
+                self.replace(written, start, (row, column))
+                return
+        await super()._on_key(event)
+
+
+class NotesEditor(FrenchSpacing):
+    """The interview's notes (same typing rules as the answer)."""
+
+
+class AnswerEditor(FrenchSpacing):
     DEFAULT_CSS = """
     AnswerEditor { height: 1fr; min-height: 4; }
     """
