@@ -5,7 +5,7 @@ we need is inflated through a size cap (declared sizes are not trusted), the num
 bounded, and XML is parsed by lxml without DTDs, entities or network. Each refusal is one clear
 French line (`ImportFormatError`).
 
-Where the data is found (see `docx_export.py` for how it is written):
+Where the data is found (see `word/writeup.py` for how it is written):
 1. the custom XML part `<pi87:writeup>` (kept by Word and LibreOffice), else
 2. the compressed copy in the custom document properties.
 Where each answer is found: the paragraphs under its question heading, the heading being found

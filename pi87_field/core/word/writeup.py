@@ -4,7 +4,7 @@ Layout: a cover page (title, facts table, evaluators, pseudonymisation notice), 
 contents, then one chapter per interview (facts, then the guide's sections and questions with
 their answers), answers to questions that left the guide in a section of their own.
 
-Readable back (see `docx_read.py`), through Word and through LibreOffice:
+Readable back (see `word/read.py`), through Word and through LibreOffice:
 - the whole project (`pi87-field/1` bundle) is embedded as a custom XML part
   (`customXml/item1.xml`, related from the document part); a second copy, compressed and cut in
   250-character pieces, is kept in the custom document properties (`docProps/custom.xml`),
