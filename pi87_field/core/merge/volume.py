@@ -41,6 +41,7 @@ from pi87_field.core.merge.content import (
     Case,
     Evidence,
     Judgement,
+    LeadConflict,
     MatrixPart,
     VolumeContent,
 )
@@ -424,6 +425,8 @@ class _VolumeWriter:
                           widths[1])], cant_split=False),
         ]
         self.add(B.table(widths, rows, header=False))
+        if j.conflict is not None:  # beside the judgement: every version, the annex holds them too
+            self.add(lead_conflict_xml(j.conflict, S.CONCURRENT))
         self.p(self.coverage_line(j), S.SMALL, ppr='<w:spacing w:before="80" w:after="120"/>')
         if not j.evidence:
             self.p([B.run("Aucun passage cité pour cette question.", style=S.STATE_CHAR)], S.ANSWER)
@@ -551,6 +554,8 @@ class _VolumeWriter:
                 head = [B.run(SUMMARY_LABEL, B.rpr(bold=True, color=S.ACCENT))]
                 if summary.review:
                     head += [B.run("  "), B.run(f"⚠ {REVIEW}", B.rpr(bold=True, color=S.WARN))]
+                if summary.conflict is not None:
+                    head += [B.run("  "), B.link(ANNEXES[0][1], f"⚠ {lead_conflict_title(summary.conflict)}")]
                 content = B.paragraph(head, S.CELL) + B.text_paragraphs(summary.text, S.CELL)
                 if links:
                     refs: list[str] = [B.run("Réponses : ")]
@@ -685,8 +690,12 @@ class _VolumeWriter:
         self.body.heading(1, ANNEXES[0][0], anchor=ANNEXES[0][1])
         found = [(case, k, i, qid, a) for case in self.c.cases for k, i in enumerate(case.interviews, start=1)
                  for qid, a in i.answers.items() if a.concurrent]
+        lead = self.synthesis.lead_conflicts if self.synthesis else []
         if not found:
             self.p("Aucun conflit : aucune réponse n’a été modifiée différemment par deux évaluateurs.", S.NOTICE)
+        if lead:
+            self.lead_conflicts(lead)
+        if not found:
             return
         self.p(f"{format_int(len(found))} réponse(s) modifiée(s) différemment par plusieurs évaluateurs. La version "
                "la plus récente est affichée comme réponse ; chaque version est reproduite ici en entier, le "
@@ -698,6 +707,23 @@ class _VolumeWriter:
                     B.run(label), B.run("  "), B.link(answer_bookmark(interview.id, qid), "→ réponse")],
                    S.QUESTION)
             self.add(self.conflict_xml(answer, S.CONCURRENT))
+
+    def lead_conflicts(self, conflicts: list[LeadConflict]) -> None:
+        """The synthesis edited both ways by two leads (judgements, cell summaries, chapter 4):
+        every version in full, with who, when and where it came from."""
+        self.p(f"Synthèse : {format_int(len(conflicts))} élément(s) modifié(s) différemment par plusieurs "
+               "responsables d’évaluation. La version affichée dans le volume est la première ; chacune est "
+               "reproduite ici en entier.", S.NOTICE)
+        for conflict in conflicts:
+            title = conflict.key
+            if conflict.kind == "synthèse de cellule":
+                project_id, _, qid = conflict.key.partition(" / ")
+                case = next((c for c in self.c.cases if c.project.id == project_id), None)
+                guide = self.c.guides.get(case.project.guide_id) if case else None
+                number = guide.number(qid) if guide is not None else ""
+                title = f"{case.number}. {case.label} — {number or qid}" if case else conflict.key
+            self.p([B.run(f"{conflict.kind.capitalize()} — ", B.rpr(bold=True)), B.run(title)], S.QUESTION)
+            self.add(lead_conflict_xml(conflict, S.CONCURRENT, heading=False))
 
     def provenance_annex(self) -> None:
         self.body.heading(1, ANNEXES[1][0], anchor=ANNEXES[1][1])
@@ -814,3 +840,24 @@ def build_volume(content: VolumeContent, progress: Callable[[str], None] | None 
                          first_page_plain=not content.pseudonymised and not only)
     writer = _VolumeWriter(content, progress, only)
     return B.document_bytes_with_body(document, writer.chunks(), stream=True, footnotes=writer.footnotes)
+
+
+def lead_conflict_title(conflict: LeadConflict) -> str:
+    return f"Conflit : {len(conflict.versions)} versions"
+
+
+def lead_conflict_xml(conflict: LeadConflict, style: str, *, heading: bool = True) -> str:
+    """Every version of a lead's object edited both ways (judgement, cell summary, chapter 4),
+    each with who, when and where it came from, the shown one first. A helper Part I and the
+    conflicts annex share."""
+    out = ""
+    if heading:
+        out += B.paragraph([B.run(f"⚠ {lead_conflict_title(conflict)}", B.rpr(bold=True, color=S.WARN))], style,
+                           ppr="<w:keepNext/>")
+    for n, (text, author, when, source) in enumerate(conflict.versions):
+        who = ", ".join(x for x in (one_line(author), fr_datetime(when), one_line(source) if n else "") if x)
+        label = "Version affichée" if n == 0 else "Version concurrente"
+        out += B.paragraph([B.run(label, B.rpr(bold=True)), B.run(f" — {who}" if who else "")], style,
+                           ppr="<w:keepNext/>")
+        out += B.text_paragraphs(text, style) if text.strip() else B.paragraph("", style)
+    return out

@@ -10,6 +10,8 @@
   d'atteinte, Explications), plus figures.
 - "Couverture": campaign cases and interviews without a write-up, planned interviews without
   answers, and mapped grid questions left "non abordé" or declined.
+- "Conflits de synthèse" (when there are some): every version of a judgement, a cell summary or a
+  chapter 4 object two leads edited both ways, one row per version.
 
 Every sheet: wrapped text, the header row frozen, filters on. Written with openpyxl's
 write-only mode (rows streamed to the file, constant memory).
@@ -205,6 +207,20 @@ def _coverage(wb: Workbook, content: VolumeContent) -> None:
     sheet.close()
 
 
+def _lead_conflicts(wb: Workbook, content: VolumeContent) -> None:
+    conflicts = content.synthesis.lead_conflicts if content.synthesis else []
+    if not conflicts:
+        return
+    sheet = _Sheet(wb, "Conflits de synthèse", ["Élément", "Objet", "Version", "Auteur", "Date", "Provenance", "Texte"],
+                   [20, 40, 20, 24, 20, 30, 90])
+    for conflict in conflicts:
+        for n, (text, author, when, source) in enumerate(conflict.versions):
+            for m, chunk in enumerate(_chunks(text) or [""]):
+                sheet.append([conflict.kind, conflict.key, "affichée" if n == 0 else "concurrente", author,
+                              fr_datetime(when), "" if n == 0 else source, chunk if m == 0 else f"(suite) {chunk}"])
+    sheet.close()
+
+
 def build_workbook(content: VolumeContent) -> bytes:
     """The analysis workbook as .xlsx bytes."""
     wb = Workbook(write_only=True)
@@ -212,6 +228,7 @@ def build_workbook(content: VolumeContent) -> bytes:
     _extracts(wb, content)
     _judgements(wb, content)
     _coverage(wb, content)
+    _lead_conflicts(wb, content)
     wb.properties.title = "PI 8.7 — Classeur d’analyse"
     wb.properties.creator = "pi87-field"
     buffer = io.BytesIO()
