@@ -218,6 +218,11 @@ def run(quick: bool = False, count: int | None = None, runs: int | None = None) 
             "volume_chapter4_p50": figure(pct(chapter4, 0.5), "s", {"volume_without_chapter4": pct(volume, 0.5)},
                                           what="the same volume with chapter 4 and its citations as footnotes",
                                           p95=round(pct(chapter4, 0.95), 3), target_ratio=1.2),
+            "volume_chapter4_cpu_p50": figure(pct([r["cpu_seconds"] for r in results["chapter4"]], 0.5), "s",
+                                              {"volume_without_chapter4": pct([r["cpu_seconds"]
+                                                                               for r in results["volume"]], 0.5)},
+                                              what="CPU time of the same runs (less sensitive to a busy machine)",
+                                              target_ratio=1.2),
             "volume_peak_rss": figure(max(r["maxrss_mb"] for r in results["volume"]), "MB",
                                       {"merge_same_content": max(r["maxrss_mb"] for r in results["merge"])},
                                       what="peak resident memory of the process", target_mb=300),
