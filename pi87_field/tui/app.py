@@ -19,6 +19,7 @@ from textual.command import CommandPalette
 
 from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.fr import plural
+from pi87_field.core.model import InterviewStatus
 from pi87_field.core.store import ProjectStore
 from pi87_field.tui.base import FieldApp
 from pi87_field.tui.commands import FrenchCommandPalette, Pi87Commands
@@ -259,11 +260,43 @@ class Pi87FieldApp(FieldApp):
         self.flush_pending()
         self.push_screen(ProjectScreen(project_id))
 
-    def new_interview(self, project_id: str, planned_id: str | None = None) -> None:
+    def new_interview(self, project_id: str, planned_id: str | None = None, *, selected: str | None = None) -> None:
+        """The sheet of a new interview; if the project already has a planned interview with no
+        answer (the campaign's "à fixer"), ask first: fill that one, or really add a second.
+        `selected`: the planned interview to offer when there are several."""
+        from pi87_field.core.summary import interview_title
+        from pi87_field.tui.screens.dialogs import ChoiceDialog
         from pi87_field.tui.screens.new_interview import NewInterviewScreen
 
         self.flush_pending()
-        self.push_screen(NewInterviewScreen(project_id, planned_id))
+        if planned_id is not None:
+            self.push_screen(NewInterviewScreen(project_id, planned_id))
+            return
+        try:
+            project = self.store.get_project(project_id)
+            planned = [i for i in self.store.list_interviews(project_id)
+                       if i.status == InterviewStatus.PLANNED and not i.answers]
+        except FieldError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not planned:
+            self.push_screen(NewInterviewScreen(project_id))
+            return
+        offered = next((i for i in planned if i.id == selected), planned[0])
+        others = f" ({plural(len(planned), 'entretien prévu', 'entretiens prévus')} dans ce projet)" \
+            if len(planned) > 1 else ""
+
+        def chosen(choice: str | None) -> None:
+            if choice == "planned":
+                self.push_screen(NewInterviewScreen(project_id, offered.id))
+            elif choice == "new":
+                self.push_screen(NewInterviewScreen(project_id))
+
+        self.push_screen(ChoiceDialog(
+            "Un entretien est déjà prévu : le remplir ?",
+            f"Entretien prévu : {interview_title(project, offered)}{others}. Le remplir évite un second "
+            "entretien vide à côté de lui (et dans les exports).",
+            [("r", "remplir l'entretien prévu", "planned"), ("n", "en créer un autre", "new")]), chosen)
 
     def open_interview(self, project_id: str, interview_id: str, question_id: str | None = None) -> None:
         """Open an interview on its grid. An interview is open on one screen at most: if it is

@@ -82,8 +82,10 @@ class FieldApp(App[int]):
     def new_project(self) -> None: ...
 
     @abstractmethod
-    def new_interview(self, project_id: str, planned_id: str | None = None) -> None:
-        """The interview sheet, for a new interview or a planned one (`planned_id`)."""
+    def new_interview(self, project_id: str, planned_id: str | None = None, *, selected: str | None = None) -> None:
+        """The interview sheet, for a new interview or a planned one (`planned_id`); without
+        `planned_id`, a project's planned interview with no answer is offered first (`selected`
+        if it is one of them)."""
 
     @abstractmethod
     def open_interview(self, project_id: str, interview_id: str, question_id: str | None = None) -> None:

@@ -17,8 +17,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea, Tree
+from textual.widgets import Static, TextArea, Tree
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core import timing
 from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.fr import fr_datetime, fr_time, plural
@@ -43,6 +44,7 @@ from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip, display_mar
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
 from pi87_field.tui.widgets.elapsed_clock import ElapsedClock
 from pi87_field.tui.widgets.navigator import QuestionNavigator, Slot
+from pi87_field.tui.widgets.transcript_pane import TranscriptPane
 
 AUTOSAVE_DELAY_SECONDS = 0.6
 MAX_UNSAVED_SECONDS = 1.0
@@ -70,6 +72,7 @@ class InterviewScreen(Screen):
     save_status = getters.query_one("#save-status", Static)
     state_line = getters.query_one("#answer-state", Static)
     navigator = getters.query_one(QuestionNavigator)
+    transcript_pane = getters.query_one(TranscriptPane)
 
     # Shown in this order in the footer (the first six fit at 80 columns; F1 lists them all).
     # Priority: the answer editor (a TextArea) would otherwise take ctrl+e (line end) and ctrl+d
@@ -110,6 +113,8 @@ class InterviewScreen(Screen):
                 tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
         Binding("f6", "set_state('to_complete')", "À compléter", id="interview.to_complete", show=False,
                 tooltip="État : à compléter, réponse partielle à finir après l'entretien (notes, enregistrement)."),
+        Binding("f8", "toggle_transcript", "Transcription", id="interview.transcript", show=False, priority=True,
+                tooltip="Transcription de l'enregistrement : passages de la question, à insérer dans la réponse."),
         Binding("ctrl+home", "text_edge('start')", show=False, id="interview.text_start"),
         Binding("ctrl+end", "text_edge('end')", show=False, id="interview.text_end"),
         Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
@@ -117,6 +122,12 @@ class InterviewScreen(Screen):
         Binding("escape", "back", "Retour", id="interview.back",
                 tooltip="Enregistrer et revenir au projet."),
     ]
+
+    # The footer at 80 columns (widgets/field_footer.py): the keys of a question, then the way
+    # out; f1 (always shown) and the palette list them all.
+    FOOTER_ORDER = ("interview.next", "interview.prev", "interview.versions", "interview.state", "interview.notes",
+                    "interview.whats_left", "interview.sheet", "interview.back", "interview.next_unanswered",
+                    "interview.section", "interview.time", "interview.save", "app.quit")
 
     def __init__(self, project_id: str, interview_id: str, question_id: str | None = None) -> None:
         super().__init__()
@@ -159,11 +170,12 @@ class InterviewScreen(Screen):
                     yield Static("", id="question-text")
                 yield Static("", id="answer-state")
                 yield AnswerEditor(id="answer-editor")
+                yield TranscriptPane(self.project_id, self.interview_id, id="transcript-pane")
                 yield Static("", id="concurrent-versions")
                 yield Static("", id="review-notes")
                 yield TextArea("", id="notes-editor", classes="-hidden", soft_wrap=True, show_line_numbers=False,
                                tab_behavior="focus")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         store = self.app.store
@@ -192,6 +204,7 @@ class InterviewScreen(Screen):
         if self.interview.notes:
             self.notes.remove_class("-hidden")
         self.editor = self.query_one(AnswerEditor)
+        self.transcript_pane.load(self.interview)
         self._show_title()
         nav = self.query_one(QuestionNavigator)
         nav.build(self.slots, {qid: display_mark(a) for qid, a in self.answers.items()})
@@ -253,6 +266,7 @@ class InterviewScreen(Screen):
         self._show_state()
         self._show_versions()
         self._show_review_notes()
+        self.transcript_pane.show_question(slot.qid)
         self.query_one(QuestionNavigator).select_question(slot.qid)
         self._apply_lock()
         self.refresh_bindings()
@@ -559,6 +573,51 @@ class InterviewScreen(Screen):
         if target is not None:
             target.move_cursor((0, 0) if edge == "start" else target.document.end)
 
+    # -- transcript of the recording (the pane: tui/widgets/transcript_pane.py) -------------------
+
+    def action_toggle_transcript(self) -> None:
+        pane = self.transcript_pane
+        pane.display = not pane.display
+        self.set_class(pane.display, "-with-transcript")
+        if pane.display:
+            pane.show_question(self.current.qid if self.current else None)
+            pane.focus_list()
+        elif self.editor is not None:
+            self.editor.focus()
+
+    def import_transcript(self) -> None:
+        """The palette's "Importer une transcription"."""
+        from pi87_field.tui.screens.transcript_dialogs import ask_import
+
+        if not self.transcript_pane.display:
+            self.action_toggle_transcript()
+        ask_import(self, self.app, self.project_id, self.interview_id, self._transcript_changed)
+
+    @on(TranscriptPane.ShiftAsked)
+    def _shift_transcript(self) -> None:
+        from pi87_field.tui.screens.transcript_dialogs import ask_shift
+
+        ask_shift(self, self.app, self.project_id, self.interview_id, self._transcript_changed)
+
+    def _transcript_changed(self, interview: Interview) -> None:
+        self.interview = interview
+        self.transcript_pane.load(interview)
+
+    @on(TranscriptPane.InsertPassage)
+    def _insert_passage(self, event: TranscriptPane.InsertPassage) -> None:
+        """A passage of the transcript goes into the answer where the cursor is, on its own line."""
+        if self.editor is None:
+            return
+        if event.text:
+            if self.editor.read_only:
+                self.notify(self.locked_reason or "Réponse verrouillée.", title="Réponses verrouillées")
+                return
+            row, column = self.editor.cursor_location
+            line = self.editor.document.get_line(row)
+            before = "\n" if line[:column].strip() else ""
+            self.editor.insert(f"{before}{event.text}\n")
+        self.editor.focus()
+
     def action_insert_time(self) -> None:
         target = self.focused if isinstance(self.focused, TextArea) else self.editor
         if target is None or target.read_only:
@@ -722,6 +781,7 @@ class InterviewScreen(Screen):
             self.notify(str(exc), title="Entretien illisible", severity="error")
             return
         self.interview = interview
+        self.transcript_pane.load(interview)
         self.answers = dict(interview.answers)
         for qid, answer in self.answers.items():
             self.navigator.set_mark(qid, display_mark(answer))
@@ -773,14 +833,18 @@ class InterviewScreen(Screen):
             return True if self.slots and self.index > 0 else None
         if action == "next_question":
             return True if self.slots and self.index < len(self.slots) - 1 else False
-        if action in ("next_unanswered", "whats_left", "choose_state"):
+        if action in ("choose_state", "set_state"):   # nothing to change on a locked interview
+            return False if not self.slots or self.locked_reason else True
+        if action == "insert_time":                   # the notes stay writable when answers are locked
+            return True if not self.locked_reason or (self.notes is not None and self.notes.has_focus) else False
+        if action in ("next_unanswered", "whats_left"):
             return True if self.slots else None
         if action == "show_versions":
             answer = self.answers.get(self.current.qid) if self.current else None
             return bool(answer and answer.concurrent)
         if action == "show_history":
             return True if self.slots else None
-        if action in ("set_state", "jump_section"):
+        if action == "jump_section":
             return True if self.slots else None
         return True
 
