@@ -18,6 +18,7 @@ and a timestamp never lets an older base erase a recorded edit.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import uuid
 from collections.abc import Iterable
@@ -28,6 +29,8 @@ from pi87_field.core.ancestry import merge_lineages
 from pi87_field.core.facts import (
     FACT_LABELS,
     INTERVIEW_FACTS,
+    LIFE_CYCLE_EXTRAS,
+    LIFE_CYCLE_STATE,
     PROJECT_FACTS,
     FactMerge,
     fact_text,
@@ -241,6 +244,29 @@ def reconcile_review_notes(current: Interview, incoming: Interview) -> list[str]
     return grew
 
 
+def _merge_interview_facts(cur: Interview, inc: Interview, source: str) -> FactMerge:
+    """An interview's facts, field by field. When both copies record their life cycle, the status
+    and the consent follow it (a reopened interview is never re-finished by the copy exported
+    before it was reopened, though "terminé" is among the status's past values)."""
+    if not (cur.life_cycle and inc.life_cycle):
+        return merge_facts(cur, inc, INTERVIEW_FACTS, source)
+    fields = tuple(f for f in INTERVIEW_FACTS if f not in LIFE_CYCLE_STATE)
+    facts = merge_facts(cur, inc, fields, source, skip_extra=LIFE_CYCLE_EXTRAS)
+    if "life_cycle" in facts.updated:
+        for name in LIFE_CYCLE_STATE:
+            if getattr(cur, name) != getattr(inc, name):
+                setattr(cur, name, copy.deepcopy(getattr(inc, name)))
+                facts.updated.append(name)
+            if name in inc.fact_history:
+                cur.fact_history[name] = list(inc.fact_history[name])
+        for key in LIFE_CYCLE_EXTRAS:
+            if key in inc.extra:
+                cur.extra[key] = copy.deepcopy(inc.extra[key])
+            else:
+                cur.extra.pop(key, None)
+    return facts
+
+
 def _fact_changes(facts: FactMerge, project_id: str, interview_id: str, what: str, source: str) -> list[Change]:
     """The import summary's lines for a merge of facts: fields updated, conflicts with both values."""
     out = []
@@ -338,7 +364,7 @@ def reconcile_project(
                                          detail=f"entretien ({len(inc.answers)} réponses)"
                                          + (", entretien prévu commencé aussi ici : gardé à part" if apart else "")))
             continue
-        facts = merge_facts(cur, inc, INTERVIEW_FACTS, source)
+        facts = _merge_interview_facts(cur, inc, source)
         changed = facts.changed
         if changed and is_newer(inc.updated_at, cur.updated_at):
             cur.updated_at = inc.updated_at

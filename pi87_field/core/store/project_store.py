@@ -56,6 +56,7 @@ from pi87_field.core.model import (
     answer_lock,
     check_interview_id,
     check_project_id,
+    life_cycle_event,
     new_burst,
     now_iso,
     split_burst,
@@ -621,6 +622,10 @@ class ProjectStore:
                 planned, started = fact_rev(InterviewStatus.PLANNED.value), fact_rev(InterviewStatus.IN_PROGRESS.value)
                 older = [r for r in history.get("status", []) if isinstance(r, str) and r not in (planned, started)]
                 history["status"] = [started, *lineage(planned, *older, exclude=started)]
+                event = life_cycle_event("started", new.updated_at)
+                change["life_cycle"] = event
+                history["life_cycle"] = [fact_rev(event), *lineage(fact_rev(meta.get("life_cycle")),
+                                                                   *history.get("life_cycle", []))]
                 change["fact_history"] = history
             facts.update(change, doc_ids=[1])
             noted = facts_from_docs({**meta, **change}, answers.all())
@@ -785,6 +790,7 @@ class ProjectStore:
             interview.consent_recorded_at = at.isoformat(timespec="seconds")
         if interview.status in (InterviewStatus.PLANNED, InterviewStatus.CANCELLED):
             interview.status = InterviewStatus.IN_PROGRESS
+            interview.life_cycle = life_cycle_event("started", at.isoformat(timespec="seconds"))
         return self.save_interview(interview)
 
     def update_sheet(self, project_id: str, interview_id: str, sheet: InterviewSheet) -> Interview:
@@ -799,6 +805,8 @@ class ProjectStore:
         stamp = at.isoformat(timespec="seconds")
 
         def change(interview: Interview) -> None:
+            if interview.consent is not given:
+                interview.life_cycle = life_cycle_event("consent_given" if given else "consent_withdrawn", stamp)
             interview.consent = given
             if given:
                 interview.consent_recorded_at = stamp
@@ -816,6 +824,7 @@ class ProjectStore:
                 "from": interview.date.isoformat() if interview.date else None,
                 "to": new_date.isoformat(), "reason": reason, "at": at.isoformat(timespec="seconds")})
             interview.date = new_date
+            interview.life_cycle = life_cycle_event("postponed", at.isoformat(timespec="seconds"))
             if interview.status == InterviewStatus.CANCELLED:
                 interview.status = InterviewStatus.PLANNED
                 interview.extra.pop("cancelled", None)
@@ -831,10 +840,13 @@ class ProjectStore:
             interview.extra["cancelled"] = {"reason": reason.strip(), "at": at.isoformat(timespec="seconds"),
                                             "previous_status": interview.status.value}
             interview.status = InterviewStatus.CANCELLED
+            interview.life_cycle = life_cycle_event("cancelled", at.isoformat(timespec="seconds"))
         return self._change(project_id, interview_id, change)
 
     def finish_interview(self, project_id: str, interview_id: str, at: datetime) -> Interview:
         def change(interview: Interview) -> None:
+            if interview.status != InterviewStatus.COMPLETE:
+                interview.life_cycle = life_cycle_event("finished", at.isoformat(timespec="seconds"))
             interview.status = InterviewStatus.COMPLETE
             timing.close_sitting(interview, at)
             interview.extra["finished_at"] = at.isoformat(timespec="seconds")
@@ -850,6 +862,7 @@ class ProjectStore:
             interview.status = (InterviewStatus(previous) if previous in ("planned", "in_progress")
                                 else InterviewStatus.IN_PROGRESS)
             interview.extra.setdefault("reopened", []).append(at.isoformat(timespec="seconds"))
+            interview.life_cycle = life_cycle_event("reopened", at.isoformat(timespec="seconds"))
         return self._change(project_id, interview_id, change)
 
     def save_notes(self, project_id: str, interview_id: str, text: str) -> Interview:
