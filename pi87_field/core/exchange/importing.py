@@ -29,6 +29,7 @@ class FileResult:
     edited: int = 0          # answers whose text was changed in Word after export
     kind: str = "project"    # "project" (bundle, write-up) or "synthesis"
     damaged: list[str] = field(default_factory=list)   # local files this input could not repair
+    notices: list[str] = field(default_factory=list)   # what Word edits meant (word.read.WriteUp.notices)
 
     @property
     def counts(self) -> Counter:
@@ -90,11 +91,18 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 def read_input(path: Path) -> tuple[Bundle, int]:
     """Read a .json bundle or a .docx write-up. Returns the bundle and the count of answers
     edited in Word after export (0 for JSON)."""
+    bundle, edited, _notices = read_input_said(path)
+    return bundle, edited
+
+
+def read_input_said(path: Path) -> tuple[Bundle, int, list[str]]:
+    """`read_input`, with what the Word edits meant, one French line each (a deleted question
+    heading, an emptied answer, notes read back: `word.read.WriteUp.notices`)."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ImportFormatError(f"{path} : fichier introuvable")
     if suffix == ".json":
-        return read_bundle_file(path), 0
+        return read_bundle_file(path), 0, []
     if suffix == ".docx":
         from pi87_field.core.word.read import read_writeup
 
@@ -103,7 +111,7 @@ def read_input(path: Path) -> tuple[Bundle, int]:
         for iid, qid in writeup.edited:
             # the volume marks it "modifiée dans Word" (an extra key: kept, exchanged, never compared)
             interviews[iid].answers[qid].extra[EDITED_IN_WORD] = path.name
-        return writeup.bundle, len(writeup.edited)
+        return writeup.bundle, len(writeup.edited) + len(writeup.notes_edited), writeup.notices
     raise ImportFormatError(f"{path} : format non pris en charge (attendu : .json ou .docx)")
 
 
@@ -170,7 +178,7 @@ def import_files(store: ProjectStore, paths: list[Path],
             continue
         try:
             sha = sha256_file(path) if path.is_file() else ""
-            bundle, result.edited = read_input(path)
+            bundle, result.edited, result.notices = read_input_said(path)
             result.project_id = bundle.project.id
             import_bundle(store, bundle, source=path.name, result=result)
             if any(c.outcome != Outcome.UNCHANGED for c in result.changes):

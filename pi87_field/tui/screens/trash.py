@@ -7,8 +7,9 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
 from pi87_field.core.store.project_store import describe_unique
 from pi87_field.core.summary import interview_title, project_label
@@ -37,7 +38,7 @@ class TrashScreen(Screen):
         yield Header()
         yield FittedTable(TRASH_COLUMNS, id="trash-table")
         yield Static("", id="trash-status")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Corbeille"
