@@ -414,14 +414,25 @@ def trash_restore(ctx: click.Context, project_id: str, interview_id: str) -> Non
 
 @trash.command("empty")
 @click.option("--yes", is_flag=True, help="Confirme la suppression définitive.")
+@click.option("--including-unique-answers", "unique", is_flag=True,
+              help="Avec --yes : détruit aussi les réponses qui n'existent nulle part ailleurs (elles sont nommées "
+                   "sans cette option).")
 @click.pass_context
 @guarded
-def trash_empty(ctx: click.Context, yes: bool) -> None:
+def trash_empty(ctx: click.Context, yes: bool, unique: bool) -> None:
     """Supprime définitivement les entretiens de la corbeille."""
-    if not yes:
-        fail("vider la corbeille efface définitivement ses entretiens : relancez avec --yes.")
-    with _open_store(ctx, writer=True) as store:
-        count = store.empty_trash()
+    from pi87_field.core.store.project_store import describe_unique
+
+    with _open_store(ctx, writer=yes) as store:
+        held = store.unique_in_trash()
+        if not yes:
+            lost = f" dont {describe_unique(held)}" if held else ""
+            fail(f"vider la corbeille efface définitivement ses entretiens{lost} : relancez avec --yes"
+                 + (" --including-unique-answers." if held else "."))
+        if held and not unique:
+            fail(f"la corbeille contient {describe_unique(held)} : rien n'a été supprimé ; restaurez ce qu'il "
+                 "faut garder (trash restore), ou relancez avec --yes --including-unique-answers.")
+        count = store.empty_trash(destroy_unique=unique)
     out.print(f"Corbeille vidée : {count} entretien{'s' if count > 1 else ''} supprimé{'s' if count > 1 else ''} "
               "définitivement.")
 
