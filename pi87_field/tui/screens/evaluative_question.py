@@ -19,8 +19,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Header, Select, Static, TextArea
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import plural
 from pi87_field.core.guides import numbered
@@ -215,7 +216,7 @@ class EvaluativeQuestionScreen(Screen):
                 explanation = TextArea("", id="eq-explanation", soft_wrap=True)
                 explanation.border_title = "Explications"
                 yield explanation
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         ws = self.ws
