@@ -21,7 +21,7 @@ from textual.widgets import Static, TextArea, Tree
 
 from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core import timing
-from pi87_field.core.errors import FieldError, os_reason
+from pi87_field.core.errors import FieldError, InterviewGoneError, os_reason
 from pi87_field.core.fr import fr_datetime, fr_time, plural
 from pi87_field.core.grid import ORPHAN_SECTION, Grid
 from pi87_field.core.guides import Guide
@@ -398,13 +398,13 @@ class InterviewScreen(Screen):
         try:
             saved = self.app.store.save_answer_checked(
                 self.project_id, self.interview_id, slot.qid, text, state=self._state.value,
-                author=self.app.interviewer, base_rev=self._base_rev)
+                author=self.author, base_rev=self._base_rev)
         except (FieldError, OSError) as exc:
             error = str(exc) if isinstance(exc, FieldError) else f"Enregistrement impossible ({os_reason(exc)})"
             first_failure = self.app.pending.get(self.project_id, self.interview_id, slot.qid) is None
             self.app.pending.put(PendingAnswer(
                 self.project_id, self.interview_id, slot.qid, text, self._state.value, self._base_rev,
-                self.app.interviewer, self._where(slot), error))
+                self.author, self._where(slot), error))
             self._set_status("⚠ NON enregistré")
             if first_failure:
                 self.notify(f"{error}\nLe texte reste affiché et en attente : nouvel essai toutes les 5 s.",
@@ -434,6 +434,12 @@ class InterviewScreen(Screen):
         self.navigator.set_mark(slot.qid, display_mark(answer))
         self._show_state()
         return True
+
+    @property
+    def author(self) -> str:
+        """Who is typing: the name set on this laptop, else (none set yet) the interview's own
+        interviewer — never the login name."""
+        return self.app.interviewer or (self.interview.interviewer if self.interview else "")
 
     def _resting_status(self) -> str:
         """The status line when nothing is being typed: saved, or other answers still pending."""
@@ -777,6 +783,8 @@ class InterviewScreen(Screen):
             return
         try:
             interview = self.app.store.get_interview(self.project_id, self.interview_id)
+        except InterviewGoneError:   # moved to the trash from its sheet: the screen is leaving
+            return
         except FieldError as exc:
             self.notify(str(exc), title="Entretien illisible", severity="error")
             return

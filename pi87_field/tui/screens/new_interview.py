@@ -125,7 +125,7 @@ class NewInterviewScreen(Screen):
                          disabled=self.edit and bool(planned and planned.answers))
             yield Label("Enquêteur")
             yield Input((planned.interviewer if planned else "") or self.app.interviewer, id="n-interviewer",
-                        compact=True)
+                        compact=True, placeholder="Votre nom (retenu pour les prochains entretiens)")
             yield Label("Interlocuteurs (nom, fonction, organisation)")
             for person in people:
                 yield IntervieweeRow(person)
@@ -163,7 +163,9 @@ class NewInterviewScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = project_label(self.app.store.get_project(self.project_id))
         rows = list(self.query(IntervieweeRow))
-        target = rows[0].query(Input).first() if rows else self.query_one("#n-interviewer", Input)
+        interviewer = self.query_one("#n-interviewer", Input)
+        # No name yet (none set, and the login name is no interviewer's name): ask it first.
+        target = rows[0].query(Input).first() if rows and interviewer.value else interviewer
         target.focus()
 
     @on(Button.Pressed, "#n-add-person")
@@ -282,6 +284,10 @@ class NewInterviewScreen(Screen):
         mode = InterviewMode(pressed.name) if pressed is not None and pressed.name else None
         consent = self.query_one("#n-consent", Checkbox).value
         sheet = InterviewSheet(one_line(self.query_one("#n-interviewer", Input).value), people, when, mode)
+        if sheet.interviewer and not self.app.interviewer:
+            # The first name typed on this laptop is whoever is typing: remembered (a setting),
+            # the author of the answers and the interviewer of the next interviews.
+            self.app.remember_interviewer(sheet.interviewer)
         try:  # the store's own checks and words
             check_sheet(sheet, consent=None if self.edit else consent)
         except SheetError as exc:
