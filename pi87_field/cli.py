@@ -89,7 +89,8 @@ def _set_data_dir(ctx: click.Context, _param: click.Parameter, value: Path | Non
 
 
 def data_dir_option(func: Callable) -> Callable:
-    """`--data-dir` accepted after the subcommand as well (`pi87-field projects --data-dir X`)."""
+    """`--data-dir` accepted after the subcommand as well (`pi87-field trash list --data-dir X`).
+    Every command gets it from its group (`FrenchGroup.add_command`): none can forget it."""
     return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                         expose_value=False, is_eager=True, callback=_set_data_dir,
                         help="Dossier des données (comme avant la commande).")(func)
@@ -127,9 +128,17 @@ class FrenchGroup(click.Group):
     command runs, from the console script or click's CliRunner alike, not when this module is
     imported (see cli_fr)."""
 
+    group_class = type          # sub-groups (`trash`, `guides`…) are FrenchGroups too
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         install_french_click()
         return super().main(*args, **kwargs)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Each command and sub-group takes `--data-dir` after its name as well."""
+        if not any(p.name == "data_dir" for p in cmd.params):
+            data_dir_option(cmd)
+        super().add_command(cmd, name)
 
 
 @click.group(cls=FrenchGroup, invoke_without_command=True,
@@ -159,7 +168,6 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 @main.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Liste JSON des projets (pour les scripts).")
-@data_dir_option
 @click.pass_context
 @guarded
 def projects(ctx: click.Context, as_json: bool) -> None:
@@ -222,7 +230,6 @@ def _warn_damaged(store: Any) -> None:
 @click.option("--id", "project_id", default=None,
               help="Identifiant (minuscules, chiffres, - et _) ; par défaut tiré du nom court.")
 @click.option("--json", "as_json", is_flag=True, help="Affiche le projet créé en JSON.")
-@data_dir_option
 @click.pass_context
 @guarded
 def projects_add(ctx: click.Context, kind: str, title: str, label: str, carrier: str, os_: str | None,
@@ -254,7 +261,6 @@ def projects_add(ctx: click.Context, kind: str, title: str, label: str, carrier:
 # -- guides ------------------------------------------------------------------------------------
 
 @main.group()
-@data_dir_option
 def guides() -> None:
     """Grilles d'entretien : lister, afficher, valider."""
 
@@ -268,7 +274,6 @@ def _library(ctx: click.Context):
 
 @guides.command("list")
 @click.option("--json", "as_json", is_flag=True)
-@data_dir_option
 @click.pass_context
 @guarded
 def guides_list(ctx: click.Context, as_json: bool) -> None:
@@ -293,7 +298,6 @@ def guides_list(ctx: click.Context, as_json: bool) -> None:
 @guides.command("show")
 @click.argument("guide_id")
 @click.option("--json", "as_json", is_flag=True)
-@data_dir_option
 @click.pass_context
 @guarded
 def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
@@ -325,7 +329,6 @@ def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
 
 @guides.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@data_dir_option
 @click.pass_context
 @guarded
 def guides_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
@@ -411,21 +414,31 @@ def trash_restore(ctx: click.Context, project_id: str, interview_id: str) -> Non
 
 @trash.command("empty")
 @click.option("--yes", is_flag=True, help="Confirme la suppression définitive.")
+@click.option("--including-unique-answers", "unique", is_flag=True,
+              help="Avec --yes : détruit aussi les réponses qui n'existent nulle part ailleurs (elles sont nommées "
+                   "sans cette option).")
 @click.pass_context
 @guarded
-def trash_empty(ctx: click.Context, yes: bool) -> None:
+def trash_empty(ctx: click.Context, yes: bool, unique: bool) -> None:
     """Supprime définitivement les entretiens de la corbeille."""
-    if not yes:
-        fail("vider la corbeille efface définitivement ses entretiens : relancez avec --yes.")
-    with _open_store(ctx, writer=True) as store:
-        count = store.empty_trash()
+    from pi87_field.core.store.project_store import describe_unique
+
+    with _open_store(ctx, writer=yes) as store:
+        held = store.unique_in_trash()
+        if not yes:
+            lost = f" dont {describe_unique(held)}" if held else ""
+            fail(f"vider la corbeille efface définitivement ses entretiens{lost} : relancez avec --yes"
+                 + (" --including-unique-answers." if held else "."))
+        if held and not unique:
+            fail(f"la corbeille contient {describe_unique(held)} : rien n'a été supprimé ; restaurez ce qu'il "
+                 "faut garder (trash restore), ou relancez avec --yes --including-unique-answers.")
+        count = store.empty_trash(destroy_unique=unique)
     out.print(f"Corbeille vidée : {count} entretien{'s' if count > 1 else ''} supprimé{'s' if count > 1 else ''} "
               "définitivement.")
 
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@data_dir_option
 @click.pass_context
 @guarded
 def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
@@ -475,6 +488,9 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
         out.print(Text.assemble((kind.heading, "bold yellow"), f" ({kind.kept} ; {kind.settle}) :"))
         for c in conflicts:
             out.print(f"  • {conflict_place(store, c)}", soft_wrap=True, markup=False)
+    for f in report.files:  # what the Word edits meant: read back, or why not
+        for notice in f.notices:
+            out.print(f"  • {f.path.name} : {notice}", soft_wrap=True, markup=False)
     for f in report.errors:
         warn("Erreur :", f.error, style="red")
     repairs = [(f, path) for f in report.files for path in f.damaged]
@@ -501,18 +517,25 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
               help="travail : tout, pour l'équipe et la réimportation (journal des entretiens en annexe) ; "
                    "client (Word seulement, <id>.client.docx) : sans journal, notes ni copie intégrée, "
                    "pour le commanditaire.")
-@data_dir_option
+@click.option("--with-transcript", is_flag=True,
+              help="Édition de travail : les transcriptions des enregistrements en annexe, question par question.")
 @click.pass_context
 @guarded
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
-           pseudonymise: bool, strict: bool, edition: str) -> None:
+           pseudonymise: bool, strict: bool, edition: str, with_transcript: bool) -> None:
     """Écrit un fichier par projet (compte rendu Word ou paquet JSON)."""
-    from pi87_field.core.exchange.exporting import check_edition, export_project_result, store_register
+    from pi87_field.core.exchange.exporting import (
+        check_edition,
+        check_with_transcript,
+        export_project_result,
+        store_register,
+    )
     from pi87_field.core.model import check_project_id
     from pi87_field.locations import default_exports_dir
 
     level = "strict" if strict else "people" if pseudonymise else None
     check_edition(fmt, edition)
+    check_with_transcript(fmt, edition, with_transcript)
     store = _open_store(ctx, writer=False)
     if all_:
         wanted = [p.id for p in store.list_projects()]  # damaged project files go to store.damaged
@@ -529,7 +552,8 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
         task = bar.add_task(f"Export {fmt}", total=len(wanted))
         for pid in wanted:
             written.append(export_project_result(store, pid, target, fmt, pseudonymise=level or False,
-                                                 register=register, edition=edition))
+                                                 register=register, edition=edition,
+                                                 with_transcript=with_transcript))
             bar.advance(task)
     _warn_guides(store)
     for result in written:
@@ -563,7 +587,6 @@ def _print_residual(report: Any, sidecar: Path | None) -> None:
               help="Avec --pseudonymise : utilise (et complète) le registre des pseudonymes du magasin "
                    "(--data-dir), pour les mêmes pseudonymes que ses exports. Sans cette option, le registre "
                    "ne vit que le temps de la fusion.")
-@data_dir_option
 @click.pass_context
 @guarded
 def merge(ctx: click.Context, files: tuple[Path, ...], out_file: Path, json_file: Path | None,
@@ -694,7 +717,6 @@ def synthesis() -> None:
 
 @synthesis.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Une ligne JSON par question évaluative, dans une liste.")
-@data_dir_option
 @click.pass_context
 @guarded
 def synthesis_status(ctx: click.Context, as_json: bool) -> None:
@@ -742,7 +764,6 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
 
 @synthesis.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@data_dir_option
 @click.pass_context
 @guarded
 def synthesis_export(ctx: click.Context, file: Path) -> None:
@@ -773,7 +794,6 @@ def synthesis_export(ctx: click.Context, file: Path) -> None:
               help="Dossier de la démonstration (par défaut : un dossier à part, jamais celui des vraies données).")
 @click.option("--reset", is_flag=True, help="Repartir d'une démonstration neuve (efface le dossier de démonstration).")
 @click.option("--no-open", is_flag=True, help="Préparer le dossier sans ouvrir l'application.")
-@data_dir_option
 @click.pass_context
 @guarded
 def demo(ctx: click.Context, folder: Path | None, reset: bool, no_open: bool) -> None:
@@ -851,7 +871,6 @@ def _transcript_summary(interview: Any) -> str:
 @click.option("--started-at", default=None,
               help="Heure de début de l'enregistrement, ISO 8601 (par défaut : début de la première séance).")
 @click.option("--replace", is_flag=True, help="Remplacer la transcription déjà attachée par cette nouvelle version.")
-@data_dir_option
 @click.pass_context
 @guarded
 def transcript_import(ctx: click.Context, file: Path, interview_id: str, started_at: str | None, replace: bool) -> None:
@@ -871,7 +890,6 @@ def transcript_import(ctx: click.Context, file: Path, interview_id: str, started
 @click.argument("interview_id")
 @click.option("--by", "seconds", type=float, required=True,
               help="Secondes à ajouter à l'heure de début (négatif : plus tôt), par exemple --by -12.")
-@data_dir_option
 @click.pass_context
 @guarded
 def transcript_shift(ctx: click.Context, interview_id: str, seconds: float) -> None:
@@ -887,7 +905,6 @@ def transcript_shift(ctx: click.Context, interview_id: str, seconds: float) -> N
 @transcript.command("show")
 @click.argument("interview_id")
 @click.option("--json", "as_json", is_flag=True, help="La transcription telle qu'elle voyage dans l'export JSON.")
-@data_dir_option
 @click.pass_context
 @guarded
 def transcript_show(ctx: click.Context, interview_id: str, as_json: bool) -> None:

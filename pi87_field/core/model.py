@@ -82,6 +82,18 @@ class AnswerLock(StrEnum):
         return "rouvrez-le pour les modifier"
 
 
+LIFE_CYCLE_EVENTS = {
+    "started": "commencé", "finished": "terminé", "reopened": "rouvert", "postponed": "reporté",
+    "cancelled": "annulé", "consent_given": "consentement recueilli", "consent_withdrawn": "consentement retiré",
+}
+
+
+def life_cycle_event(event: str, at: str) -> dict[str, Any]:
+    """One change of an interview's life cycle (see `Interview.life_cycle`)."""
+    assert event in LIFE_CYCLE_EVENTS, event
+    return {"event": event, "at": at, "id": uuid.uuid4().hex[:12]}
+
+
 def answer_lock(consent: bool | None, status: str) -> AnswerLock | None:
     """The lock on an interview's answers, from its consent and status (None: open)."""
     if consent is False:
@@ -331,6 +343,10 @@ class Interview:
     consent: bool | None = None
     consent_recorded_at: str = ""   # when consent was recorded (ISO 8601); "" if never
     status: InterviewStatus = InterviewStatus.PLANNED
+    # The last change of its life cycle ({"event", "at", "id"}; {} if none recorded): a fact with
+    # ancestry like the others, but each change is unique, so an older copy (finished before it
+    # was reopened) is recognised as older even though "terminé" was seen before.
+    life_cycle: dict[str, Any] = field(default_factory=dict)
     answers: dict[str, Answer] = field(default_factory=dict)
     # The question texts the answers were given against (question id -> text).
     question_texts: dict[str, str] = field(default_factory=dict)

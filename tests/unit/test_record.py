@@ -215,3 +215,108 @@ def test_a_lead_s_settled_judgement_stays_settled_on_the_other_lead_s_laptop(tmp
     finally:
         a.store.close()
         b.store.close()
+
+
+# -- the life cycle carries ancestry ---------------------------------------------------------------
+
+def test_an_older_write_up_never_re_finishes_a_reopened_interview(make_store, tmp_path):
+    """Finish, export the write-up, reopen, import that write-up: still "en cours", grid open,
+    and the summary says nothing changed (it said "1 mis à jour" and locked the grid again)."""
+    store = make_store()
+    iid = started(store).id
+    store.save_answer_checked(CASE, iid, Q, "Créée en 1990.", author="Camille")
+    store.finish_interview(CASE, iid, T0 + timedelta(hours=1))
+    docx = export_project(store, CASE, tmp_path / "before", fmt="docx")
+    bundle = export_json(store, tmp_path / "before-json")
+    store.reopen_interview(CASE, iid, T0 + timedelta(hours=2))
+    for path in (docx, bundle):
+        report = import_files(store, [path])
+        assert report.ok, report.errors
+        assert [c for f in report.files for c in f.changes if c.interview_id == iid] == [
+            c for f in report.files for c in f.changes if c.interview_id == iid and c.outcome.value in ("older",)]
+        interview = store.get_interview(CASE, iid)
+        assert interview.status.value == "in_progress" and interview.answer_lock is None
+    store.save_answer_checked(CASE, iid, Q, "Créée en 1990, complété.", author="Camille")
+
+
+def test_re_importing_one_s_own_unchanged_export_changes_nothing(make_store, tmp_path):
+    store = make_store()
+    iid = started(store).id
+    store.finish_interview(CASE, iid, T0 + timedelta(hours=1))
+    store.reopen_interview(CASE, iid, T0 + timedelta(hours=2))
+    report = import_files(store, [export_json(store, tmp_path / "own")])
+    assert report.ok and not [c for f in report.files for c in f.changes if c.outcome.value != "unchanged"]
+
+
+def test_a_reopening_travels_and_an_older_finish_does_not_undo_it(laptops, tmp_path):
+    a, b = laptops
+    iid = started(a).id
+    a.finish_interview(CASE, iid, T0 + timedelta(hours=1))
+    import_files(b, [export_json(a, tmp_path / "a-finished")])
+    b.reopen_interview(CASE, iid, T0 + timedelta(hours=2))          # B reopens to complete it
+    import_files(a, [export_json(b, tmp_path / "b-reopened")])
+    assert a.get_interview(CASE, iid).status.value == "in_progress"   # the reopening travelled
+    import_files(b, [export_json(a, tmp_path / "a-now")])
+    assert b.get_interview(CASE, iid).status.value == "in_progress"
+    # both change it apart: a life-cycle conflict, ours kept, settled from the life cycle
+    a.finish_interview(CASE, iid, T0 + timedelta(hours=3))
+    b.cancel_interview(CASE, iid, "Doublon", T0 + timedelta(hours=3))
+    report = import_files(a, [export_json(b, tmp_path / "b-cancelled")])
+    assert [c.kind for c in report.conflicts] == [ConflictKind.LIFE_CYCLE]
+    assert a.get_interview(CASE, iid).status.value == "complete"
+
+
+def test_a_postponement_keeps_the_former_date_in_the_record_and_the_write_up(make_store, tmp_path):
+    from pi87_field.core.summary import interview_fact_rows
+
+    store = make_store()
+    planned = store.list_interviews(CASE)[0]
+    store.update_sheet(CASE, planned.id, sheet("Claire Martin"))        # planned on 14/10/2019
+    store.postpone_interview(CASE, planned.id, date(2019, 10, 21), "Interlocutrice malade", T0)
+    interview = store.get_interview(CASE, planned.id)
+    assert interview.date == date(2019, 10, 21)
+    assert interview.extra["postponed"][-1]["from"] == "2019-10-14"
+    rows = dict(interview_fact_rows(interview, store.guide_for(interview.guide_id)))
+    assert rows["Date"] == "21/10/2019 (reporté ; prévu d'abord le 14/10/2019)"
+    docx = export_project(store, CASE, tmp_path / "w", fmt="docx")
+    import docx as python_docx
+    text = "\n".join(c.text for t in python_docx.Document(str(docx)).tables for r in t.rows for c in r.cells)
+    assert "prévu d'abord le 14/10/2019" in text
+
+
+# -- the trash holds the newest copy ----------------------------------------------------------------
+
+def test_an_older_copy_arriving_for_a_trashed_interview_is_a_conflict_kept_in_the_trash(laptops, tmp_path):
+    """A saves an answer and trashes the interview; B's older bundle arrives: reported as a
+    conflict (it said "1 ajouté"), the interview stays in the trash with A's answer, and
+    `restore` works after (it said "existe déjà")."""
+    a, b = laptops
+    iid = started(a).id
+    import_files(b, [export_json(a, tmp_path / "a0")])
+    b.save_answer_checked(CASE, iid, "budget.cout", "12 000 €", author="Dominique")
+    a.save_answer_checked(CASE, iid, Q, "Seule copie : réponse de Camille.", author="Camille")
+    a.trash_interview(CASE, iid, T0 + timedelta(hours=1))
+    report = import_files(a, [export_json(b, tmp_path / "b-older")])
+    assert report.ok
+    assert iid not in [i.id for i in a.list_interviews(CASE)]           # not "1 ajouté"
+    [conflict] = [c for c in report.conflicts if c.interview_id == iid]
+    assert conflict.kind is ConflictKind.LIFE_CYCLE and "corbeille" in conflict.detail
+    [item] = a.list_trash()
+    assert item.interview.answers[Q].text == "Seule copie : réponse de Camille."
+    assert item.interview.answers["budget.cout"].text == "12 000 €"     # what B brought is not lost
+    restored = a.restore_from_trash(CASE, iid)
+    assert restored.answers[Q].text == "Seule copie : réponse de Camille."
+
+
+def test_emptying_the_trash_names_answers_that_exist_nowhere_else_and_refuses(make_store):
+    from pi87_field.core.errors import StoreError
+
+    store = make_store()
+    iid = started(store).id
+    store.save_answer_checked(CASE, iid, Q, "Seule copie.", author="Camille")
+    store.trash_interview(CASE, iid, T0)
+    with pytest.raises(StoreError, match="1 réponse qui n’existe nulle part ailleurs") as refused:
+        store.empty_trash()
+    assert "Mission locale — 14/10/2019 : 1" in str(refused.value)
+    assert len(store.list_trash()) == 1
+    assert store.empty_trash(destroy_unique=True) == 1

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from pi87_field.core.bundle import Bundle, read_bundle_file
 from pi87_field.core.errors import FieldError, ImportFormatError, StoreError, os_reason
-from pi87_field.core.exchange.reconcile import Change, Outcome, reconcile_project
+from pi87_field.core.exchange.reconcile import TRASHED, Change, Outcome, reconcile_interview, reconcile_project
+from pi87_field.core.fr import fr_local_datetime
 from pi87_field.core.model import EDITED_IN_WORD, now_iso
 from pi87_field.core.store import ProjectStore
 
@@ -28,6 +29,7 @@ class FileResult:
     edited: int = 0          # answers whose text was changed in Word after export
     kind: str = "project"    # "project" (bundle, write-up) or "synthesis"
     damaged: list[str] = field(default_factory=list)   # local files this input could not repair
+    notices: list[str] = field(default_factory=list)   # what Word edits meant (word.read.WriteUp.notices)
 
     @property
     def counts(self) -> Counter:
@@ -89,11 +91,18 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 def read_input(path: Path) -> tuple[Bundle, int]:
     """Read a .json bundle or a .docx write-up. Returns the bundle and the count of answers
     edited in Word after export (0 for JSON)."""
+    bundle, edited, _notices = read_input_said(path)
+    return bundle, edited
+
+
+def read_input_said(path: Path) -> tuple[Bundle, int, list[str]]:
+    """`read_input`, with what the Word edits meant, one French line each (a deleted question
+    heading, an emptied answer, notes read back: `word.read.WriteUp.notices`)."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ImportFormatError(f"{path} : fichier introuvable")
     if suffix == ".json":
-        return read_bundle_file(path), 0
+        return read_bundle_file(path), 0, []
     if suffix == ".docx":
         from pi87_field.core.word.read import read_writeup
 
@@ -102,7 +111,7 @@ def read_input(path: Path) -> tuple[Bundle, int]:
         for iid, qid in writeup.edited:
             # the volume marks it "modifiée dans Word" (an extra key: kept, exchanged, never compared)
             interviews[iid].answers[qid].extra[EDITED_IN_WORD] = path.name
-        return writeup.bundle, len(writeup.edited)
+        return writeup.bundle, len(writeup.edited) + len(writeup.notes_edited), writeup.notices
     raise ImportFormatError(f"{path} : format non pris en charge (attendu : .json ou .docx)")
 
 
@@ -169,7 +178,7 @@ def import_files(store: ProjectStore, paths: list[Path],
             continue
         try:
             sha = sha256_file(path) if path.is_file() else ""
-            bundle, result.edited = read_input(path)
+            bundle, result.edited, result.notices = read_input_said(path)
             result.project_id = bundle.project.id
             import_bundle(store, bundle, source=path.name, result=result)
             if any(c.outcome != Outcome.UNCHANGED for c in result.changes):
@@ -198,6 +207,19 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
     known_interviews = {i.id: i for i in store.list_interviews(pid, damaged=damaged)} if known else {}
     damaged_ids = {Path(d.path).stem for d in damaged}
     incoming = [i for i in bundle.interviews if i.id not in damaged_ids]
+    # The trash holds the newest copy of what it holds: a copy arriving is merged into it there
+    # (nothing it brings is lost) and reported as a conflict, never added back to the project.
+    trashed = store.trashed_copies(pid) if known else {}
+    for inc in [i for i in incoming if i.id in trashed and i.id not in known_interviews]:
+        incoming.remove(inc)
+        item = trashed[inc.id]
+        changed, _ = reconcile_interview(item.interview, inc, pid, source)
+        if changed:
+            store.save_trashed(item)
+        result.changes.append(Change(
+            Outcome.CONFLICT, pid, inc.id, fact=TRASHED,
+            detail=f"entretien mis à la corbeille ici le {fr_local_datetime(item.trashed_at)} : la copie importée "
+                   f"y est {'fusionnée' if changed else 'déjà'}, il reste à la corbeille (trash restore pour le reprendre)"))
     for skipped in damaged_ids & {i.id for i in bundle.interviews}:
         result.changes.append(Change(Outcome.OLDER, pid, skipped, detail="fichier local endommagé : non modifié"))
         result.damaged += [str(d.path) for d in damaged if Path(d.path).stem == skipped]

@@ -8,7 +8,7 @@ dropped, and where two evaluators changed the same answer differently the newest
 the other kept in `Answer.concurrent` (a conflict, listed in the report and in the volume).
 
 Outputs are built in memory and only then written, each atomically: the consolidated Word
-volume (`volume_docx.build_volume`) and, if asked, the merged JSON.
+volume (`merge/volume.build_volume`) and, if asked, the merged JSON.
 
 Merged JSON format (`pi87-field-merge/1`), one UTF-8 object::
 

@@ -76,10 +76,6 @@ class Framework:
     def rating_label(self, rating: str) -> str:
         return rating if rating in self.scale else self.not_rated
 
-    def evaluative_questions_of(self, grid_question_id: str) -> list[EvaluativeQuestion]:
-        """The evaluative questions a grid question informs (a grid question may feed several)."""
-        return [q for q in self.questions if grid_question_id in q.mapped_ids]
-
 
 _TOP_KEYS = {"kind", "id", "version", "title", "source", "scale", "not_rated", "questions"}
 _QUESTION_KEYS = {"id", "number", "registre", "text", "criteria", "mapping"}

@@ -52,7 +52,8 @@ def summary(report: ImportReport) -> str:
             parts.append(outcome.count_label(totals[outcome]))
     ok = sum(1 for f in report.files if not f.error)
     text = plural(ok, "fichier importé", "fichiers importés") + (f" — {', '.join(parts)}" if parts else "")
-    return text
+    notices = [f"• {f.path.name} : {n}" for f in report.files for n in f.notices]
+    return "\n".join([text, *notices])
 
 
 def conflict_lines(store, report: ImportReport, limit: int = 5) -> str:
@@ -79,7 +80,8 @@ _SETTLE_KEYS = {
     ConflictKind.ANSWER: "ctrl+r sur la question pour choisir",
     ConflictKind.FACT: "ctrl+t dans l'entretien, ou la fiche du projet, pour corriger",
     ConflictKind.LIFE_CYCLE: "ctrl+l dans l'entretien : terminer, rouvrir ou reporter",
-    ConflictKind.SYNTHESIS: "dans la synthèse, sur la question évaluative ou la cellule",
+    ConflictKind.SYNTHESIS: "v dans la synthèse : sur la question évaluative, les conclusions (c), les "
+                            "préconisations (o), les documents (d) ; la cellule dans la matrice",
 }
 
 
