@@ -555,7 +555,7 @@ class _VolumeWriter:
                 if summary.review:
                     head += [B.run("  "), B.run(f"⚠ {REVIEW}", B.rpr(bold=True, color=S.WARN))]
                 if summary.conflict is not None:
-                    head += [B.run("  "), B.link(ANNEXES[0][1], f"⚠ {lead_conflict_title(summary.conflict)}")]
+                    head += [B.run("  "), B.link(ANNEXES[0][1], f"⚠ {conflict_count_label(summary.conflict)}")]
                 content = B.paragraph(head, S.CELL) + B.text_paragraphs(summary.text, S.CELL)
                 if links:
                     refs: list[str] = [B.run("Réponses : ")]
@@ -690,12 +690,9 @@ class _VolumeWriter:
         self.body.heading(1, ANNEXES[0][0], anchor=ANNEXES[0][1])
         found = [(case, k, i, qid, a) for case in self.c.cases for k, i in enumerate(case.interviews, start=1)
                  for qid, a in i.answers.items() if a.concurrent]
-        lead = self.synthesis.lead_conflicts if self.synthesis else []
+        self.lead_conflicts()
         if not found:
             self.p("Aucun conflit : aucune réponse n’a été modifiée différemment par deux évaluateurs.", S.NOTICE)
-        if lead:
-            self.lead_conflicts(lead)
-        if not found:
             return
         self.p(f"{format_int(len(found))} réponse(s) modifiée(s) différemment par plusieurs évaluateurs. La version "
                "la plus récente est affichée comme réponse ; chaque version est reproduite ici en entier, le "
@@ -708,22 +705,39 @@ class _VolumeWriter:
                    S.QUESTION)
             self.add(self.conflict_xml(answer, S.CONCURRENT))
 
-    def lead_conflicts(self, conflicts: list[LeadConflict]) -> None:
-        """The synthesis edited both ways by two leads (judgements, cell summaries, chapter 4):
-        every version in full, with who, when and where it came from."""
-        self.p(f"Synthèse : {format_int(len(conflicts))} élément(s) modifié(s) différemment par plusieurs "
-               "responsables d’évaluation. La version affichée dans le volume est la première ; chacune est "
-               "reproduite ici en entier.", S.NOTICE)
-        for conflict in conflicts:
-            title = conflict.key
-            if conflict.kind == "synthèse de cellule":
-                project_id, _, qid = conflict.key.partition(" / ")
-                case = next((c for c in self.c.cases if c.project.id == project_id), None)
-                guide = self.c.guides.get(case.project.guide_id) if case else None
-                number = guide.number(qid) if guide is not None else ""
-                title = f"{case.number}. {case.label} — {number or qid}" if case else conflict.key
-            self.p([B.run(f"{conflict.kind.capitalize()} — ", B.rpr(bold=True)), B.run(title)], S.QUESTION)
-            self.add(lead_conflict_xml(conflict, S.CONCURRENT, heading=False))
+    def lead_conflicts(self) -> None:
+        """The lead's objects two leads edited differently (judgements, cell summaries, chapter 4's
+        documents, conclusions, préconisations): every version in full, the differing words
+        highlighted."""
+        conflicts = self.synthesis.lead_conflicts if self.synthesis is not None else []
+        if not conflicts:
+            return
+        self.p(f"{plural(len(conflicts), 'élément')} de la synthèse modifié(s) différemment par deux chefs d’équipe : "
+               "la version affichée est celle de cet espace de travail ; chaque version est reproduite ici.", S.NOTICE)
+        for c in conflicts:
+            self.p([B.run(self.lead_conflict_title(c), B.rpr(bold=True))], S.QUESTION)
+            first = c.versions[0][0]
+            for n, (text, author, when, origin) in enumerate(c.versions):
+                other = c.versions[1][0] if n == 0 and len(c.versions) > 1 else first
+                who = ", ".join(x for x in (one_line(author), fr_datetime(when), origin) if x)
+                self.p([B.run("Version affichée" if n == 0 else "Version concurrente", B.rpr(bold=True)),
+                        B.run(f" — {who}" if who else "")], S.CONCURRENT, ppr="<w:keepNext/>")
+                self.add("".join(B.paragraph(runs, S.CONCURRENT)
+                                 for runs in marked_runs(citations.strip_citations(text),
+                                                         citations.strip_citations(other))))
+
+    def lead_conflict_title(self, c: LeadConflict) -> str:
+        """"Jugement — 2. Efficacité", "Synthèse de cellule — 3. INSUP — 8.1", "Chapitre 4 — source k"."""
+        if c.kind == "jugement":
+            return f"Jugement — {c.key}"
+        if c.kind == "synthèse de cellule":
+            project_id, _, qid = c.key.partition(" / ")
+            case = next((x for x in self.c.cases if x.project.id == project_id), None)
+            guide = self.c.guides.get(case.project.guide_id) if case else None
+            number = guide.number(qid) if guide is not None else ""
+            return f"Synthèse de cellule — {case.number}. {case.label} — {number or qid}" if case \
+                else f"Synthèse de cellule — {c.key}"
+        return f"Chapitre 4 — {c.kind} {c.key}"
 
     def provenance_annex(self) -> None:
         self.body.heading(1, ANNEXES[1][0], anchor=ANNEXES[1][1])
@@ -842,7 +856,7 @@ def build_volume(content: VolumeContent, progress: Callable[[str], None] | None 
     return B.document_bytes_with_body(document, writer.chunks(), stream=True, footnotes=writer.footnotes)
 
 
-def lead_conflict_title(conflict: LeadConflict) -> str:
+def conflict_count_label(conflict: LeadConflict) -> str:
     return f"Conflit : {len(conflict.versions)} versions"
 
 
@@ -852,7 +866,7 @@ def lead_conflict_xml(conflict: LeadConflict, style: str, *, heading: bool = Tru
     conflicts annex share."""
     out = ""
     if heading:
-        out += B.paragraph([B.run(f"⚠ {lead_conflict_title(conflict)}", B.rpr(bold=True, color=S.WARN))], style,
+        out += B.paragraph([B.run(f"⚠ {conflict_count_label(conflict)}", B.rpr(bold=True, color=S.WARN))], style,
                            ppr="<w:keepNext/>")
     for n, (text, author, when, source) in enumerate(conflict.versions):
         who = ", ".join(x for x in (one_line(author), fr_datetime(when), one_line(source) if n else "") if x)

@@ -10,8 +10,8 @@
   d'atteinte, Explications), plus figures.
 - "Couverture": campaign cases and interviews without a write-up, planned interviews without
   answers, and mapped grid questions left "non abordé" or declined.
-- "Conflits de synthèse" (when there are some): every version of a judgement, a cell summary or a
-  chapter 4 object two leads edited both ways, one row per version.
+- "Versions concurrentes" (when there are some): every version of a judgement, a cell summary
+  or a chapter 4 object two leads edited both ways, one row per version.
 
 Every sheet: wrapped text, the header row frozen, filters on. Written with openpyxl's
 write-only mode (rows streamed to the file, constant memory).
@@ -80,6 +80,10 @@ class _Sheet:
         self.ws.page_setup.orientation = "landscape"
         self.ws.page_setup.pageOrder = "overThenDown"   # a row, then its next columns, then the next row
         self.ws.print_title_rows = "1:1"          # the header row on every printed page
+        # printed fit to the page's width (as many pages down as needed): 52 pages across before
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
         self.widths = list(widths)
         self.columns = len(heads)
         self.rows = 1
@@ -207,18 +211,35 @@ def _coverage(wb: Workbook, content: VolumeContent) -> None:
     sheet.close()
 
 
-def _lead_conflicts(wb: Workbook, content: VolumeContent) -> None:
-    conflicts = content.synthesis.lead_conflicts if content.synthesis else []
-    if not conflicts:
+def _chapter_four(wb: Workbook, content: VolumeContent) -> None:
+    """The report's chapter 4 as written in the tool: findings, préconisations, sources, and
+    the versions of them another lead wrote (kept both ways)."""
+    syn = content.synthesis
+    if syn is None:
         return
-    sheet = _Sheet(wb, "Conflits de synthèse", ["Élément", "Objet", "Version", "Auteur", "Date", "Provenance", "Texte"],
-                   [20, 40, 20, 24, 20, 30, 90])
-    for conflict in conflicts:
-        for n, (text, author, when, source) in enumerate(conflict.versions):
-            for m, chunk in enumerate(_chunks(text) or [""]):
-                sheet.append([conflict.kind, conflict.key, "affichée" if n == 0 else "concurrente", author,
-                              fr_datetime(when), "" if n == 0 else source, chunk if m == 0 else f"(suite) {chunk}"])
+    registres = {j.id: j.registre or j.id for j in syn.judgements}
+    sheet = _Sheet(wb, "Conclusions", ["N°", "Clé", "Nature", "Constat", "Questions évaluatives"], [6, 14, 10, 90, 40])
+    for n, f in enumerate(syn.findings, start=1):
+        sheet.append([n, f.key, f.kind, f.text, ", ".join(registres.get(q, q) for q in f.questions)])
     sheet.close()
+    sheet = _Sheet(wb, "Préconisations", ["N°", "Clé", "Préconisation", "Sous-points", "Repose sur"],
+                   [6, 14, 70, 70, 30])
+    for n, r in enumerate(syn.recommendations, start=1):
+        subs = "\n".join(f"{chr(ord('a') + m)}. {sp}" for m, sp in enumerate(r.subpoints))
+        sheet.append([n, r.key, r.text, subs, ", ".join(registres.get(k, k) for k in r.rests_on)])
+    sheet.close()
+    sheet = _Sheet(wb, "Sources", ["Clé", "Titre", "Auteur", "Date", "Nature", "Emplacement", "Adresse", "Note"],
+                   [16, 50, 20, 12, 14, 18, 30, 40])
+    for src in syn.sources.values():
+        sheet.append([src.key, src.title, src.author, src.date, src.kind, src.locator, src.url, src.note])
+    sheet.close()
+    if syn.lead_conflicts:
+        sheet = _Sheet(wb, "Versions concurrentes", ["Objet", "Clé", "Version", "Auteur", "Date", "Origine"],
+                       [16, 14, 90, 20, 18, 24])
+        for c in syn.lead_conflicts:
+            for text, author, when, origin in c.versions:
+                sheet.append([c.kind, c.key, text, author, when, origin])
+        sheet.close()
 
 
 def build_workbook(content: VolumeContent) -> bytes:
@@ -227,8 +248,8 @@ def build_workbook(content: VolumeContent) -> bytes:
     _matrix(wb, content)
     _extracts(wb, content)
     _judgements(wb, content)
+    _chapter_four(wb, content)
     _coverage(wb, content)
-    _lead_conflicts(wb, content)
     wb.properties.title = "PI 8.7 — Classeur d’analyse"
     wb.properties.creator = "pi87-field"
     buffer = io.BytesIO()

@@ -21,7 +21,7 @@ from textual.widgets import Static, TextArea, Tree
 
 from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core import timing
-from pi87_field.core.errors import FieldError, os_reason
+from pi87_field.core.errors import FieldError, InterviewGoneError, os_reason
 from pi87_field.core.fr import fr_datetime, fr_time, plural
 from pi87_field.core.grid import ORPHAN_SECTION, Grid
 from pi87_field.core.guides import Guide
@@ -783,6 +783,8 @@ class InterviewScreen(Screen):
             return
         try:
             interview = self.app.store.get_interview(self.project_id, self.interview_id)
+        except InterviewGoneError:   # moved to the trash from its sheet: the screen is leaving
+            return
         except FieldError as exc:
             self.notify(str(exc), title="Entretien illisible", severity="error")
             return
