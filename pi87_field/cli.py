@@ -89,7 +89,8 @@ def _set_data_dir(ctx: click.Context, _param: click.Parameter, value: Path | Non
 
 
 def data_dir_option(func: Callable) -> Callable:
-    """`--data-dir` accepted after the subcommand as well (`pi87-field projects --data-dir X`)."""
+    """`--data-dir` accepted after the subcommand as well (`pi87-field trash list --data-dir X`).
+    Every command gets it from its group (`FrenchGroup.add_command`): none can forget it."""
     return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                         expose_value=False, is_eager=True, callback=_set_data_dir,
                         help="Dossier des données (comme avant la commande).")(func)
@@ -98,7 +99,28 @@ def data_dir_option(func: Callable) -> Callable:
 def _open_store(ctx: click.Context, *, writer: bool):
     from pi87_field.core.store import ProjectStore
 
-    return ProjectStore.open(ctx.obj["data_dir"], writer=writer)
+    store = ProjectStore.open(ctx.obj["data_dir"], writer=writer)
+    for notice in store.notices:  # a damaged metadata file set aside: the data still opens
+        warn("Attention :", notice)
+    return store
+
+
+def _warn_guides(store: Any) -> None:
+    """Guide files skipped (unreadable, oversized, invalid), named as `guides list` does."""
+    for problem in store.guides.problems:
+        warn("Guide ignoré :", problem)
+
+
+def _fail_if_damaged(what: str, *damaged_lists: list) -> None:
+    """Name each damaged store file once on stderr and exit non-zero: what was made left them out."""
+    named: dict[str, Any] = {}
+    for damaged in (d for lst in damaged_lists for d in lst):
+        named.setdefault(str(getattr(damaged, "path", damaged)), damaged)
+    if not named:
+        return
+    for damaged in named.values():
+        warn("Laissé de côté :", damaged)
+    fail(f"{what} : {plural(len(named), 'fichier endommagé laissé', 'fichiers endommagés laissés')} de côté.")
 
 
 class FrenchGroup(click.Group):
@@ -106,9 +128,17 @@ class FrenchGroup(click.Group):
     command runs, from the console script or click's CliRunner alike, not when this module is
     imported (see cli_fr)."""
 
+    group_class = type          # sub-groups (`trash`, `guides`…) are FrenchGroups too
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         install_french_click()
         return super().main(*args, **kwargs)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Each command and sub-group takes `--data-dir` after its name as well."""
+        if not any(p.name == "data_dir" for p in cmd.params):
+            data_dir_option(cmd)
+        super().add_command(cmd, name)
 
 
 @click.group(cls=FrenchGroup, invoke_without_command=True,
@@ -138,7 +168,6 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 @main.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Liste JSON des projets (pour les scripts).")
-@data_dir_option
 @click.pass_context
 @guarded
 def projects(ctx: click.Context, as_json: bool) -> None:
@@ -201,7 +230,6 @@ def _warn_damaged(store: Any) -> None:
 @click.option("--id", "project_id", default=None,
               help="Identifiant (minuscules, chiffres, - et _) ; par défaut tiré du nom court.")
 @click.option("--json", "as_json", is_flag=True, help="Affiche le projet créé en JSON.")
-@data_dir_option
 @click.pass_context
 @guarded
 def projects_add(ctx: click.Context, kind: str, title: str, label: str, carrier: str, os_: str | None,
@@ -233,7 +261,6 @@ def projects_add(ctx: click.Context, kind: str, title: str, label: str, carrier:
 # -- guides ------------------------------------------------------------------------------------
 
 @main.group()
-@data_dir_option
 def guides() -> None:
     """Grilles d'entretien : lister, afficher, valider."""
 
@@ -247,7 +274,6 @@ def _library(ctx: click.Context):
 
 @guides.command("list")
 @click.option("--json", "as_json", is_flag=True)
-@data_dir_option
 @click.pass_context
 @guarded
 def guides_list(ctx: click.Context, as_json: bool) -> None:
@@ -272,7 +298,6 @@ def guides_list(ctx: click.Context, as_json: bool) -> None:
 @guides.command("show")
 @click.argument("guide_id")
 @click.option("--json", "as_json", is_flag=True)
-@data_dir_option
 @click.pass_context
 @guarded
 def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
@@ -304,7 +329,6 @@ def guides_show(ctx: click.Context, guide_id: str, as_json: bool) -> None:
 
 @guides.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@data_dir_option
 @click.pass_context
 @guarded
 def guides_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
@@ -404,7 +428,6 @@ def trash_empty(ctx: click.Context, yes: bool) -> None:
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@data_dir_option
 @click.pass_context
 @guarded
 def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
@@ -454,9 +477,17 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
         out.print(Text.assemble((kind.heading, "bold yellow"), f" ({kind.kept} ; {kind.settle}) :"))
         for c in conflicts:
             out.print(f"  • {conflict_place(store, c)}", soft_wrap=True, markup=False)
+    for f in report.files:  # what the Word edits meant: read back, or why not
+        for notice in f.notices:
+            out.print(f"  • {f.path.name} : {notice}", soft_wrap=True, markup=False)
     for f in report.errors:
         warn("Erreur :", f.error, style="red")
-    if report.errors:
+    repairs = [(f, path) for f in report.files for path in f.damaged]
+    for f, path in repairs:  # the local copy cannot be read: never written over, said aloud
+        warn("Non importé :", f"{path} : fichier endommagé, conservé tel quel ; l'entretien de {f.path.name} "
+             "n'y a pas été écrit. Déplacez ce fichier hors du magasin puis relancez l'import pour le "
+             "remplacer par cette copie.", style="red")
+    if report.errors or repairs:
         sys.exit(1)
 
 
@@ -475,7 +506,6 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
               help="travail : tout, pour l'équipe et la réimportation (journal des entretiens en annexe) ; "
                    "client (Word seulement, <id>.client.docx) : sans journal, notes ni copie intégrée, "
                    "pour le commanditaire.")
-@data_dir_option
 @click.pass_context
 @guarded
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
@@ -505,6 +535,7 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
             written.append(export_project_result(store, pid, target, fmt, pseudonymise=level or False,
                                                  register=register, edition=edition))
             bar.advance(task)
+    _warn_guides(store)
     for result in written:
         out.print(str(result.path), markup=False, soft_wrap=True)
         if result.report is not None:
@@ -536,7 +567,6 @@ def _print_residual(report: Any, sidecar: Path | None) -> None:
               help="Avec --pseudonymise : utilise (et complète) le registre des pseudonymes du magasin "
                    "(--data-dir), pour les mêmes pseudonymes que ses exports. Sans cette option, le registre "
                    "ne vit que le temps de la fusion.")
-@data_dir_option
 @click.pass_context
 @guarded
 def merge(ctx: click.Context, files: tuple[Path, ...], out_file: Path, json_file: Path | None,
@@ -605,6 +635,7 @@ def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonym
 
             content = volume_from_store(store, out_file, xlsx_file, pseudonymise=level, progress=progress,
                                         only=only or "")
+        _warn_guides(store)
     finally:
         store.close()
     answered = sum(len(c.answered) for c in content.cases)
@@ -617,6 +648,7 @@ def volume(ctx: click.Context, out_file: Path, xlsx_file: Path | None, pseudonym
         from pi87_field.core.privacy import sidecar_path
 
         _print_residual(content.residual, sidecar_path(content.out_docx))
+    _fail_if_damaged("volume incomplet", content.damaged, store.damaged)
 
 
 def _print_merge_report(report: Any) -> None:
@@ -665,7 +697,6 @@ def synthesis() -> None:
 
 @synthesis.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Une ligne JSON par question évaluative, dans une liste.")
-@data_dir_option
 @click.pass_context
 @guarded
 def synthesis_status(ctx: click.Context, as_json: bool) -> None:
@@ -676,6 +707,7 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
     try:
         ws = Workspace(store)
         rows = ws.status()
+        _warn_guides(store)
         unknown = ws.synthesis.unknown_keys()
     finally:
         store.close()
@@ -684,6 +716,7 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
                                "questions": [r.to_dict() for r in rows],
                                "unknown_keys": [{"key": k, "where": w} for k, w in unknown]},
                               ensure_ascii=False, indent=1))
+        _fail_if_damaged("synthèse incomplète", ws.damaged, store.damaged)
         return
     table = Table(title=f"Synthèse — {ws.framework.title}", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Question", overflow="fold")
@@ -706,13 +739,11 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
                       soft_wrap=True, markup=False)
     for key, where in unknown:
         out.print(f"  • référence introuvable : « {key} » ({where})", soft_wrap=True, markup=False)
-    for problem in ws.damaged:
-        warn("Fichier endommagé :", problem)
+    _fail_if_damaged("synthèse incomplète", ws.damaged, store.damaged)
 
 
 @synthesis.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@data_dir_option
 @click.pass_context
 @guarded
 def synthesis_export(ctx: click.Context, file: Path) -> None:
@@ -723,7 +754,9 @@ def synthesis_export(ctx: click.Context, file: Path) -> None:
 
     store = _open_store(ctx, writer=False)
     try:
-        doc = write_synthesis_file(Workspace(store), file)
+        ws = Workspace(store)
+        doc = write_synthesis_file(ws, file)
+        _warn_guides(store)
     finally:
         store.close()
     cited = sum(len(j["evidence"]) for j in doc["judgements"])
@@ -731,6 +764,7 @@ def synthesis_export(ctx: click.Context, file: Path) -> None:
     out.print(f"{file} : {plural(rated, 'jugement')}, {plural(cited, 'preuve citée', 'preuves citées')}, "
               f"{plural(len(doc['summaries']), 'synthèse de cellule', 'synthèses de cellule')}.",
               soft_wrap=True, markup=False)
+    _fail_if_damaged("synthèse exportée incomplète", ws.damaged, store.damaged)
 
 
 # -- demo --------------------------------------------------------------------------------------
@@ -740,7 +774,6 @@ def synthesis_export(ctx: click.Context, file: Path) -> None:
               help="Dossier de la démonstration (par défaut : un dossier à part, jamais celui des vraies données).")
 @click.option("--reset", is_flag=True, help="Repartir d'une démonstration neuve (efface le dossier de démonstration).")
 @click.option("--no-open", is_flag=True, help="Préparer le dossier sans ouvrir l'application.")
-@data_dir_option
 @click.pass_context
 @guarded
 def demo(ctx: click.Context, folder: Path | None, reset: bool, no_open: bool) -> None:
@@ -818,7 +851,6 @@ def _transcript_summary(interview: Any) -> str:
 @click.option("--started-at", default=None,
               help="Heure de début de l'enregistrement, ISO 8601 (par défaut : début de la première séance).")
 @click.option("--replace", is_flag=True, help="Remplacer la transcription déjà attachée par cette nouvelle version.")
-@data_dir_option
 @click.pass_context
 @guarded
 def transcript_import(ctx: click.Context, file: Path, interview_id: str, started_at: str | None, replace: bool) -> None:
@@ -838,7 +870,6 @@ def transcript_import(ctx: click.Context, file: Path, interview_id: str, started
 @click.argument("interview_id")
 @click.option("--by", "seconds", type=float, required=True,
               help="Secondes à ajouter à l'heure de début (négatif : plus tôt), par exemple --by -12.")
-@data_dir_option
 @click.pass_context
 @guarded
 def transcript_shift(ctx: click.Context, interview_id: str, seconds: float) -> None:
@@ -854,7 +885,6 @@ def transcript_shift(ctx: click.Context, interview_id: str, seconds: float) -> N
 @transcript.command("show")
 @click.argument("interview_id")
 @click.option("--json", "as_json", is_flag=True, help="La transcription telle qu'elle voyage dans l'export JSON.")
-@data_dir_option
 @click.pass_context
 @guarded
 def transcript_show(ctx: click.Context, interview_id: str, as_json: bool) -> None:

@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pi87_field.core.ancestry import MAX_ANCESTORS, lineage
-from pi87_field.core.model import Interview, Project
+from pi87_field.core.fr import fr_local_datetime
+from pi87_field.core.model import LIFE_CYCLE_EVENTS, Interview, Project
 from pi87_field.core.serialize import interview_to_dict, project_to_dict
 from pi87_field.core.timestamps import is_newer
 
@@ -42,7 +43,10 @@ PROJECT_FACTS = ("title", "carrier", "label", "os", "fse_amount", "fse_amount_no
                  "guide_id", "volet", "territorial_level", "region", "operation_type", "digital",
                  "innovation_steps")
 INTERVIEW_FACTS = ("interviewer", "interviewees", "date", "mode", "consent", "consent_recorded_at",
-                   "status", "guide_id", "guide_version", "notes")
+                   "status", "life_cycle", "guide_id", "guide_version", "notes")
+# What the life cycle decides (merged with it when both copies record it, see exchange.reconcile).
+LIFE_CYCLE_STATE = ("status", "consent", "consent_recorded_at")
+LIFE_CYCLE_EXTRAS = ("finished_at", "cancelled", "reopened", "postponed", "consent_withdrawn_at")
 
 FACT_LABELS = {
     "title": "intitulé", "carrier": "porteur", "label": "nom court", "os": "objectif spécifique",
@@ -51,7 +55,7 @@ FACT_LABELS = {
     "operation_type": "type d'opération", "digital": "dimension numérique",
     "innovation_steps": "étapes de l'innovation", "interviewer": "enquêteur·rice",
     "interviewees": "personnes interrogées", "date": "date", "mode": "mode", "consent": "consentement",
-    "consent_recorded_at": "heure du consentement", "status": "statut", "guide_version": "version de grille",
+    "consent_recorded_at": "heure du consentement", "status": "statut", "life_cycle": "cycle de vie", "guide_version": "version de grille",
     "notes": "notes",
 }
 
@@ -86,6 +90,8 @@ def fact_text(value: Any) -> str:
         return "(vide)"
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if isinstance(value, dict) and "event" in value:
+        return f"{LIFE_CYCLE_EVENTS.get(str(value['event']), value['event'])} le {fr_local_datetime(str(value.get('at')))}"
     if isinstance(value, list):
         return ", ".join(
             " ".join(str(v.get(k) or "") for k in ("name", "organisation")).strip() if isinstance(v, dict) else str(v)
@@ -139,7 +145,7 @@ class FactMerge:
 
 
 def merge_facts(known: Project | Interview, incoming: Project | Interview, fields: tuple[str, ...],
-                source: str = "") -> FactMerge:
+                source: str = "", skip_extra: tuple[str, ...] = ()) -> FactMerge:
     """Merge `incoming`'s facts into `known` (changed in place), field by field."""
     result = FactMerge()
     mine, theirs = fact_values(known, fields), fact_values(incoming, fields)
@@ -183,7 +189,7 @@ def merge_facts(known: Project | Interview, incoming: Project | Interview, field
                                               "source": source}]
         result.conflicts.append((name, mine[name], theirs[name]))
     for key, value in incoming.extra.items():
-        if key not in known.extra:
+        if key not in known.extra and key not in skip_extra:
             known.extra[key] = copy.deepcopy(value)
             result.updated.append(key)
     return result

@@ -15,7 +15,7 @@ none of them re-derives these rules:
 - progress: (answered, questions of the guide), orphans left out; `ProgressFacts` is what
   progress needs of an interview, small enough to be kept up to date by the store on every save
   (the home reads it at programme scale without opening every interview);
-- the lock: consent withdrawn, finished or cancelled (`lock_of`), and its reason;
+- the lock: consent withdrawn, finished or cancelled (`Grid.lock`, the store's `model.AnswerLock`);
 - interview order: `ordered_interviews` (by date, undated last, then creation time, then id).
 
 `guide` is a `guides.Guide`, anything with its `id`, `title` and `sections` (the volume's view of
@@ -27,12 +27,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Protocol
 
 from pi87_field.core.guides import Question, Section, numbered, question_numbers
-from pi87_field.core.model import Answer, AnswerVersion, Interview, InterviewStatus
+from pi87_field.core.model import Answer, AnswerLock, AnswerVersion, Interview
 from pi87_field.core.text import one_line
 
 ORPHAN_SECTION = "Hors grille (réponses conservées)"
@@ -109,28 +108,6 @@ class GridSection:
     @property
     def answered(self) -> int:
         return sum(1 for q in self.questions if q.answered)
-
-
-class LockReason(StrEnum):
-    CONSENT_WITHDRAWN = "consent_withdrawn"
-    FINISHED = "finished"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return {"consent_withdrawn": "Consentement retiré : hors exports", "finished": "Terminé",
-                "cancelled": "Annulé"}[self.value]
-
-
-def lock_of(interview: Interview) -> LockReason | None:
-    """Why an interview's answers cannot be typed into now (None when they can)."""
-    if interview.consent is False:
-        return LockReason.CONSENT_WITHDRAWN
-    if interview.status == InterviewStatus.COMPLETE:
-        return LockReason.FINISHED
-    if interview.status == InterviewStatus.CANCELLED:
-        return LockReason.CANCELLED
-    return None
 
 
 @lru_cache(maxsize=64)
@@ -221,8 +198,9 @@ class Grid:
         return [q for q in self if q.versions]
 
     @property
-    def lock(self) -> LockReason | None:
-        return lock_of(self.interview)
+    def lock(self) -> AnswerLock | None:
+        """Why the answers cannot be written now (`model.answer_lock`: the store refuses)."""
+        return self.interview.answer_lock
 
     def find(self, qid: str) -> GridQuestion | None:
         return self.by_id.get(qid)

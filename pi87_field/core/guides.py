@@ -79,17 +79,11 @@ class Guide:
         return [q.id for s in self.sections for q in s.questions]
 
     def question(self, qid: str) -> Question | None:
-        return self._index().get(qid, (None, None))[1]
+        return next((q for q in self.questions if q.id == qid), None)
 
     def number(self, question_id: str) -> str:
         """The question's number as the guide defines it ("" for a question not in the guide)."""
         return question_numbers(self.sections).get(question_id, "")
-
-    def section_of(self, qid: str) -> Section | None:
-        return self._index().get(qid, (None, None))[0]
-
-    def _index(self) -> dict[str, tuple[Section, Question]]:
-        return {q.id: (s, q) for s in self.sections for q in s.questions}
 
     def question_texts(self) -> dict[str, str]:
         return {q.id: full_question_text(q) for q in self.questions}

@@ -82,6 +82,18 @@ class AnswerLock(StrEnum):
         return "rouvrez-le pour les modifier"
 
 
+LIFE_CYCLE_EVENTS = {
+    "started": "commencé", "finished": "terminé", "reopened": "rouvert", "postponed": "reporté",
+    "cancelled": "annulé", "consent_given": "consentement recueilli", "consent_withdrawn": "consentement retiré",
+}
+
+
+def life_cycle_event(event: str, at: str) -> dict[str, Any]:
+    """One change of an interview's life cycle (see `Interview.life_cycle`)."""
+    assert event in LIFE_CYCLE_EVENTS, event
+    return {"event": event, "at": at, "id": uuid.uuid4().hex[:12]}
+
+
 def answer_lock(consent: bool | None, status: str) -> AnswerLock | None:
     """The lock on an interview's answers, from its consent and status (None: open)."""
     if consent is False:
@@ -173,6 +185,23 @@ def split_burst(mark: str) -> tuple[str, int]:
 def text_rev(text: str, state: str) -> str:
     """Content address of one version of an answer (derived, never stored)."""
     return hashlib.sha256(f"{state}\x00{text}".encode()).hexdigest()[:16]
+
+
+# Answer.extra keys (extra keys: kept, exchanged, never compared).
+EDITED_IN_WORD = "edited_in_word"   # the write-up the answer was corrected in
+SETTLED = "settled"                 # who settled the conflict this answer ended, when, keeping what
+
+
+def version_source(author: str = "", file: str = "", edited_in_word: str = "") -> str:
+    """What a version of an answer was, for a person: typed in the app by X, edited in Word in
+    file F, imported from X's bundle F."""
+    if edited_in_word:
+        return f"modifiée dans Word ({edited_in_word})"
+    who = f" par {author}" if author else ""
+    if file:
+        what = "du compte rendu" if file.lower().endswith(".docx") else "du paquet"
+        return f"saisie{who}, importée {what} {file}"
+    return f"saisie dans l'application{who}"
 
 
 @dataclass(slots=True)
@@ -314,6 +343,10 @@ class Interview:
     consent: bool | None = None
     consent_recorded_at: str = ""   # when consent was recorded (ISO 8601); "" if never
     status: InterviewStatus = InterviewStatus.PLANNED
+    # The last change of its life cycle ({"event", "at", "id"}; {} if none recorded): a fact with
+    # ancestry like the others, but each change is unique, so an older copy (finished before it
+    # was reopened) is recognised as older even though "terminé" was seen before.
+    life_cycle: dict[str, Any] = field(default_factory=dict)
     answers: dict[str, Answer] = field(default_factory=dict)
     # The question texts the answers were given against (question id -> text).
     question_texts: dict[str, str] = field(default_factory=dict)

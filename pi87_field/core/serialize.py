@@ -35,7 +35,7 @@ _PROJECT_KEYS = {
 }
 _INTERVIEW_KEYS = {
     "id", "project_id", "guide_id", "guide_version", "interviewer", "interviewees", "date",
-    "mode", "consent", "consent_recorded_at", "status", "answers", "question_texts", "notes", "created_at", "updated_at",
+    "mode", "consent", "consent_recorded_at", "status", "life_cycle", "answers", "question_texts", "notes", "created_at", "updated_at",
     "fact_history", "fact_conflicts", "review_notes",
 }
 _ANSWER_KEYS = {"text", "state", "updated_at", "author", "ancestors", "burst", "concurrent"}
@@ -246,6 +246,8 @@ def interview_to_dict(i: Interview, *, with_answers: bool = True) -> dict[str, A
     }
     if i.consent_recorded_at:
         out["consent_recorded_at"] = i.consent_recorded_at
+    if i.life_cycle:
+        out["life_cycle"] = dict(i.life_cycle)
     if i.notes:
         out["notes"] = i.notes
     out["created_at"] = i.created_at
@@ -259,6 +261,15 @@ def interview_to_dict(i: Interview, *, with_answers: bool = True) -> dict[str, A
                                for qid, notes in i.review_notes.items() if notes}
     out.update(i.extra)
     return out
+
+
+def _life_cycle_from(value: Any) -> dict[str, Any]:
+    if not value:
+        return {}
+    value = _expect(value, dict, "life_cycle")
+    if not all(isinstance(value.get(k), str) for k in ("event", "at", "id")):
+        raise ImportFormatError("champ « life_cycle » : event, at et id attendus")
+    return {k: one_line(value[k]) for k in ("event", "at", "id")}
 
 
 def interview_from_dict(data: Any, project_id: str | None = None) -> Interview:
@@ -290,6 +301,7 @@ def interview_from_dict(data: Any, project_id: str | None = None) -> Interview:
         consent=consent,
         consent_recorded_at=one_line(_str(data, "consent_recorded_at")),
         status=status,
+        life_cycle=_life_cycle_from(data.get("life_cycle")),
         answers={clean_text(str(q)): answer_from_dict(a) for q, a in answers.items()},
         question_texts={clean_text(str(q)): clean_text(str(t)) for q, t in texts.items()},
         notes=_str(data, "notes"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from pi87_field.core.fr import format_percent, fr_date, percent
 from pi87_field.core.grid import Grid, GuideLike, ProgressFacts
@@ -154,7 +155,7 @@ def interview_fact_rows(interview: Interview, guide: Guide | None, *, log: bool 
             else f"{interview.guide_id} (grille introuvable)" if interview.guide_id else "")
     return [
         ("Enquêteur·rice", one_line(interview.interviewer) or "non renseigné"),
-        ("Date", fr_date(interview.date) or "à fixer"),
+        ("Date", (fr_date(interview.date) or "à fixer") + _postponed_from(interview)),
         ("Mode", interview.mode.label if interview.mode else ""),
         ("Personnes interrogées", interviewee_lines(interview)),
         ("Consentement", {True: "oui", False: "non", None: "non renseigné"}[interview.consent]),
@@ -164,6 +165,22 @@ def interview_fact_rows(interview: Interview, guide: Guide | None, *, log: bool 
         *(timing_rows(interview, guide) if log else []),
         ("Notes", interview.notes.strip() if notes else ""),
     ]
+
+
+def _postponed_from(interview: Interview) -> str:
+    """" (reporté ; prévu d'abord le 14/10/2019)": the former dates a postponement replaced."""
+    former: list[str] = []
+    for move in interview.extra.get("postponed") or []:
+        if isinstance(move, dict) and isinstance(move.get("from"), str):
+            try:
+                when = fr_date(date.fromisoformat(move["from"]))
+            except ValueError:
+                continue
+            if when not in former and when != fr_date(interview.date):
+                former.append(when)
+    if not former:
+        return ""
+    return f" (reporté ; prévu d'abord le {', puis le '.join(former)})"
 
 
 def timing_rows(interview: Interview, guide: Guide | None) -> list[tuple[str, str]]:

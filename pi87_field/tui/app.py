@@ -87,6 +87,8 @@ class Pi87FieldApp(FieldApp):
         self.set_interval(RETRY_SECONDS, self._retry_pending_quietly)
         if self.store.damaged:
             self.notify_damaged()
+        for notice in self.store.notices:  # a damaged metadata file set aside: the data opened
+            self.notify(notice, title="Fichier mis de côté", severity="warning", timeout=15)
 
     def on_home_screen_progress_shown(self) -> None:
         """Read the interviews for the synthesis screens in the background, so that the first

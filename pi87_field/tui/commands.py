@@ -79,6 +79,11 @@ class Pi87Commands(Provider):
                         "Dans le dossier des exports des données"))
             out.append(("Exporter le projet ouvert en JSON", partial(app.export_project, current, "json"),
                         "Dans le dossier des exports des données"))
+        # An interview screen under the palette: its transcript (the pane's import, DESIGN §8).
+        interview_screen = next((s for s in reversed(app.screen_stack) if hasattr(s, "import_transcript")), None)
+        if interview_screen is not None:
+            out.append(("Importer une transcription", interview_screen.import_transcript,
+                        "WebVTT (Teams, Zoom, Whisper), SubRip ou JSON de Whisper, découpé par question"))
         out.append(("Rechercher dans les réponses", app.action_search, "Un mot dans tous les entretiens"))
         out.append(("Exporter… (un projet ou tous, Word ou JSON, pseudonymisé)", partial(app.open_export, current),
                     "Choisir quoi exporter et où"))

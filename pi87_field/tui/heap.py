@@ -34,7 +34,3 @@ def release() -> None:
     _holders -= 1
     if _holders == 0:
         gc.unfreeze()
-
-
-def holders() -> int:
-    return _holders

@@ -63,20 +63,23 @@ class PendingAnswers:
         return bool(self._items)
 
 
-def rescue_text(items: list[PendingAnswer]) -> str:
-    """The pending answers as plain text: where each belongs, then its text."""
+def rescue_text(items: list[PendingAnswer], typed: str = "") -> str:
+    """The pending answers as plain text: where each belongs, then its text (and what was typed
+    while the unsaved dialog was open)."""
     blocks = [f"== {p.where}\n{p.text}" for p in items]
+    if typed:
+        blocks.append(f"== Saisi pendant l'alerte\n{typed}")
     return "\n\n".join(blocks) + "\n"
 
 
-def write_rescue_file(folder: Path, items: list[PendingAnswer], now: datetime) -> Path:
+def write_rescue_file(folder: Path, items: list[PendingAnswer], now: datetime, typed: str = "") -> Path:
     """Write the pending answers into a new text file of `folder` (never over an existing file).
     Raises OSError with a French message."""
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise OSError(f"Dossier introuvable : {folder}")
     stem = f"pi87-field-non-enregistre-{now:%Y%m%d-%H%M%S}"
-    data = rescue_text(items).encode("utf-8")
+    data = rescue_text(items, typed).encode("utf-8")
     for n in range(1, 100):
         target = folder / (f"{stem}.txt" if n == 1 else f"{stem}-{n}.txt")
         try:

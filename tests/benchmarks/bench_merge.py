@@ -2,7 +2,7 @@
 characters per answer) into the consolidated volume. Target: under 20 s, memory peak reported.
 
 Inputs are generated first (not timed): Word write-ups made by the real exporter
-(`docx_export.write_project_docx`), or JSON bundles with `--format json`. Each measured run is
+(`word.writeup.write_project_docx`), or JSON bundles with `--format json`. Each measured run is
 a fresh Python process, so that its peak resident memory (ru_maxrss) is its own:
 
 - baseline  read and parse every input only (`importing.read_input`), nothing kept;

@@ -27,10 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual import events
 
+from pi87_field.core.model import InterviewStatus
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.synthesis import Workspace
 from pi87_field.tui.app import make_app
@@ -188,6 +190,8 @@ def pin_timings(root: Path, pins: int) -> tuple[list[float], list[float]]:
             ws.synthesis.pin_evidence(project.id, interview.id, "suites.specificites", answer.text[start:start + 30],
                                       supports=["innovation"], tags=["essaimage"], answer=answer)
             pin_ms.append((time.perf_counter() - t0) * 1000)
+            if interview.status is InterviewStatus.COMPLETE:       # a finished interview refuses answers
+                store.reopen_interview(project.id, interview.id, datetime.now(UTC))
             t0 = time.perf_counter()
             store.save_answer(project.id, interview.id, "structure.effectifs", f"{k} salariés", author="Bench")
             save_ms.append((time.perf_counter() - t0) * 1000)

@@ -24,8 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+from pi87_field.core.model import InterviewStatus
 from tests.benchmarks.common import figure, pct
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,6 +80,8 @@ def _pin_synthesis(store, passages: int) -> None:
     for eq in questions:
         ws.synthesis.save_judgement(eq.id, "++", "Explication. " * 40, author="Lead")
     for pid, iid, qid in stale:
+        if store.get_interview(pid, iid).status is InterviewStatus.COMPLETE:   # a finished interview refuses answers
+            store.reopen_interview(pid, iid, datetime.now(UTC))
         store.save_answer(pid, iid, qid, "Réponse réécrite après coup.", author="Alice")
 
 

@@ -12,6 +12,7 @@ import docx
 
 from pi87_field.core.bundle import Bundle
 from pi87_field.core.fr import fr_date, fr_datetime, parse_fr_date
+from pi87_field.core.grid import Grid
 from pi87_field.core.merge import merge_files
 from pi87_field.core.merge.consolidation import MergedProject
 from pi87_field.core.model import Answer, Interview, Interviewee
@@ -20,7 +21,6 @@ from pi87_field.core.serialize import interview_from_dict, interview_to_dict
 from pi87_field.core.summary import interview_progress, interview_title, ordered_interviews
 from pi87_field.core.text import fold_with_positions
 from pi87_field.core.word.writeup import write_project_docx
-from pi87_field.tui.screens.interview import build_slots
 from tests.support.merge_bundles import case_project, guides, make_interview, write_bundle
 
 CASE_QIDS = ["structure.presentation", "effets.notables"]
@@ -51,8 +51,7 @@ def test_write_up_volume_and_tui_show_the_same_number(tmp_path):
     merge_files([out], tmp_path / "volume.docx")
     volume_text = [p.text for p in docx.Document(str(tmp_path / "volume.docx")).paragraphs]
     assert any(t.startswith("6.1. ") for t in volume_text)
-    slots = build_slots(interview, guides().get("etude-de-cas"))
-    assert next(s.number for s in slots if s.qid == "effets.notables") == "6.1"
+    assert Grid.of(interview, guides().get("etude-de-cas")).number("effets.notables") == "6.1"   # the TUI's
 
 
 # -- interview order and title ------------------------------------------------------------------

@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 
 from pi87_field.core.bundle import Bundle
-from pi87_field.core.grid import ORPHAN_SECTION, Grid, LockReason, ProgressFacts, lock_of, ordered_interviews
+from pi87_field.core.grid import ORPHAN_SECTION, Grid, ProgressFacts, ordered_interviews
 from pi87_field.core.guides import GuideLibrary, builtin_guides_dir
 from pi87_field.core.merge.content import from_store, guide_order
 from pi87_field.core.merge.volume import build_volume
 from pi87_field.core.merge.workbook import build_workbook
-from pi87_field.core.model import Answer, AnswerState, Interview, InterviewStatus
+from pi87_field.core.model import Answer, AnswerLock, AnswerState, Interview, InterviewStatus
 from pi87_field.core.summary import interview_progress, project_progress
 from pi87_field.core.word.writeup import ORPHANS_TITLE, write_project_docx
 
@@ -75,14 +75,14 @@ def test_live_answers_replace_the_stored_ones():
 
 @pytest.mark.parametrize(("consent", "status", "reason"), [
     (True, InterviewStatus.IN_PROGRESS, None),
-    (False, InterviewStatus.IN_PROGRESS, LockReason.CONSENT_WITHDRAWN),
-    (True, InterviewStatus.COMPLETE, LockReason.FINISHED),
-    (True, InterviewStatus.CANCELLED, LockReason.CANCELLED),
+    (False, InterviewStatus.IN_PROGRESS, AnswerLock.CONSENT_WITHDRAWN),
+    (True, InterviewStatus.COMPLETE, AnswerLock.COMPLETE),
+    (True, InterviewStatus.CANCELLED, AnswerLock.CANCELLED),
 ])
 def test_the_lock_and_its_reason(consent, status, reason):
     interview = _interview()
     interview.consent, interview.status = consent, status
-    assert lock_of(interview) == reason == Grid.of(interview, None).lock
+    assert Grid.of(interview, None).lock == reason
 
 
 def test_progress_facts_survive_their_stored_form_and_sum_like_interviews():

@@ -65,8 +65,9 @@ def test_report_rows_counts_and_conflict(scenario, tmp_path):
     assert shown.shown and shown.text == scenario["conflict"]["shown"] and shown.author == "Chloé"
     assert shown.source == "chloe-ec02.json"
     assert not other.shown and other.text == scenario["conflict"]["other"] and other.author == "Bruno"
-    # The losing version came from Bruno's file: the merge names it (not "version précédente").
-    assert other.source == "bruno-ec02.json"
+    # The losing version came from Bruno's file: the merge names it and says what it was
+    # (not "version précédente").
+    assert other.source == "saisie par Bruno, importée du paquet bruno-ec02.json"
     assert report.ok and report.out_docx.is_file()
 
 
@@ -78,7 +79,7 @@ def test_conflict_is_symmetric_in_input_order(scenario, tmp_path):
     assert conflict.versions[0].text == scenario["conflict"]["shown"]
     assert conflict.versions[0].source == "chloe-ec02.json"
     assert conflict.versions[1].text == scenario["conflict"]["other"]
-    assert conflict.versions[1].source == "bruno-ec02.json"
+    assert conflict.versions[1].source == "saisie par Bruno, importée du paquet bruno-ec02.json"
     dup = [r for r in report.rows if r.status == InputStatus.DUPLICATE]
     assert [r.file for r in dup] == ["alice-ec01.json"]      # the first one seen is the original
 

@@ -112,3 +112,173 @@ def test_conflicts_are_sorted_by_kind_with_where_to_settle_them(laptops, tmp_pat
     assert set(groups) == {ConflictKind.ANSWER, ConflictKind.FACT}
     assert "fiche" in ConflictKind.FACT.settle and "question" in ConflictKind.ANSWER.settle
     assert all(c.fact == "mode" for c in groups[ConflictKind.FACT])
+
+
+# -- authorship, settlements, sources ---------------------------------------------------------
+
+def _conflict_between_laptops(a: ProjectStore, b: ProjectStore, tmp_path: Path) -> str:
+    """Camille (laptop A) and Dominique (laptop B) each rewrite the same answer; A imports B's
+    bundle: a conflict on A. Returns the interview id."""
+    iid = started(a).id
+    a.save_answer_checked(CASE, iid, Q, "Créée en 1990.", author="Camille")
+    import_files(b, [export_json(a, tmp_path / "a0")])
+    a.save_answer_checked(CASE, iid, Q, "Créée en 1990 à Lunéville.", author="Camille")
+    b.save_answer_checked(CASE, iid, Q, "Créée en 1991.", author="Dominique")
+    report = import_files(a, [export_json(b, tmp_path / "b1")])
+    assert [c.question_id for c in report.conflicts] == [Q]
+    return iid
+
+
+def test_keeping_a_version_keeps_its_author_and_records_the_settlement_beside_it(laptops, tmp_path):
+    a, b = laptops
+    iid = _conflict_between_laptops(a, b, tmp_path)
+    answer = a.get_interview(CASE, iid).answers[Q]
+    sources = {v.author: v.source for v in answer.concurrent}
+    # sources say what each version was: never "root" nor "version précédente"
+    assert sources in ({"Dominique": "saisie par Dominique, importée du paquet ec05-ml-lunevillois.json"},
+                       {"Camille": "saisie dans l'application par Camille"})
+    settled = a.resolve_conflict(CASE, iid, Q, "Créée en 1990 à Lunéville.", "answered", "Léa (cheffe de projet)",
+                                 base_rev=answer.rev)
+    assert settled.author == "Camille"                        # the author of the kept text
+    assert settled.extra["settled"]["by"] == "Léa (cheffe de projet)"
+    assert "Camille" in settled.extra["settled"]["kept"]
+    assert "edited_in_word" not in settled.extra
+    stored = a.get_interview(CASE, iid).answers[Q]
+    assert stored.author == "Camille" and not stored.concurrent
+    # an edit made while settling is the settler's
+    other = a.resolve_conflict(CASE, iid, Q, "Créée en 1990, à Lunéville.", "answered", "Léa", base_rev=stored.rev)
+    assert other.author == "Léa"
+    # and a later typed edit no longer carries the settlement
+    a.reopen_interview(CASE, iid, T0)
+    typed = a.save_answer_checked(CASE, iid, Q, "Créée en 1990, à Lunéville (54).", author="Camille").answer
+    assert "settled" not in typed.extra
+
+
+def test_a_settlement_travels_to_the_laptop_holding_the_same_conflict(laptops, tmp_path):
+    a, b = laptops
+    iid = _conflict_between_laptops(a, b, tmp_path)
+    import_files(b, [export_json(a, tmp_path / "a-conflict")])     # B now holds the conflict too
+    assert b.get_interview(CASE, iid).answers[Q].concurrent
+    shown = a.get_interview(CASE, iid).answers[Q]
+    a.resolve_conflict(CASE, iid, Q, shown.text, shown.state.value, "Léa", base_rev=shown.rev)
+    report = import_files(b, [export_json(a, tmp_path / "a-settled")])
+    assert not report.conflicts
+    on_b = b.get_interview(CASE, iid).answers[Q]
+    assert on_b.text == shown.text and on_b.concurrent == []       # settled away on B as on A
+    # and B's older copy, imported back into A, does not reopen the conflict
+    report = import_files(a, [export_json(b, tmp_path / "b-after")])
+    assert not report.conflicts and not a.get_interview(CASE, iid).answers[Q].concurrent
+
+
+def test_settling_away_the_other_version_travels_even_if_the_kept_one_is_the_other_laptops(laptops, tmp_path):
+    a, b = laptops
+    iid = _conflict_between_laptops(a, b, tmp_path)
+    import_files(b, [export_json(a, tmp_path / "a-conflict")])
+    shown = a.get_interview(CASE, iid).answers[Q]
+    other = shown.concurrent[0]
+    a.resolve_conflict(CASE, iid, Q, other.text, other.state.value, "Léa", base_rev=shown.rev)
+    import_files(b, [export_json(a, tmp_path / "a-settled")])
+    on_b = b.get_interview(CASE, iid).answers[Q]
+    assert on_b.text == other.text and on_b.concurrent == []
+
+
+def test_a_lead_s_settled_judgement_stays_settled_on_the_other_lead_s_laptop(tmp_path):
+    """Lead A keeps A1 of a judgement and exports; lead B, who held B1 with A1 as a conflict,
+    imports it: B now shows A1, no conflict left (it used to stay on B1 with A1 forever)."""
+    from pi87_field.core.synthesis import Workspace
+    from pi87_field.core.synthesis.exchange import write_synthesis_file
+
+    a = Workspace(ProjectStore.open(tmp_path / "a", durable=False))
+    b = Workspace(ProjectStore.open(tmp_path / "b", durable=False))
+    try:
+        a.synthesis.save_judgement("coherence", "+", "Faible visibilité.", author="Cheffe A")
+        b.synthesis.save_judgement("coherence", "++", "Cohérente.", author="Cheffe B")
+        a.synthesis.save_summary(CASE, Q, "Version A.", author="Cheffe A")
+        b.synthesis.save_summary(CASE, Q, "Version B.", author="Cheffe B")
+        write_synthesis_file(a, tmp_path / "a.json")
+        write_synthesis_file(b, tmp_path / "b.json")
+        import_files(a.store, [tmp_path / "b.json"])
+        import_files(b.store, [tmp_path / "a.json"])
+        b.refresh()
+        assert b.judgement("coherence").concurrent            # B: B1 shown, A1 beside it
+        a.refresh()
+        a.synthesis.dismiss_concurrent("judgement", "coherence")   # A keeps A1
+        a.synthesis.dismiss_concurrent("summary", f"{CASE}/{Q}")
+        write_synthesis_file(a, tmp_path / "a-settled.json")
+        report = import_files(b.store, [tmp_path / "a-settled.json"])
+        assert not report.conflicts
+        b.refresh()
+        j = b.judgement("coherence")
+        assert (j.rating, j.explanation, j.concurrent) == ("+", "Faible visibilité.", [])
+        s = b.summary(CASE, Q)
+        assert (s.text, s.concurrent) == ("Version A.", [])
+    finally:
+        a.store.close()
+        b.store.close()
+
+
+# -- the life cycle carries ancestry ---------------------------------------------------------------
+
+def test_an_older_write_up_never_re_finishes_a_reopened_interview(make_store, tmp_path):
+    """Finish, export the write-up, reopen, import that write-up: still "en cours", grid open,
+    and the summary says nothing changed (it said "1 mis à jour" and locked the grid again)."""
+    store = make_store()
+    iid = started(store).id
+    store.save_answer_checked(CASE, iid, Q, "Créée en 1990.", author="Camille")
+    store.finish_interview(CASE, iid, T0 + timedelta(hours=1))
+    docx = export_project(store, CASE, tmp_path / "before", fmt="docx")
+    bundle = export_json(store, tmp_path / "before-json")
+    store.reopen_interview(CASE, iid, T0 + timedelta(hours=2))
+    for path in (docx, bundle):
+        report = import_files(store, [path])
+        assert report.ok, report.errors
+        assert [c for f in report.files for c in f.changes if c.interview_id == iid] == [
+            c for f in report.files for c in f.changes if c.interview_id == iid and c.outcome.value in ("older",)]
+        interview = store.get_interview(CASE, iid)
+        assert interview.status.value == "in_progress" and interview.answer_lock is None
+    store.save_answer_checked(CASE, iid, Q, "Créée en 1990, complété.", author="Camille")
+
+
+def test_re_importing_one_s_own_unchanged_export_changes_nothing(make_store, tmp_path):
+    store = make_store()
+    iid = started(store).id
+    store.finish_interview(CASE, iid, T0 + timedelta(hours=1))
+    store.reopen_interview(CASE, iid, T0 + timedelta(hours=2))
+    report = import_files(store, [export_json(store, tmp_path / "own")])
+    assert report.ok and not [c for f in report.files for c in f.changes if c.outcome.value != "unchanged"]
+
+
+def test_a_reopening_travels_and_an_older_finish_does_not_undo_it(laptops, tmp_path):
+    a, b = laptops
+    iid = started(a).id
+    a.finish_interview(CASE, iid, T0 + timedelta(hours=1))
+    import_files(b, [export_json(a, tmp_path / "a-finished")])
+    b.reopen_interview(CASE, iid, T0 + timedelta(hours=2))          # B reopens to complete it
+    import_files(a, [export_json(b, tmp_path / "b-reopened")])
+    assert a.get_interview(CASE, iid).status.value == "in_progress"   # the reopening travelled
+    import_files(b, [export_json(a, tmp_path / "a-now")])
+    assert b.get_interview(CASE, iid).status.value == "in_progress"
+    # both change it apart: a life-cycle conflict, ours kept, settled from the life cycle
+    a.finish_interview(CASE, iid, T0 + timedelta(hours=3))
+    b.cancel_interview(CASE, iid, "Doublon", T0 + timedelta(hours=3))
+    report = import_files(a, [export_json(b, tmp_path / "b-cancelled")])
+    assert [c.kind for c in report.conflicts] == [ConflictKind.LIFE_CYCLE]
+    assert a.get_interview(CASE, iid).status.value == "complete"
+
+
+def test_a_postponement_keeps_the_former_date_in_the_record_and_the_write_up(make_store, tmp_path):
+    from pi87_field.core.summary import interview_fact_rows
+
+    store = make_store()
+    planned = store.list_interviews(CASE)[0]
+    store.update_sheet(CASE, planned.id, sheet("Claire Martin"))        # planned on 14/10/2019
+    store.postpone_interview(CASE, planned.id, date(2019, 10, 21), "Interlocutrice malade", T0)
+    interview = store.get_interview(CASE, planned.id)
+    assert interview.date == date(2019, 10, 21)
+    assert interview.extra["postponed"][-1]["from"] == "2019-10-14"
+    rows = dict(interview_fact_rows(interview, store.guide_for(interview.guide_id)))
+    assert rows["Date"] == "21/10/2019 (reporté ; prévu d'abord le 14/10/2019)"
+    docx = export_project(store, CASE, tmp_path / "w", fmt="docx")
+    import docx as python_docx
+    text = "\n".join(c.text for t in python_docx.Document(str(docx)).tables for r in t.rows for c in r.cells)
+    assert "prévu d'abord le 14/10/2019" in text

@@ -71,7 +71,8 @@ def test_conflict_in_chapter_matrix_and_appendix(merged):
     styles = {text: style for style, text in chapter.paragraphs}
     assert styles[conflict["shown"]] == "Version concurrente"      # both versions, in the conflict block
     assert styles[conflict["other"]] == "Version concurrente"
-    assert any(t.startswith("Version concurrente — Bruno, 18/10/2019 à 10:00, bruno-ec02.json") for _, t in chapter.paragraphs)
+    assert any(t.startswith("Version concurrente — Bruno, 18/10/2019 à 10:00, saisie par Bruno, importée du paquet "
+                                 "bruno-ec02.json") for _, t in chapter.paragraphs)
     assert any(t.startswith("Version affichée — Chloé, 19/10/2019 à 11:00") for _, t in chapter.paragraphs)
     appendix = region(merged, "Annexe A — Conflits")
     texts = [t for _, t in appendix.paragraphs]

@@ -148,14 +148,6 @@ def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, f
     return ExportResult(target, sidecar, report)
 
 
-def export_projects(store: ProjectStore, project_ids: list[str], out_dir: Path, fmt: str = "docx",
-                    *, pseudonymise: bool | str = False,
-                    progress: Callable[[str], None] | None = None, edition: str = "travail") -> list[Path]:
-    return [r.path for r in export_projects_results(store, project_ids, out_dir, fmt,
-                                                    pseudonymise=pseudonymise, progress=progress,
-                                                    edition=edition)]
-
-
 def export_projects_results(store: ProjectStore, project_ids: list[str], out_dir: Path, fmt: str = "docx",
                             *, pseudonymise: bool | str = False,
                             progress: Callable[[str], None] | None = None,

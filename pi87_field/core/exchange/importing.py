@@ -15,7 +15,7 @@ from pathlib import Path
 from pi87_field.core.bundle import Bundle, read_bundle_file
 from pi87_field.core.errors import FieldError, ImportFormatError, StoreError, os_reason
 from pi87_field.core.exchange.reconcile import Change, Outcome, reconcile_project
-from pi87_field.core.model import now_iso
+from pi87_field.core.model import EDITED_IN_WORD, now_iso
 from pi87_field.core.store import ProjectStore
 
 
@@ -27,6 +27,8 @@ class FileResult:
     error: str = ""
     edited: int = 0          # answers whose text was changed in Word after export
     kind: str = "project"    # "project" (bundle, write-up) or "synthesis"
+    damaged: list[str] = field(default_factory=list)   # local files this input could not repair
+    notices: list[str] = field(default_factory=list)   # what Word edits meant (word.read.WriteUp.notices)
 
     @property
     def counts(self) -> Counter:
@@ -56,7 +58,6 @@ class ImportReport:
         return [c for f in self.files for c in f.changes if c.outcome == Outcome.CONFLICT]
 
 
-EDITED_IN_WORD = "edited_in_word"        # Answer.extra: the write-up the answer was corrected in
 IMPORTS_KEY = "pi87_imports"             # Project.extra: the files imported into the project
 
 
@@ -89,11 +90,18 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 def read_input(path: Path) -> tuple[Bundle, int]:
     """Read a .json bundle or a .docx write-up. Returns the bundle and the count of answers
     edited in Word after export (0 for JSON)."""
+    bundle, edited, _notices = read_input_said(path)
+    return bundle, edited
+
+
+def read_input_said(path: Path) -> tuple[Bundle, int, list[str]]:
+    """`read_input`, with what the Word edits meant, one French line each (a deleted question
+    heading, an emptied answer, notes read back: `word.read.WriteUp.notices`)."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ImportFormatError(f"{path} : fichier introuvable")
     if suffix == ".json":
-        return read_bundle_file(path), 0
+        return read_bundle_file(path), 0, []
     if suffix == ".docx":
         from pi87_field.core.word.read import read_writeup
 
@@ -102,7 +110,7 @@ def read_input(path: Path) -> tuple[Bundle, int]:
         for iid, qid in writeup.edited:
             # the volume marks it "modifiée dans Word" (an extra key: kept, exchanged, never compared)
             interviews[iid].answers[qid].extra[EDITED_IN_WORD] = path.name
-        return writeup.bundle, len(writeup.edited)
+        return writeup.bundle, len(writeup.edited) + len(writeup.notes_edited), writeup.notices
     raise ImportFormatError(f"{path} : format non pris en charge (attendu : .json ou .docx)")
 
 
@@ -118,7 +126,12 @@ def is_synthesis_file(path: Path) -> bool:
     if path.suffix.lower() != ".json":
         return False
     try:
-        if path.stat().st_size > MAX_SYNTHESIS_BYTES:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        if b'"pi87-field-synthesis/' in head:
+            return True   # said at the top: read (and refused aloud if it must be) as a synthesis
+        if size > MAX_SYNTHESIS_BYTES:
             return False
         head = path.read_bytes()
         if b"pi87-field-synthesis/" not in head:
@@ -164,7 +177,7 @@ def import_files(store: ProjectStore, paths: list[Path],
             continue
         try:
             sha = sha256_file(path) if path.is_file() else ""
-            bundle, result.edited = read_input(path)
+            bundle, result.edited, result.notices = read_input_said(path)
             result.project_id = bundle.project.id
             import_bundle(store, bundle, source=path.name, result=result)
             if any(c.outcome != Outcome.UNCHANGED for c in result.changes):
@@ -195,6 +208,7 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
     incoming = [i for i in bundle.interviews if i.id not in damaged_ids]
     for skipped in damaged_ids & {i.id for i in bundle.interviews}:
         result.changes.append(Change(Outcome.OLDER, pid, skipped, detail="fichier local endommagé : non modifié"))
+        result.damaged += [str(d.path) for d in damaged if Path(d.path).stem == skipped]
     merged = reconcile_project(known, known_interviews, bundle.project, incoming, source)
     written: set[str] = set()       # "" for the project's record, else interview ids
     pending = sorted(merged.changed_interview_ids)

@@ -18,8 +18,10 @@ and a timestamp never lets an older base erase a recorded edit.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -27,6 +29,8 @@ from pi87_field.core.ancestry import merge_lineages
 from pi87_field.core.facts import (
     FACT_LABELS,
     INTERVIEW_FACTS,
+    LIFE_CYCLE_EXTRAS,
+    LIFE_CYCLE_STATE,
     PROJECT_FACTS,
     FactMerge,
     fact_text,
@@ -34,12 +38,14 @@ from pi87_field.core.facts import (
 )
 from pi87_field.core.fr import plural
 from pi87_field.core.model import (
+    EDITED_IN_WORD,
     Answer,
     AnswerVersion,
     Interview,
     InterviewStatus,
     Project,
     merge_review_notes,
+    version_source,
 )
 from pi87_field.core.timestamps import is_newer
 
@@ -153,12 +159,16 @@ class Reconciled:
     project_changed: bool = False
 
 
-def _version(a: Answer, source: str) -> AnswerVersion:
+def _version(a: Answer, file: str) -> AnswerVersion:
+    """`a` kept beside the answer, named for what it is (`file`: the file it came in, "" for ours)."""
+    source = version_source(a.author, file, str(a.extra.get(EDITED_IN_WORD) or ""))
     return AnswerVersion(text=a.text, state=a.state, updated_at=a.updated_at, author=a.author, source=source)
 
 
-def _merge_concurrent(*lists: list[AnswerVersion], exclude: str) -> list[AnswerVersion]:
-    seen = {exclude}
+def _merge_concurrent(*lists: list[AnswerVersion], exclude: str | Iterable[str]) -> list[AnswerVersion]:
+    """The versions of `lists`, each once, without `exclude` (the answer's own revision, and the
+    versions a lineage settled away: a settlement travels with the answer that made it)."""
+    seen = {exclude} if isinstance(exclude, str) else set(exclude)
     out: list[AnswerVersion] = []
     for versions in lists:
         for v in versions:
@@ -187,29 +197,37 @@ def reconcile_answer(current: Answer | None, incoming: Answer, source: str = "")
     if current is None:
         return incoming, Outcome.ADDED
     if incoming.rev == current.rev:
-        merged = _merge_concurrent(current.concurrent, incoming.concurrent, exclude=current.rev)
-        if len(merged) == len(current.concurrent):
+        # What each copy settled away (its ancestors) is settled in both.
+        mine = _merge_concurrent(current.concurrent, exclude=(current.rev, *incoming.ancestors))
+        merged = _merge_concurrent(mine, incoming.concurrent, exclude=(current.rev, *current.ancestors))
+        current.ancestors = merge_lineages(current.rev, current.ancestors, incoming.ancestors)
+        if [v.rev for v in merged] == [v.rev for v in current.concurrent]:
             return current, Outcome.UNCHANGED
+        grew = len(merged) > len(mine)
         current.concurrent = merged
-        return current, Outcome.CONFLICT
+        return current, Outcome.CONFLICT if grew else Outcome.UPDATED
     descends = incoming.descends_from(current)
     known_versions = {v.rev for v in current.concurrent}
     if not descends and (_is_older(incoming, current) or incoming.rev in known_versions):
         return current, Outcome.OLDER
     if descends:
-        incoming.concurrent = _merge_concurrent(current.concurrent, incoming.concurrent, exclude=incoming.rev)
+        incoming.concurrent = _merge_concurrent(current.concurrent, incoming.concurrent,
+                                                exclude=(incoming.rev, *incoming.ancestors))
         return incoming, Outcome.UPDATED
     # Both sides changed the answer: keep the newest as the answer, the other beside it.
     if is_newer(incoming.updated_at, current.updated_at):
         winner, loser = incoming, current
-        loser_source = "version précédente"
+        loser_source = ""
     else:
         winner, loser = current, incoming
         loser_source = source
-    winner.concurrent = _merge_concurrent(
-        [_version(loser, loser_source)], current.concurrent, incoming.concurrent, exclude=winner.rev
-    )
     winner.ancestors = merge_lineages(winner.rev, winner.ancestors, loser.ancestors)
+    # The loser is kept even if its text is an earlier one (a revert); versions either side
+    # settled away are not.
+    settled = set(winner.ancestors) - {loser.rev}
+    winner.concurrent = _merge_concurrent(
+        [_version(loser, loser_source)], current.concurrent, incoming.concurrent,
+        exclude=(winner.rev, *settled))
     return winner, Outcome.CONFLICT
 
 
@@ -224,6 +242,29 @@ def reconcile_review_notes(current: Interview, incoming: Interview) -> list[str]
             current.review_notes[qid] = merged
             grew.append(qid)
     return grew
+
+
+def _merge_interview_facts(cur: Interview, inc: Interview, source: str) -> FactMerge:
+    """An interview's facts, field by field. When both copies record their life cycle, the status
+    and the consent follow it (a reopened interview is never re-finished by the copy exported
+    before it was reopened, though "terminé" is among the status's past values)."""
+    if not (cur.life_cycle and inc.life_cycle):
+        return merge_facts(cur, inc, INTERVIEW_FACTS, source)
+    fields = tuple(f for f in INTERVIEW_FACTS if f not in LIFE_CYCLE_STATE)
+    facts = merge_facts(cur, inc, fields, source, skip_extra=LIFE_CYCLE_EXTRAS)
+    if "life_cycle" in facts.updated:
+        for name in LIFE_CYCLE_STATE:
+            if getattr(cur, name) != getattr(inc, name):
+                setattr(cur, name, copy.deepcopy(getattr(inc, name)))
+                facts.updated.append(name)
+            if name in inc.fact_history:
+                cur.fact_history[name] = list(inc.fact_history[name])
+        for key in LIFE_CYCLE_EXTRAS:
+            if key in inc.extra:
+                cur.extra[key] = copy.deepcopy(inc.extra[key])
+            else:
+                cur.extra.pop(key, None)
+    return facts
 
 
 def _fact_changes(facts: FactMerge, project_id: str, interview_id: str, what: str, source: str) -> list[Change]:
@@ -323,7 +364,7 @@ def reconcile_project(
                                          detail=f"entretien ({len(inc.answers)} réponses)"
                                          + (", entretien prévu commencé aussi ici : gardé à part" if apart else "")))
             continue
-        facts = merge_facts(cur, inc, INTERVIEW_FACTS, source)
+        facts = _merge_interview_facts(cur, inc, source)
         changed = facts.changed
         if changed and is_newer(inc.updated_at, cur.updated_at):
             cur.updated_at = inc.updated_at

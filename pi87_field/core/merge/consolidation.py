@@ -8,7 +8,7 @@ dropped, and where two evaluators changed the same answer differently the newest
 the other kept in `Answer.concurrent` (a conflict, listed in the report and in the volume).
 
 Outputs are built in memory and only then written, each atomically: the consolidated Word
-volume (`volume_docx.build_volume`) and, if asked, the merged JSON.
+volume (`merge/volume.build_volume`) and, if asked, the merged JSON.
 
 Merged JSON format (`pi87-field-merge/1`), one UTF-8 object::
 
@@ -46,13 +46,13 @@ from pi87_field.core.bundle import Bundle, bundle_from_dict, bundle_to_dict
 from pi87_field.core.errors import FieldError, ImportFormatError, os_reason
 from pi87_field.core.exchange.importing import read_input, sha256_file
 from pi87_field.core.exchange.reconcile import reconcile_project
-from pi87_field.core.model import AnswerState, Interview, Project, ProjectKind, now_iso
+from pi87_field.core.model import AnswerState, Interview, Project, ProjectKind, now_iso, version_source
 from pi87_field.core.summary import interview_title, ordered_interviews
 from pi87_field.core.text import one_line
 
 MERGE_FORMAT = "pi87-field-merge/1"
-# reconcile_answer names a losing known version this way; in a merge we know the real file.
-_PREVIOUS = "version précédente"
+# reconcile_answer names a losing known version "typed in the app"; in a merge we know its file.
+_PREVIOUS = version_source()
 
 
 class InputStatus(StrEnum):
@@ -298,8 +298,8 @@ def add_bundle(state: Consolidation, bundle: Bundle, source: str) -> None:
             prev_source = state.answer_sources.get(key)
             if prev_rev and prev_source:
                 for version in final.concurrent:
-                    if version.source == _PREVIOUS and version.rev == prev_rev:
-                        version.source = prev_source
+                    if version.source.startswith(_PREVIOUS) and version.rev == prev_rev:
+                        version.source = version_source(version.author, prev_source)
             state.answer_sources[key] = source
 
 

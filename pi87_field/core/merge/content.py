@@ -268,6 +268,7 @@ class VolumeContent:
     origin: str = "store"                # "store" (volume) or "merge"
     synthesis: SynthesisView | None = None
     missing: list[tuple[str, str]] = field(default_factory=list)     # (what, why): coverage
+    damaged: list[Any] = field(default_factory=list)   # store files that could not be read (left out)
     pseudonymised: str = ""              # "" nominative, else the level ("people", "strict")
     residual: Any = None                 # privacy.ResidualReport when pseudonymised here
     out_docx: Path | None = None         # the files written (a pseudonymised one has its own name)
@@ -461,6 +462,7 @@ def from_store(store: ProjectStore, *, pseudonymise: str = "",
     content = VolumeContent(cases=cases, guides=guides, sources=sources, origin="store",
                             pseudonymised=pseudonymise, residual=residual, synthesis=synthesis)
     content.missing = campaign_missing(cases, guides, pseudonymised=bool(pseudonymise))
+    content.damaged = list(workspace.damaged)
     return content
 
 

@@ -44,7 +44,7 @@ from pi87_field.core.merge.content import (
     MatrixPart,
     VolumeContent,
 )
-from pi87_field.core.model import Answer, AnswerState, Interview
+from pi87_field.core.model import SETTLED, Answer, AnswerState, Interview
 from pi87_field.core.money import format_int
 from pi87_field.core.summary import interview_fact_rows, project_fact_rows
 from pi87_field.core.text import one_line
@@ -668,6 +668,10 @@ class _VolumeWriter:
         if edited:
             runs += [B.run("  "), B.run(f"modifiée dans Word ({one_line(str(edited))})",
                                         B.rpr(bold=True, color=S.WARN))]
+        settled = answer.extra.get(SETTLED)
+        if isinstance(settled, dict) and settled.get("rev") == answer.rev:
+            by = one_line(str(settled.get("by") or "")) or "auteur inconnu"
+            runs += [B.run(f"  conflit réglé par {by}, {fr_datetime(str(settled.get('at') or ''))}")]
         if runs:
             self.p(runs, S.SMALL, ppr='<w:ind w:left="227"/>')
 

@@ -50,12 +50,17 @@ _CIVILITY = (r"(?:M\.|MM\.|Mme|Mmes|Mlle|Mlles|Monsieur|Madame|Mademoiselle|Mess
              r"mademoiselle|Dr|Docteur|Docteure|Pr|Professeur|Professeure|Me|Maître)\.?")
 _NAME_WORD = rf"{_U}{_INV}(?:{_L}|{_U})*(?:['’]{_U}(?:{_L}|{_U})+)?(?:-{_U}(?:{_L}|{_U})+)*"
 _INITIAL = rf"{_U}\.(?:[- ]?{_U}\.)*|{_U}{{2,3}}(?=[ \u00a0]{_U}[{_LOWER}])"
-_PARTICLE = r"(?:de|du|des|d['’]|van|von|der|le|la|Le|La|De|Du|Des|Van|Von|ben|Ben|El|el)"
+_PARTICLE = (r"(?:de|du|des|d['’]|van|von|der|den|ter|ten|da|di|del|della|dos|le|la|Le|La|De|Du|Des|Van|Von|Da|Di|"
+             r"Del|Della|Dos|ben|Ben|ibn|El|el|al|Al)")
 _NAME_PART = rf"(?:{_INITIAL}|{_NAME_WORD})"
-_PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "ben", "el"})
+_PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "ter", "ten", "da", "di",
+                        "del", "della", "dos", "ben", "ibn", "el", "al"})
 _CIVILITY_NAME = re.compile(
     rf"(?<![^\W_]){_CIVILITY}{_SP}(?P<name>(?:{_PARTICLE}{_SP}|{_PARTICLE}(?=['’]))*{_NAME_PART}"
     rf"(?:(?:{_SP}|-)(?:{_PARTICLE}{_SP})*{_NAME_PART})*)")
+# Words that start an organisation's name after a person's: "… de la Fédération du BTP".
+_ORG_HEADS = frozenset(fold(w) for w in """fédération association agence chambre institut office université
+centre club cabinet société syndicat comité collectif entreprise mairie préfecture""".split())
 # Titles after a civility: "Monsieur le Maire", "Madame la Directrice" are not names.
 _TITLES = frozenset(fold(w) for w in """maire préfet préfète ministre directeur directrice président présidente
 député députée sénateur sénatrice recteur rectrice délégué déléguée secrétaire conseiller conseillère
@@ -63,10 +68,12 @@ adjoint adjointe chef cheffe responsable commissaire inspecteur inspectrice prof
 gouverneur consul ambassadeur élu élue""".split())
 
 _EMAIL = re.compile(
-    r"[\w.+\-]+(?:@|\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+arobase\s+)[\w\-]+"
+    r"[\w.+\-]+(?:\s?@\s?|\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+arobase\s+)[\w\-]+"
     r"(?:(?:\.|\s*[(\[{]\s*(?:dot|point)\s*[)\]}]\s*)[\w\-]+)+", re.IGNORECASE)
+_EMAIL_HINT = re.compile(r"@|[(\[{]\s*(?:at|arobase)\s*[)\]}]|\sarobase\s", re.IGNORECASE)
 _SLASHED_PHONE = re.compile(r"(?<![\w/])0[1-9](?:/\d{2}){4}(?![\w/])")
-_DIGITS = re.compile(r"\d")
+# eight digits or more with only what separates a phone number's groups: worth asking phonenumbers
+_PHONE_HINT = re.compile(r"\d(?:[ \u00a0.\-/()]{0,3}\d){7,}")
 
 EMAIL_MASK = "[courriel masqué]"
 PHONE_MASK = "[téléphone masqué]"
@@ -94,10 +101,13 @@ def civility_names(text: str) -> list[Found]:
         words = re.findall(r"[^\W\d_]+", visible(name))
         if not words or fold(words[0]) in _TITLES or (len(words) == 1 and fold(words[0]) in ("le", "la")):
             continue
-        # a title word later ends the name: "M. Dupont Directeur" -> "Dupont"
+        # a title or an organisation ends the name: "M. Dupont Directeur" -> "Dupont",
+        # "Mme Nadia Haddad de la Fédération du BTP" -> "Nadia Haddad"
         cut = len(name)
         for w in re.finditer(r"[^\W\d_]+", name):
-            if w.start() > 0 and fold(w.group(0)) in _TITLES:
+            word = fold(w.group(0))
+            if w.start() > 0 and (word in _TITLES or word in _ORG_HEADS
+                                  or (word in GENERIC_ORG_WORDS and word not in _PARTICLES)):
                 cut = w.start()
                 break
         name = name[:cut].rstrip(" \u00a0\u202f-")
@@ -111,9 +121,9 @@ def civility_names(text: str) -> list[Found]:
 def contact_spans(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, mask, kind) of every e-mail address and phone number of `text`."""
     out: list[tuple[int, int, str, str]] = []
-    if "@" in text or "(" in text or "[" in text or "arobase" in text:
+    if _EMAIL_HINT.search(text):
         out += [(m.start(), m.end(), EMAIL_MASK, "email") for m in _EMAIL.finditer(text)]
-    if len(_DIGITS.findall(text)) >= 8:
+    if _PHONE_HINT.search(text):
         import phonenumbers
 
         phones = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "FR")]
@@ -176,6 +186,21 @@ def _candidate(text: str, m: re.Match, known: frozenset[str]) -> bool:
     return True
 
 
+# What announces a person rather than a place: "construit avec Loïc Morvan", "selon Anne Roy",
+# or a contact line "Loïc Morvan : loic.morvan@…". The model sometimes calls such names places.
+_PERSON_BEFORE = re.compile(r"(?:\bavec|\bpar|\bselon|\bd['’]après|\bauprès de|\bcontacter|\brelancer|\bappeler)\s+$",
+                            re.IGNORECASE)
+_CONTACT_AFTER = re.compile(r"\s*:\s*\S*(?:@|\(at\)|\[at\]|\+?\d)")
+
+
+def _person_cue(text: str, ent) -> bool:
+    words = re.findall(r"[^\W\d_]+", ent.text)
+    if len(words) < 2 or not all(w[0].isupper() and not w.isupper() for w in words):
+        return False
+    return bool(_PERSON_BEFORE.search(text[max(0, ent.start_char - 20):ent.start_char])
+                or _CONTACT_AFTER.match(text, ent.end_char))
+
+
 class ProseDetector:
     """People of free texts that are on no sheet. `discover(texts)` runs the model where needed
     and remembers what it found per text; `found(text)` gives it back (civilities found anew)."""
@@ -217,7 +242,7 @@ class ProseDetector:
     def _persons(self, doc, text: str, offset: int) -> list[Found]:
         out = []
         for ent in doc.ents:
-            if ent.label_ != "PER":
+            if ent.label_ != "PER" and not (ent.label_ in ("LOC", "MISC") and _person_cue(doc.text, ent)):
                 continue
             tokens = list(ent)
             # the name ends at its first word in lower case that is not a particle ("détaille")
@@ -238,8 +263,9 @@ class ProseDetector:
                 continue        # "Rappeler M. Benali": the civility layer reads it better
             # an ordinary word opening the sentence is not the name's: "Relancer Sophie Bastide"
             while (len(kept) > 1 and _is_sentence_start(doc.text, kept[0].idx)
-                   and fold(kept[0].text) in ordinary_words()):
-                kept.pop(0)
+                   and (fold(kept[0].text) in ordinary_words()
+                        or (len(kept) > 2 and re.search(r"(?:er|ir)$", kept[0].text)))):
+                kept.pop(0)         # "Appeler Rose Marchand": an infinitive before the name
             if not kept:
                 continue
             start, end = kept[0].idx, kept[-1].idx + len(kept[-1].text)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pi87_field.core.privacy.detect import EMAIL_MASK, INVISIBLE, PHONE_MASK, contact_spans
@@ -194,6 +194,11 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
         if unicodedata.combining(text[base]):       # a stray accent with no letter before it
             continue
         raw_word = m.group(0)
+        if raw_word.isalpha() and (raw_word.islower() or raw_word[1:].islower() or len(raw_word) == 1):
+            folded = _fold_word(raw_word)           # the common case: one plain word
+            if folded.isalnum():
+                out.append((base, m.end(), folded))
+                continue
         for a, b in _pieces(raw_word):
             raw = raw_word[a:b]
             start = base + a
@@ -223,11 +228,9 @@ def _joined(text: str, end: int, start: int) -> bool:
 
 class NameFinder:
     def __init__(self, people: Iterable[tuple[str, str, str]], common_words: Iterable[str] = (),
-                 confirm: Callable[[str, int, int], bool] | None = None) -> None:
+                 ) -> None:
         """`people`: (key, label, name as written). `common_words`: more ordinary words than the
-        built-in ones. `confirm(text, start, end)`: asked about a name word that is also an
-        ordinary word and opens a sentence ("Fontaine a confirmé", "Petit à petit"); true when
-        it is used as a name there (the French model tags it)."""
+        built-in ones (the field's lexicon is always there: `lexicon.ordinary_words`)."""
         self.people: dict[str, Person] = {}
         self.by_token: dict[str, set[str]] = {}
         for key, label, name in people:
@@ -240,7 +243,7 @@ class NameFinder:
             for token in tokens:
                 self.by_token.setdefault(token, set()).add(key)
         self.common = frozenset(fold(w) for w in common_words) | ordinary_words()
-        self.confirm = confirm
+        self._named: set[str] = set()       # weak name words used as names earlier in this text
         self.initials: dict[str, set[str]] = {}
         for key, person in self.people.items():
             if len(person.ordered) >= 2:
@@ -264,6 +267,7 @@ class NameFinder:
         if not text:
             return finding
         scope = set(scope)
+        self._named = set()
         for start, end, mask, kind in contact_spans(text):
             finding.spans.append(Span(start, end, text[start:end], mask, kind))
         if not self._may_name(text):
@@ -372,10 +376,15 @@ class NameFinder:
             if not n.weak:
                 accepted.append(n)
             elif n.title_case and (supported or (not n.sentence_start and not self._proper_neighbour(text, n))
-                                   or (n.sentence_start and self.confirm is not None
-                                       and self.confirm(text, n.start, n.end))):
+                                   or (n.sentence_start and n.token in self._named
+                                       and not _idiom(text, n))):
+                # "M. Petit, son trésorier. Petit a ensuite convaincu…": named earlier in this text
                 accepted.append(n)
-        weak_lower = [n for n in names if n.weak and n.lower]
+            elif n.lower and _file_name_part(text, n.start, n.end):
+                accepted.append(n)          # "unml_boulanger_morvan.docx"
+        if supported:
+            self._named.update(n.token for n in accepted if n.weak)
+        weak_lower = [n for n in names if n.weak and n.lower and n not in accepted]
         if weak_lower and strong:
             # "jean_dupont": a lower-case ordinary word is a name only as part of the same full name
             tokens = {n.token for n in accepted} | {n.token for n in weak_lower}
@@ -404,7 +413,7 @@ class NameFinder:
         if not candidates:
             # parts of different people side by side: each part on its own
             for n in accepted:
-                if not n.lower:
+                if not n.lower or not n.weak or _file_name_part(text, n.start, n.end):
                     self._emit(text, [n], self._pick(self.by_token[n.token], scope), finding)
             return
         key = self._pick(set(candidates), scope)
@@ -419,8 +428,14 @@ class NameFinder:
         for m in (before, after):
             if m and _case(m.group(1)) in ("title", "upper") and fold(m.group(1)) not in self.by_token \
                     and fold(m.group(1)) not in _CIVILITIES:
+                if m is before and is_sentence_start(text, item.start - len(m.group(0))) \
+                        and fold(m.group(1)) in self.common and fold(m.group(1)) not in _ARTICLES:
+                    continue            # "Selon Marchand": an ordinary word opening the sentence
                 return True
         return False
+
+    def _compound_part(self, word: str) -> bool:
+        return _case(word) == "title" and fold(word) not in self.by_token
 
     def _pick(self, candidates: set[str], scope: set[str]) -> str | None:
         if len(candidates) == 1:
@@ -435,11 +450,15 @@ class NameFinder:
         # a hyphenated compound with unknown capitalised parts: masked whole, attributed to nobody
         left = re.search(r"([^\W\d_]+)-$", text[max(0, start - 40):start])
         right = re.match(r"-([^\W\d_]+)", text[end:end + 40])
-        if (left and _case(left.group(1)) in ("title", "upper")) or (right and _case(right.group(1)) in ("title", "upper")):
-            if left and _case(left.group(1)) in ("title", "upper"):
-                start -= len(left.group(0))
-            if right and _case(right.group(1)) in ("title", "upper"):
-                end += len(right.group(0))
+        # not "IDF-Blanc", not another person's name ("Blanc-Nguyen" are two people)
+        left_part = left.group(1) if left and self._compound_part(left.group(1)) else ""
+        right_part = right.group(1) if right and self._compound_part(right.group(1)) else ""
+        in_file_name = bool(_FILE_EXTENSION.search(text[end:].split(" ", 1)[0]))
+        if (left_part or right_part) and not in_file_name:
+            if fold(left_part) in _SAINTS:
+                return                      # "Saint-Laurent-du-Maroni": a place
+            start -= len(left_part) + 1 if left_part else 0
+            end += len(right_part) + 1 if right_part else 0
             label, kind = AMBIGUOUS, "ambiguous"
         elided = re.search(r"(?<![^\W\d_])([^\W\d_]+)['’]$", text[max(0, start - 12):start])
         if (elided and key and len(elided.group(1)) == 1 and elided.group(1).isupper()
@@ -468,6 +487,23 @@ class NameFinder:
             return
         finding.spans.append(Span(group[0].start, group[-1].end, text[group[0].start:group[-1].end],
                                   self.people[key].label, "name"))
+
+
+_SAINTS = {"saint", "sainte", "st", "ste", "san", "santa"}
+# "Petit à petit", "Tour à tour", "Petit à Petit": the word again after a preposition is an idiom
+_IDIOM = re.compile(r"\s+(?:à|a|en|sur|par)\s+(?P<again>[^\W\d_]+)")
+_ARTICLES = PARTICLES | {"les", "l", "un", "une"}     # "La Fontaine aux Loups", "Le Petit Prince"
+_FILE_EXTENSION = re.compile(r"\.(?:docx?|odt|json|xlsx?|ods|pdf|txt|vtt|srt|csv|pptx?|zip)\b", re.IGNORECASE)
+
+
+def _idiom(text: str, item: _Item) -> bool:
+    m = _IDIOM.match(text, item.end)
+    return m is not None and fold(m.group("again")) == item.token
+
+
+def _file_name_part(text: str, start: int, end: int) -> bool:
+    """A word inside a file name: joined by "_" to another, or right before its extension."""
+    return text[end:end + 1] == "_" or text[start - 1:start] == "_" or bool(_FILE_EXTENSION.match(text, end))
 
 
 def apply_spans(text: str, spans: list[Span]) -> str:

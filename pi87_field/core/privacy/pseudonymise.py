@@ -46,7 +46,7 @@ from pi87_field.core.privacy.categories import (
     organisation_category,
     role_category,
 )
-from pi87_field.core.privacy.detect import ProseDetector, french_model, visible
+from pi87_field.core.privacy.detect import ProseDetector
 from pi87_field.core.privacy.lexicon import ordinary_words
 from pi87_field.core.privacy.names import (
     AMBIGUOUS,
@@ -73,7 +73,8 @@ LEVELS = (PEOPLE, STRICT)
 LEVEL_LABELS = {PEOPLE: "personnes", STRICT: "strict (personnes, fonctions et organismes)"}
 
 __all__ = ["AMBIGUOUS", "LEVELS", "PEOPLE", "STRICT", "Pseudonymiser", "ResidualItem", "ResidualReport",
-           "people_of", "pseudonymise_bundle", "pseudonymise_bundles", "pseudonymise_labels"]
+           "people_of", "pseudonymise_bundle", "pseudonymise_bundles", "pseudonymise_labels",
+           "pseudonymiser_for"]
 
 # Keys whose values are identifiers, dates, states or controlled vocabularies: never names.
 _SKIP = frozenset({"id", "project_id", "format", "exported_at", "kind", "os", "fse_amount", "created_at",
@@ -85,6 +86,7 @@ _UPPER = "".join(c for c in map(chr, range(0x3000)) if c.isupper() and c.isalpha
 _CAPITALISED = re.compile(rf"(?<![^\W_])[{re.escape(_UPPER)}](?:[^\W_]|[\u0300-\u036f])*")
 _HISTORY = frozenset({"fact_history", "fact_conflicts"})
 # What may be a phone number or an e-mail address the detectors did not take: listed, never silent.
+_CONTACT_HINT = re.compile(r"@|[(\[]\s*(?:at|arobase)\s*[)\]]|\d(?:[\s./-]?\d){8}")
 _CONTACT_LEFT = re.compile(r"\S+@\S+|\S+\s*[(\[]\s*(?:at|arobase)\s*[)\]]\s*\S+|\+?\d(?:[\s./-]?\d){8,}")
 # Capitalised words of ordinary French writing in this field: not worth a line in the report.
 _NOT_NAMES = frozenset(fold(w) for w in """
@@ -207,8 +209,7 @@ class Pseudonymiser:
         self.level = level
         self.detector = detector or ProseDetector()
         people = [(e.key, e.label, sheet_name(e.name)) for e in register.entries()]
-        self.finder = NameFinder(people, confirm=self._confirm)
-        self._confirmed: dict[str, list[tuple[int, int]]] = {}
+        self.finder = NameFinder(people)
         self.public_words = public_words
         self.phrases: dict[str, str] = {}
         names: dict[str, str] = {}          # distinctive words of organisations, as written
@@ -242,20 +243,6 @@ class Pseudonymiser:
 
     def label(self, name: str) -> str:
         return self.register.label_for(name) or (AMBIGUOUS if person_key(sheet_name(name)) else "")
-
-    def _confirm(self, text: str, start: int, end: int) -> bool:
-        """Is the word at text[start:end] (an ordinary word opening a sentence) a name there?"""
-        left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-        while left < start and text[left].isspace():
-            left += 1
-        rights = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
-        right = min(rights) if rights else len(text)
-        sentence = text[left:right]
-        if sentence not in self._confirmed:
-            doc = french_model()(sentence)
-            self._confirmed[sentence] = [(e.start_char, e.end_char) for e in doc.ents
-                                         if e.label_ in ("PER", "LOC")]
-        return any(a <= start - left and end - left <= b for a, b in self._confirmed[sentence])
 
     def spans(self, text: str, scope: Iterable[str] = ()) -> tuple[list[Span], list[tuple[int, int, str]]]:
         finding = self.finder.find(text, scope)
@@ -320,7 +307,9 @@ def _distinctive_runs(organisation: str) -> list[list[str]]:
 
 
 def _name_words(name: str) -> list[str]:
-    return [w for w in _words(name) if w not in PARTICLES and len(w) >= 2]
+    """Folded words of a name that identify: no particle, no initials ("JP Dupont" -> dupont)."""
+    initials = {fold(w) for w in re.findall(r"[^\W\d_]+", name) if w.isupper() and len(w) <= 3}
+    return [w for w in _words(name) if w not in PARTICLES and len(w) >= 2 and w not in initials]
 
 
 def _words(value: str) -> list[str]:
@@ -366,7 +355,7 @@ class _Residue:
             # the example is taken from the pseudonymised text: the report names nobody it replaced
             shift = sum(len(s.replacement) - len(s.original) for s in spans if s.end <= start)
             self.add(pid, original[start:end], reason, out, start + shift, end + shift)
-        for m in _CONTACT_LEFT.finditer(out):
+        for m in (_CONTACT_LEFT.finditer(out) if _CONTACT_HINT.search(out) else ()):
             self.add(pid, m.group(0), "coordonnée possible laissée (téléphone ou courriel)", out, m.start(), m.end())
         masked = LABEL_RE.sub(lambda m: " " * len(m.group(0)), out)
         for m in _CAPITALISED.finditer(masked):
@@ -392,24 +381,18 @@ def _public_words(bundle: Bundle) -> set[str]:
     return words
 
 
-def pseudonymise_bundles(bundles: list[Bundle], register: PseudonymRegister,
-                         level: str = PEOPLE) -> tuple[list[Bundle], ResidualReport]:
-    """Pseudonymised deep copies of `bundles` (same order) and the residual-risk report.
-
-    `register` gives the labels and learns the people met here (a persisted register is written
-    once for the whole batch). `level` is `PEOPLE` (default) or `STRICT`.
-    """
-    if level not in LEVELS:
-        raise ValueError(f"unknown pseudonymisation level {level!r}")
-    report = ResidualReport(level)
-    done = [b for b in bundles if b.extra.get("pseudonymised")]
-    for bundle in done:
-        register.reserve(_strings(bundle_to_dict(bundle)))
+def pseudonymiser_for(bundles: list[Bundle], register: PseudonymRegister, level: str = PEOPLE) -> Pseudonymiser:
+    """The pseudonymiser `pseudonymise_bundles` uses for these bundles (people of the texts found
+    and registered): `spans(text, scope)` says what it replaces in any of their texts."""
     todo = sorted((b for b in bundles if not b.extra.get("pseudonymised")), key=lambda b: b.project.id)
+    return _prepare(todo, {id(b): bundle_to_dict(b) for b in todo}, register, level)
+
+
+def _prepare(todo: list[Bundle], dicts: dict[int, dict[str, Any]], register: PseudonymRegister,
+             level: str) -> Pseudonymiser:
     people: list[tuple[str, str]] = []
     for bundle in todo:
         people += people_of(bundle.interviews)
-    dicts = {id(b): bundle_to_dict(b) for b in todo}
     texts = [s for d in dicts.values() for s in _strings(d)]
     # people named only in the texts get a label like those of the sheets (after them: the
     # sheets' numbers do not depend on what the texts say); one write of the register
@@ -431,7 +414,25 @@ def pseudonymise_bundles(bundles: list[Bundle], register: PseudonymRegister,
             people.append((name, PERSON))
             tokens.append(words)
     register.register(people)
-    pseudonymiser = Pseudonymiser(register, level, detector, strict_people, public)
+    return Pseudonymiser(register, level, detector, strict_people, public)
+
+
+def pseudonymise_bundles(bundles: list[Bundle], register: PseudonymRegister,
+                         level: str = PEOPLE) -> tuple[list[Bundle], ResidualReport]:
+    """Pseudonymised deep copies of `bundles` (same order) and the residual-risk report.
+
+    `register` gives the labels and learns the people met here (a persisted register is written
+    once for the whole batch). `level` is `PEOPLE` (default) or `STRICT`.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown pseudonymisation level {level!r}")
+    report = ResidualReport(level)
+    done = [b for b in bundles if b.extra.get("pseudonymised")]
+    for bundle in done:
+        register.reserve(_strings(bundle_to_dict(bundle)))
+    todo = sorted((b for b in bundles if not b.extra.get("pseudonymised")), key=lambda b: b.project.id)
+    dicts = {id(b): bundle_to_dict(b) for b in todo}
+    pseudonymiser = _prepare(todo, dicts, register, level)
     out: list[Bundle] = []
     for bundle in bundles:
         if bundle.extra.get("pseudonymised"):

@@ -30,6 +30,7 @@ store, tests); `reserve` keeps numbers already used by pseudonymised inputs out 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,12 +64,15 @@ _CIVILITY_WORDS = frozenset({"m", "mm", "mme", "mmes", "mlle", "mlles", "monsieu
                              "me", "maitre"})
 
 
+@functools.lru_cache(maxsize=4096)
 def sheet_name(value: str) -> str:
     """The name in a sheet's name field, without civility, role or note: "M. B. (chargé de
     mission)" -> "B."; "Mme Martin, directrice" -> "Martin"; "Mme Sophie Marchetti" -> "Sophie
     Marchetti"; a civility alone ("Mme") -> "" (never a name)."""
     text = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", one_line(value))
-    text = re.split(r"[,;:/]| [–—-] ", text, maxsplit=1)[0]
+    parts = [p for p in re.split(r"[,;:/]| [–—-] ", text) if p.strip()] or [""]
+    # the part with a civility is the name ("Directeur d'agence : M. Laurent Schmitt"), else the first
+    text = next((p for p in parts if fold((p.split() or [""])[0]).rstrip(".") in _CIVILITY_WORDS), parts[0])
     words = text.split()
     while words and fold(words[0]).rstrip(".") in _CIVILITY_WORDS:
         words.pop(0)

@@ -42,6 +42,8 @@ from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, reco
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
     INTERVIEW_NOTES,
+    EDITED_IN_WORD,
+    SETTLED,
     Answer,
     AnswerState,
     AnswerVersion,
@@ -54,10 +56,12 @@ from pi87_field.core.model import (
     answer_lock,
     check_interview_id,
     check_project_id,
+    life_cycle_event,
     new_burst,
     now_iso,
     split_burst,
     text_rev,
+    version_source,
 )
 from pi87_field.core.serialize import (
     answer_from_dict,
@@ -186,6 +190,7 @@ class ProjectStore:
         self._lock: FileLock | None = None
         self._folder_lock_fd: int | None = None
         self.damaged: list[DamagedFileError] = []
+        self.notices: list[str] = []   # said once on opening (a damaged metadata file set aside)
         from pi87_field.core.guides import builtin_guides_dir
 
         self.guide_dirs = guide_dirs if guide_dirs is not None else [builtin_guides_dir(), self.root / "guides"]
@@ -206,10 +211,12 @@ class ProjectStore:
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"Le dossier de données n'est pas un dossier : {self.root}")
         ensure_dir(self.root)
-        meta = self._read_meta()
+        meta, damaged_meta = self._read_meta_or_damage()
         if self.writer:
             self._acquire_lock()
             remove_stale_temp_files(self.root / "projects")
+            if damaged_meta is not None:
+                self._set_meta_aside(damaged_meta)
             if meta is None:
                 self._write_meta()
         elif meta is None and seed and not any(self.projects_dir.glob("*/project.json")):
@@ -217,7 +224,7 @@ class ProjectStore:
             try:
                 with self._briefly_locked():
                     self.seed_campaign_if_empty()
-                    if self._read_meta() is None:
+                    if self._read_meta_or_damage() == (None, None):
                         self._write_meta()
             except StoreLockedError:
                 pass
@@ -235,6 +242,26 @@ class ProjectStore:
                     f"(schéma {schema}) : mettez le programme à jour."
                 )
         return data
+
+    def _read_meta_or_damage(self) -> tuple[dict | None, DamagedFileError | None]:
+        """The metadata file holds only the schema version: damaged, it must not lock the user
+        out of intact data. It is named (`notices`), and a writer sets it aside and rewrites it."""
+        try:
+            return self._read_meta(), None
+        except DamagedFileError as exc:
+            if not self.writer:
+                self.notices.append(f"{exc} ; données ouvertes quand même (il sera mis de côté à la "
+                                    "prochaine écriture).")
+            return None, exc
+
+    def _set_meta_aside(self, damaged: DamagedFileError) -> None:
+        path = self.root / META_FILE
+        aside = path.with_name(f"{META_FILE}.endommage-{datetime.now():%Y%m%d-%H%M%S}")
+        try:
+            os.replace(path, aside)
+        except OSError as exc:
+            raise StoreError(f"{damaged} ; impossible de le mettre de côté ({exc.strerror}).") from None
+        self.notices.append(f"{damaged} ; mis de côté ({aside.name}) et recréé, les données sont intactes.")
 
     def _write_meta(self) -> None:
         payload = {"meta": {"1": {"schema": SCHEMA_VERSION, "created_at": now_iso()}}}
@@ -539,7 +566,7 @@ class ProjectStore:
 
     def save_answer_checked(self, project_id: str, interview_id: str, question_id: str,
                             text: str, state: str | None = None, author: str = "",
-                            *, base_rev: str | None = None, source: str = STALE_SOURCE) -> SavedAnswer:
+                            *, base_rev: str | None = None, source: str = "") -> SavedAnswer:
         """Save one answer typed over the stored revision `base_rev` (the one the editor loaded;
         `EMPTY_REV` for no answer; None: no check).
 
@@ -570,11 +597,13 @@ class ProjectStore:
                 if old.rev == new.rev and old.author == new.author:
                     return SavedAnswer(old)
                 new.concurrent = old.concurrent
-                new.extra = old.extra
+                new.extra = _extra_for_new_text(old.extra) if old.rev != new.rev else old.extra
                 if base_rev is not None and stored_rev != base_rev and old.rev != new.rev:
                     # A stale editor: both texts stay, the stored one as a concurrent version.
                     kept = AnswerVersion(text=old.text, state=old.state, updated_at=old.updated_at,
-                                         author=old.author, source=source)
+                                         author=old.author, source=source or ", ".join((
+                                             version_source(old.author, "", str(old.extra.get(EDITED_IN_WORD) or "")),
+                                             STALE_SOURCE)))
                     new.concurrent = [kept, *(v for v in old.concurrent if v.rev not in (kept.rev, new.rev))]
                     new.ancestors = lineage(base_rev, *old.ancestors, exclude=(old.rev, new.rev))
                     new.burst = new_burst()
@@ -593,6 +622,10 @@ class ProjectStore:
                 planned, started = fact_rev(InterviewStatus.PLANNED.value), fact_rev(InterviewStatus.IN_PROGRESS.value)
                 older = [r for r in history.get("status", []) if isinstance(r, str) and r not in (planned, started)]
                 history["status"] = [started, *lineage(planned, *older, exclude=started)]
+                event = life_cycle_event("started", new.updated_at)
+                change["life_cycle"] = event
+                history["life_cycle"] = [fact_rev(event), *lineage(fact_rev(meta.get("life_cycle")),
+                                                                   *history.get("life_cycle", []))]
                 change["fact_history"] = history
             facts.update(change, doc_ids=[1])
             noted = facts_from_docs({**meta, **change}, answers.all())
@@ -636,7 +669,9 @@ class ProjectStore:
                                  "regardez-la de nouveau.")
             new = Answer(text=clean_text(text), state=AnswerState(state), author=author)
             if old is not None:
-                new.extra = old.extra
+                new.extra = _extra_for_new_text(old.extra) if new.rev != old.rev else dict(old.extra)
+                if resolve:
+                    _settle(old, new, settler=author)
                 ended = [old.burst] if old.burst else []
                 settled = [v.rev for v in old.concurrent] if resolve else []
                 new.ancestors = grown_from(old.rev, old.ancestors, new.rev, *ended, *settled)
@@ -755,6 +790,7 @@ class ProjectStore:
             interview.consent_recorded_at = at.isoformat(timespec="seconds")
         if interview.status in (InterviewStatus.PLANNED, InterviewStatus.CANCELLED):
             interview.status = InterviewStatus.IN_PROGRESS
+            interview.life_cycle = life_cycle_event("started", at.isoformat(timespec="seconds"))
         return self.save_interview(interview)
 
     def update_sheet(self, project_id: str, interview_id: str, sheet: InterviewSheet) -> Interview:
@@ -769,6 +805,8 @@ class ProjectStore:
         stamp = at.isoformat(timespec="seconds")
 
         def change(interview: Interview) -> None:
+            if interview.consent is not given:
+                interview.life_cycle = life_cycle_event("consent_given" if given else "consent_withdrawn", stamp)
             interview.consent = given
             if given:
                 interview.consent_recorded_at = stamp
@@ -786,6 +824,7 @@ class ProjectStore:
                 "from": interview.date.isoformat() if interview.date else None,
                 "to": new_date.isoformat(), "reason": reason, "at": at.isoformat(timespec="seconds")})
             interview.date = new_date
+            interview.life_cycle = life_cycle_event("postponed", at.isoformat(timespec="seconds"))
             if interview.status == InterviewStatus.CANCELLED:
                 interview.status = InterviewStatus.PLANNED
                 interview.extra.pop("cancelled", None)
@@ -801,10 +840,13 @@ class ProjectStore:
             interview.extra["cancelled"] = {"reason": reason.strip(), "at": at.isoformat(timespec="seconds"),
                                             "previous_status": interview.status.value}
             interview.status = InterviewStatus.CANCELLED
+            interview.life_cycle = life_cycle_event("cancelled", at.isoformat(timespec="seconds"))
         return self._change(project_id, interview_id, change)
 
     def finish_interview(self, project_id: str, interview_id: str, at: datetime) -> Interview:
         def change(interview: Interview) -> None:
+            if interview.status != InterviewStatus.COMPLETE:
+                interview.life_cycle = life_cycle_event("finished", at.isoformat(timespec="seconds"))
             interview.status = InterviewStatus.COMPLETE
             timing.close_sitting(interview, at)
             interview.extra["finished_at"] = at.isoformat(timespec="seconds")
@@ -820,6 +862,7 @@ class ProjectStore:
             interview.status = (InterviewStatus(previous) if previous in ("planned", "in_progress")
                                 else InterviewStatus.IN_PROGRESS)
             interview.extra.setdefault("reopened", []).append(at.isoformat(timespec="seconds"))
+            interview.life_cycle = life_cycle_event("reopened", at.isoformat(timespec="seconds"))
         return self._change(project_id, interview_id, change)
 
     def save_notes(self, project_id: str, interview_id: str, text: str) -> Interview:
@@ -1000,6 +1043,34 @@ def _refuse_newer_schema(path: Path, db: TinyDB) -> None:
             f"{path.name} a été écrit par une version plus récente de pi87-field (schéma {schema}) : "
             "fichier laissé tel quel, mettez le programme à jour."
         )
+
+
+def _extra_for_new_text(extra: dict[str, Any]) -> dict[str, Any]:
+    """An answer's extra keys for a new text typed over it: what described the old text (edited in
+    Word, a settlement) does not describe the new one."""
+    return {k: v for k, v in extra.items() if k not in (EDITED_IN_WORD, SETTLED)}
+
+
+def _settle(old: Answer, new: Answer, *, settler: str) -> None:
+    """`new` settles the conflict `old` holds. The version kept keeps its author, time and source
+    (typed in the app, edited in Word); an edit of them is the settler's. Who settled, when and
+    which version is recorded beside the answer (`extra["settled"]`), never as its author."""
+    shown = AnswerVersion(old.text, old.state, old.updated_at, old.author,
+                          version_source(old.author, "", str(old.extra.get(EDITED_IN_WORD) or "")))
+    kept = next((v for v in (shown, *old.concurrent) if v.rev == new.rev), None)
+    if kept is not None:
+        new.author, new.updated_at = kept.author, kept.updated_at
+        if kept is shown:
+            new.extra = {k: v for k, v in old.extra.items() if k != SETTLED}
+        elif kept.source.startswith("modifiée dans Word (") and kept.source.endswith(")"):
+            new.extra[EDITED_IN_WORD] = kept.source[len("modifiée dans Word ("):-1]
+    new.extra[SETTLED] = {
+        "by": settler, "at": now_iso(), "rev": new.rev,
+        "kept": (f"version de {kept.author or 'auteur inconnu'} ({kept.source})" if kept is not None
+                 else "nouvelle rédaction à partir des versions"),
+        "set_aside": [{"author": v.author, "source": v.source, "updated_at": v.updated_at}
+                      for v in (shown, *old.concurrent) if v.rev != new.rev],
+    }
 
 
 def _refuse_locked(facts: Any) -> None:

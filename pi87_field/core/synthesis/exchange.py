@@ -44,7 +44,8 @@ from pathlib import Path
 from typing import Any
 
 from pi87_field.core.ancestry import merge_lineages
-from pi87_field.core.errors import ImportFormatError
+from pi87_field.core.bundle import MAX_DEPTH, loads_untrusted
+from pi87_field.core.errors import ImportFormatError, os_reason
 from pi87_field.core.labels import EVIDENCE_CHANGED, EVIDENCE_UNKNOWN, NOT_RATED
 from pi87_field.core.model import now_iso
 from pi87_field.core.synthesis import citations
@@ -77,7 +78,17 @@ from pi87_field.core.synthesis.objects import (
 from pi87_field.core.synthesis.workspace import Workspace
 
 FORMAT = "pi87-field-synthesis/1"
-MAX_SYNTHESIS_BYTES = 64 * 1024 * 1024
+# Caps, like a bundle's (core/bundle.py): a synthesis file comes from elsewhere and what it brings
+# is read by every later command (status, volume). A lead's real synthesis holds a few hundred
+# passages and summaries; these leave a hundredfold margin and refuse, in seconds, a file that
+# would make every later command crawl.
+MAX_SYNTHESIS_BYTES = 16 * 1024 * 1024
+MAX_SYNTHESIS_OBJECTS = 100_000   # JSON objects: parsing stops there
+MAX_SYNTHESIS_ITEMS = 10_000      # per list: judgements' passages, summaries, tags, sources…
+MAX_SYNTHESIS_TEXT = 200_000      # characters in one string (an explanation, a quote)
+_ITEM_WORDS = {"judgements": "jugements", "evidence": "preuves", "summaries": "synthèses de cellule",
+               "codebook": "étiquettes", "sources": "sources", "findings": "constats",
+               "recommendations": "préconisations"}
 _TOP_KEYS = {"format", "exported_at", "framework", "judgements", "summaries", "codebook", "sources",
              "conclusions", "recommendations"}
 _EXPORT_EVIDENCE_KEYS = ("project", "interview", "question", "quote", "tags")
@@ -230,13 +241,55 @@ def _unique_evidence(evidence: list[Evidence]) -> list[Evidence]:
     return list({e.id: e for e in evidence}.values())
 
 
+def check_synthesis_limits(data: Any) -> None:
+    """Refuse, in one French sentence, a document beyond the caps: too many items in a list (the
+    passages of all judgements counted together), a string too long, unknown keys nested too
+    deep. Walks the document without recursion."""
+    from pi87_field.core.money import format_int
+
+    passages = 0
+    stack: list[tuple[Any, str, int]] = [(data, "", 1)]
+    while stack:
+        value, key, depth = stack.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_SYNTHESIS_TEXT:
+                raise ImportFormatError(f"texte de plus de {format_int(MAX_SYNTHESIS_TEXT)} caractères "
+                                        f"(« {key} ») : refusé")
+            continue
+        if depth > MAX_DEPTH:
+            raise ImportFormatError(f"données imbriquées sur plus de {MAX_DEPTH} niveaux : refusé")
+        if isinstance(value, dict):
+            stack.extend((v, str(k)[:40], depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            if key == "evidence":
+                passages += len(value)
+            count = passages if key == "evidence" else len(value)
+            if count > MAX_SYNTHESIS_ITEMS:
+                words = _ITEM_WORDS.get(key, f"éléments « {key} »")
+                raise ImportFormatError(f"plus de {format_int(MAX_SYNTHESIS_ITEMS)} {words} : refusé")
+            stack.extend((v, key, depth + 1) for v in value)
+
+
 def read_synthesis_file(path: Path) -> ParsedSynthesis:
     try:
-        if path.stat().st_size > MAX_SYNTHESIS_BYTES:
-            raise ImportFormatError(f"{path} : fichier trop volumineux")
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
-        raise ImportFormatError(f"{path} : JSON illisible ({str(exc).splitlines()[0][:80]})") from None
+        size = path.stat().st_size
+        if size > MAX_SYNTHESIS_BYTES:
+            raise ImportFormatError(f"{path} : fichier trop volumineux ({size // 1_000_000} Mo, "
+                                    f"au plus {MAX_SYNTHESIS_BYTES // 1_000_000} Mo)")
+        data = loads_untrusted(path.read_bytes().decode("utf-8-sig"), MAX_SYNTHESIS_OBJECTS)
+        check_synthesis_limits(data)
+    except ImportFormatError as exc:
+        if str(exc).startswith(str(path)):
+            raise
+        raise ImportFormatError(f"{path} : {exc}") from None
+    except OSError as exc:
+        raise ImportFormatError(f"{path} : illisible ({os_reason(exc)})") from None
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"{path} : fichier illisible (pas de l'UTF-8)") from None
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(f"{path} : JSON invalide ou tronqué (ligne {exc.lineno}, colonne {exc.colno})") from None
+    except (ValueError, RecursionError):
+        raise ImportFormatError(f"{path} : JSON refusé (nombre démesuré ou imbrication excessive)") from None
     return parse_synthesis(data, str(path))
 
 
@@ -256,17 +309,23 @@ def _merge_versioned(local, incoming, rev_of, values_of, source: str):
         return incoming, "added"
     if local.rev == incoming.rev:
         merged_anc = merge_lineages(local.rev, local.ancestors, incoming.ancestors)
+        # A version the other copy settled away (it is among its ancestors) is settled here too.
+        kept = [v for v in local.concurrent if rev_of(v) not in incoming.ancestors]
+        if kept != local.concurrent:
+            return replace(local, ancestors=merged_anc, concurrent=kept), "updated"
         if merged_anc != local.ancestors:
             return replace(local, ancestors=merged_anc), "unchanged"
         return None, "unchanged"
-    known = {rev_of(v) for v in local.concurrent}
-    if incoming.rev in local.ancestors or incoming.rev in known:
-        return None, "older"
     if local.rev in incoming.ancestors:
-        kept = [v for v in local.concurrent if rev_of(v) not in incoming.ancestors]
+        # An edit of ours, or a settlement of a conflict we hold: checked before "a version we
+        # already keep as concurrent", or the settlement would never travel.
+        kept = [v for v in local.concurrent if rev_of(v) not in incoming.ancestors and rev_of(v) != incoming.rev]
         merged = replace(incoming, concurrent=kept,
                          ancestors=merge_lineages(incoming.rev, incoming.ancestors, local.ancestors))
         return merged, "updated"
+    known = {rev_of(v) for v in local.concurrent}
+    if incoming.rev in local.ancestors or incoming.rev in known:
+        return None, "older"
     version = Version(values_of(incoming), incoming.author, incoming.updated_at, source)
     return replace(local, concurrent=[*local.concurrent, version]), "conflict"
 

@@ -76,10 +76,6 @@ class Framework:
     def rating_label(self, rating: str) -> str:
         return rating if rating in self.scale else self.not_rated
 
-    def evaluative_questions_of(self, grid_question_id: str) -> list[EvaluativeQuestion]:
-        """The evaluative questions a grid question informs (a grid question may feed several)."""
-        return [q for q in self.questions if grid_question_id in q.mapped_ids]
-
 
 _TOP_KEYS = {"kind", "id", "version", "title", "source", "scale", "not_rated", "questions"}
 _QUESTION_KEYS = {"id", "number", "registre", "text", "criteria", "mapping"}
@@ -199,14 +195,19 @@ def find_framework(folders: list[Path], guides: GuideLibrary | None = None,
                    framework_id: str = FRAMEWORK_ID) -> Framework:
     """The framework `framework_id` from `folders` (later folders win: built-in, then the user's).
 
-    A broken user framework is an error (never silently replaced by the built-in one).
+    A broken user framework is an error (never silently replaced by the built-in one). A file
+    that cannot even be read (unreadable, oversized, not UTF-8) is no framework: it is skipped
+    here, and the guide library names it (`GuideLibrary.problems`).
     """
     found: Framework | None = None
     for folder in folders:
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.y*ml")):
-            text = read_yaml_text(path)
+            try:
+                text = read_yaml_text(path)
+            except GuideError:
+                continue
             if not is_framework_text(text):
                 continue
             framework = parse_framework(text, str(path), guides)

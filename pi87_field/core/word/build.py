@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from docx.document import Document
 from docx.oxml import parse_xml
@@ -214,9 +214,10 @@ def header_row(heads: Sequence[str], widths: Sequence[int], aligns: Sequence[str
 
 
 def text_table(rows: Sequence[Sequence[str]], widths: Sequence[int], *, header: bool = False,
-               label_column: bool = False) -> str:
+               label_column: bool = False, anchors: Mapping[str, tuple[str, str]] | None = None) -> str:
     """A table of clean texts (in a cell, "\\n" separates paragraphs). `header`: the first row is a
-    shaded header repeated on every page; `label_column`: the first column is shaded and bold."""
+    shaded header repeated on every page; `label_column`: the first column is shaded and bold;
+    `anchors`: per row label, bookmark XML (start, end) around the row's second cell (read back)."""
     out = []
     label = rpr(bold=True, color=S.ACCENT)
     for r, values in enumerate(rows):
@@ -226,8 +227,11 @@ def text_table(rows: Sequence[Sequence[str]], widths: Sequence[int], *, header: 
         cells = []
         for c, value in enumerate(values):
             props, fill = (label, S.LABEL_SHADE) if label_column and c == 0 else ("", None)
-            content = "".join(paragraph([run(line, props)] if line else [], S.TABLE_TEXT)
-                              for line in (value.split("\n") if value else [""]))
+            lines = value.split("\n") if value else [""]
+            start, end = (anchors or {}).get(values[0], ("", "")) if c == 1 else ("", "")
+            content = "".join(paragraph([run(line, props)] if line else [], S.TABLE_TEXT,
+                                        before=start if n == 0 else "", after=end if n == len(lines) - 1 else "")
+                              for n, line in enumerate(lines))
             cells.append(cell(content, widths[c], fill=fill))
         out.append(row(cells))
     return table(widths, out, header=header)
@@ -236,12 +240,13 @@ def text_table(rows: Sequence[Sequence[str]], widths: Sequence[int], *, header: 
 FACT_LABEL_WIDTH = 2750
 
 
-def facts(rows: Iterable[tuple[str, str]], width: int = S.TEXT_WIDTH) -> str:
+def facts(rows: Iterable[tuple[str, str]], width: int = S.TEXT_WIDTH,
+          anchors: Mapping[str, tuple[str, str]] | None = None) -> str:
     """A fact sheet (label | value), empty values left out, followed by a small spacer."""
     kept = [(label, value) for label, value in rows if value]
     if not kept:
         return ""
-    return text_table(kept, [FACT_LABEL_WIDTH, width - FACT_LABEL_WIDTH], label_column=True) \
+    return text_table(kept, [FACT_LABEL_WIDTH, width - FACT_LABEL_WIDTH], label_column=True, anchors=anchors) \
         + paragraph("", S.SMALL)
 
 
@@ -306,8 +311,11 @@ class Body:
                                     ppr=ppr, before=before, after=after))
         return name
 
-    def facts(self, rows: Iterable[tuple[str, str]], width: int = S.TEXT_WIDTH) -> None:
-        self.parts.append(facts(rows, width))
+    def facts(self, rows: Iterable[tuple[str, str]], width: int = S.TEXT_WIDTH,
+              anchors: Mapping[str, str] | None = None) -> None:
+        """`anchors`: per row label, the name of a bookmark around its value (read back)."""
+        marks = {label: self.bookmark(name) for label, name in (anchors or {}).items()}
+        self.parts.append(facts(rows, width, marks))
 
     def flush(self) -> str:
         text = "".join(self.parts)

@@ -30,6 +30,8 @@ PROP_CHUNK = 250              # Word's user interface keeps text properties up t
 BOOKMARK_PREFIX = "_pi87_"    # "_" = hidden bookmark in Word; names must stay <= 40 characters
 # An empty bookmark at each chapter and section heading: the answer before it ends there.
 BOUNDARY_PREFIX = "_pi87p_"
+# A bookmark around the interview's "Notes" cell: an edit of it is read back like an answer's.
+NOTES_PREFIX = "_pi87n_"
 # Characters nobody sees, that Word and LibreOffice add or drop on their own (LibreOffice 7.4
 # turns a soft hyphen into <w:softHyphen/>): a text that differs only by them is not an edit.
 INVISIBLE_CHARS = "\u00ad\u200b\u2060\ufeff"
@@ -67,6 +69,10 @@ def boundary_bookmark(number: int) -> str:
 def answer_bookmark(interview_id: str, question_id: str) -> str:
     digest = hashlib.sha256(f"{interview_id}\x00{question_id}".encode()).hexdigest()[:20]
     return BOOKMARK_PREFIX + digest
+
+
+def notes_bookmark(interview_id: str) -> str:
+    return NOTES_PREFIX + hashlib.sha256(f"{interview_id}\x00notes".encode()).hexdigest()[:20]
 
 
 def state_label_text(mark: str) -> str:

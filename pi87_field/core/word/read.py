@@ -5,7 +5,7 @@ we need is inflated through a size cap (declared sizes are not trusted), the num
 bounded, and XML is parsed by lxml without DTDs, entities or network. Each refusal is one clear
 French line (`ImportFormatError`).
 
-Where the data is found (see `docx_export.py` for how it is written):
+Where the data is found (see `word/writeup.py` for how it is written):
 1. the custom XML part `<pi87:writeup>` (kept by Word and LibreOffice), else
 2. the compressed copy in the custom document properties.
 Where each answer is found: the paragraphs under its question heading, the heading being found
@@ -48,11 +48,14 @@ from pi87_field.core.word.format import (
     BOOKMARK_PREFIX,
     BOUNDARY_PREFIX,
     INVISIBLE_CHARS,
+    NOTES_PREFIX,
     PAYLOAD_NS,
     PROP_PREFIX,
     EDITION_CLIENT,
     EDITION_PROPERTY,
     answer_bookmark,
+    notes_bookmark,
+    slot_paragraphs,
     slot_text,
 )
 
@@ -86,6 +89,7 @@ _CONCURRENT = {S.CONCURRENT.casefold(), S.STYLE_NAMES[S.CONCURRENT].casefold()}
 _NOTE = {S.REVIEW_NOTE.casefold(), S.STYLE_NAMES[S.REVIEW_NOTE].casefold()}
 _INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 _LABELS = {f"[{label}]".casefold(): mark for mark, label in ANSWER_STATE_LABELS.items()}
+_LABEL_THEN_TEXT = re.compile(r"\[([^\]]{1,40})\]\s*(\S.*)", re.S)
 
 
 @dataclass
@@ -98,6 +102,11 @@ class WriteUp:
     # (interview id, question id or INTERVIEW_NOTES) of each Word comment brought back as a note
     notes: list[tuple[str, str]] = field(default_factory=list)
     source: str = ""        # where the project data was found: "customXml" or "custom-properties"
+    # interviews whose "Notes" cell was edited in Word (read back into `Interview.notes`)
+    notes_edited: list[str] = field(default_factory=list)
+    # what the Word edits meant, one French line each, for the import summary (a deleted
+    # question heading, an emptied answer, notes read back)
+    notices: list[str] = field(default_factory=list)
 
 
 # -- safe archive and XML -----------------------------------------------------------------------
@@ -321,6 +330,8 @@ class _Para:
     boundary: bool = False          # a chapter or section of ours starts here (no answer text)
     comments: tuple[str, ...] = ()  # ids of the Word comments anchored in it
     mark_deleted: bool = False      # tracked deletion of its paragraph mark: joins the next one
+    cell: int = -1                  # the table cell it is in (a number per cell), -1 outside tables
+    notes: tuple[str, ...] = ()     # "Notes" cell bookmarks `_pi87n_…` starting in it
 
 
 _CONTAINERS = {W + "tbl", W + "tr", W + "tc", W + "sdt", W + "sdtContent", W + "customXml",
@@ -337,6 +348,7 @@ _R, _T, _BR, _TYPE, _VANISH = W + "r", W + "t", W + "br", W + "type", W + "vanis
 _BOOKMARK_START, _NAME, _ID = W + "bookmarkStart", W + "name", W + "id"
 _COMMENT_START, _COMMENT_REF = W + "commentRangeStart", W + "commentReference"
 _DEL = W + "del"
+_TC = W + "tc"
 # paragraph children with nothing inside to read
 _BARE = {W + "bookmarkEnd", W + "commentRangeEnd", W + "proofErr", W + "permStart", W + "permEnd"}
 
@@ -461,7 +473,8 @@ def _paragraphs(root: etree._Element | None, where: str, style_names: dict[str, 
         slot_marks = tuple(m for m in marks if m.startswith(BOOKMARK_PREFIX))
         current = _Para("".join(parts), role, level, slot_marks,
                         any(m.startswith(BOUNDARY_PREFIX) for m in marks) if marks else False,
-                        tuple(comments), deleted)
+                        tuple(comments), deleted, cells[-1],
+                        tuple(m for m in marks if m.startswith(NOTES_PREFIX)) if marks else ())
         previous = out[-1] if out else None
         if previous is not None and previous.mark_deleted and previous.role == "text" \
                 and not previous.boundary and not starts[-1]:
@@ -481,7 +494,11 @@ def _paragraphs(root: etree._Element | None, where: str, style_names: dict[str, 
         if len(out) > MAX_PARAGRAPHS:
             raise ImportFormatError(f"{where} : document refusé (plus de {_number(MAX_PARAGRAPHS)} paragraphes)")
 
+    cells = [-1]                      # the cell being walked (a counter), innermost last
+    cell_count = 0
+
     def walk(container: etree._Element) -> None:
+        nonlocal cell_count
         for child in container:
             tag = child.tag
             if tag == _P:
@@ -490,6 +507,11 @@ def _paragraphs(root: etree._Element | None, where: str, style_names: dict[str, 
                 pending.append(child.get(_NAME, ""))
             elif tag == _COMMENT_START:
                 pending_comments.append(child.get(_ID, ""))
+            elif tag == _TC:
+                cell_count += 1
+                cells.append(cell_count)
+                walk(child)
+                cells.pop()
             elif tag in _CONTAINERS:
                 walk(child)
 
@@ -564,9 +586,16 @@ def parse_slot(texts: list[str]) -> tuple[AnswerState, str]:
         texts.pop()
     state = AnswerState.ANSWERED
     if texts:
-        mark = _LABELS.get(" ".join(texts[0].split()).casefold())
-        if mark is not None:
+        first = " ".join(texts[0].split())
+        mark = _LABELS.get(first.casefold())
+        typed = _LABEL_THEN_TEXT.match(first) if mark is None else None
+        if typed is not None and (mark := _LABELS.get(f"[{typed.group(1)}]".casefold())) is not None:
+            # typed after the label in its paragraph ("[sans réponse] 300 jeunes"): the label
+            # says the state, as its own paragraph would; "[sans réponse]" is then no text at all
+            texts[0] = texts[0][texts[0].index("]") + 1:].lstrip()
+        elif mark is not None:
             texts.pop(0)
+        if mark is not None:
             while texts and not texts[0].strip():
                 texts.pop(0)
             if mark != "empty":
@@ -722,14 +751,18 @@ def _read(archive: _Archive, path: Path) -> WriteUp:
     located = _locate(paras, slots)
     regions = _regions(paras, slots, located)
     result = WriteUp(bundle=bundle, source=source)
+    texts_of: dict[int, list[str]] = {k: _answer_texts(paras, *regions[k]) for k in regions}
+    name = _slot_namer(slots)
+    _split_deleted_headings(slots, texts_of, interviews, name, result)
     for k, (iid, qid, _) in enumerate(slots):
         interview = interviews.get(iid)
         if interview is None:
             continue
-        if k not in regions:
-            result.missing.append((iid, qid))
+        if k not in texts_of:
+            if k not in regions:
+                result.missing.append((iid, qid))
             continue
-        texts = _answer_texts(paras, *regions[k])
+        texts = texts_of[k]
         embedded = interview.answers.get(qid)
         body = "\n\n".join(texts)
         if body == slot_text(embedded) or _visible(body) == _visible(slot_text(embedded)):
@@ -743,6 +776,12 @@ def _read(archive: _Archive, path: Path) -> WriteUp:
             continue
         elif embedded.is_empty and state == AnswerState.ANSWERED and not text:
             continue
+        if embedded is not None and state == AnswerState.ANSWERED and not text:
+            # Emptied in Word: not an answer "répondu" with no text. The question is to answer
+            # again; the text deleted stays in the answer's history.
+            state = AnswerState.TO_COMPLETE
+            result.notices.append(f"{name(k)} : réponse vidée dans Word, marquée « à compléter » "
+                                  "(le texte effacé reste dans l'historique de la réponse)")
         edit = Answer(
             text=text,
             state=state,
@@ -757,9 +796,90 @@ def _read(archive: _Archive, path: Path) -> WriteUp:
         # Word must not make them look newer than facts corrected in the store since the export.
         interview.answers[qid] = edit
         result.edited.append((iid, qid))
+    _read_notes(paras, interviews, result)
     if comments:
         _place_comments(paras, slots, regions, comments, interviews, result)
     return result
+
+
+def _slot_namer(slots: list[tuple[str, str, str]]):
+    """How the import summary names a slot: "1.2" (its heading's number), with "entretien n"
+    when the write-up holds several interviews."""
+    order: dict[str, int] = {}
+    for iid, _, _ in slots:
+        order.setdefault(iid, len(order) + 1)
+
+    def name(k: int) -> str:
+        iid, qid, heading = slots[k]
+        first = heading.split(" ", 1)[0].rstrip(".")
+        number = first if first and first.replace(".", "").isdigit() else one_line(heading)[:60] or qid
+        return f"Entretien {order[iid]}, question {number}" if len(order) > 1 else f"Question {number}"
+    return name
+
+
+def _split_deleted_headings(slots: list[tuple[str, str, str]], texts_of: dict[int, list[str]],
+                            interviews: dict, name, result: WriteUp) -> None:
+    """A question heading deleted in Word (with its bookmark): the answer under it now runs on in
+    the previous answer's text. Never read that as an edit of the previous answer: find where
+    each swallowed answer starts (its exported first paragraph), and read both from there; if it
+    cannot be found, neither is read back, and the summary says so."""
+    for j in sorted(texts_of):
+        run = []
+        k = j + 1
+        while k < len(slots) and k not in texts_of and slots[k][0] == slots[j][0]:
+            run.append(k)
+            k += 1
+        if not run:
+            continue
+        interview = interviews.get(slots[j][0])
+        if interview is None:
+            continue
+        texts = texts_of[j]
+        cuts: list[int] = []
+        at = 0
+        for m in run:
+            first = slot_paragraphs(interview.answers.get(slots[m][1]))[0][0]
+            hit = next((i for i in range(at, len(texts))
+                        if " ".join(_visible(clean_text(texts[i])).split()) == " ".join(_visible(first).split())), None)
+            if hit is None:
+                break
+            cuts.append(hit)
+            at = hit + 1
+        names = ", ".join(name(m).split("question ", 1)[-1] for m in run)
+        if len(cuts) == len(run):
+            bounds = [*cuts, len(texts)]
+            texts_of[j] = texts[:cuts[0]]
+            for n, m in enumerate(run):
+                texts_of[m] = texts[bounds[n]:bounds[n + 1]]
+            result.notices.append(f"{name(run[0]) if len(run) == 1 else name(j)} : titre de question supprimé "
+                                  f"dans Word ({names}) ; la réponse qu'il précédait a été reconnue et relue à sa place")
+        else:
+            del texts_of[j]
+            result.notices.append(f"{name(j)} et {names} : titre de question supprimé dans Word ; ces réponses "
+                                  "n'ont pas été relues (le texte de l'une ne se sépare plus de l'autre) : celles "
+                                  "du fichier exporté sont gardées, reprenez ces modifications dans l'application")
+
+
+def _read_notes(paras: list[_Para], interviews: dict, result: WriteUp) -> None:
+    """The "Notes" cell of each interview's table, found by its bookmark: an edit is read back
+    into the interview's notes (a fact: it merges like the others on import)."""
+    by_mark = {notes_bookmark(iid): iid for iid in interviews}
+    for i, para in enumerate(paras):
+        for mark in para.notes:
+            iid = by_mark.pop(mark, None)
+            if iid is None or para.cell < 0:
+                continue
+            j = i
+            while j + 1 < len(paras) and paras[j + 1].cell == para.cell:
+                j += 1
+            text = clean_text("\n".join(p.text for p in paras[i:j + 1])).strip()
+            interview = interviews[iid]
+            if " ".join(_visible(text).split()) == " ".join(_visible(interview.notes).split()):
+                continue
+            interview.notes = text
+            result.notes_edited.append(iid)
+            label = f"entretien {list(interviews).index(iid) + 1}" if len(interviews) > 1 else "l'entretien"
+            result.notices.append(f"Notes de {label} modifiées dans Word : relues")
 
 
 def _place_comments(paras: list[_Para], slots: list[tuple[str, str, str]], regions: dict[int, tuple[int, int]],

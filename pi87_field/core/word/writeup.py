@@ -4,7 +4,7 @@ Layout: a cover page (title, facts table, evaluators, pseudonymisation notice), 
 contents, then one chapter per interview (facts, then the guide's sections and questions with
 their answers), answers to questions that left the guide in a section of their own.
 
-Readable back (see `docx_read.py`), through Word and through LibreOffice:
+Readable back (see `word/read.py`), through Word and through LibreOffice:
 - the whole project (`pi87-field/1` bundle) is embedded as a custom XML part
   (`customXml/item1.xml`, related from the document part); a second copy, compressed and cut in
   250-character pieces, is kept in the custom document properties (`docProps/custom.xml`),
@@ -89,6 +89,7 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
     RT_CUSTOM_XML,
     RT_CUSTOM_XML_PROPS,
     answer_bookmark,
+    notes_bookmark,
     boundary_bookmark,
     slot_paragraphs,
     slot_text,
@@ -266,7 +267,8 @@ class _Writer:
     def interview(self, n: int, interview: Interview) -> None:
         guide = self.guides.get(interview.guide_id)
         self.chapter(1, f"Entretien {n} — {interview_title(self.bundle.project, interview)}")
-        self.body.facts(interview_fact_rows(interview, guide, log=False, notes=self.working))
+        self.body.facts(interview_fact_rows(interview, guide, log=False, notes=self.working),
+                        anchors={"Notes": notes_bookmark(interview.id)} if self.working else None)
         if self.working:
             for note in interview.review_notes.get(INTERVIEW_NOTES, []):
                 self.body.parts.extend(review_note_paragraphs(note))

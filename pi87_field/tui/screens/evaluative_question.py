@@ -22,13 +22,14 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static, TextArea
 
 from pi87_field.core.errors import FieldError
-from pi87_field.core.fr import fr_datetime, plural
+from pi87_field.core.fr import plural
 from pi87_field.core.guides import numbered
 from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, Interview, Project
 from pi87_field.core.summary import interview_title
 from pi87_field.core.synthesis import EvidenceView, Workspace
 from pi87_field.core.text import one_line
 from pi87_field.tui.base import FieldApp
+from pi87_field.tui.screens.chapter4 import SYNTHESIS_HELP, SettleDialog, TextEditorScreen, version_label
 from pi87_field.tui.progress import clip
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable, cell
 from pi87_field.tui.widgets.tag_input import TagInput
@@ -138,35 +139,6 @@ class PinDialog(ModalScreen[tuple[list[str], list[str]] | None]):
         self.dismiss(None)
 
 
-class VersionsDialog(ModalScreen[bool]):
-    """The judgement's concurrent versions (another lead's edits kept after an import)."""
-
-    DEFAULT_CSS = """
-    VersionsDialog > Vertical { width: 76; height: auto; max-height: 22; border: thick $warning; padding: 0 1;
-                                background: $surface; overflow-y: auto; }
-    """
-    BINDINGS = [
-        Binding("escape", "close", "Fermer", id="versions.close"),
-        Binding("g", "keep", "Garder la mienne", id="versions.keep"),
-    ]
-
-    def __init__(self, text: Text) -> None:
-        super().__init__()
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.text)
-            yield Static(Text("g : garder ma version (les autres passent à l'historique) · Échap : fermer",
-                              style="dim"))
-
-    def action_keep(self) -> None:
-        self.dismiss(True)
-
-    def action_close(self) -> None:
-        self.dismiss(False)
-
-
 class EvidenceTable(FittedTable):
     """The passages cited for the judgement (cursor on rows)."""
 
@@ -207,9 +179,12 @@ class EvaluativeQuestionScreen(Screen):
                 tooltip="Modifier les étiquettes et questions de la preuve sélectionnée."),
         Binding("delete", "unpin", "Retirer", id="eq.unpin", show=False,
                 tooltip="Retirer la preuve sélectionnée de cette question."),
-        Binding("v", "versions", "Versions", id="eq.versions", show=False,
-                tooltip="Voir les versions concurrentes du jugement."),
+        Binding("f2", "write", "Écrire", id="eq.write", priority=True,
+                tooltip="Les explications en plein écran (F3 y insère une référence à un passage ou un document)."),
+        Binding("v", "versions", "Versions", id="eq.versions",
+                tooltip="Les versions d'une autre cheffe d'équipe : garder la mienne, prendre la sienne, fusionner."),
     ]
+    HELP_WORKFLOW = SYNTHESIS_HELP
 
     def __init__(self, question_id: str) -> None:
         super().__init__()
@@ -456,6 +431,8 @@ class EvaluativeQuestionScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters type text in the explanation: they are commands only outside of it.
+        if action == "versions" and not self.ws.judgement(self.question_id).concurrent:
+            return False
         if action in ("pin", "grid", "next_answer", "matrix", "edit_evidence", "unpin", "versions"):
             focused = self.focused
             if isinstance(focused, TextArea) and not focused.read_only:
@@ -502,26 +479,65 @@ class EvaluativeQuestionScreen(Screen):
         self.save_now()
         self.app.notify("Niveau d'atteinte et explications enregistrés.", title="Jugement")
 
+    def action_write(self) -> None:
+        """The explanation in the full-size editor."""
+        area = self.query_one("#eq-explanation", TextArea)
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                area.load_text(text)
+                self.save_now()
+            area.focus()
+
+        self.app.push_screen(TextEditorScreen(f"Explications — {self.eq.number}. {self.eq.registre}", area.text,
+                                              self.ws, self.question_id), done)
+
     def action_versions(self) -> None:
+        self.save_now()
         judgement = self.ws.judgement(self.question_id)
         if not judgement.concurrent:
             self.app.notify("Aucune version concurrente.", title="Jugement")
             return
-        text = Text()
-        text.append("Ma version\n", style="bold")
-        text.append(f"{self.ws.framework.rating_label(judgement.rating)} — {judgement.explanation}\n\n")
-        for v in judgement.concurrent:
-            text.append(f"Version de {v.author or '?'} ({v.source or 'import'}, {fr_datetime(v.updated_at)})\n",
-                        style="bold yellow")
-            text.append(f"{self.ws.framework.rating_label(str(v.values.get('rating', '')))} — "
-                        f"{v.values.get('explanation', '')}\n\n")
+        v = judgement.concurrent[0]
+        label = self.ws.framework.rating_label
+        mine = f"Niveau : {label(judgement.rating)}\n\n{judgement.explanation}"
+        theirs = f"Niveau : {label(str(v.values.get('rating', '')))}\n\n{v.values.get('explanation', '')}"
+        more = f" (et {len(judgement.concurrent) - 1} autre(s))" if len(judgement.concurrent) > 1 else ""
 
-        def done(keep: bool | None) -> None:
-            if keep:
-                self.ws.synthesis.dismiss_concurrent("judgement", self.question_id)
-                self._update_title()
+        def done(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            which, text = result
+            if which == "mine":
+                values = None
+            elif which == "theirs":
+                values = dict(v.values)
+            else:
+                body = text.split("\n\n", 1)
+                rating = judgement.rating
+                if body[0].startswith("Niveau :"):
+                    wanted = body[0].split(":", 1)[1].strip()
+                    rating = wanted if wanted in self.ws.framework.scale else ""
+                    text = body[1] if len(body) > 1 else ""
+                values = {"rating": rating, "explanation": text.strip()}
+            try:
+                self.ws.synthesis.settle("judgement", self.question_id, values, author=self.app.interviewer)
+            except FieldError as exc:
+                self.app.notify(str(exc), title="Conflit non réglé", severity="error")
+                return
+            current = self.ws.judgement(self.question_id)
+            with self.prevent(Select.Changed, TextArea.Changed):
+                select = self.query_one("#eq-rating", Select)
+                select.value = current.rating if current.rating in self.ws.framework.scale else Select.NULL
+                self.query_one("#eq-explanation", TextArea).load_text(current.explanation)
+            self._saved = (current.rating, current.explanation)
+            self._update_title()
+            self.refresh_bindings()
+            self.app.notify("Conflit réglé : l'autre version passe à l'historique.", title="Jugement")
 
-        self.app.push_screen(VersionsDialog(text), done)
+        self.app.push_screen(SettleDialog(f"Jugement {self.eq.number}. {self.eq.registre} — version de "
+                                          f"{version_label(v)}{more}", mine, theirs, version_label(v), self.ws,
+                                          self.question_id), done)
 
     def action_matrix(self) -> None:
         self.save_now()

@@ -68,7 +68,8 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Label("Aide — touches de cet écran", classes="dialog-title")
             yield Static(bindings_table(self.rows))
-            yield Static(WORKFLOW)
+            # a screen may say how its own work goes (the synthesis screens: the lead's chapter 4)
+            yield Static(getattr(self.under, "HELP_WORKFLOW", WORKFLOW))
             yield Label("[dim]Échap ou F1 pour fermer.[/dim]")
 
     def on_mount(self) -> None:

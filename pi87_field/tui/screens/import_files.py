@@ -52,7 +52,8 @@ def summary(report: ImportReport) -> str:
             parts.append(outcome.count_label(totals[outcome]))
     ok = sum(1 for f in report.files if not f.error)
     text = plural(ok, "fichier importé", "fichiers importés") + (f" — {', '.join(parts)}" if parts else "")
-    return text
+    notices = [f"• {f.path.name} : {n}" for f in report.files for n in f.notices]
+    return "\n".join([text, *notices])
 
 
 def conflict_lines(store, report: ImportReport, limit: int = 5) -> str:

@@ -23,7 +23,8 @@ from textual.widgets import Footer, Static, TextArea, Tree
 from pi87_field.core import timing
 from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.fr import fr_datetime, fr_time, plural
-from pi87_field.core.guides import Guide, question_numbers
+from pi87_field.core.grid import ORPHAN_SECTION, Grid
+from pi87_field.core.guides import Guide
 from pi87_field.core.model import (
     INTERVIEW_NOTES,
     Answer,
@@ -43,29 +44,9 @@ from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip, display_mar
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
 from pi87_field.tui.widgets.elapsed_clock import ElapsedClock
 from pi87_field.tui.widgets.navigator import QuestionNavigator, Slot
+from pi87_field.tui.widgets.transcript_pane import TranscriptPane
 
 NARROW_WIDTH = 70
-ORPHAN_SECTION = "Hors grille (réponses conservées)"
-
-
-def build_slots(interview: Interview, guide: Guide | None) -> list[Slot]:
-    """Guide questions in order, then answers whose question is not (or no longer) in the guide."""
-    slots: list[Slot] = []
-    known: set[str] = set()
-    if guide is not None:
-        numbers = question_numbers(guide.sections)
-        for si, section in enumerate(guide.sections, start=1):
-            for question in section.questions:
-                slots.append(Slot(question.id, numbers[question.id], question.text, si, section.title))
-                known.add(question.id)
-    orphans = [qid for qid in interview.answers if qid not in known]
-    if guide is None:
-        orphans = [q for q in interview.question_texts if q not in known] + \
-                  [q for q in orphans if q not in interview.question_texts]
-    for n, qid in enumerate(orphans, start=1):
-        text = interview.question_texts.get(qid, qid).split("\n", 1)[0]
-        slots.append(Slot(qid, f"H{n}", text, 0, ORPHAN_SECTION))
-    return slots
 
 
 # The store's lock (AnswerLock), said at 80 columns with the keys that lift it.
@@ -81,6 +62,7 @@ class InterviewScreen(Screen):
     save_status = getters.query_one("#save-status", Static)
     state_line = getters.query_one("#answer-state", Static)
     navigator = getters.query_one(QuestionNavigator)
+    transcript_pane = getters.query_one(TranscriptPane)
 
     # Shown in this order in the footer (the first six fit at 80 columns; F1 lists them all).
     # Priority: the answer editor (a TextArea) would otherwise take ctrl+e (line end) and ctrl+d
@@ -121,6 +103,8 @@ class InterviewScreen(Screen):
                 tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
         Binding("f6", "set_state('to_complete')", "À compléter", id="interview.to_complete", show=False,
                 tooltip="État : à compléter, réponse partielle à finir après l'entretien (notes, enregistrement)."),
+        Binding("f8", "toggle_transcript", "Transcription", id="interview.transcript", show=False, priority=True,
+                tooltip="Transcription de l'enregistrement : passages de la question, à insérer dans la réponse."),
         Binding("ctrl+home", "text_edge('start')", show=False, id="interview.text_start"),
         Binding("ctrl+end", "text_edge('end')", show=False, id="interview.text_end"),
         Binding("ctrl+s", "save", "Enregistrer", id="interview.save", show=False,
@@ -165,6 +149,7 @@ class InterviewScreen(Screen):
                     yield Static("", id="question-text")
                 yield Static("", id="answer-state")
                 yield AnswerEditor(id="answer-editor")
+                yield TranscriptPane(self.project_id, self.interview_id, id="transcript-pane")
                 yield Static("", id="concurrent-versions")
                 yield Static("", id="review-notes")
                 yield TextArea("", id="notes-editor", classes="-hidden", soft_wrap=True, show_line_numbers=False,
@@ -190,7 +175,7 @@ class InterviewScreen(Screen):
         self.call_after_refresh(self._hold_heap)
         self.query_one(ElapsedClock).set_offset(timing.duration_seconds(self.interview), running=False)
         self.answers = dict(self.interview.answers)
-        self.slots = build_slots(self.interview, self.guide)
+        self.slots = self.grid().questions     # the order walked; the answers live in self.answers
         self.notes = self.query_one("#notes-editor", TextArea)
         self.notes.border_title = "Notes · ctrl+o : réponse · Échap : masquer"
         self._notes_saved = self.interview.notes
@@ -198,6 +183,7 @@ class InterviewScreen(Screen):
         if self.interview.notes:
             self.notes.remove_class("-hidden")
         self.editor = self.query_one(AnswerEditor)
+        self.transcript_pane.load(self.interview)
         self._show_title()
         nav = self.query_one(QuestionNavigator)
         nav.build(self.slots, {qid: display_mark(a) for qid, a in self.answers.items()})
@@ -209,8 +195,7 @@ class InterviewScreen(Screen):
             self.call_after_refresh(self._open_notes)
         start = next((i for i, s in enumerate(self.slots) if s.qid == self.start_question), None)
         if start is None:  # resume at the first question without an answer
-            start = next((i for i, s in enumerate(self.slots)
-                          if s.qid not in self.answers or self.answers[s.qid].is_empty), 0)
+            start = next((i for i, q in enumerate(self.grid()) if not q.answered), 0)
         self.show_question(start)
         self.editor.focus()
 
@@ -252,13 +237,14 @@ class InterviewScreen(Screen):
         self._show_state()
         self._show_versions()
         self._show_review_notes()
+        self.transcript_pane.show_question(slot.qid)
         self.query_one(QuestionNavigator).select_question(slot.qid)
         self._apply_lock()
         self.refresh_bindings()
 
     def _question_markup(self, slot: Slot) -> Text:
         """The question as Text (question texts of imported interviews are untrusted: no markup)."""
-        in_guide = [s for s in self.slots if s.section_index]
+        in_guide = [s for s in self.slots if not s.orphan]
         lines: list[Text] = []
         if slot.section_index:
             count = len(self.guide.sections) if self.guide else 0
@@ -532,6 +518,51 @@ class InterviewScreen(Screen):
         if target is not None:
             target.move_cursor((0, 0) if edge == "start" else target.document.end)
 
+    # -- transcript of the recording (the pane: tui/widgets/transcript_pane.py) -------------------
+
+    def action_toggle_transcript(self) -> None:
+        pane = self.transcript_pane
+        pane.display = not pane.display
+        self.set_class(pane.display, "-with-transcript")
+        if pane.display:
+            pane.show_question(self.current.qid if self.current else None)
+            pane.focus_list()
+        elif self.editor is not None:
+            self.editor.focus()
+
+    def import_transcript(self) -> None:
+        """The palette's "Importer une transcription"."""
+        from pi87_field.tui.screens.transcript_dialogs import ask_import
+
+        if not self.transcript_pane.display:
+            self.action_toggle_transcript()
+        ask_import(self, self.app, self.project_id, self.interview_id, self._transcript_changed)
+
+    @on(TranscriptPane.ShiftAsked)
+    def _shift_transcript(self) -> None:
+        from pi87_field.tui.screens.transcript_dialogs import ask_shift
+
+        ask_shift(self, self.app, self.project_id, self.interview_id, self._transcript_changed)
+
+    def _transcript_changed(self, interview: Interview) -> None:
+        self.interview = interview
+        self.transcript_pane.load(interview)
+
+    @on(TranscriptPane.InsertPassage)
+    def _insert_passage(self, event: TranscriptPane.InsertPassage) -> None:
+        """A passage of the transcript goes into the answer where the cursor is, on its own line."""
+        if self.editor is None:
+            return
+        if event.text:
+            if self.editor.read_only:
+                self.notify(self.locked_reason or "Réponse verrouillée.", title="Réponses verrouillées")
+                return
+            row, column = self.editor.cursor_location
+            line = self.editor.document.get_line(row)
+            before = "\n" if line[:column].strip() else ""
+            self.editor.insert(f"{before}{event.text}\n")
+        self.editor.focus()
+
     def action_insert_time(self) -> None:
         target = self.focused if isinstance(self.focused, TextArea) else self.editor
         if target is None or target.read_only:
@@ -589,20 +620,23 @@ class InterviewScreen(Screen):
 
         self.app.edit_interview_sheet(self.project_id, self.interview_id, closed)
 
+    def grid(self) -> Grid:
+        """The interview against its guide (`core.grid`), with the answers as this screen holds them."""
+        assert self.interview is not None
+        return Grid.of(self.interview, self.guide, answers=self.answers)
+
     def missing_slots(self) -> list[Slot]:
         """What's left: questions without an answer or state, and those "à compléter"."""
-        return [s for s in self.slots if s.section_index and
-                (s.qid not in self.answers or self.answers[s.qid].is_open)]
+        return self.grid().missing
 
     def action_next_unanswered(self) -> None:
         if not self.slots:
             return
         self.save_now()
-        order = list(range(self.index + 1, len(self.slots))) + list(range(0, self.index + 1))
+        missing = {q.qid for q in self.grid().missing}
+        order = list(range(self.index + 1, len(self.slots))) + list(range(0, self.index))
         for i in order:
-            slot = self.slots[i]
-            if slot.section_index and (slot.qid not in self.answers or self.answers[slot.qid].is_open) \
-                    and i != self.index:
+            if self.slots[i].qid in missing:
                 self.show_question(i)
                 return
         self.notify("Toutes les questions ont une réponse ou un état.", title="Ce qui reste")
@@ -612,7 +646,7 @@ class InterviewScreen(Screen):
 
         self.save_now()
         self.save_notes_now()
-        total = sum(1 for s in self.slots if s.section_index)
+        total = len(self.grid().in_guide)
         finished = bool(self.interview and self.interview.status == InterviewStatus.COMPLETE)
 
         def chosen(result: str | None) -> None:
@@ -629,7 +663,7 @@ class InterviewScreen(Screen):
 
         width = max(24, min(64, self.app.size.width - 16))  # inside the dialog's border and list
         missing = self.missing_slots()
-        marks = {s.qid: self.answers[s.qid].mark if s.qid in self.answers else "empty" for s in missing}
+        marks = {q.qid: q.mark for q in missing}
         self.app.push_screen(WhatsLeftScreen(missing, total, finished, width, marks), chosen)
 
     def finish(self) -> None:
@@ -692,6 +726,7 @@ class InterviewScreen(Screen):
             self.notify(str(exc), title="Entretien illisible", severity="error")
             return
         self.interview = interview
+        self.transcript_pane.load(interview)
         self.answers = dict(interview.answers)
         for qid, answer in self.answers.items():
             self.navigator.set_mark(qid, display_mark(answer))
@@ -761,13 +796,7 @@ class InterviewScreen(Screen):
         from pi87_field.tui.screens.section_picker import SectionPicker
 
         self.save_now()  # the counts below must include what was just typed
-        sections: list[tuple[int, str, int, int]] = []
-        for slot in self.slots:
-            if not sections or sections[-1][0] != slot.section_index:
-                sections.append((slot.section_index, slot.section_title, 0, 0))
-            index, title, got, total = sections[-1]
-            answer = self.answers.get(slot.qid)
-            sections[-1] = (index, title, got + (1 if answer and not answer.is_empty else 0), total + 1)
+        sections = [(s.index, s.title, s.answered, len(s.questions)) for s in self.grid().sections]
         current = self.current.section_index if self.current else None
 
         def chosen(section_index: int | None) -> None:
@@ -876,13 +905,21 @@ class InterviewScreen(Screen):
         current = self.current.qid if self.current else None
         items.sort(key=lambda p: p.question_id != current)
 
+        dialog = UnsavedDialog(scope, items)
+
         def answered(choice: str | None) -> None:
+            if dialog.typed and self.editor is not None and not self.editor.read_only:
+                # Typed on while the dialog was open: it belongs to this answer (kept pending
+                # with it if the disk is still full).
+                self.editor.move_cursor(self.editor.document.end)
+                self.editor.insert(dialog.typed)
+                self.save_now()
             if choice in ("saved", "leave"):
                 then()
             elif self.editor is not None:
                 self.editor.focus()
 
-        self.app.push_screen(UnsavedDialog(scope, items), answered)
+        self.app.push_screen(dialog, answered)
 
     def pending_saved(self, question_id: str, answer: Answer) -> None:
         """The app's retry wrote an answer typed earlier on this screen."""

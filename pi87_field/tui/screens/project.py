@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import fr_date, plural
-from pi87_field.core.model import OS_LABELS, Interview, InterviewStatus, Project
+from pi87_field.core.model import Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
 from pi87_field.core.summary import interview_people, interview_progress, project_label, project_progress
 from pi87_field.tui.base import FieldApp
@@ -49,10 +49,6 @@ def project_facts_text(project: Project) -> Text:
     if project.characteristics:
         lines.append(Text(f"Caractéristiques : {' / '.join(project.characteristics.splitlines())}", style="dim"))
     return Text("\n").join(lines)
-
-
-def os_label(value: int | None) -> str:
-    return OS_LABELS.get(value, "") if value else ""
 
 
 INTERVIEW_COLUMNS = [

@@ -17,6 +17,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 from pi87_field.core.errors import FieldError
 from pi87_field.core.synthesis import QuestionStatus
 from pi87_field.tui.base import FieldApp
+from pi87_field.tui.screens.chapter4 import (
+    SYNTHESIS_HELP,
+    ConclusionsScreen,
+    RecommendationsScreen,
+    SourcesScreen,
+)
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable, cell
 
 COLUMNS = [
@@ -51,9 +57,16 @@ class SynthesisScreen(Screen):
                 tooltip="Ouvrir la question évaluative : réponses, passages cités, jugement."),
         Binding("m", "matrix", "Matrice", id="synthesis.matrix",
                 tooltip="La matrice questions de la grille × cas."),
+        Binding("c", "conclusions", "Conclusions", id="synthesis.conclusions",
+                tooltip="§ 4.1 : introduction, constats (atouts, limites), paragraphe final."),
+        Binding("o", "recommendations", "Préconisations", id="synthesis.recommendations",
+                tooltip="§ 4.2 : préconisations numérotées, sous-points, ce sur quoi elles reposent."),
+        Binding("d", "sources", "Documents", id="synthesis.sources",
+                tooltip="Documents et données de suivi cités ([@clé, p. 12])."),
         Binding("r", "refresh", "Actualiser", id="synthesis.refresh", show=False,
                 tooltip="Relire les données (après un import fait ailleurs)."),
     ]
+    HELP_WORKFLOW = SYNTHESIS_HELP
 
     def __init__(self) -> None:
         super().__init__()
@@ -99,7 +112,7 @@ class SynthesisScreen(Screen):
         self._show_question()
         self.query_one("#synthesis-status", Static).update(Text(
             f"{ws.framework.title} (v{ws.framework.version}) · {len(ws.projects)} projets · "
-            "Entrée : ouvrir · m : matrice", end=""))
+            "Entrée : ouvrir · c : conclusions · o : préconisations · d : documents", end=""))
 
     def _current(self) -> QuestionStatus | None:
         key = self.query_one(SynthesisTable).selected_key
@@ -137,6 +150,15 @@ class SynthesisScreen(Screen):
 
     def action_matrix(self) -> None:
         self.app.open_matrix()
+
+    def action_conclusions(self) -> None:
+        self.app.push_screen(ConclusionsScreen())
+
+    def action_recommendations(self) -> None:
+        self.app.push_screen(RecommendationsScreen())
+
+    def action_sources(self) -> None:
+        self.app.push_screen(SourcesScreen())
 
     def action_refresh(self) -> None:
         self.reload()

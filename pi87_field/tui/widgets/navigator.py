@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from pi87_field.core.model import ANSWER_STATE_LABELS
+from pi87_field.core.grid import GridQuestion
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip
 
 
-@dataclass(frozen=True)
-class Slot:
-    """One question as the interview screen walks it (guide questions, then orphan answers)."""
-
-    qid: str
-    number: str
-    text: str
-    section_index: int
-    section_title: str
+# One question as the interview screen walks it: the read model's (guide questions, then orphans).
+Slot = GridQuestion
 
 
 class QuestionNavigator(Tree[str]):
@@ -67,7 +58,3 @@ class QuestionNavigator(Tree[str]):
             if node.parent is not None and node.parent.children and node.parent.children[0] is node:
                 self.scroll_to_node(node.parent, animate=False)  # show the section title too
             self.scroll_to_node(node, animate=False)
-
-    @staticmethod
-    def legend() -> str:
-        return "  ".join(f"{STATE_MARKS[k]} {v}" for k, v in ANSWER_STATE_LABELS.items())

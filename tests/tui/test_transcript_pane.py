@@ -1,0 +1,121 @@
+"""The transcript pane of the interview screen (DESIGN §8): toggled with F8 at 80x24 with the
+answer still usable, the current question's passages with time and speaker, passages inserted
+into the answer as « … » [hh:mm:ss], a shift that cuts again, an import from the palette with a
+confirmation before replacing, and what's left listing answered-by-the-recording questions."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from pi87_field.core.transcript import read_transcript_file, transcript_of
+from pi87_field.tui.screens.dialogs import AskDialog, ConfirmDialog
+from pi87_field.tui.screens.interview import InterviewScreen
+from pi87_field.tui.widgets.transcript_pane import TranscriptPane
+from tests.support.transcripts import CASE, TRANSCRIPTS, conducted
+from tests.tui.tui_helpers import type_text, wait_until
+
+
+def _with_transcript(store, name: str = "teams.vtt") -> str:
+    iid = conducted(store)
+    store.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / name))
+    return iid
+
+
+async def _open(app, pilot, iid: str, question: str = "structure.presentation") -> InterviewScreen:
+    app.open_interview(CASE, iid, question)
+    await wait_until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.editor is not None)
+    return app.screen
+
+
+async def test_pane_shows_the_question_s_passages_and_fits_80x24(app, store):
+    iid = _with_transcript(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot, iid)
+        pane = screen.query_one(TranscriptPane)
+        assert not pane.display
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: pane.display and pane.region.height > 0)
+        listing = pane.query_one(OptionList)
+        assert listing.option_count == 3 and listing.has_focus
+        assert "00:00:04" in str(listing.get_option_at_index(0).prompt)
+        assert "Claire Fontaine" in str(listing.get_option_at_index(0).prompt)
+        # the editor keeps room to type, the pane sits inside the screen
+        assert screen.editor.region.height >= 5
+        assert pane.region.bottom <= 23
+        # next question: its own passages
+        await pilot.press("escape")
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n")
+        await wait_until(pilot, lambda: screen.current.qid == "budget.cout")
+        assert [s.start for s in pane.segments] == [310.0, 323.0]
+        assert listing.option_count == 2
+
+
+async def test_passages_go_into_two_answers_with_their_time(app, store):
+    iid = _with_transcript(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot, iid, "budget.cout")
+        await type_text(pilot, "Budget :")
+        await pilot.press("f8")
+        pane = screen.query_one(TranscriptPane)
+        await wait_until(pilot, lambda: pane.query_one(OptionList).option_count == 2)
+        await pilot.press("space", "space", "i")     # both passages (space ticks and moves on), one quotation
+        await wait_until(pilot, lambda: "»" in screen.editor.text)
+        assert screen.editor.has_focus
+        assert screen.editor.text == ("Budget :\n«\u00a0Le budget total était de 328 318 €, dont la moitié en FSE. "
+                                      "Le reste vient du conseil départemental.\u00a0» [00:05:10]\n")
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n")
+        await wait_until(pilot, lambda: screen.current.qid == "role-fse.modernisation")
+        pane.focus_list()
+        await pilot.press("i")                                # the highlighted one
+        await wait_until(pilot, lambda: "[00:13:05]" in screen.editor.text)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: store.get_interview(CASE, iid).answers.get("role-fse.modernisation")
+                         is not None)
+    answers = store.get_interview(CASE, iid).answers
+    assert answers["budget.cout"].text.rstrip().endswith("[00:05:10]")
+    assert answers["role-fse.modernisation"].text.rstrip() == \
+        "«\u00a0Sans le FSE, le projet n'aurait pas vu le jour sous cette forme.\u00a0» [00:13:05]"
+
+
+async def test_shift_cuts_again_and_the_pane_follows(app, store):
+    iid = _with_transcript(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot, iid, "budget.cout")
+        await pilot.press("f8")
+        pane = screen.query_one(TranscriptPane)
+        await wait_until(pilot, lambda: pane.query_one(OptionList).option_count == 2)
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, AskDialog))
+        await type_text(pilot, "-420")       # 7 minutes earlier: 00:05:10 falls before the first visit,
+        await pilot.press("enter")           # 00:13:05 in the budget question
+        await wait_until(pilot, lambda: [s.start for s in pane.segments] == [785.0])
+        assert pane.query_one(OptionList).option_count == 1
+        assert transcript_of(store.get_interview(CASE, iid)).started_at == "2019-10-14T09:53:00+02:00"
+        await pilot.press("h")               # the passages now in no visit are shown
+        await wait_until(pilot, lambda: pane.query_one(OptionList).option_count > 0)
+
+
+async def test_import_from_the_palette_and_confirm_before_replacing(app, store):
+    iid = conducted(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot, iid)
+        screen.import_transcript()
+        await wait_until(pilot, lambda: isinstance(app.screen, AskDialog))
+        await pilot.press(*str(TRANSCRIPTS / "whisper.srt"), "enter", "enter")
+        pane = screen.query_one(TranscriptPane)
+        await wait_until(pilot, lambda: pane.query_one(OptionList).option_count == 2)
+        assert transcript_of(store.get_interview(CASE, iid)).source == "whisper.srt"
+        screen.import_transcript()
+        await wait_until(pilot, lambda: isinstance(app.screen, AskDialog))
+        await pilot.press(*str(TRANSCRIPTS / "teams.vtt"), "enter", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert transcript_of(store.get_interview(CASE, iid)).source == "whisper.srt"
+        screen.import_transcript()
+        await wait_until(pilot, lambda: isinstance(app.screen, AskDialog))
+        await pilot.press(*str(TRANSCRIPTS / "teams.vtt"), "enter", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("o")
+        await wait_until(pilot, lambda: pane.query_one(OptionList).option_count == 3)
+        assert transcript_of(store.get_interview(CASE, iid)).source == "teams.vtt"
