@@ -477,7 +477,7 @@ class InterviewScreen(Screen):
         if not visits:
             return
         try:
-            self.interview = self.app.store.record_visits(self.project_id, self.interview_id, visits)
+            self.interview = self.app.store.life_cycle.record_visits(self.project_id, self.interview_id, visits)
         except (FieldError, OSError):
             pass  # the answer itself is what matters; a lost visit is not worth an alarm
 
@@ -489,9 +489,9 @@ class InterviewScreen(Screen):
             return
         start, visits = begun
         try:
-            self.app.store.open_sitting(self.project_id, self.interview_id, start)
+            self.app.store.life_cycle.open_sitting(self.project_id, self.interview_id, start)
             if visits:
-                self.app.store.record_visits(self.project_id, self.interview_id, visits)
+                self.app.store.life_cycle.record_visits(self.project_id, self.interview_id, visits)
             self.interview = self.app.store.get_interview(self.project_id, self.interview_id)
         except (FieldError, OSError) as exc:
             if not self._unmounting:
@@ -516,7 +516,7 @@ class InterviewScreen(Screen):
             visits.append((self.slots[self.index].qid, self._entered_at, self.app.now()))
         self._entered_at = None
         try:
-            self.app.store.close_sitting(self.project_id, self.interview_id, self.app.now(), visits)
+            self.app.store.life_cycle.close_sitting(self.project_id, self.interview_id, self.app.now(), visits)
         except (FieldError, OSError):
             pass
 
@@ -538,7 +538,7 @@ class InterviewScreen(Screen):
             return True
         text = self.notes.text
         try:
-            self.interview = self.app.store.save_notes(self.project_id, self.interview_id, text)
+            self.interview = self.app.store.life_cycle.save_notes(self.project_id, self.interview_id, text)
         except (FieldError, OSError) as exc:
             self._set_status("⚠ notes NON enregistrées")
             self.notify(f"{exc}", title="Notes non enregistrées", severity="error", timeout=10)
@@ -733,7 +733,7 @@ class InterviewScreen(Screen):
         missing = len(self.missing_slots())
         self._record_visit()
         try:
-            self.app.store.finish_interview(self.project_id, self.interview_id, self.app.now())
+            self.app.store.life_cycle.finish(self.project_id, self.interview_id, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Statut non enregistré", severity="error")
             return
@@ -744,7 +744,7 @@ class InterviewScreen(Screen):
 
     def reopen(self) -> None:
         try:
-            self.app.store.reopen_interview(self.project_id, self.interview_id, self.app.now())
+            self.app.store.life_cycle.reopen(self.project_id, self.interview_id, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non rouvert", severity="error")
             return
@@ -915,7 +915,7 @@ class InterviewScreen(Screen):
             return
         store = self.app.store
         try:
-            history = store.answer_history(self.project_id, self.interview_id, slot.qid)
+            history = store.history.earlier_texts(self.project_id, self.interview_id, slot.qid)
         except FieldError as exc:
             self.notify(str(exc), title="Historique illisible", severity="error")
             history = []
