@@ -517,17 +517,25 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
               help="travail : tout, pour l'équipe et la réimportation (journal des entretiens en annexe) ; "
                    "client (Word seulement, <id>.client.docx) : sans journal, notes ni copie intégrée, "
                    "pour le commanditaire.")
+@click.option("--with-transcript", is_flag=True,
+              help="Édition de travail : les transcriptions des enregistrements en annexe, question par question.")
 @click.pass_context
 @guarded
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
-           pseudonymise: bool, strict: bool, edition: str) -> None:
+           pseudonymise: bool, strict: bool, edition: str, with_transcript: bool) -> None:
     """Écrit un fichier par projet (compte rendu Word ou paquet JSON)."""
-    from pi87_field.core.exchange.exporting import check_edition, export_project_result, store_register
+    from pi87_field.core.exchange.exporting import (
+        check_edition,
+        check_with_transcript,
+        export_project_result,
+        store_register,
+    )
     from pi87_field.core.model import check_project_id
     from pi87_field.locations import default_exports_dir
 
     level = "strict" if strict else "people" if pseudonymise else None
     check_edition(fmt, edition)
+    check_with_transcript(fmt, edition, with_transcript)
     store = _open_store(ctx, writer=False)
     if all_:
         wanted = [p.id for p in store.list_projects()]  # damaged project files go to store.damaged
@@ -544,7 +552,8 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
         task = bar.add_task(f"Export {fmt}", total=len(wanted))
         for pid in wanted:
             written.append(export_project_result(store, pid, target, fmt, pseudonymise=level or False,
-                                                 register=register, edition=edition))
+                                                 register=register, edition=edition,
+                                                 with_transcript=with_transcript))
             bar.advance(task)
     _warn_guides(store)
     for result in written:
