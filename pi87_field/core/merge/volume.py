@@ -44,6 +44,7 @@ from pi87_field.core.merge.content import (
     LeadConflict,
     MatrixPart,
     VolumeContent,
+    guide_id_of,
 )
 from pi87_field.core.model import SETTLED, Answer, AnswerState, Interview
 from pi87_field.core.money import format_int
@@ -478,22 +479,31 @@ class _VolumeWriter:
         return f"Question évaluative {j.number or n} — {j.registre or j.id}"
 
     def coverage_line(self, j: Judgement) -> str:
-        mapped_q = {qid for _, qid in j.mapped}
-        mapped = [c for c in self.c.cases
-                  if any(qid in i.answers and not i.answers[qid].is_empty for i in c.answered for qid in mapped_q)]
+        """Cases = projects (an interview series is one case, its interviews counted apart); the
+        cases concerned are every project following a guide the question's grid questions
+        belong to, visited or not, and any project a passage is cited from."""
+        guides = {gid for gid, _ in j.mapped}
+        concerned = {c.project.id for c in self.c.cases
+                     if guides & ({c.project.guide_id} | {guide_id_of(i, c.project) for i in c.interviews})}
         cited = {e.project_id for e in j.evidence}
         cited_cases = [c for c in self.c.cases if c.project.id in cited]
+        concerned |= cited
         studies = sum(1 for c in cited_cases if c.is_case_study)
+        series = len(cited_cases) - studies
         interviews = len({e.interview_id for e in j.evidence
                           if (case := self.c.case_of(e.project_id)) is not None and not case.is_case_study})
         stale = sum(1 for e in j.evidence if e.stale)
-        concerned = {c.project.id for c in mapped} | {c.project.id for c in cited_cases}
+        detail = [plural(studies, "étude de cas", "études de cas")] if studies else []
+        if series:
+            detail.append(f"{plural(series, 'série', 'séries')} d’entretiens qualitatifs "
+                          f"({plural(interviews, 'entretien cité', 'entretiens cités')})")
         line = (f"Couverture : {plural(len(cited_cases), 'cas cité', 'cas cités')} sur "
-                f"{plural(len(concerned), 'cas concerné', 'cas concernés')} (réponses aux "
-                f"{plural(len(mapped_q), 'question', 'questions')} de la grille rattachées, ou passage cité) — "
-                f"études de cas : {studies}, entretiens qualitatifs : {interviews} ; "
-                f"{plural(len(j.evidence), 'passage')}")
-        return line + (f", dont {stale} {STALE}" if stale else "") + "."
+                f"{plural(len(concerned), 'cas concerné', 'cas concernés')}"
+                + (f" ({' et '.join(detail)})" if detail else "")
+                + f" ; {plural(len(j.evidence), 'passage cité', 'passages cités')}")
+        line += (f", dont {stale} {STALE}" if stale else "") + ". "
+        return line + ("Un cas est un projet (étude de cas ou série d’entretiens) ; il est concerné quand "
+                       "sa grille porte une des questions rattachées, entretien fait ou non.")
 
     def evidence(self, k: int, e: Evidence) -> None:
         head = [B.run(f"Passage {k}", B.rpr(bold=True, color=S.ACCENT))]

@@ -46,6 +46,7 @@ from pi87_field.tui.widgets.answer_editor import AnswerEditor
 from pi87_field.tui.widgets.elapsed_clock import ElapsedClock
 from pi87_field.tui.widgets.navigator import QuestionNavigator, Slot
 from pi87_field.tui.widgets.transcript_pane import TranscriptPane
+from pi87_field.core.transcript import clock
 
 NARROW_WIDTH = 70
 
@@ -429,7 +430,7 @@ class InterviewScreen(Screen):
         if not visits:
             return
         try:
-            self.interview = self.app.store.record_visits(self.project_id, self.interview_id, visits)
+            self.interview = self.app.store.life_cycle.record_visits(self.project_id, self.interview_id, visits)
         except (FieldError, OSError):
             pass  # the answer itself is what matters; a lost visit is not worth an alarm
 
@@ -441,9 +442,9 @@ class InterviewScreen(Screen):
             return
         start, visits = begun
         try:
-            self.app.store.open_sitting(self.project_id, self.interview_id, start)
+            self.app.store.life_cycle.open_sitting(self.project_id, self.interview_id, start)
             if visits:
-                self.app.store.record_visits(self.project_id, self.interview_id, visits)
+                self.app.store.life_cycle.record_visits(self.project_id, self.interview_id, visits)
             self.interview = self.app.store.get_interview(self.project_id, self.interview_id)
         except (FieldError, OSError) as exc:
             if not self._unmounting:
@@ -468,7 +469,7 @@ class InterviewScreen(Screen):
             visits.append((self.slots[self.index].qid, self._entered_at, self.app.now()))
         self._entered_at = None
         try:
-            self.app.store.close_sitting(self.project_id, self.interview_id, self.app.now(), visits)
+            self.app.store.life_cycle.close_sitting(self.project_id, self.interview_id, self.app.now(), visits)
         except (FieldError, OSError):
             pass
 
@@ -490,7 +491,7 @@ class InterviewScreen(Screen):
             return True
         text = self.notes.text
         try:
-            self.interview = self.app.store.save_notes(self.project_id, self.interview_id, text)
+            self.interview = self.app.store.life_cycle.save_notes(self.project_id, self.interview_id, text)
         except (FieldError, OSError) as exc:
             self._set_status("⚠ notes NON enregistrées")
             self.notify(f"{exc}", title="Notes non enregistrées", severity="error", timeout=10)
@@ -556,6 +557,35 @@ class InterviewScreen(Screen):
         from pi87_field.tui.screens.transcript_dialogs import ask_shift
 
         ask_shift(self, self.app, self.project_id, self.interview_id, self._transcript_changed)
+
+    @on(TranscriptPane.PinAsked)
+    def _pin_passage(self, event: TranscriptPane.PinAsked) -> None:
+        """The lead pins a passage of the transcript as evidence (source "transcription, 00:13:05")."""
+        from pi87_field.tui.screens.evaluative_question import PinDialog
+
+        ws = self.app.workspace
+        if ws is None:
+            return
+        quote = " ".join(s.text.strip() for s in event.segments)
+        at = event.segments[0].start
+
+        def done(result: tuple[list[str], list[str]] | None) -> None:
+            if result is None:
+                return
+            tags, supports = result
+            if not supports:
+                self.notify("Cochez au moins une question évaluative.", title="Non épinglé", severity="warning")
+                return
+            try:
+                ws.synthesis.pin_evidence(self.project_id, self.interview_id, event.question_id, quote,
+                                          supports=supports, tags=tags, author=self.app.interviewer,
+                                          transcript_at=at)
+            except FieldError as exc:
+                self.notify(str(exc), title="Non épinglé", severity="error")
+                return
+            self.notify(f"« {excerpt(quote, 60)} » (transcription, {clock(at)})", title="Passage épinglé")
+
+        self.app.push_screen(PinDialog(ws, quote, [], [], f"Épingler — transcription, {clock(at)}"), done)
 
     def _transcript_changed(self, interview: Interview) -> None:
         self.interview = interview
@@ -639,8 +669,17 @@ class InterviewScreen(Screen):
         return Grid.of(self.interview, self.guide, answers=self.answers)
 
     def missing_slots(self) -> list[Slot]:
-        """What's left: questions without an answer or state, and those "à compléter"."""
-        return self.grid().missing
+        """What's left: questions without an answer or state, and those "à compléter"; and those
+        the recording's transcript has passages for but whose answer has no text (set aside as
+        "non abordé" or "sans objet" while the recording says something was said)."""
+        missing = self.grid().missing
+        pane = self.transcript_pane
+        if not pane.groups:
+            return missing
+        listed = {s.qid for s in missing}
+        said = [s for s in self.slots if s.section_index and s.qid not in listed and pane.count(s.qid)
+                and not (self.answers[s.qid].text.strip() if s.qid in self.answers else "")]
+        return [s for s in self.slots if s.qid in listed or s in said]
 
     def action_next_unanswered(self) -> None:
         if not self.slots:
@@ -685,7 +724,7 @@ class InterviewScreen(Screen):
         missing = len(self.missing_slots())
         self._record_visit()
         try:
-            self.app.store.finish_interview(self.project_id, self.interview_id, self.app.now())
+            self.app.store.life_cycle.finish(self.project_id, self.interview_id, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Statut non enregistré", severity="error")
             return
@@ -696,7 +735,7 @@ class InterviewScreen(Screen):
 
     def reopen(self) -> None:
         try:
-            self.app.store.reopen_interview(self.project_id, self.interview_id, self.app.now())
+            self.app.store.life_cycle.reopen(self.project_id, self.interview_id, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non rouvert", severity="error")
             return
@@ -858,7 +897,7 @@ class InterviewScreen(Screen):
             return
         store = self.app.store
         try:
-            history = store.answer_history(self.project_id, self.interview_id, slot.qid)
+            history = store.history.earlier_texts(self.project_id, self.interview_id, slot.qid)
         except FieldError as exc:
             self.notify(str(exc), title="Historique illisible", severity="error")
             history = []
