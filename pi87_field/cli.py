@@ -27,6 +27,7 @@ from pi87_field import __version__
 from pi87_field.cli_fr import install as install_french_click
 from pi87_field.core.errors import FieldError, GuideError
 from pi87_field.core.fr import plural
+from pi87_field.core.text import clip_words
 from pi87_field.locations import data_dir as resolve_data_dir
 
 out = Console(highlight=False, soft_wrap=False)
@@ -386,7 +387,7 @@ def trash_list(ctx: click.Context) -> None:
     from pi87_field.core.summary import interview_title
 
     with _open_store(ctx, writer=False) as store:
-        items = store.list_trash()
+        items = store.trash.items()
     if not items:
         out.print("La corbeille est vide.")
         return
@@ -408,20 +409,31 @@ def trash_restore(ctx: click.Context, project_id: str, interview_id: str) -> Non
     from pi87_field.core.summary import interview_title
 
     with _open_store(ctx, writer=True) as store:
-        interview = store.restore_from_trash(project_id, interview_id)
+        interview = store.trash.restore(project_id, interview_id)
     out.print(f"Restauré : {interview_title(None, interview)} ({project_id})", markup=False)
 
 
 @trash.command("empty")
 @click.option("--yes", is_flag=True, help="Confirme la suppression définitive.")
+@click.option("--including-unique-answers", "unique", is_flag=True,
+              help="Avec --yes : détruit aussi les réponses qui n'existent nulle part ailleurs (elles sont nommées "
+                   "sans cette option).")
 @click.pass_context
 @guarded
-def trash_empty(ctx: click.Context, yes: bool) -> None:
+def trash_empty(ctx: click.Context, yes: bool, unique: bool) -> None:
     """Supprime définitivement les entretiens de la corbeille."""
-    if not yes:
-        fail("vider la corbeille efface définitivement ses entretiens : relancez avec --yes.")
-    with _open_store(ctx, writer=True) as store:
-        count = store.empty_trash()
+    from pi87_field.core.store.project_store import describe_unique
+
+    with _open_store(ctx, writer=yes) as store:
+        held = store.trash.unique_answers()
+        if not yes:
+            lost = f" dont {describe_unique(held)}" if held else ""
+            fail(f"vider la corbeille efface définitivement ses entretiens{lost} : relancez avec --yes"
+                 + (" --including-unique-answers." if held else "."))
+        if held and not unique:
+            fail(f"la corbeille contient {describe_unique(held)} : rien n'a été supprimé ; restaurez ce qu'il "
+                 "faut garder (trash restore), ou relancez avec --yes --including-unique-answers.")
+        count = store.trash.empty(destroy_unique=unique)
     out.print(f"Corbeille vidée : {count} entretien{'s' if count > 1 else ''} supprimé{'s' if count > 1 else ''} "
               "définitivement.")
 
@@ -506,17 +518,25 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
               help="travail : tout, pour l'équipe et la réimportation (journal des entretiens en annexe) ; "
                    "client (Word seulement, <id>.client.docx) : sans journal, notes ni copie intégrée, "
                    "pour le commanditaire.")
+@click.option("--with-transcript", is_flag=True,
+              help="Édition de travail : les transcriptions des enregistrements en annexe, question par question.")
 @click.pass_context
 @guarded
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
-           pseudonymise: bool, strict: bool, edition: str) -> None:
+           pseudonymise: bool, strict: bool, edition: str, with_transcript: bool) -> None:
     """Écrit un fichier par projet (compte rendu Word ou paquet JSON)."""
-    from pi87_field.core.exchange.exporting import check_edition, export_project_result, store_register
+    from pi87_field.core.exchange.exporting import (
+        check_edition,
+        check_with_transcript,
+        export_project_result,
+        store_register,
+    )
     from pi87_field.core.model import check_project_id
     from pi87_field.locations import default_exports_dir
 
     level = "strict" if strict else "people" if pseudonymise else None
     check_edition(fmt, edition)
+    check_with_transcript(fmt, edition, with_transcript)
     store = _open_store(ctx, writer=False)
     if all_:
         wanted = [p.id for p in store.list_projects()]  # damaged project files go to store.damaged
@@ -533,7 +553,8 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
         task = bar.add_task(f"Export {fmt}", total=len(wanted))
         for pid in wanted:
             written.append(export_project_result(store, pid, target, fmt, pseudonymise=level or False,
-                                                 register=register, edition=edition))
+                                                 register=register, edition=edition,
+                                                 with_transcript=with_transcript))
             bar.advance(task)
     _warn_guides(store)
     for result in written:
@@ -730,10 +751,12 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
                       f"{r.cases_cited}/{r.cases_mapped}",
                       str(len(r.stale)) if r.stale else "—")
     out.print(table)
+    out.print("Cas cités / concernés : un cas est un projet (étude de cas ou série d'entretiens) ; il est concerné "
+              "quand sa grille porte une des questions rattachées, entretien fait ou non.", soft_wrap=True, markup=False)
     for r in rows:
         for item in r.stale:
             out.print(f"  • {r.question.id} : {item.state} — {ws.label(item.project_id)} / {item.question_id} : "
-                      f"« {item.text[:60]} »", soft_wrap=True, markup=False)
+                      f"« {clip_words(item.text, 60)} »", soft_wrap=True, markup=False)
         if r.conflicts:
             out.print(f"  • {r.question.id} : {r.conflicts} version(s) concurrente(s) à arbitrer",
                       soft_wrap=True, markup=False)
@@ -822,7 +845,7 @@ def transcript() -> None:
 def _find_interview(store: Any, interview_id: str) -> tuple[Any, Any]:
     """The project and interview of `interview_id` (the whole id, or its first 8 characters or more)."""
     wanted = interview_id.strip().lower()
-    found = [(p, i) for p, i in store.iter_interviews()
+    found = [(p, i) for p, i in store.finder.iter_interviews()
              if i.id == wanted or (len(wanted) >= 8 and i.id.startswith(wanted))]
     if not found:
         raise FieldError(f"Entretien introuvable : « {interview_id} » (son identifiant : voir `pi87-field projects --json` "
@@ -861,7 +884,7 @@ def transcript_import(ctx: click.Context, file: Path, interview_id: str, started
     parsed = read_transcript_file(file)       # checked at the door before the store is opened
     with _open_store(ctx, writer=True) as store:
         project, interview = _find_interview(store, interview_id)
-        interview, outcome = store.attach_transcript(project.id, interview.id, parsed, started_at=start,
+        interview, outcome = store.life_cycle.attach_transcript(project.id, interview.id, parsed, started_at=start,
                                                      replace=replace)
     out.print(f"{outcome.label.capitalize()} ({_transcript_summary(interview)}).", markup=False, soft_wrap=True)
 
@@ -876,7 +899,7 @@ def transcript_shift(ctx: click.Context, interview_id: str, seconds: float) -> N
     """Décale la transcription de ±N secondes sur l'horloge de l'entretien et refait le découpage."""
     with _open_store(ctx, writer=True) as store:
         project, interview = _find_interview(store, interview_id)
-        interview = store.shift_transcript(project.id, interview.id, seconds)
+        interview = store.life_cycle.shift_transcript(project.id, interview.id, seconds)
     sign = "+" if seconds >= 0 else "−"
     out.print(f"Transcription décalée de {sign}{abs(seconds):g}\u00a0s ({_transcript_summary(interview)}).",
               markup=False, soft_wrap=True)

@@ -102,6 +102,14 @@ class FieldApp(App[int]):
         """Replace the sheet on top (just saved) by the interview's grid."""
 
     @abstractmethod
+    def remember_interviewer(self, name: str) -> bool:
+        """`name` becomes who is typing here (saved as this data folder's setting)."""
+
+    @abstractmethod
+    def set_interviewer(self) -> None:
+        """Ask for the interviewer's name (palette)."""
+
+    @abstractmethod
     def open_trash(self) -> None: ...
 
     @abstractmethod

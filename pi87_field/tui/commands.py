@@ -127,6 +127,8 @@ class Pi87Commands(Provider):
             out.append((f"Nouvel entretien : {title}", partial(app.new_interview, project.id), about))
             out.append((f"Exporter en Word : {title}", partial(app.export_project, project.id, "docx"), about))
             out.append((f"Exporter en JSON : {title}", partial(app.export_project, project.id, "json"), about))
+        out.append((f"Mon nom d'enquêteur·rice : {clip(app.interviewer, 40) or 'à renseigner'}",
+                    app.set_interviewer, "Auteur·rice de ce que vous saisissez, enquêteur·rice des nouveaux entretiens"))
         out.append(("Corbeille (entretiens supprimés)", app.open_trash,
                     "Restaurer un entretien supprimé, ou vider la corbeille"))
         out += screen_key_commands(app)

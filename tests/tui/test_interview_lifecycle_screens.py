@@ -127,13 +127,15 @@ async def test_postpone_cancel_trash_and_restore(app, store):
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ProjectScreen))
         assert iid not in [i.id for i in store.list_interviews(CASE)]
+        # the grid underneath saw its interview leave: no false "Entretien illisible" (issue 18)
+        assert [n.title for n in app._notifications if n.title == "Entretien illisible"] == []
         app.open_trash()
         await pilot.pause()
         assert isinstance(app.screen, TrashScreen)
         await pilot.press("enter")                      # restore
         await pilot.pause()
         assert iid in [i.id for i in store.list_interviews(CASE)]
-        assert store.list_trash() == []
+        assert store.trash.items() == []
 
 
 async def test_whats_left_by_section_jumps_and_reopens(app, store):

@@ -102,10 +102,13 @@ class PinDialog(ModalScreen[tuple[list[str], list[str]] | None]):
                            background: $surface; }
     PinDialog #pin-quote { height: auto; max-height: 5; color: $text-muted; }
     PinDialog Checkbox { height: 1; border: none; padding: 0; }
+    /* the focused checkbox keeps its one line (a focus border left an empty frame) */
+    PinDialog Checkbox:focus { border: none; background: $accent 40%; text-style: bold; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Annuler", id="pin.cancel"),
-        Binding("ctrl+s", "save", "Épingler", id="pin.save", priority=True),
+        # Entrée saves wherever the focus is (on a checkbox it toggled it: Espace does that)
+        Binding("ctrl+s,enter", "save", "Épingler", id="pin.save", priority=True),
     ]
 
     def __init__(self, ws: Workspace, quote: str, supports: list[str], tags: list[str], title: str) -> None:
@@ -123,7 +126,7 @@ class PinDialog(ModalScreen[tuple[list[str], list[str]] | None]):
             yield TagInput([t.name for t in self.ws.synthesis.codebook()], ", ".join(self.tags), id="pin-tags")
             for q in self.ws.framework.questions:
                 yield ReadableCheckbox(f"{q.number}. {q.registre}", q.id in self.supports, id=f"pin-q-{q.id}")
-            yield Static(Text("Entrée ou ctrl+s : enregistrer · Échap : annuler", style="dim"))
+            yield Static(Text("Espace : cocher · Entrée ou ctrl+s : enregistrer · Échap : annuler", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one(TagInput).focus()

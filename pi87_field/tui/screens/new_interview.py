@@ -125,7 +125,7 @@ class NewInterviewScreen(Screen):
                          disabled=self.edit and bool(planned and planned.answers))
             yield Label("Enquêteur")
             yield Input((planned.interviewer if planned else "") or self.app.interviewer, id="n-interviewer",
-                        compact=True)
+                        compact=True, placeholder="Votre nom (retenu pour les prochains entretiens)")
             yield Label("Interlocuteurs (nom, fonction, organisation)")
             for person in people:
                 yield IntervieweeRow(person)
@@ -163,7 +163,9 @@ class NewInterviewScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = project_label(self.app.store.get_project(self.project_id))
         rows = list(self.query(IntervieweeRow))
-        target = rows[0].query(Input).first() if rows else self.query_one("#n-interviewer", Input)
+        interviewer = self.query_one("#n-interviewer", Input)
+        # No name yet (none set, and the login name is no interviewer's name): ask it first.
+        target = rows[0].query(Input).first() if rows and interviewer.value else interviewer
         target.focus()
 
     @on(Button.Pressed, "#n-add-person")
@@ -202,7 +204,7 @@ class NewInterviewScreen(Screen):
                 return
             try:
                 when = parse_date(values["date"])
-                self.app.store.postpone_interview(self.project_id, self.planned, when,
+                self.app.store.life_cycle.postpone(self.project_id, self.planned, when,
                                                   one_line(values["reason"]), self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Report refusé", severity="error")
@@ -220,7 +222,7 @@ class NewInterviewScreen(Screen):
             if values is None:
                 return
             try:
-                self.app.store.cancel_interview(self.project_id, self.planned, one_line(values["reason"]),
+                self.app.store.life_cycle.cancel(self.project_id, self.planned, one_line(values["reason"]),
                                                 self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Annulation refusée", severity="error")
@@ -238,7 +240,7 @@ class NewInterviewScreen(Screen):
             if not yes:
                 return
             try:
-                self.app.store.trash_interview(self.project_id, self.planned, self.app.now())
+                self.app.store.trash.put(self.project_id, self.planned, self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Suppression refusée", severity="error")
                 return
@@ -252,7 +254,7 @@ class NewInterviewScreen(Screen):
     @on(Button.Pressed, "#n-reopen")
     def _reopen(self) -> None:
         try:
-            self.app.store.reopen_interview(self.project_id, self.planned, self.app.now())
+            self.app.store.life_cycle.reopen(self.project_id, self.planned, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non rouvert", severity="error")
             return
@@ -282,6 +284,10 @@ class NewInterviewScreen(Screen):
         mode = InterviewMode(pressed.name) if pressed is not None and pressed.name else None
         consent = self.query_one("#n-consent", Checkbox).value
         sheet = InterviewSheet(one_line(self.query_one("#n-interviewer", Input).value), people, when, mode)
+        if sheet.interviewer and not self.app.interviewer:
+            # The first name typed on this laptop is whoever is typing: remembered (a setting),
+            # the author of the answers and the interviewer of the next interviews.
+            self.app.remember_interviewer(sheet.interviewer)
         try:  # the store's own checks and words
             check_sheet(sheet, consent=None if self.edit else consent)
         except SheetError as exc:
@@ -289,9 +295,9 @@ class NewInterviewScreen(Screen):
             return
         if self.edit:
             try:
-                store.update_sheet(self.project_id, self.planned, sheet)
+                store.life_cycle.update_sheet(self.project_id, self.planned, sheet)
                 if consent != bool(self._consent_before):
-                    store.record_consent(self.project_id, self.planned, consent, self.app.now())
+                    store.life_cycle.record_consent(self.project_id, self.planned, consent, self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Fiche non enregistrée", severity="error")
                 return
@@ -302,7 +308,7 @@ class NewInterviewScreen(Screen):
             self._done("saved", message)
             return
         try:
-            interview = store.start_interview(self.project_id, guide, sheet, consent=True, at=self.app.now(),
+            interview = store.life_cycle.start(self.project_id, guide, sheet, consent=True, at=self.app.now(),
                                               interview_id=self.planned_id)
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non enregistré", severity="error")

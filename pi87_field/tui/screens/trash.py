@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Header, Static
 
 from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
+from pi87_field.core.store.project_store import describe_unique
 from pi87_field.core.summary import interview_title, project_label
 from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
@@ -47,7 +48,7 @@ class TrashScreen(Screen):
     def reload(self) -> None:
         store = self.app.store
         labels = {p.id: project_label(p) for p in store.list_projects()}
-        self.items = store.list_trash()
+        self.items = store.trash.items()
         self.query_one(FittedTable).set_rows([
             (f"{t.project_id}/{t.interview.id}/{n}", [labels.get(t.project_id, t.project_id),
                                                      interview_title(None, t.interview),
@@ -75,7 +76,7 @@ class TrashScreen(Screen):
             return
         item = self.items[table.cursor_row]
         try:
-            self.app.store.restore_from_trash(item.project_id, item.interview.id)
+            self.app.store.trash.restore(item.project_id, item.interview.id)
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Restauration impossible", severity="error")
             return
@@ -89,16 +90,18 @@ class TrashScreen(Screen):
             if not yes:
                 return
             try:
-                count = self.app.store.empty_trash()
+                count = self.app.store.trash.empty(destroy_unique=True)   # named in the question
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Corbeille non vidée", severity="error")
                 return
             self.notify(f"Corbeille vidée : {count} entretien(s) supprimé(s) définitivement.")
             self.reload()
 
+        held = self.app.store.trash.unique_answers()
+        lost = f", dont {describe_unique(held)}" if held else ""
         self.app.push_screen(ConfirmDialog(
             "Vider la corbeille ?",
-            f"{len(self.items)} entretien(s) seront supprimés définitivement (réponses comprises)."), answered)
+            f"{len(self.items)} entretien(s) seront supprimés définitivement (réponses comprises{lost})."), answered)
 
     def action_back(self) -> None:
         self.app.leave_screen(self)
