@@ -535,7 +535,12 @@ class InterviewScreen(Screen):
     # -- transcript of the recording (the pane: tui/widgets/transcript_pane.py) -------------------
 
     def action_toggle_transcript(self) -> None:
+        """F8: open the pane (and go into it); from the answer with the pane open, go into it;
+        from the pane, close it."""
         pane = self.transcript_pane
+        if pane.display and not pane.has_focus_within:
+            pane.focus_list()
+            return
         pane.display = not pane.display
         self.set_class(pane.display, "-with-transcript")
         if pane.display:
