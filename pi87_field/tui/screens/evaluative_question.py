@@ -502,7 +502,7 @@ class EvaluativeQuestionScreen(Screen):
         label = self.ws.framework.rating_label
         mine = f"Niveau : {label(judgement.rating)}\n\n{judgement.explanation}"
         theirs = f"Niveau : {label(str(v.values.get('rating', '')))}\n\n{v.values.get('explanation', '')}"
-        more = f" (et {len(judgement.concurrent) - 1} autre(s))" if len(judgement.concurrent) > 1 else ""
+        more = f" (et {plural(len(judgement.concurrent) - 1, 'autre')})" if len(judgement.concurrent) > 1 else ""
 
         def done(result: tuple[str, str] | None) -> None:
             if result is None:

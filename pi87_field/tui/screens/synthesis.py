@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from pi87_field.core.errors import FieldError
+from pi87_field.core.fr import plural
 from pi87_field.core.synthesis import QuestionStatus
 from pi87_field.tui.base import FieldApp
 from pi87_field.tui.screens.chapter4 import (
@@ -132,9 +133,9 @@ class SynthesisScreen(Screen):
             where = ws.label(item.project_id) if ws is not None else item.project_id
             details.append(f"⚠ {item.state} : {where} / {item.question_id}")
         if len(current.stale) > 3:
-            details.append(f"⚠ et {len(current.stale) - 3} autre(s) élément(s) à revoir")
+            details.append(f"⚠ et {plural(len(current.stale) - 3, 'autre élément', 'autres éléments')} à revoir")
         if current.conflicts:
-            details.append(f"⚠ {current.conflicts} version(s) concurrente(s) à arbitrer")
+            details.append(f"⚠ {plural(current.conflicts, 'version concurrente', 'versions concurrentes')} à arbitrer")
         if details:
             text.append("\n" + "\n".join(details), style="yellow")
         self.query_one("#synthesis-question", Static).update(text)

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from pi87_field.core.errors import FieldError
+from pi87_field.core.fr import plural
 from pi87_field.core.summary import interview_title, project_label
 from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
@@ -54,7 +55,7 @@ class TrashScreen(Screen):
             for n, t in enumerate(self.items)])
         count = len(self.items)
         status = ("La corbeille est vide." if not count else
-                  f"{count} entretien{'s' if count > 1 else ''} dans la corbeille, hors des exports · "
+                  f"{plural(count, 'entretien')} dans la corbeille, hors des exports · "
                   "Entrée : restaurer · ctrl+x : vider")
         self.query_one("#trash-status", Static).update(Text(status))
         self.refresh_bindings()
@@ -92,12 +93,12 @@ class TrashScreen(Screen):
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Corbeille non vidée", severity="error")
                 return
-            self.notify(f"Corbeille vidée : {count} entretien(s) supprimé(s) définitivement.")
+            self.notify(f"Corbeille vidée : {plural(count, 'entretien supprimé', 'entretiens supprimés')} définitivement.")
             self.reload()
 
         self.app.push_screen(ConfirmDialog(
             "Vider la corbeille ?",
-            f"{len(self.items)} entretien(s) seront supprimés définitivement (réponses comprises)."), answered)
+            f"{plural(len(self.items), 'entretien sera supprimé', 'entretiens seront supprimés')} définitivement (réponses comprises)."), answered)
 
     def action_back(self) -> None:
         self.app.leave_screen(self)
