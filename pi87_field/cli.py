@@ -414,14 +414,25 @@ def trash_restore(ctx: click.Context, project_id: str, interview_id: str) -> Non
 
 @trash.command("empty")
 @click.option("--yes", is_flag=True, help="Confirme la suppression définitive.")
+@click.option("--including-unique-answers", "unique", is_flag=True,
+              help="Avec --yes : détruit aussi les réponses qui n'existent nulle part ailleurs (elles sont nommées "
+                   "sans cette option).")
 @click.pass_context
 @guarded
-def trash_empty(ctx: click.Context, yes: bool) -> None:
+def trash_empty(ctx: click.Context, yes: bool, unique: bool) -> None:
     """Supprime définitivement les entretiens de la corbeille."""
-    if not yes:
-        fail("vider la corbeille efface définitivement ses entretiens : relancez avec --yes.")
-    with _open_store(ctx, writer=True) as store:
-        count = store.empty_trash()
+    from pi87_field.core.store.project_store import describe_unique
+
+    with _open_store(ctx, writer=yes) as store:
+        held = store.unique_in_trash()
+        if not yes:
+            lost = f" dont {describe_unique(held)}" if held else ""
+            fail(f"vider la corbeille efface définitivement ses entretiens{lost} : relancez avec --yes"
+                 + (" --including-unique-answers." if held else "."))
+        if held and not unique:
+            fail(f"la corbeille contient {describe_unique(held)} : rien n'a été supprimé ; restaurez ce qu'il "
+                 "faut garder (trash restore), ou relancez avec --yes --including-unique-answers.")
+        count = store.empty_trash(destroy_unique=unique)
     out.print(f"Corbeille vidée : {plural(count, 'entretien supprimé', 'entretiens supprimés')} "
               "définitivement.")
 
@@ -506,17 +517,25 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
               help="travail : tout, pour l'équipe et la réimportation (journal des entretiens en annexe) ; "
                    "client (Word seulement, <id>.client.docx) : sans journal, notes ni copie intégrée, "
                    "pour le commanditaire.")
+@click.option("--with-transcript", is_flag=True,
+              help="Édition de travail : les transcriptions des enregistrements en annexe, question par question.")
 @click.pass_context
 @guarded
 def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_dir: Path | None,
-           pseudonymise: bool, strict: bool, edition: str) -> None:
+           pseudonymise: bool, strict: bool, edition: str, with_transcript: bool) -> None:
     """Écrit un fichier par projet (compte rendu Word ou paquet JSON)."""
-    from pi87_field.core.exchange.exporting import check_edition, export_project_result, store_register
+    from pi87_field.core.exchange.exporting import (
+        check_edition,
+        check_with_transcript,
+        export_project_result,
+        store_register,
+    )
     from pi87_field.core.model import check_project_id
     from pi87_field.locations import default_exports_dir
 
     level = "strict" if strict else "people" if pseudonymise else None
     check_edition(fmt, edition)
+    check_with_transcript(fmt, edition, with_transcript)
     store = _open_store(ctx, writer=False)
     if all_:
         wanted = [p.id for p in store.list_projects()]  # damaged project files go to store.damaged
@@ -533,7 +552,8 @@ def export(ctx: click.Context, ids: tuple[str, ...], all_: bool, fmt: str, out_d
         task = bar.add_task(f"Export {fmt}", total=len(wanted))
         for pid in wanted:
             written.append(export_project_result(store, pid, target, fmt, pseudonymise=level or False,
-                                                 register=register, edition=edition))
+                                                 register=register, edition=edition,
+                                                 with_transcript=with_transcript))
             bar.advance(task)
     _warn_guides(store)
     for result in written:

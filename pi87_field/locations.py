@@ -12,7 +12,7 @@ from pi87_field import APP_NAME
 from pi87_field.core.guides import builtin_guides_dir
 
 __all__ = ["ENV_DATA_DIR", "builtin_guides_dir", "data_dir", "default_exports_dir", "demo_dir", "exports_dir",
-           "set_exports_dir"]
+           "interviewer_setting", "set_exports_dir", "set_interviewer_setting"]
 
 ENV_DATA_DIR = "PI87_FIELD_DATA_DIR"
 
@@ -54,6 +54,31 @@ def exports_dir(data_root: Path) -> Path:
     except (OSError, ValueError):
         chosen = None
     return Path(chosen).expanduser() if isinstance(chosen, str) and chosen else Path(data_root) / "exports"
+
+
+def _settings(data_root: Path) -> dict:
+    try:
+        settings = json.loads((Path(data_root) / SETTINGS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def interviewer_setting(data_root: Path) -> str:
+    """The interviewer's name chosen for this data folder ("" if none): the author of the
+    answers typed here and the interviewer of new interviews. Never the login name ("root" on
+    a write-up's cover says nothing)."""
+    name = _settings(data_root).get("interviewer")
+    return " ".join(name.split())[:200] if isinstance(name, str) else ""
+
+
+def set_interviewer_setting(data_root: Path, name: str) -> None:
+    from pi87_field.core.store.atomic import atomic_write_bytes
+
+    settings = _settings(data_root)
+    settings["interviewer"] = " ".join(name.split())[:200]
+    atomic_write_bytes(Path(data_root) / SETTINGS_FILE,
+                       json.dumps(settings, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def set_exports_dir(data_root: Path, folder: Path) -> None:

@@ -34,6 +34,10 @@ class SheetError(StoreError):
         super().__init__(message)
 
 
+class InterviewGoneError(StoreError):
+    """The interview's file is no longer in its project (moved to the trash, deleted)."""
+
+
 class InterviewLockedError(StoreError):
     """The answers of this interview are locked (consent withdrawn, finished, cancelled)."""
 

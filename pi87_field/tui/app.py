@@ -4,7 +4,6 @@ which adds what Textual leaves to us: flushing answers on SIGTERM/SIGHUP and clo
 from __future__ import annotations
 
 import asyncio
-import getpass
 import os
 import signal
 from collections.abc import Callable
@@ -19,7 +18,9 @@ from textual.command import CommandPalette
 
 from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.fr import plural
+from pi87_field.core.model import InterviewStatus
 from pi87_field.core.store import ProjectStore
+from pi87_field.locations import interviewer_setting, set_interviewer_setting
 from pi87_field.tui.base import FieldApp
 from pi87_field.tui.commands import FrenchCommandPalette, Pi87Commands
 from pi87_field.tui.pending import RETRY_SECONDS, PendingAnswer, PendingAnswers
@@ -29,11 +30,10 @@ ENV_USER = "PI87_FIELD_USER"
 HANDLED_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
 
 
-def default_interviewer() -> str:
-    try:
-        return os.environ.get(ENV_USER) or getpass.getuser()
-    except Exception:  # getuser fails without a passwd entry or USER variable
-        return ""
+def default_interviewer(data_root: Path | None = None) -> str:
+    """$PI87_FIELD_USER (a session as someone else), else the name set for this data folder
+    (the sheet or the palette), else "" — never the login name, which is no interviewer's name."""
+    return os.environ.get(ENV_USER, "").strip() or (interviewer_setting(data_root) if data_root else "")
 
 
 class Pi87FieldApp(FieldApp):
@@ -59,7 +59,7 @@ class Pi87FieldApp(FieldApp):
                  clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
         self.store = store
-        self.interviewer = interviewer or default_interviewer()
+        self.interviewer = interviewer or default_interviewer(store.root)
         self._clock = clock or (lambda: datetime.now().astimezone())
         self.install_signal_handlers = False
         self._reported_damage: set[str] = set()
@@ -259,11 +259,43 @@ class Pi87FieldApp(FieldApp):
         self.flush_pending()
         self.push_screen(ProjectScreen(project_id))
 
-    def new_interview(self, project_id: str, planned_id: str | None = None) -> None:
+    def new_interview(self, project_id: str, planned_id: str | None = None, *, selected: str | None = None) -> None:
+        """The sheet of a new interview; if the project already has a planned interview with no
+        answer (the campaign's "à fixer"), ask first: fill that one, or really add a second.
+        `selected`: the planned interview to offer when there are several."""
+        from pi87_field.core.summary import interview_title
+        from pi87_field.tui.screens.dialogs import ChoiceDialog
         from pi87_field.tui.screens.new_interview import NewInterviewScreen
 
         self.flush_pending()
-        self.push_screen(NewInterviewScreen(project_id, planned_id))
+        if planned_id is not None:
+            self.push_screen(NewInterviewScreen(project_id, planned_id))
+            return
+        try:
+            project = self.store.get_project(project_id)
+            planned = [i for i in self.store.list_interviews(project_id)
+                       if i.status == InterviewStatus.PLANNED and not i.answers]
+        except FieldError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not planned:
+            self.push_screen(NewInterviewScreen(project_id))
+            return
+        offered = next((i for i in planned if i.id == selected), planned[0])
+        others = f" ({plural(len(planned), 'entretien prévu', 'entretiens prévus')} dans ce projet)" \
+            if len(planned) > 1 else ""
+
+        def chosen(choice: str | None) -> None:
+            if choice == "planned":
+                self.push_screen(NewInterviewScreen(project_id, offered.id))
+            elif choice == "new":
+                self.push_screen(NewInterviewScreen(project_id))
+
+        self.push_screen(ChoiceDialog(
+            "Un entretien est déjà prévu : le remplir ?",
+            f"Entretien prévu : {interview_title(project, offered)}{others}. Le remplir évite un second "
+            "entretien vide à côté de lui (et dans les exports).",
+            [("r", "remplir l'entretien prévu", "planned"), ("n", "en créer un autre", "new")]), chosen)
 
     def open_interview(self, project_id: str, interview_id: str, question_id: str | None = None) -> None:
         """Open an interview on its grid. An interview is open on one screen at most: if it is
@@ -310,6 +342,37 @@ class Pi87FieldApp(FieldApp):
 
         self.flush_pending()
         self.push_screen(NewProjectScreen())
+
+    def remember_interviewer(self, name: str) -> bool:
+        """`name` becomes who is typing here, from now on and in the next sessions (a setting of
+        this data folder). False (and one French line) if it could not be written."""
+        name = " ".join(name.split())
+        if not name:
+            return False
+        try:
+            set_interviewer_setting(self.store.root, name)
+        except OSError as exc:
+            self.notify(f"Nom non enregistré ({os_reason(exc)}) : il vaut pour cette session.",
+                        title="Enquêteur·rice", severity="warning")
+            self.interviewer = name
+            return False
+        self.interviewer = name
+        return True
+
+    def set_interviewer(self) -> None:
+        """Palette: the interviewer's name, used for new interviews and as the author of what is
+        typed here."""
+        from pi87_field.tui.screens.dialogs import AskDialog
+
+        def answered(values: dict[str, str] | None) -> None:
+            if values and " ".join(values.get("name", "").split()) and self.remember_interviewer(values["name"]):
+                self.notify(f"Vous êtes « {self.interviewer} » : auteur·rice de ce que vous saisissez ici "
+                            "et enquêteur·rice des nouveaux entretiens.", title="Enquêteur·rice")
+
+        note = ("Retenu pour ce dossier de données ; la variable PI87_FIELD_USER, si elle est définie, "
+                "l'emporte le temps d'une session.")
+        self.push_screen(AskDialog("Votre nom d'enquêteur·rice", [("name", "Nom", self.interviewer)], note),
+                         answered)
 
     def open_trash(self) -> None:
         from pi87_field.tui.screens.trash import TrashScreen

@@ -82,8 +82,10 @@ class FieldApp(App[int]):
     def new_project(self) -> None: ...
 
     @abstractmethod
-    def new_interview(self, project_id: str, planned_id: str | None = None) -> None:
-        """The interview sheet, for a new interview or a planned one (`planned_id`)."""
+    def new_interview(self, project_id: str, planned_id: str | None = None, *, selected: str | None = None) -> None:
+        """The interview sheet, for a new interview or a planned one (`planned_id`); without
+        `planned_id`, a project's planned interview with no answer is offered first (`selected`
+        if it is one of them)."""
 
     @abstractmethod
     def open_interview(self, project_id: str, interview_id: str, question_id: str | None = None) -> None:
@@ -98,6 +100,14 @@ class FieldApp(App[int]):
     @abstractmethod
     def start_interview(self, project_id: str, interview_id: str) -> None:
         """Replace the sheet on top (just saved) by the interview's grid."""
+
+    @abstractmethod
+    def remember_interviewer(self, name: str) -> bool:
+        """`name` becomes who is typing here (saved as this data folder's setting)."""
+
+    @abstractmethod
+    def set_interviewer(self) -> None:
+        """Ask for the interviewer's name (palette)."""
 
     @abstractmethod
     def open_trash(self) -> None: ...

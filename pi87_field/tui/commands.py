@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.align import Align
 from rich.markup import escape
 from rich.text import Text
+from textual.binding import Binding
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
@@ -61,6 +62,26 @@ class FrenchCommandPalette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, _show_no_matches)
 
 
+def screen_key_commands(app: FieldApp) -> list[tuple[str, Callable[[], object], str]]:
+    """Every key of the screen under the palette, as a command ("Touche ctrl+j : Prochaine
+    vide"): the footer shows what fits at 80 columns, the palette and f1 have them all."""
+    under = next((s for s in reversed(app.screen_stack) if not isinstance(s, CommandPalette)), None)
+    if under is None:
+        return []
+    out: list[tuple[str, Callable[[], object], str]] = []
+    seen: set[str] = set()
+    for binding in getattr(under, "BINDINGS", []):
+        if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        if under.check_action(binding.action.split("(")[0], ()) is False:
+            continue
+        key = binding.key_display or binding.key.split(",")[0]
+        out.append((f"Touche {key} : {binding.description}", partial(under.run_action, binding.action),
+                    binding.tooltip or binding.description))
+    return out
+
+
 class Pi87Commands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app: FieldApp = self.app  # type: ignore[assignment]
@@ -106,15 +127,18 @@ class Pi87Commands(Provider):
             out.append((f"Nouvel entretien : {title}", partial(app.new_interview, project.id), about))
             out.append((f"Exporter en Word : {title}", partial(app.export_project, project.id, "docx"), about))
             out.append((f"Exporter en JSON : {title}", partial(app.export_project, project.id, "json"), about))
+        out.append((f"Mon nom d'enquêteur·rice : {clip(app.interviewer, 40) or 'à renseigner'}",
+                    app.set_interviewer, "Auteur·rice de ce que vous saisissez, enquêteur·rice des nouveaux entretiens"))
         out.append(("Corbeille (entretiens supprimés)", app.open_trash,
                     "Restaurer un entretien supprimé, ou vider la corbeille"))
+        out += screen_key_commands(app)
         out.append(("Aide", app.action_help, "Les touches et le déroulé d'un entretien"))
         out.append(("Quitter", app.action_quit, "Enregistre et quitte"))
         return out
 
     async def discover(self) -> Hits:
         for name, command, help_text in self._commands():
-            if name.startswith(("Exporter en", "Nouvel entretien :")):
+            if name.startswith(("Exporter en", "Nouvel entretien :", "Touche ")):
                 continue  # listed once searched for, to keep the first list short
             # Titles come from the store: plain Text, never read as markup.
             yield DiscoveryHit(Text(name), command, help=escape(help_text))

@@ -104,7 +104,9 @@ async def screen_timings(root: Path, matrix_keys: int, repeats: int = 5) -> dict
 
     app._display = recording_display
     out: dict[str, list[float]] = {k: [] for k in ("project_open", "synthesis_first", "synthesis_again",
-                                                   "question_open", "matrix_key", "home_key")}
+                                                   "question_open", "matrix_key", "home_key",
+                                                   "conclusions_open", "recommendations_open", "sources_open",
+                                                   "editor_open")}
 
     async def key_to_screen(key: str, kind: type, ready) -> float:
         seen = len(frames)
@@ -161,6 +163,27 @@ async def screen_timings(root: Path, matrix_keys: int, repeats: int = 5) -> dict
                 await pilot.pause(0.1)
                 await pilot.press("escape")
                 await pilot.pause(0.1)
+            from pi87_field.tui.screens.chapter4 import (
+                ConclusionsScreen,
+                RecommendationsScreen,
+                SourcesScreen,
+                TextEditorScreen,
+            )
+
+            for key, kind, name in (("c", ConclusionsScreen, "conclusions_open"),
+                                    ("o", RecommendationsScreen, "recommendations_open"),
+                                    ("d", SourcesScreen, "sources_open")):
+                for _ in range(repeats):
+                    out[name].append(await key_to_screen(key, kind, lambda s: s.is_mounted))
+                    await pilot.pause(0.1)
+                    if name == "conclusions_open":   # the full-size editor over the conclusions
+                        out["editor_open"].append(await key_to_screen("enter", TextEditorScreen,
+                                                                      lambda s: s.is_mounted))
+                        await pilot.pause(0.1)
+                        await pilot.press("escape")
+                        await pilot.pause(0.1)
+                    await pilot.press("escape")
+                    await pilot.pause(0.1)
             await pilot.press("m")
             while not isinstance(app.screen, MatrixScreen):
                 await pilot.pause(0.01)
@@ -184,6 +207,10 @@ def pin_timings(root: Path, pins: int) -> tuple[list[float], list[float]]:
         for k in range(pins):
             project = projects[rng.randrange(len(projects))]
             interview = ws.interviews(project.id)[0]
+            if interview.status.value == "complete":      # a finished interview's answers are locked
+                from datetime import UTC, datetime
+
+                interview = store.reopen_interview(project.id, interview.id, datetime.now(UTC))
             answer = interview.answers["suites.specificites"]
             start = rng.randrange(0, len(answer.text) - 40)
             t0 = time.perf_counter()
@@ -222,6 +249,12 @@ def run(quick: bool = False) -> dict:
         "evaluative_question_open_ms": figure(
             median(screens["question_open"]), "ms", {"project_screen_open": project_open},
             what="key → first frame of an evaluative question with every case's answer", target_ms=300),
+        **{f"{name}_ms": figure(median(screens[name]), "ms", {"project_screen_open": project_open},
+                                what=what, target_ms=300)
+           for name, what in (("conclusions_open", "key → first frame of the conclusions screen (§ 4.1)"),
+                              ("recommendations_open", "key → first frame of the préconisations screen (§ 4.2)"),
+                              ("sources_open", "key → first frame of the documents screen"),
+                              ("editor_open", "key → first frame of the full-size editor"))},
         "matrix_key_to_frame_p95_ms": figure(
             pct(screens["matrix_key"], 0.95), "ms", {"home_table_key_p95": home_key},
             what=f"key → next frame moving the matrix cursor ({count} case columns)", target_ms=16),

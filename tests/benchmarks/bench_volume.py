@@ -2,7 +2,10 @@
 case-study grid (~800 characters per answer) with a synthesis citing 200 passages, beside
 today's `merge` of the same content (127 Word write-ups) in the same run.
 
-Targets (issue 13): the volume and the workbook in ≤ 10 s and ≤ 300 MB peak.
+Targets (issue 13): the volume and the workbook in ≤ 10 s and ≤ 300 MB peak. Issue 19: the
+volume with the report's chapter 4 written in the tool (conclusions, préconisations, sources, and
+200 citations `[@key]` in the explanations, each a Word footnote) within 1.2 × the same volume
+without it, measured in the same run (`chapter4` against `volume`).
 
 Inputs are made first (not timed): the store (projects and interviews saved through
 `ProjectStore`), the 127 write-ups (the real exporter) for the merge, the synthesis. Each
@@ -10,7 +13,8 @@ measured run is a fresh Python process, so that its peak resident memory is its 
 
 - merge    `merge.merge_files` of the 127 write-ups (today's path, the baseline);
 - volume   `pipeline.volume_from_store(..., xlsx)`: read the store, build the volume and the
-           workbook, write both atomically.
+           workbook, write both atomically;
+- chapter4 the same on a copy of the store holding chapter 4 with `CITATIONS` citations.
 
 Run:  python -m tests.benchmarks.bench_volume [--count 127] [--runs 3]
 """
@@ -32,6 +36,48 @@ from tests.benchmarks.common import figure, pct
 
 REPO = Path(__file__).resolve().parents[2]
 PASSAGES = 200
+CITATIONS = 200
+
+
+def add_chapter_four(data: Path, citations: int = CITATIONS) -> int:
+    """Chapter 4 in the store at `data`: sources, conclusions, préconisations, and `citations`
+    citations spread over the five explanations (each citing passages of its own question and a
+    document with a locator). Returns the number of citations written."""
+    from pi87_field.core.store import ProjectStore
+    from pi87_field.core.synthesis import Workspace
+    from pi87_field.core.synthesis.objects import Finding
+
+    store = ProjectStore.open(data, seed=False)
+    written = 0
+    try:
+        ws = Workspace(store)
+        for n in range(1, 4):
+            ws.synthesis.save_source(f"mdfse-{n}", {"title": f"Extraction Ma Démarche FSE n° {n}", "author": "DGEFP",
+                                                    "date": "2019-06-30", "kind": "données"})
+        questions = ws.framework.questions
+        per_question = citations // len(questions)
+        for eq in questions:
+            keys = [v.evidence.key for v in ws.evidence_for(eq.id)] or ["mdfse-1"]
+            sentences = []
+            for k in range(per_question):
+                if k % 5 == 4:
+                    sentences.append(f"Selon les données de suivi [@mdfse-{k % 3 + 1}, p. {k}].")
+                else:
+                    sentences.append(f"Un constat étayé par le terrain [@{keys[k % len(keys)]}].")
+                written += 1
+            body = " ".join(sentences[:per_question // 2]) + "\n\n- " + "\n- ".join(sentences[per_question // 2:])
+            ws.synthesis.save_judgement(eq.id, "++", body, author="Lead")
+        ws.synthesis.save_conclusions(
+            intro="L’évaluation de la priorité d’investissement 8.7 montre :",
+            findings=[Finding(f"c{n}", "atout" if n < 4 else "limite", f"Constat {n} [@mdfse-1].",
+                              [questions[n % len(questions)].id]) for n in range(1, 7)],
+            overall="Nous pouvons donc dire que …", recommendations_intro="Il nous semblerait utile de :", author="Lead")
+        for n in range(1, 5):
+            ws.synthesis.save_recommendation(f"p{n}", f"Préconisation {n} [@c{n}].", ["Premier point.", "Second point."],
+                                             [f"c{n}", questions[n].id], author="Lead")
+    finally:
+        store.close()
+    return written
 
 
 def generate(folder: Path, count: int, passages: int = PASSAGES) -> None:
@@ -54,6 +100,10 @@ def generate(folder: Path, count: int, passages: int = PASSAGES) -> None:
         _pin_synthesis(store, passages)
     finally:
         store.close()
+    import shutil
+
+    shutil.copytree(folder / "data", folder / "data4")
+    add_chapter_four(folder / "data4", min(CITATIONS, 5 * passages))
 
 
 def _pin_synthesis(store, passages: int) -> None:
@@ -102,16 +152,21 @@ def child(mode: str, folder: Path) -> dict:
         from pi87_field.core.merge.pipeline import volume_from_store
         from pi87_field.core.store import ProjectStore
 
-        store = ProjectStore.open(folder / "data", writer=False)
+        data = folder / ("data4" if mode == "chapter4" else "data")
+        store = ProjectStore.open(data, writer=False)
         try:
-            content = volume_from_store(store, folder / "volume.docx", folder / "volume.xlsx")
+            content = volume_from_store(store, folder / f"{mode}.docx", folder / f"{mode}.xlsx")
         finally:
             store.close()
         result["answers"] = sum(1 for c in content.cases for i in c.interviews for a in i.answers.values()
                                 if not a.is_empty)
         result["passages"] = sum(len(j.evidence) for j in content.synthesis.judgements) if content.synthesis else 0
-        result["docx_bytes"] = (folder / "volume.docx").stat().st_size
-        result["xlsx_bytes"] = (folder / "volume.xlsx").stat().st_size
+        result["docx_bytes"] = (folder / f"{mode}.docx").stat().st_size
+        result["xlsx_bytes"] = (folder / f"{mode}.xlsx").stat().st_size
+        import zipfile
+
+        notes = zipfile.ZipFile(folder / f"{mode}.docx").read("word/footnotes.xml")
+        result["footnotes"] = notes.count(b"<w:footnote ") - 2
     result["seconds"] = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["cpu_seconds"] = usage.ru_utime + usage.ru_stime      # less sensitive to a busy machine
@@ -139,18 +194,20 @@ def run(quick: bool = False, count: int | None = None, runs: int | None = None) 
         t0 = time.perf_counter()
         generate(folder, count, 20 if quick else PASSAGES)
         generated = time.perf_counter() - t0
-        results: dict[str, list[dict]] = {"merge": [], "volume": []}
+        results: dict[str, list[dict]] = {"merge": [], "volume": [], "chapter4": []}
         for _ in range(runs):
             for mode in results:
                 results[mode].append(run_child(mode, folder, in_process=quick))
     merge = [r["seconds"] for r in results["merge"]]
     volume = [r["seconds"] for r in results["volume"]]
+    chapter4 = [r["seconds"] for r in results["chapter4"]]
     last = results["volume"][-1]
     return {
         "params": {"projects": count, "interviews": 3 * count, "runs": runs, "passages": last["passages"],
                    "answers": last["answers"], "generated_s": round(generated, 1),
                    "volume_mb": round(last["docx_bytes"] / 2**20, 2), "workbook_mb": round(last["xlsx_bytes"] / 2**20, 2),
-                   "merged_mb": round(results["merge"][-1]["docx_bytes"] / 2**20, 2)},
+                   "merged_mb": round(results["merge"][-1]["docx_bytes"] / 2**20, 2),
+                   "chapter4_footnotes": results["chapter4"][-1]["footnotes"]},
         "figures": {
             "volume_xlsx_p50": figure(pct(volume, 0.5), "s", {"merge_same_content": pct(merge, 0.5)},
                                       what="volume --out --xlsx from the store (own process)",
@@ -158,6 +215,14 @@ def run(quick: bool = False, count: int | None = None, runs: int | None = None) 
             "volume_xlsx_cpu_p50": figure(pct([r["cpu_seconds"] for r in results["volume"]], 0.5), "s",
                                           {"merge_same_content": pct([r["cpu_seconds"] for r in results["merge"]], 0.5)},
                                           what="CPU time of the same runs (user + system, whole process)"),
+            "volume_chapter4_p50": figure(pct(chapter4, 0.5), "s", {"volume_without_chapter4": pct(volume, 0.5)},
+                                          what="the same volume with chapter 4 and its citations as footnotes",
+                                          p95=round(pct(chapter4, 0.95), 3), target_ratio=1.2),
+            "volume_chapter4_cpu_p50": figure(pct([r["cpu_seconds"] for r in results["chapter4"]], 0.5), "s",
+                                              {"volume_without_chapter4": pct([r["cpu_seconds"]
+                                                                               for r in results["volume"]], 0.5)},
+                                              what="CPU time of the same runs (less sensitive to a busy machine)",
+                                              target_ratio=1.2),
             "volume_peak_rss": figure(max(r["maxrss_mb"] for r in results["volume"]), "MB",
                                       {"merge_same_content": max(r["maxrss_mb"] for r in results["merge"])},
                                       what="peak resident memory of the process", target_mb=300),

@@ -78,3 +78,17 @@ def test_bad_inputs_one_line_exit_1_nothing_written(run, data_dir, tmp_path):
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("Erreur :") and "Traceback" not in result.output, lines
     assert tree_snapshot(data_dir / "projects") == before
+
+
+def test_export_with_transcript_working_edition_only(run, data_dir, tmp_path):
+    from docx import Document
+
+    iid = _conducted(data_dir)
+    run("transcript", "import", str(TRANSCRIPTS / "teams.vtt"), "--interview", iid)
+    out = tmp_path / "exports"
+    refused = run("export", CASE, "--out", str(out), "--edition", "client", "--with-transcript")
+    assert refused.exit_code == 1 and "travail" in refused.output and not out.exists()
+    done = run("export", CASE, "--out", str(out), "--with-transcript")
+    assert done.exit_code == 0, done.output
+    body = "\n".join(p.text for p in Document(str(out / f"{CASE}.docx")).paragraphs)
+    assert "[00:13:05] Jean-Pierre Marchand\u00a0: Sans le FSE" in body

@@ -127,6 +127,8 @@ async def test_postpone_cancel_trash_and_restore(app, store):
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ProjectScreen))
         assert iid not in [i.id for i in store.list_interviews(CASE)]
+        # the grid underneath saw its interview leave: no false "Entretien illisible" (issue 18)
+        assert [n.title for n in app._notifications if n.title == "Entretien illisible"] == []
         app.open_trash()
         await pilot.pause()
         assert isinstance(app.screen, TrashScreen)

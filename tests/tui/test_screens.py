@@ -109,6 +109,8 @@ async def test_new_interview_form_several_interviewees_and_mode(app, store):
         await open_project(pilot, "insup")
         await pilot.press("ctrl+n")
         await pilot.pause()
+        await pilot.press("n")      # the project has a planned interview: a second one on purpose
+        await pilot.pause()
         form = app.screen
         assert isinstance(form, NewInterviewScreen)
         await pilot.press(*"Ana", "tab", *"Cheffe", "tab", *"INSUP")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import DataTable, Select, TextArea
-from tests.tui.tui_helpers import fixed_clock, type_text, wait_until, run_from_palette
+from tests.tui.tui_helpers import fixed_clock, type_text, wait_until, run_from_palette, rewrite_answer
 
 from pi87_field.core.demo import fill_demo
 from pi87_field.core.synthesis import EVIDENCE_CHANGED
@@ -106,7 +106,7 @@ async def test_pin_a_passage_rate_and_explain_then_see_it_go_stale(demo_app, sto
         assert "+++" in _table_text(pilot.app.screen.query_one(DataTable))
         # the evaluator's answer changes after the passage was cited: "preuve modifiée" on screen
         iid = ws.interviews(LUNEVILLE)[0].id
-        store.save_answer(LUNEVILLE, iid, "projet.description", "L'opération recueille des offres en alternance.")
+        rewrite_answer(store, LUNEVILLE, iid, "projet.description", "L'opération recueille des offres en alternance.")
         pilot.app.screen.reload()
         await pilot.pause()
         synthesis_text = _table_text(pilot.app.screen.query_one(DataTable))
@@ -158,7 +158,7 @@ async def test_matrix_cell_summary_and_review(demo_app, store):
         assert str(table.get_cell_at((row, column))).startswith("✎ Offres")
         assert table.cursor_coordinate == (row, column)
         iid = ws.interviews(LUNEVILLE)[0].id
-        store.save_answer(LUNEVILLE, iid, "resultats.principaux", "Chiffres revus.")
+        rewrite_answer(store, LUNEVILLE, iid, "resultats.principaux", "Chiffres revus.")
         matrix.on_screen_resume()
         await pilot.pause()
         assert str(table.get_cell_at((row, column))).startswith("⚠✎")

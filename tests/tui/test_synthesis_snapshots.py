@@ -4,7 +4,7 @@ Update after an intended change: pytest tests/tui/test_synthesis_snapshots.py --
 
 from __future__ import annotations
 
-from tests.tui.tui_helpers import fixed_clock, steady_cursors, wait_until
+from tests.tui.tui_helpers import fixed_clock, steady_cursors, wait_until, rewrite_answer
 
 from pi87_field.core.demo import fill_demo
 from pi87_field.core.synthesis import Workspace
@@ -34,7 +34,7 @@ def prepare(store) -> None:
     ws.synthesis.save_summary(AUXERRE, "projet.description", "Prospection par les demandeurs eux-mêmes.",
                               ["essaimage"])
     # the evaluator rewrites an answer after a passage was cited from it
-    store.save_answer(LUNEVILLE, lun, "projet.publics-vises", "Les jeunes suivis par la Mission locale.")
+    rewrite_answer(store, LUNEVILLE, lun, "projet.publics-vises", "Les jeunes suivis par la Mission locale.")
 
 
 async def _still(pilot) -> None:

@@ -106,3 +106,15 @@ def begin(store: ProjectStore, pid: str = CASE):
 def messages(app) -> list[str]:
     """Every notification shown so far, title and message."""
     return [f"{n.title} {n.message}" for n in app._notifications]
+
+
+def rewrite_answer(store: ProjectStore, pid: str, iid: str, qid: str, text: str) -> None:
+    """The evaluator comes back to a finished interview and rewrites an answer: reopened first,
+    since the store refuses answers to a finished interview."""
+    from datetime import UTC, datetime
+
+    from pi87_field.core.model import InterviewStatus
+
+    if store.get_interview(pid, iid).status is InterviewStatus.COMPLETE:
+        store.reopen_interview(pid, iid, datetime.now(UTC))
+    store.save_answer(pid, iid, qid, text)

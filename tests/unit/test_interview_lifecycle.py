@@ -151,7 +151,9 @@ def test_trash_is_recoverable_out_of_exports_and_emptied_only_on_request(store, 
     store.close()
     store = ProjectStore.open(data_dir, durable=False)  # a new session empties nothing on its own
     assert len(store.list_trash()) == 1
-    assert store.empty_trash() == 1
+    with pytest.raises(StoreError, match="nulle part ailleurs"):   # its answer exists only there
+        store.empty_trash()
+    assert store.empty_trash(destroy_unique=True) == 1
     assert store.list_trash() == []
     with pytest.raises(StoreError, match="corbeille"):
         store.restore_from_trash(CASE, interview.id)

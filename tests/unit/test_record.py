@@ -282,3 +282,41 @@ def test_a_postponement_keeps_the_former_date_in_the_record_and_the_write_up(mak
     import docx as python_docx
     text = "\n".join(c.text for t in python_docx.Document(str(docx)).tables for r in t.rows for c in r.cells)
     assert "prévu d'abord le 14/10/2019" in text
+
+
+# -- the trash holds the newest copy ----------------------------------------------------------------
+
+def test_an_older_copy_arriving_for_a_trashed_interview_is_a_conflict_kept_in_the_trash(laptops, tmp_path):
+    """A saves an answer and trashes the interview; B's older bundle arrives: reported as a
+    conflict (it said "1 ajouté"), the interview stays in the trash with A's answer, and
+    `restore` works after (it said "existe déjà")."""
+    a, b = laptops
+    iid = started(a).id
+    import_files(b, [export_json(a, tmp_path / "a0")])
+    b.save_answer_checked(CASE, iid, "budget.cout", "12 000 €", author="Dominique")
+    a.save_answer_checked(CASE, iid, Q, "Seule copie : réponse de Camille.", author="Camille")
+    a.trash_interview(CASE, iid, T0 + timedelta(hours=1))
+    report = import_files(a, [export_json(b, tmp_path / "b-older")])
+    assert report.ok
+    assert iid not in [i.id for i in a.list_interviews(CASE)]           # not "1 ajouté"
+    [conflict] = [c for c in report.conflicts if c.interview_id == iid]
+    assert conflict.kind is ConflictKind.LIFE_CYCLE and "corbeille" in conflict.detail
+    [item] = a.list_trash()
+    assert item.interview.answers[Q].text == "Seule copie : réponse de Camille."
+    assert item.interview.answers["budget.cout"].text == "12 000 €"     # what B brought is not lost
+    restored = a.restore_from_trash(CASE, iid)
+    assert restored.answers[Q].text == "Seule copie : réponse de Camille."
+
+
+def test_emptying_the_trash_names_answers_that_exist_nowhere_else_and_refuses(make_store):
+    from pi87_field.core.errors import StoreError
+
+    store = make_store()
+    iid = started(store).id
+    store.save_answer_checked(CASE, iid, Q, "Seule copie.", author="Camille")
+    store.trash_interview(CASE, iid, T0)
+    with pytest.raises(StoreError, match="1 réponse qui n’existe nulle part ailleurs") as refused:
+        store.empty_trash()
+    assert "Mission locale — 14/10/2019 : 1" in str(refused.value)
+    assert len(store.list_trash()) == 1
+    assert store.empty_trash(destroy_unique=True) == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 
 import docx
 import pytest
@@ -20,7 +21,8 @@ from pi87_field.core.merge.content import from_store
 from pi87_field.core.merge.volume import build_volume
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.synthesis import Workspace
-from pi87_field.core.synthesis.objects import Finding
+from pi87_field.core.merge.workbook import build_workbook
+from pi87_field.core.synthesis.objects import Finding, Version
 from tests.support.merge_bundles import three_evaluators
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -54,6 +56,12 @@ def _chapter(store: ProjectStore) -> dict:
     ws.synthesis.save_recommendation("p1", "Mieux affirmer les objectifs recherchés :",
                                      ["Identifier les thèmes ;", "Travailler en amont [@c4]."], ["c4", "pertinence"])
     ws.synthesis.save_recommendation("p2", "Recentrer l’objectif de formation des conseillers.", [], ["c5"])
+    # another lead's version of p2, kept beside it after an import
+    recs = ws.synthesis.raw("recommendations")
+    recs["p2"] = replace(recs["p2"], concurrent=[Version({"text": "Recentrer la formation sur des formations-actions.",
+                                                          "subpoints": [], "rests_on": ["c5"]},
+                                                         "Cheffe B", "2019-11-02T10:00:00+00:00", "b.json")])
+    ws.synthesis.replace_all("recommendations", recs)
     return {"keys": keys, "first": first}
 
 
@@ -68,6 +76,7 @@ def built(tmp_path_factory):
     content = from_store(store)
     out, only = folder / "volume.docx", folder / "chapitre4.docx"
     out.write_bytes(build_volume(content))
+    (folder / "classeur.xlsx").write_bytes(build_workbook(content))
     only.write_bytes(build_volume(content, only="conclusions"))
     store.close()
     return {**info, "out": out, "only": only, "content": content, "folder": folder}
@@ -172,3 +181,22 @@ def test_cited_passages_in_the_guides_order(built):
     sources = [t for t in texts[start:start + 40] if t.startswith("Source : ")]
     numbers = [tuple(int(x) for x in re.search(r"question (\d+)\.(\d+)", t).groups()) for t in sources]
     assert numbers == sorted(numbers) and len(numbers) >= 2
+
+
+def test_another_leads_version_in_the_annex_and_the_workbook(built):
+    import openpyxl
+
+    with docx2python(str(built["out"])) as reader:
+        text = reader.text
+    annex = text[text.index("Annexe A — Conflits", text.index("Annexe A — Conflits") + 1):]
+    assert "Chapitre 4 — préconisation p2" in annex
+    assert "Recentrer la formation sur des formations-actions." in annex and "Cheffe B" in annex
+    wb = openpyxl.load_workbook(built["folder"] / "classeur.xlsx")
+    assert {"Conclusions", "Préconisations", "Sources", "Versions concurrentes"} <= set(wb.sheetnames)
+    rows = [[c.value for c in r] for r in wb["Préconisations"].iter_rows()]
+    assert rows[1][:3] == [1, "p1", "Mieux affirmer les objectifs recherchés :"]
+    assert rows[1][3] == "a. Identifier les thèmes ;\nb. Travailler en amont [@c4]."
+    assert [[c.value for c in r] for r in wb["Sources"].iter_rows()][1][:2] == ["mdfse-2019", SOURCE["title"]]
+    for sheet in wb.worksheets:        # printed fit to the page's width
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+        assert sheet.page_setup.fitToHeight == 0

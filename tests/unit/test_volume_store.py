@@ -195,7 +195,8 @@ def test_coverage_lists_cases_without_a_write_up_and_mapped_questions_left_aside
 
 def test_workbook_every_answer_in_full_in_the_matrix_sheet(built):
     wb = openpyxl.load_workbook(built["xlsx"])
-    assert wb.sheetnames == ["Matrice", "Extraits", "Jugements", "Couverture"]
+    assert wb.sheetnames == ["Matrice", "Extraits", "Jugements", "Conclusions", "Préconisations", "Sources",
+                             "Couverture"]
     matrix = wb["Matrice"]
     assert matrix.freeze_panes == "A2" and matrix.auto_filter.ref.startswith("A1:")
     assert all(c.alignment.wrap_text for c in next(matrix.iter_rows(min_row=2, max_row=2)))

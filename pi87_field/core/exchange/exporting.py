@@ -105,6 +105,13 @@ def check_edition(fmt: str, edition: str) -> str:
     return edition
 
 
+def check_with_transcript(fmt: str, edition: str, with_transcript: bool) -> None:
+    """The transcripts' annex is part of the working write-up only (DESIGN §8)."""
+    if with_transcript and (fmt != "docx" or edition != "travail"):
+        raise FieldError("--with-transcript : l'annexe des transcriptions n'existe que dans le compte rendu Word "
+                         "de travail (un export JSON les contient toujours ; l'édition client jamais).")
+
+
 def edition_target(target: Path, edition: str) -> Path:
     """A client edition is `<id>.client.docx`: it never takes the working file's name (which the
     ledger watches for Word edits to re-import)."""
@@ -112,22 +119,26 @@ def edition_target(target: Path, edition: str) -> Path:
 
 
 def export_project(store: ProjectStore, project_id: str, out_dir: Path, fmt: str = "docx",
-                   *, pseudonymise: bool | str = False, edition: str = "travail") -> Path:
+                   *, pseudonymise: bool | str = False, edition: str = "travail",
+                   with_transcript: bool = False) -> Path:
     """Write one project's file and return its path (see `export_project_result`)."""
     return export_project_result(store, project_id, out_dir, fmt, pseudonymise=pseudonymise,
-                                 edition=edition).path
+                                 edition=edition, with_transcript=with_transcript).path
 
 
 def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, fmt: str = "docx",
                           *, pseudonymise: bool | str = False,
-                          register: PseudonymRegister | None = None, edition: str = "travail") -> ExportResult:
+                          register: PseudonymRegister | None = None, edition: str = "travail",
+                          with_transcript: bool = False) -> ExportResult:
     """Write `<id>.<fmt>`, or, pseudonymised (True, "people" or "strict"), `<id>.pseudonymise.<fmt>`
     and beside it `<id>.pseudonymise.<fmt>.a-verifier.txt`, the list of name-like words left in place
     (for the evaluator: it quotes the text, it is not to be sent). A pseudonymised file never
-    takes the nominative file's name, so neither replaces the other."""
+    takes the nominative file's name, so neither replaces the other. `with_transcript`: the
+    recordings' transcripts in the write-up's annex (working edition; a bundle always carries them)."""
     if fmt not in FORMATS:
         raise FieldError(f"Format d'export inconnu : « {fmt} » (docx ou json)")
     check_edition(fmt, edition)
+    check_with_transcript(fmt, edition, with_transcript)
     bundle, report = _project_bundle(store, project_id, pseudonymise, register)
     out_dir = ensure_dir(Path(out_dir))
     target = export_target(bundle.project.id, out_dir, fmt, pseudonymise=report is not None, edition=edition)
@@ -138,7 +149,8 @@ def export_project_result(store: ProjectStore, project_id: str, out_dir: Path, f
     else:
         from pi87_field.core.word.writeup import write_project_docx
 
-        write_project_docx(bundle, store.guides, target, pseudonymised=report is not None, edition=edition)
+        write_project_docx(bundle, store.guides, target, pseudonymised=report is not None, edition=edition,
+                           with_transcript=with_transcript)
     if report is None:
         return ExportResult(target)
     from pi87_field.core.privacy import sidecar_path

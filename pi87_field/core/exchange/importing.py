@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pi87_field.core.bundle import Bundle, read_bundle_file
 from pi87_field.core.errors import FieldError, ImportFormatError, StoreError, os_reason
-from pi87_field.core.exchange.reconcile import Change, Outcome, reconcile_project
-from pi87_field.core.fr import plural
+from pi87_field.core.exchange.reconcile import TRASHED, Change, Outcome, reconcile_interview, reconcile_project
+from pi87_field.core.fr import fr_local_datetime, plural
 from pi87_field.core.model import EDITED_IN_WORD, now_iso
 from pi87_field.core.store import ProjectStore
 
@@ -207,6 +207,19 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
     known_interviews = {i.id: i for i in store.list_interviews(pid, damaged=damaged)} if known else {}
     damaged_ids = {Path(d.path).stem for d in damaged}
     incoming = [i for i in bundle.interviews if i.id not in damaged_ids]
+    # The trash holds the newest copy of what it holds: a copy arriving is merged into it there
+    # (nothing it brings is lost) and reported as a conflict, never added back to the project.
+    trashed = store.trashed_copies(pid) if known else {}
+    for inc in [i for i in incoming if i.id in trashed and i.id not in known_interviews]:
+        incoming.remove(inc)
+        item = trashed[inc.id]
+        changed, _ = reconcile_interview(item.interview, inc, pid, source)
+        if changed:
+            store.save_trashed(item)
+        result.changes.append(Change(
+            Outcome.CONFLICT, pid, inc.id, fact=TRASHED,
+            detail=f"entretien mis à la corbeille ici le {fr_local_datetime(item.trashed_at)} : la copie importée "
+                   f"y est {'fusionnée' if changed else 'déjà'}, il reste à la corbeille (trash restore pour le reprendre)"))
     for skipped in damaged_ids & {i.id for i in bundle.interviews}:
         result.changes.append(Change(Outcome.OLDER, pid, skipped, detail="fichier local endommagé : non modifié"))
         result.damaged += [str(d.path) for d in damaged if Path(d.path).stem == skipped]

@@ -103,9 +103,11 @@ class ConflictKind(StrEnum):
                 "synthesis": "à régler dans la synthèse (question évaluative ou cellule)"}[self.value]
 
 
+# Change.fact of a copy that arrived for an interview in the trash here (kept there, merged).
+TRASHED = "trashed"
 # Facts that say where an interview is in its life (finished, cancelled, consent): their
 # conflicts are settled from the life cycle, not by editing the sheet.
-LIFE_CYCLE_FACTS = frozenset({"status", "consent", "consent_recorded_at", "life_cycle"})
+LIFE_CYCLE_FACTS = frozenset({"status", "consent", "consent_recorded_at", "life_cycle", TRASHED})
 
 
 @dataclass
@@ -364,25 +366,33 @@ def reconcile_project(
                                          detail=f"entretien ({len(inc.answers)} réponses)"
                                          + (", entretien prévu commencé aussi ici : gardé à part" if apart else "")))
             continue
-        facts = _merge_interview_facts(cur, inc, source)
-        changed = facts.changed
-        if changed and is_newer(inc.updated_at, cur.updated_at):
-            cur.updated_at = inc.updated_at
-        result.changes += _fact_changes(facts, incoming.id, inc.id, "fiche de l'entretien", source)
-        for qid, answer in inc.answers.items():
-            merged, outcome = reconcile_answer(cur.answers.get(qid), answer, source)
-            if outcome in (Outcome.ADDED, Outcome.UPDATED, Outcome.CONFLICT):
-                cur.answers[qid] = merged
-                changed = True
-            if outcome != Outcome.UNCHANGED:
-                result.changes.append(Change(outcome, incoming.id, inc.id, qid))
-        for qid in reconcile_review_notes(cur, inc):
-            changed = True
-            result.changes.append(Change(Outcome.UPDATED, incoming.id, inc.id, qid, detail="note de relecture"))
-        for qid, text in inc.question_texts.items():
-            if qid not in cur.question_texts:
-                cur.question_texts[qid] = text
-                changed = True
+        changed, changes = reconcile_interview(cur, inc, incoming.id, source)
+        result.changes += changes
         if changed:
             result.changed_interview_ids.add(inc.id)
     return result
+
+
+def reconcile_interview(cur: Interview, inc: Interview, project_id: str, source: str = "") -> tuple[bool, list[Change]]:
+    """Merge an incoming copy of an interview into the known one (changed in place): facts, life
+    cycle, answers, reviewers' notes, question texts. Returns (changed, the summary's lines)."""
+    facts = _merge_interview_facts(cur, inc, source)
+    changed = facts.changed
+    if changed and is_newer(inc.updated_at, cur.updated_at):
+        cur.updated_at = inc.updated_at
+    changes = _fact_changes(facts, project_id, inc.id, "fiche de l'entretien", source)
+    for qid, answer in inc.answers.items():
+        merged, outcome = reconcile_answer(cur.answers.get(qid), answer, source)
+        if outcome in (Outcome.ADDED, Outcome.UPDATED, Outcome.CONFLICT):
+            cur.answers[qid] = merged
+            changed = True
+        if outcome != Outcome.UNCHANGED:
+            changes.append(Change(outcome, project_id, inc.id, qid))
+    for qid in reconcile_review_notes(cur, inc):
+        changed = True
+        changes.append(Change(Outcome.UPDATED, project_id, inc.id, qid, detail="note de relecture"))
+    for qid, text in inc.question_texts.items():
+        if qid not in cur.question_texts:
+            cur.question_texts[qid] = text
+            changed = True
+    return changed, changes

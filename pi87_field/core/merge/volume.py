@@ -685,6 +685,7 @@ class _VolumeWriter:
         self.body.heading(1, ANNEXES[0][0], anchor=ANNEXES[0][1])
         found = [(case, k, i, qid, a) for case in self.c.cases for k, i in enumerate(case.interviews, start=1)
                  for qid, a in i.answers.items() if a.concurrent]
+        self.lead_conflicts()
         if not found:
             self.p("Aucun conflit : aucune réponse n’a été modifiée différemment par deux évaluateurs.", S.NOTICE)
             return
@@ -698,6 +699,26 @@ class _VolumeWriter:
                     B.run(label), B.run("  "), B.link(answer_bookmark(interview.id, qid), "→ réponse")],
                    S.QUESTION)
             self.add(self.conflict_xml(answer, S.CONCURRENT))
+
+    def lead_conflicts(self) -> None:
+        """Chapter 4 objects (documents, conclusions, préconisations) two leads edited differently:
+        every version in full, the differing words highlighted."""
+        conflicts = self.synthesis.lead_conflicts if self.synthesis is not None else []
+        if not conflicts:
+            return
+        self.p(f"{plural(len(conflicts), 'élément')} du chapitre 4 modifié(s) différemment par deux chefs d’équipe : "
+               "la version affichée est celle de cet espace de travail ; chaque version est reproduite ici.", S.NOTICE)
+        for c in conflicts:
+            self.p([B.run(f"Chapitre 4 — {c.kind} {c.key}", B.rpr(bold=True))], S.QUESTION)
+            first = c.versions[0][0]
+            for n, (text, author, when, origin) in enumerate(c.versions):
+                other = c.versions[1][0] if n == 0 and len(c.versions) > 1 else first
+                who = ", ".join(x for x in (one_line(author), fr_datetime(when), origin) if x)
+                self.p([B.run("Version affichée" if n == 0 else "Version concurrente", B.rpr(bold=True)),
+                        B.run(f" — {who}" if who else "")], S.CONCURRENT, ppr="<w:keepNext/>")
+                self.add("".join(B.paragraph(runs, S.CONCURRENT)
+                                 for runs in marked_runs(citations.strip_citations(text),
+                                                         citations.strip_citations(other))))
 
     def provenance_annex(self) -> None:
         self.body.heading(1, ANNEXES[1][0], anchor=ANNEXES[1][1])

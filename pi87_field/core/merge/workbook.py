@@ -78,6 +78,10 @@ class _Sheet:
         self.ws.page_setup.orientation = "landscape"
         self.ws.page_setup.pageOrder = "overThenDown"   # a row, then its next columns, then the next row
         self.ws.print_title_rows = "1:1"          # the header row on every printed page
+        # printed fit to the page's width (as many pages down as needed): 52 pages across before
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
         self.widths = list(widths)
         self.columns = len(heads)
         self.rows = 1
@@ -205,12 +209,44 @@ def _coverage(wb: Workbook, content: VolumeContent) -> None:
     sheet.close()
 
 
+def _chapter_four(wb: Workbook, content: VolumeContent) -> None:
+    """The report's chapter 4 as written in the tool: findings, préconisations, sources, and
+    the versions of them another lead wrote (kept both ways)."""
+    syn = content.synthesis
+    if syn is None:
+        return
+    registres = {j.id: j.registre or j.id for j in syn.judgements}
+    sheet = _Sheet(wb, "Conclusions", ["N°", "Clé", "Nature", "Constat", "Questions évaluatives"], [6, 14, 10, 90, 40])
+    for n, f in enumerate(syn.findings, start=1):
+        sheet.append([n, f.key, f.kind, f.text, ", ".join(registres.get(q, q) for q in f.questions)])
+    sheet.close()
+    sheet = _Sheet(wb, "Préconisations", ["N°", "Clé", "Préconisation", "Sous-points", "Repose sur"],
+                   [6, 14, 70, 70, 30])
+    for n, r in enumerate(syn.recommendations, start=1):
+        subs = "\n".join(f"{chr(ord('a') + m)}. {sp}" for m, sp in enumerate(r.subpoints))
+        sheet.append([n, r.key, r.text, subs, ", ".join(registres.get(k, k) for k in r.rests_on)])
+    sheet.close()
+    sheet = _Sheet(wb, "Sources", ["Clé", "Titre", "Auteur", "Date", "Nature", "Emplacement", "Adresse", "Note"],
+                   [16, 50, 20, 12, 14, 18, 30, 40])
+    for src in syn.sources.values():
+        sheet.append([src.key, src.title, src.author, src.date, src.kind, src.locator, src.url, src.note])
+    sheet.close()
+    if syn.lead_conflicts:
+        sheet = _Sheet(wb, "Versions concurrentes", ["Objet", "Clé", "Version", "Auteur", "Date", "Origine"],
+                       [16, 14, 90, 20, 18, 24])
+        for c in syn.lead_conflicts:
+            for text, author, when, origin in c.versions:
+                sheet.append([c.kind, c.key, text, author, when, origin])
+        sheet.close()
+
+
 def build_workbook(content: VolumeContent) -> bytes:
     """The analysis workbook as .xlsx bytes."""
     wb = Workbook(write_only=True)
     _matrix(wb, content)
     _extracts(wb, content)
     _judgements(wb, content)
+    _chapter_four(wb, content)
     _coverage(wb, content)
     wb.properties.title = "PI 8.7 — Classeur d’analyse"
     wb.properties.creator = "pi87-field"

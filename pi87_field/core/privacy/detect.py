@@ -124,7 +124,11 @@ def contact_spans(text: str) -> list[tuple[int, int, str, str]]:
     if _EMAIL_HINT.search(text):
         out += [(m.start(), m.end(), EMAIL_MASK, "email") for m in _EMAIL.finditer(text)]
     if _PHONE_HINT.search(text):
-        import phonenumbers
+        try:
+            import phonenumbers
+        except ImportError:
+            raise ModelUnavailable("Pseudonymisation impossible : phonenumbers n'est pas installé ; réinstallez "
+                                   "pi87-field (pip install -e .).") from None
 
         phones = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "FR")]
         phones += [(m.start(), m.end()) for m in _SLASHED_PHONE.finditer(text)]

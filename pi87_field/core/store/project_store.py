@@ -33,6 +33,7 @@ from pi87_field.core.ancestry import grown_from, lineage
 from pi87_field.core.errors import (
     DamagedFileError,
     FieldError,
+    InterviewGoneError,
     InterviewLockedError,
     SheetError,
     StoreError,
@@ -366,7 +367,8 @@ class ProjectStore:
 
     def _edit(self, path: Path):
         """Change one store file with TinyDB tables; written once, atomically (storage.edit_file)."""
-        return edit_file(path, backup_root=self.backups_dir, relative_to=self.projects_dir, durable=self.durable)
+        base = self.projects_dir if path.is_relative_to(self.projects_dir) else self.root
+        return edit_file(path, backup_root=self.backups_dir, relative_to=base, durable=self.durable)
 
     def _require_writer(self) -> None:
         if not self.writer or self._lock is None:
@@ -479,7 +481,7 @@ class ProjectStore:
     def _read_interview(self, path: Path, project_id: str) -> Interview:
         db = open_file(path)
         if db is None:
-            raise StoreError(f"Entretien introuvable : {path.name}")
+            raise InterviewGoneError(f"Entretien introuvable : {path.name}")
         try:
             facts = db.table(INTERVIEW).get(doc_id=1)
             assert facts is not None, "fiche de l'entretien absente"
@@ -526,7 +528,9 @@ class ProjectStore:
             raise StoreError(f"Projet inconnu : « {interview.project_id} »")
         if touch:
             interview.updated_at = now_iso()
-        path = self.interview_file(interview.project_id, interview.id)
+        return self._write_interview(self.interview_file(interview.project_id, interview.id), interview)
+
+    def _write_interview(self, path: Path, interview: Interview) -> Interview:
         with self._edit(path) as db:
             _refuse_newer_schema(path, db)
             stored = db.table(INTERVIEW).get(doc_id=1)
@@ -958,9 +962,46 @@ class ProjectStore:
         os.replace(candidates[0].path, target)
         return self._change(project_id, interview_id, lambda i: i.extra.pop("trashed_at", None))
 
-    def empty_trash(self) -> int:
-        """Destroy every interview in the trash (only ever on an explicit command)."""
+    def trashed_copies(self, project_id: str) -> dict[str, TrashedInterview]:
+        """The newest trashed copy of each of the project's interviews in the trash, by id."""
+        out: dict[str, TrashedInterview] = {}
+        for item in self.list_trash():          # newest first
+            if item.project_id == project_id:
+                out.setdefault(item.interview.id, item)
+        return out
+
+    def save_trashed(self, item: TrashedInterview) -> None:
+        """Write back a trashed interview where it lies (an import merged a copy into it)."""
         self._require_writer()
+        self._write_interview(item.path, item.interview)
+
+    def unique_in_trash(self) -> list[tuple[TrashedInterview, list[str]]]:
+        """The trashed interviews holding answers that exist nowhere else in the store (their
+        interview is not in its project, or its copy there never had that text), with the
+        question ids of those answers."""
+        out = []
+        for item in self.list_trash():
+            try:
+                live: Interview | None = self.get_interview(item.project_id, item.interview.id)
+            except FieldError:
+                live = None
+            known: set[str] = set()
+            for answer in (live.answers.values() if live is not None else ()):
+                known |= {answer.rev, *answer.ancestors, *(v.rev for v in answer.concurrent)}
+            unique = [qid for qid, a in item.interview.answers.items() if not a.is_empty and a.rev not in known]
+            if unique:
+                out.append((item, unique))
+        return out
+
+    def empty_trash(self, *, destroy_unique: bool = False) -> int:
+        """Destroy every interview in the trash (only ever on an explicit command). Refused, with
+        what would be lost named, when it holds answers that exist nowhere else, unless
+        `destroy_unique` (the user was shown them and confirmed)."""
+        self._require_writer()
+        unique = self.unique_in_trash()
+        if unique and not destroy_unique:
+            raise StoreError(f"La corbeille contient {describe_unique(unique)} : rien n'a été supprimé. "
+                             "Restaurez ce qu'il faut garder, ou confirmez leur destruction.")
         count = 0
         if self.trash_dir.is_dir():
             for path in list(self.trash_dir.glob("*/*/*.json")):
@@ -1018,6 +1059,17 @@ class ProjectStore:
                 if len(hits) >= limit:
                     return hits
         return hits
+
+
+def describe_unique(unique: list[tuple[TrashedInterview, list[str]]]) -> str:
+    """"3 réponses qui n'existent nulle part ailleurs (Claire Martin (Mission locale) : 3)"."""
+    from pi87_field.core.fr import plural
+
+    total = sum(len(qids) for _, qids in unique)
+    where = "; ".join(f"{interview_title(None, item.interview)} : {len(qids)}" for item, qids in unique[:5])
+    more = f"; et {plural(len(unique) - 5, 'autre entretien', 'autres entretiens')}" if len(unique) > 5 else ""
+    return (f"{plural(total, 'réponse', 'réponses')} qui "
+            f"{'n’existe' if total == 1 else 'n’existent'} nulle part ailleurs ({where}{more})")
 
 
 def _apply_sheet(interview: Interview, sheet: InterviewSheet) -> None:

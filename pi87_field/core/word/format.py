@@ -44,6 +44,7 @@ EDITION_CLIENT = "client"
 EDITIONS = (EDITION_WORKING, EDITION_CLIENT)
 EDITION_PROPERTY = "edition"      # a custom property a client edition carries alone (import names it)
 LOG_ANNEX_TITLE = "Annexe — Journal des entretiens"
+TRANSCRIPT_ANNEX_TITLE = "Annexe — Transcriptions des enregistrements"
 ORPHANS_TITLE = "Réponses hors grille"
 PSEUDONYMISED_NOTICE = (
     "Document pseudonymisé : les personnes sont désignées par des pseudonymes stables "

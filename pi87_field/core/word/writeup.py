@@ -61,6 +61,7 @@ from pi87_field.core.summary import (
 )
 from pi87_field.core.fr import agreed, fr_date, fr_datetime
 from pi87_field.core.text import clean_text, one_line
+from pi87_field.core.transcript import question_passages, segment_line, transcript_of
 from pi87_field.core.word import build as B
 from pi87_field.core.word import style as S
 from pi87_field.core.word.format import (  # noqa: F401 - re-exported for callers
@@ -74,6 +75,7 @@ from pi87_field.core.word.format import (  # noqa: F401 - re-exported for caller
     EDITIONS,
     EMPTY_LABEL,
     LOG_ANNEX_TITLE,
+    TRANSCRIPT_ANNEX_TITLE,
     ITEM_PART,
     ITEM_PROPS_PART,
     ORPHANS_TITLE,
@@ -178,13 +180,15 @@ def held(interview: Interview) -> bool:
 
 class _Writer:
     def __init__(self, bundle: Bundle, guides: GuideLibrary, pseudonymised: bool,
-                 edition: str = EDITION_WORKING) -> None:
+                 edition: str = EDITION_WORKING, with_transcript: bool = False) -> None:
         self.bundle = bundle
         self.guides = guides
         self.pseudonymised = pseudonymised
         self.edition = check_edition(edition)
         # the working edition carries what re-importing needs and the evaluators' own record
         self.working = edition == EDITION_WORKING
+        # recordings' transcripts: in the working edition's annex, only when asked (DESIGN §8)
+        self.with_transcript = with_transcript and self.working
         self.body = B.Body()
         self.slots: list[list[str]] = []
         interviews = ordered_interviews(bundle.interviews)
@@ -329,6 +333,26 @@ class _Writer:
             self.chapter(2, f"Entretien {n} — {interview_title(self.bundle.project, interview)}")
             self.body.facts(rows)
 
+    def transcript_annex(self) -> None:
+        """The transcripts, question by question, each passage with its time in the recording and
+        its speaker: what was said, beside what was written."""
+        held = [(n, interview, t) for n, interview in enumerate(self.interviews, start=1)
+                if (t := transcript_of(interview)) is not None and t.segments]
+        if not held:
+            return
+        self.chapter(1, TRANSCRIPT_ANNEX_TITLE)
+        self.p("Transcriptions horodatées des enregistrements, découpées selon les questions affichées à "
+               "chaque moment de l’entretien ; l’heure est celle de l’enregistrement. Pour l’équipe "
+               "d’évaluation, absentes de l’édition client.", S.QUESTION_DETAIL)
+        for n, interview, transcript in held:
+            self.chapter(2, f"Entretien {n} — {interview_title(self.bundle.project, interview)}")
+            self.p(f"Source : {one_line(transcript.source) or 'sans nom'} · début de l’enregistrement : "
+                   f"{fr_datetime(transcript.started_at) or 'inconnu'}", S.QUESTION_DETAIL)
+            for group in question_passages(interview, transcript, self.guides.get(interview.guide_id)):
+                self.p([B.run(group.heading, "<w:b/>")], ppr="<w:keepNext/>")
+                for segment in group.segments:
+                    self.p(segment_line(segment))
+
     def build(self) -> list[str]:
         self.cover()
         head = self.body.flush()
@@ -339,6 +363,8 @@ class _Writer:
             self.p("Aucun entretien n’est encore enregistré pour ce projet.")
         if self.working:
             self.log_annex()
+        if self.with_transcript:
+            self.transcript_annex()
         chapters = self.body.flush()
         return [head, B.page_break(), B.toc(self.body.toc_entries), chapters]
 
@@ -399,11 +425,14 @@ def _embed(document: Any, project_id: str, payload: dict[str, Any], *, pseudonym
 
 
 def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: bool = False,
-                       edition: str = EDITION_WORKING) -> bytes:
+                       edition: str = EDITION_WORKING, with_transcript: bool = False) -> bytes:
     """The write-up as bytes (nothing touches the disk).
 
     `edition`: "travail" (default) or "client" (no interview log, notes, review notes, concurrent
     versions, re-import note or embedded copy: a document for the commissioning body).
+
+    `with_transcript`: the recordings' transcripts in an annex (working edition only; the embedded
+    copy carries them in any case).
 
     `pseudonymised`: the bundle is pseudonymised here if the caller did not (with a throw-away
     register: callers that send files use the store's, see `exchange.exporting`), and every page
@@ -416,7 +445,7 @@ def build_project_docx(bundle: Bundle, guides: GuideLibrary, *, pseudonymised: b
     pseudonymised = pseudonymised or bool(bundle.extra.get("pseudonymised"))
     bundle = clean_bundle(bundle)
     project = bundle.project
-    writer = _Writer(bundle, guides, pseudonymised, edition)
+    writer = _Writer(bundle, guides, pseudonymised, edition, with_transcript)
     body = writer.build()
     names = evaluators(bundle)
     title = project_heading(project)
@@ -457,9 +486,10 @@ def _mark_client_edition(document: Any) -> None:
 
 
 def write_project_docx(bundle: Bundle, guides: GuideLibrary, path: Path, *, pseudonymised: bool = False,
-                       edition: str = EDITION_WORKING) -> Path:
+                       edition: str = EDITION_WORKING, with_transcript: bool = False) -> Path:
     """Write the project's write-up to `path`, atomically (an existing file is replaced whole)."""
-    data = build_project_docx(bundle, guides, pseudonymised=pseudonymised, edition=edition)
+    data = build_project_docx(bundle, guides, pseudonymised=pseudonymised, edition=edition,
+                              with_transcript=with_transcript)
     path = Path(path)
     atomic_write_bytes(path, data, sweep=True)
     return path

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, OptionList, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from pi87_field.core.errors import FieldError
@@ -32,6 +32,7 @@ from pi87_field.core.synthesis.objects import SOURCE_FIELDS, Finding, Version
 from pi87_field.core.text import one_line
 from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable, cell
+from pi87_field.tui.widgets.toggles import ReadableCheckbox
 
 SYNTHESIS_HELP = """\
 [b]Écrire le chapitre 4 du rapport[/b]
@@ -345,15 +346,18 @@ class RowTable(FittedTable):
 
 
 class QuestionsDialog(ModalScreen[list[str] | None]):
-    """Pick items (evaluative questions, findings) from a list; Entrée toggles, ctrl+s saves."""
+    """Pick items (evaluative questions, findings) from a list: Espace checks, Entrée saves."""
 
     DEFAULT_CSS = """
     QuestionsDialog > Vertical { width: 90%; max-width: 100; height: auto; max-height: 90%;
-                                 border: thick $accent; background: $surface; padding: 0 1; }
-    QuestionsDialog SelectionList { height: auto; max-height: 18; }
+                                 border: thick $accent; background: $surface; padding: 0 1; overflow-y: auto; }
+    QuestionsDialog Checkbox { height: 1; border: none; padding: 0; }
+    QuestionsDialog Checkbox:focus { border: none; background: $accent 40%; text-style: bold; }
     """
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="pick.cancel"),
-                Binding("ctrl+s", "save", "Enregistrer", id="pick.save", priority=True)]
+                Binding("ctrl+s,enter", "save", "Enregistrer", id="pick.save", priority=True),
+                Binding("down", "app.focus_next", "Suivant", id="pick.next", show=False),
+                Binding("up", "app.focus_previous", "Précédent", id="pick.previous", show=False)]
 
     def __init__(self, title: str, items: list[tuple[str, str]], chosen: list[str]) -> None:
         super().__init__()
@@ -362,15 +366,16 @@ class QuestionsDialog(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.heading, style="bold"))
-            yield SelectionList[str](*[(label, value, value in self.chosen) for value, label in self.items])
-            yield Static(Text("Espace ou Entrée : cocher · ctrl+s : enregistrer · Échap : annuler", style="dim"))
+            for n, (value, label) in enumerate(self.items):
+                yield ReadableCheckbox(label, value in self.chosen, id=f"pick-{n}")
+            yield Static(Text("Espace : cocher · Entrée ou ctrl+s : enregistrer · Échap : annuler", style="dim"))
 
     def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
+        if self.items:
+            self.query_one("#pick-0", Checkbox).focus()
 
     def action_save(self) -> None:
-        selected = set(self.query_one(SelectionList).selected)
-        self.dismiss([v for v, _ in self.items if v in selected])
+        self.dismiss([v for n, (v, _) in enumerate(self.items) if self.query_one(f"#pick-{n}", Checkbox).value])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

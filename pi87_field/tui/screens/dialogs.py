@@ -77,3 +77,36 @@ class ConfirmDialog(ModalScreen[bool]):
     def action_answer(self, yes: bool) -> None:
         if self.is_active:
             self.dismiss(yes)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """A question with a few answers, each on its own key; Échap answers None (nothing done)."""
+
+    BINDINGS = [Binding("escape", "close", "Fermer", id="choice.close")]
+
+    def __init__(self, question: str, detail: str, choices: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.choices = choices  # (key, label, value); the first is also Entrée
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm-dialog"):
+            yield Label(self.question, classes="dialog-title", markup=False)
+            if self.detail:
+                yield Static(self.detail, markup=False)
+            keys = [f"{'Entrée ou ' if n == 0 else ''}{key} : {label}" for n, (key, label, _v) in enumerate(self.choices)]
+            yield Static(" · ".join([*keys, "Échap : rien"]), classes="dialog-note", markup=False)
+
+    def on_key(self, event) -> None:
+        if not self.is_active:
+            return
+        for n, (key, _label, value) in enumerate(self.choices):
+            if event.key == key or (n == 0 and event.key == "enter"):
+                event.stop()
+                self.dismiss(value)
+                return
+
+    def action_close(self) -> None:
+        if self.is_active:
+            self.dismiss(None)

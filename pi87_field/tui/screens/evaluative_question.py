@@ -19,8 +19,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Header, Select, Static, TextArea
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import plural
 from pi87_field.core.guides import numbered
@@ -101,10 +102,13 @@ class PinDialog(ModalScreen[tuple[list[str], list[str]] | None]):
                            background: $surface; }
     PinDialog #pin-quote { height: auto; max-height: 5; color: $text-muted; }
     PinDialog Checkbox { height: 1; border: none; padding: 0; }
+    /* the focused checkbox keeps its one line (a focus border left an empty frame) */
+    PinDialog Checkbox:focus { border: none; background: $accent 40%; text-style: bold; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Annuler", id="pin.cancel"),
-        Binding("ctrl+s", "save", "Épingler", id="pin.save", priority=True),
+        # Entrée saves wherever the focus is (on a checkbox it toggled it: Espace does that)
+        Binding("ctrl+s,enter", "save", "Épingler", id="pin.save", priority=True),
     ]
 
     def __init__(self, ws: Workspace, quote: str, supports: list[str], tags: list[str], title: str) -> None:
@@ -122,7 +126,7 @@ class PinDialog(ModalScreen[tuple[list[str], list[str]] | None]):
             yield TagInput([t.name for t in self.ws.synthesis.codebook()], ", ".join(self.tags), id="pin-tags")
             for q in self.ws.framework.questions:
                 yield ReadableCheckbox(f"{q.number}. {q.registre}", q.id in self.supports, id=f"pin-q-{q.id}")
-            yield Static(Text("Entrée ou ctrl+s : enregistrer · Échap : annuler", style="dim"))
+            yield Static(Text("Espace : cocher · Entrée ou ctrl+s : enregistrer · Échap : annuler", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one(TagInput).focus()
@@ -215,7 +219,7 @@ class EvaluativeQuestionScreen(Screen):
                 explanation = TextArea("", id="eq-explanation", soft_wrap=True)
                 explanation.border_title = "Explications"
                 yield explanation
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         ws = self.ws

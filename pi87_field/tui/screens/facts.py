@@ -9,7 +9,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
-    Footer,
     Header,
     Input,
     Label,
@@ -18,6 +17,8 @@ from textual.widgets import (
     TextArea,
 )
 
+from pi87_field.tui.screens.form_keys import FOCUS_BINDINGS
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
 from pi87_field.core.model import (
     DIGITAL_COMPONENTS,
@@ -48,6 +49,7 @@ class FactsScreen(Screen):
         Binding("ctrl+s", "save", "Enregistrer", id="facts.save", priority=True,
                 tooltip="Vérifier et enregistrer la fiche."),
         Binding("escape", "cancel", "Annuler", id="facts.cancel", tooltip="Revenir sans enregistrer."),
+        *FOCUS_BINDINGS,
     ]
 
     def __init__(self, project_id: str) -> None:
@@ -89,7 +91,7 @@ class FactsScreen(Screen):
             yield SelectionList[str](*[(s, s, s in p.innovation_steps) for s in INNOVATION_STEPS], id="f-steps")
             yield Label("Autres étapes (séparées par des virgules)")
             yield Input(", ".join(s for s in p.innovation_steps if s not in INNOVATION_STEPS), id="f-steps-other")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Fiche : {project_label(self.project)}" if self.project else "Fiche"

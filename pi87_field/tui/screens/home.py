@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.fr import plural
 from pi87_field.core.model import Project, ProjectKind
 from pi87_field.core.money import format_amount
@@ -63,6 +64,8 @@ class HomeScreen(Screen):
         Binding("down", "cursor(1)", show=False, id="home.down"),
         Binding("up", "cursor(-1)", show=False, id="home.up"),
     ]
+    # The footer at 80 columns (widgets/field_footer.py): these first, f1 always; the rest in f1.
+    FOOTER_ORDER = ("home.open", "home.new_interview", "home.search", "app.quit", "home.import", "home.synthesis")
 
     def __init__(self) -> None:
         super().__init__()
@@ -76,7 +79,7 @@ class HomeScreen(Screen):
         yield Input(placeholder="Filtrer : projet, porteur, intitulé, OS, région…", id="home-filter")
         yield ProjectTable(id="home-table")
         yield Static("", id="home-status")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -80,7 +80,8 @@ _SETTLE_KEYS = {
     ConflictKind.ANSWER: "ctrl+r sur la question pour choisir",
     ConflictKind.FACT: "ctrl+t dans l'entretien, ou la fiche du projet, pour corriger",
     ConflictKind.LIFE_CYCLE: "ctrl+l dans l'entretien : terminer, rouvrir ou reporter",
-    ConflictKind.SYNTHESIS: "dans la synthèse, sur la question évaluative ou la cellule",
+    ConflictKind.SYNTHESIS: "v dans la synthèse : sur la question évaluative, les conclusions (c), les "
+                            "préconisations (o), les documents (d) ; la cellule dans la matrice",
 }
 
 

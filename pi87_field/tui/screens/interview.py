@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea, Tree
+from textual.widgets import Static, TextArea, Tree
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core import timing
-from pi87_field.core.errors import FieldError, os_reason
+from pi87_field.core.errors import FieldError, InterviewGoneError, os_reason
 from pi87_field.core.fr import fr_datetime, fr_time, plural
 from pi87_field.core.grid import ORPHAN_SECTION, Grid
 from pi87_field.core.guides import Guide
@@ -122,6 +123,12 @@ class InterviewScreen(Screen):
                 tooltip="Enregistrer et revenir au projet."),
     ]
 
+    # The footer at 80 columns (widgets/field_footer.py): the keys of a question, then the way
+    # out; f1 (always shown) and the palette list them all.
+    FOOTER_ORDER = ("interview.next", "interview.prev", "interview.versions", "interview.state", "interview.notes",
+                    "interview.whats_left", "interview.sheet", "interview.back", "interview.next_unanswered",
+                    "interview.section", "interview.time", "interview.save", "app.quit")
+
     def __init__(self, project_id: str, interview_id: str, question_id: str | None = None) -> None:
         super().__init__()
         self.project_id = project_id
@@ -168,7 +175,7 @@ class InterviewScreen(Screen):
                 yield Static("", id="review-notes")
                 yield TextArea("", id="notes-editor", classes="-hidden", soft_wrap=True, show_line_numbers=False,
                                tab_behavior="focus")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         store = self.app.store
@@ -391,13 +398,13 @@ class InterviewScreen(Screen):
         try:
             saved = self.app.store.save_answer_checked(
                 self.project_id, self.interview_id, slot.qid, text, state=self._state.value,
-                author=self.app.interviewer, base_rev=self._base_rev)
+                author=self.author, base_rev=self._base_rev)
         except (FieldError, OSError) as exc:
             error = str(exc) if isinstance(exc, FieldError) else f"Enregistrement impossible ({os_reason(exc)})"
             first_failure = self.app.pending.get(self.project_id, self.interview_id, slot.qid) is None
             self.app.pending.put(PendingAnswer(
                 self.project_id, self.interview_id, slot.qid, text, self._state.value, self._base_rev,
-                self.app.interviewer, self._where(slot), error))
+                self.author, self._where(slot), error))
             self._set_status("⚠ NON enregistré")
             if first_failure:
                 self.notify(f"{error}\nLe texte reste affiché et en attente : nouvel essai toutes les 5 s.",
@@ -427,6 +434,12 @@ class InterviewScreen(Screen):
         self.navigator.set_mark(slot.qid, display_mark(answer))
         self._show_state()
         return True
+
+    @property
+    def author(self) -> str:
+        """Who is typing: the name set on this laptop, else (none set yet) the interview's own
+        interviewer — never the login name."""
+        return self.app.interviewer or (self.interview.interviewer if self.interview else "")
 
     def _resting_status(self) -> str:
         """The status line when nothing is being typed: saved, or other answers still pending."""
@@ -770,6 +783,8 @@ class InterviewScreen(Screen):
             return
         try:
             interview = self.app.store.get_interview(self.project_id, self.interview_id)
+        except InterviewGoneError:   # moved to the trash from its sheet: the screen is leaving
+            return
         except FieldError as exc:
             self.notify(str(exc), title="Entretien illisible", severity="error")
             return
@@ -826,14 +841,18 @@ class InterviewScreen(Screen):
             return True if self.slots and self.index > 0 else None
         if action == "next_question":
             return True if self.slots and self.index < len(self.slots) - 1 else False
-        if action in ("next_unanswered", "whats_left", "choose_state"):
+        if action in ("choose_state", "set_state"):   # nothing to change on a locked interview
+            return False if not self.slots or self.locked_reason else True
+        if action == "insert_time":                   # the notes stay writable when answers are locked
+            return True if not self.locked_reason or (self.notes is not None and self.notes.has_focus) else False
+        if action in ("next_unanswered", "whats_left"):
             return True if self.slots else None
         if action == "show_versions":
             answer = self.answers.get(self.current.qid) if self.current else None
             return bool(answer and answer.concurrent)
         if action == "show_history":
             return True if self.slots else None
-        if action in ("set_state", "jump_section"):
+        if action == "jump_section":
             return True if self.slots else None
         return True
 

@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TextArea
+from textual.widgets import DataTable, Header, Static, TextArea
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import fr_datetime
 from pi87_field.core.model import ANSWER_STATE_LABELS, Project
@@ -100,7 +101,7 @@ class MatrixScreen(Screen):
         yield Header()
         yield MatrixTable(id="matrix-table", cursor_type="cell", zebra_stripes=True)
         yield Static("", id="matrix-status")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         eq = self.ws.framework.question(self.question_id) if self.question_id else None
@@ -211,7 +212,7 @@ class CellScreen(Screen):
         with Vertical(id="cell-editor"):
             yield TextArea("", id="cell-summary", soft_wrap=True)
             yield TagInput([t.name for t in self.ws.synthesis.codebook()], id="cell-tags")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         ws = self.ws

@@ -18,7 +18,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     Label,
@@ -34,6 +33,8 @@ from pi87_field.core.store import InterviewSheet, check_sheet
 from pi87_field.core.summary import project_label
 from pi87_field.core.text import one_line
 from pi87_field.tui.base import FieldApp
+from pi87_field.tui.screens.form_keys import FOCUS_BINDINGS
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.tui.widgets.toggles import ReadableCheckbox, ReadableRadioButton
 
 MODES = [InterviewMode.ON_SITE, InterviewMode.PHONE, InterviewMode.VIDEO]
@@ -80,6 +81,7 @@ class NewInterviewScreen(Screen):
         Binding("ctrl+n", "add_person", "+ Interlocuteur", id="new.add_person", priority=True,
                 tooltip="Ajouter un interlocuteur."),
         Binding("escape", "cancel", "Annuler", id="new.cancel", tooltip="Revenir sans rien enregistrer."),
+        *FOCUS_BINDINGS,
     ]
 
     def __init__(self, project_id: str, planned_id: str | None = None, *, edit: bool = False) -> None:
@@ -123,7 +125,7 @@ class NewInterviewScreen(Screen):
                          disabled=self.edit and bool(planned and planned.answers))
             yield Label("Enquêteur")
             yield Input((planned.interviewer if planned else "") or self.app.interviewer, id="n-interviewer",
-                        compact=True)
+                        compact=True, placeholder="Votre nom (retenu pour les prochains entretiens)")
             yield Label("Interlocuteurs (nom, fonction, organisation)")
             for person in people:
                 yield IntervieweeRow(person)
@@ -151,12 +153,19 @@ class NewInterviewScreen(Screen):
                         yield Button("Rouvrir", id="n-reopen", compact=True)
             else:
                 yield Button("Ouvrir la grille (ctrl+s)", id="n-start", variant="primary", compact=True)
-        yield Footer(show_command_palette=False)
+                if planned is not None:   # the campaign's planned interview: its own life cycle too
+                    with Horizontal(id="n-lifecycle"):
+                        yield Button("Reporter…", id="n-postpone", compact=True)
+                        yield Button("Annuler l'entretien…", id="n-cancel", compact=True)
+                        yield Button("Supprimer (corbeille)…", id="n-trash", compact=True, variant="error")
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         self.sub_title = project_label(self.app.store.get_project(self.project_id))
         rows = list(self.query(IntervieweeRow))
-        target = rows[0].query(Input).first() if rows else self.query_one("#n-interviewer", Input)
+        interviewer = self.query_one("#n-interviewer", Input)
+        # No name yet (none set, and the login name is no interviewer's name): ask it first.
+        target = rows[0].query(Input).first() if rows and interviewer.value else interviewer
         target.focus()
 
     @on(Button.Pressed, "#n-add-person")
@@ -181,7 +190,10 @@ class NewInterviewScreen(Screen):
     def _done(self, result: str, message: str) -> None:
         self.notify(message)
         if self.is_active:
-            self.dismiss(result)
+            if self.edit:
+                self.dismiss(result)
+            else:       # the planned interview's sheet, opened from the project: back there
+                self.app.leave_screen(self)
 
     @on(Button.Pressed, "#n-postpone")
     def _postpone(self) -> None:
@@ -272,6 +284,10 @@ class NewInterviewScreen(Screen):
         mode = InterviewMode(pressed.name) if pressed is not None and pressed.name else None
         consent = self.query_one("#n-consent", Checkbox).value
         sheet = InterviewSheet(one_line(self.query_one("#n-interviewer", Input).value), people, when, mode)
+        if sheet.interviewer and not self.app.interviewer:
+            # The first name typed on this laptop is whoever is typing: remembered (a setting),
+            # the author of the answers and the interviewer of the next interviews.
+            self.app.remember_interviewer(sheet.interviewer)
         try:  # the store's own checks and words
             check_sheet(sheet, consent=None if self.edit else consent)
         except SheetError as exc:

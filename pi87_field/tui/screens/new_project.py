@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, RadioSet, Select
+from textual.widgets import Header, Input, Label, RadioSet, Select
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError, os_reason
 from pi87_field.core.model import OS_LABELS, ProjectKind
 from pi87_field.core.money import AmountError, parse_amount
@@ -48,7 +49,7 @@ class NewProjectScreen(Screen):
                          allow_blank=True)
             yield Label("Montant FSE programmé (ex. 21 914,89 €)")
             yield Input(id="np-amount", placeholder="21 914,89 €")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Nouveau projet hors campagne"

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import fr_date, plural
 from pi87_field.core.model import Interview, InterviewStatus, Project
 from pi87_field.core.money import format_amount
-from pi87_field.core.summary import interview_people, interview_progress, project_label, project_progress
+from pi87_field.core.summary import interview_people, interview_progress, interview_title, project_label, project_progress
 from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
@@ -81,7 +82,12 @@ class ProjectScreen(Screen):
                 tooltip="Modifier la fiche du projet (intitulé, montant FSE, vocabulaire du rapport)."),
         Binding("ctrl+e", "export", "Exporter", id="project.export",
                 tooltip="Exporter ce projet ou tous (Word, JSON, pseudonymisé)."),
+        Binding("delete", "trash_interview", "Supprimer", id="project.trash", key_display="Suppr",
+                tooltip="Mettre l'entretien sélectionné à la corbeille (récupérable jusqu'à ce qu'elle soit vidée)."),
     ]
+    # The footer at 80 columns (widgets/field_footer.py): these first, f1 always; the rest in f1.
+    FOOTER_ORDER = ("project.open", "project.new_interview", "project.trash", "project.back", "project.export",
+                    "project.edit_facts", "app.quit")
 
     def __init__(self, project_id: str) -> None:
         super().__init__()
@@ -95,7 +101,7 @@ class ProjectScreen(Screen):
             yield Static("", id="project-facts-text")
         yield InterviewTable(id="interview-table")
         yield Static("", id="project-status")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         self.reload()
@@ -148,7 +154,7 @@ class ProjectScreen(Screen):
         return next((i for i in self.interviews if i.id == key), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open_interview":
+        if action in ("open_interview", "trash_interview"):
             return True if self.selected_interview else None
         return True
 
@@ -170,7 +176,32 @@ class ProjectScreen(Screen):
             self.app.open_interview(self.project_id, interview.id)
 
     def action_new_interview(self) -> None:
-        self.app.new_interview(self.project_id)
+        selected = self.selected_interview
+        self.app.new_interview(self.project_id, selected=selected.id if selected else None)
+
+    def action_trash_interview(self) -> None:
+        from pi87_field.tui.screens.dialogs import ConfirmDialog
+
+        interview = self.selected_interview
+        if interview is None or self.project is None:
+            return
+        title = interview_title(self.project, interview)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.store.trash_interview(self.project_id, interview.id, self.app.now())
+            except (FieldError, OSError) as exc:
+                self.notify(str(exc), title="Suppression refusée", severity="error")
+                return
+            self.notify(f"« {title} » mis à la corbeille (ctrl+p → Corbeille pour le restaurer).")
+            self.reload()
+
+        self.app.push_screen(ConfirmDialog(
+            f"Mettre à la corbeille : {title} ?",
+            "Il quitte le projet, la recherche et les exports ; il reste récupérable dans la corbeille "
+            "jusqu'à ce qu'elle soit vidée (commande explicite)."), answered)
 
     def action_edit_facts(self) -> None:
         from pi87_field.tui.screens.facts import FactsScreen

@@ -10,8 +10,9 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.model import INTERVIEW_NOTES
 from pi87_field.core.store import SearchHit
 from pi87_field.core.summary import project_label
@@ -70,7 +71,7 @@ class SearchScreen(Screen):
                     id="search-input")
         yield FittedTable(SEARCH_COLUMNS, id="search-table")
         yield Static("", id="search-status")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Recherche"

@@ -12,8 +12,9 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import plural
 from pi87_field.core.synthesis import QuestionStatus
@@ -78,7 +79,7 @@ class SynthesisScreen(Screen):
         yield SynthesisTable(COLUMNS, id="synthesis-table")
         yield Static("", id="synthesis-question")
         yield Static("", id="synthesis-status")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         self.title = "Synthèse"

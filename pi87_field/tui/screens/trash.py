@@ -7,10 +7,12 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
+from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
 from pi87_field.core.fr import plural
+from pi87_field.core.store.project_store import describe_unique
 from pi87_field.core.summary import interview_title, project_label
 from pi87_field.tui.base import FieldApp
 from pi87_field.tui.widgets.fitted_table import ColumnSpec, FittedTable
@@ -37,7 +39,7 @@ class TrashScreen(Screen):
         yield Header()
         yield FittedTable(TRASH_COLUMNS, id="trash-table")
         yield Static("", id="trash-status")
-        yield Footer(show_command_palette=False)
+        yield FieldFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Corbeille"
@@ -89,16 +91,19 @@ class TrashScreen(Screen):
             if not yes:
                 return
             try:
-                count = self.app.store.empty_trash()
+                count = self.app.store.empty_trash(destroy_unique=True)   # named in the question
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Corbeille non vidée", severity="error")
                 return
             self.notify(f"Corbeille vidée : {plural(count, 'entretien supprimé', 'entretiens supprimés')} définitivement.")
             self.reload()
 
+        held = self.app.store.unique_in_trash()
+        lost = f", dont {describe_unique(held)}" if held else ""
         self.app.push_screen(ConfirmDialog(
             "Vider la corbeille ?",
-            f"{plural(len(self.items), 'entretien sera supprimé', 'entretiens seront supprimés')} définitivement (réponses comprises)."), answered)
+            f"{plural(len(self.items), 'entretien sera supprimé', 'entretiens seront supprimés')} définitivement "
+            f"(réponses comprises{lost})."), answered)
 
     def action_back(self) -> None:
         self.app.leave_screen(self)
