@@ -386,7 +386,7 @@ def trash_list(ctx: click.Context) -> None:
     from pi87_field.core.summary import interview_title
 
     with _open_store(ctx, writer=False) as store:
-        items = store.list_trash()
+        items = store.trash.items()
     if not items:
         out.print("La corbeille est vide.")
         return
@@ -408,7 +408,7 @@ def trash_restore(ctx: click.Context, project_id: str, interview_id: str) -> Non
     from pi87_field.core.summary import interview_title
 
     with _open_store(ctx, writer=True) as store:
-        interview = store.restore_from_trash(project_id, interview_id)
+        interview = store.trash.restore(project_id, interview_id)
     out.print(f"Restauré : {interview_title(None, interview)} ({project_id})", markup=False)
 
 
@@ -424,7 +424,7 @@ def trash_empty(ctx: click.Context, yes: bool, unique: bool) -> None:
     from pi87_field.core.store.project_store import describe_unique
 
     with _open_store(ctx, writer=yes) as store:
-        held = store.unique_in_trash()
+        held = store.trash.unique_answers()
         if not yes:
             lost = f" dont {describe_unique(held)}" if held else ""
             fail(f"vider la corbeille efface définitivement ses entretiens{lost} : relancez avec --yes"
@@ -432,7 +432,7 @@ def trash_empty(ctx: click.Context, yes: bool, unique: bool) -> None:
         if held and not unique:
             fail(f"la corbeille contient {describe_unique(held)} : rien n'a été supprimé ; restaurez ce qu'il "
                  "faut garder (trash restore), ou relancez avec --yes --including-unique-answers.")
-        count = store.empty_trash(destroy_unique=unique)
+        count = store.trash.empty(destroy_unique=unique)
     out.print(f"Corbeille vidée : {plural(count, 'entretien supprimé', 'entretiens supprimés')} "
               "définitivement.")
 
@@ -842,7 +842,7 @@ def transcript() -> None:
 def _find_interview(store: Any, interview_id: str) -> tuple[Any, Any]:
     """The project and interview of `interview_id` (the whole id, or its first 8 characters or more)."""
     wanted = interview_id.strip().lower()
-    found = [(p, i) for p, i in store.iter_interviews()
+    found = [(p, i) for p, i in store.finder.iter_interviews()
              if i.id == wanted or (len(wanted) >= 8 and i.id.startswith(wanted))]
     if not found:
         raise FieldError(f"Entretien introuvable : « {interview_id} » (son identifiant : voir `pi87-field projects --json` "
@@ -881,7 +881,7 @@ def transcript_import(ctx: click.Context, file: Path, interview_id: str, started
     parsed = read_transcript_file(file)       # checked at the door before the store is opened
     with _open_store(ctx, writer=True) as store:
         project, interview = _find_interview(store, interview_id)
-        interview, outcome = store.attach_transcript(project.id, interview.id, parsed, started_at=start,
+        interview, outcome = store.life_cycle.attach_transcript(project.id, interview.id, parsed, started_at=start,
                                                      replace=replace)
     out.print(f"{outcome.label.capitalize()} ({_transcript_summary(interview)}).", markup=False, soft_wrap=True)
 
@@ -896,7 +896,7 @@ def transcript_shift(ctx: click.Context, interview_id: str, seconds: float) -> N
     """Décale la transcription de ±N secondes sur l'horloge de l'entretien et refait le découpage."""
     with _open_store(ctx, writer=True) as store:
         project, interview = _find_interview(store, interview_id)
-        interview = store.shift_transcript(project.id, interview.id, seconds)
+        interview = store.life_cycle.shift_transcript(project.id, interview.id, seconds)
     sign = "+" if seconds >= 0 else "−"
     out.print(f"Transcription décalée de {sign}{abs(seconds):g}\u00a0s ({_transcript_summary(interview)}).",
               markup=False, soft_wrap=True)

@@ -49,6 +49,7 @@ BENCHMARKS: dict[str, str] = {
     "synthesis": "tests.benchmarks.bench_synthesis",  # status, screens, matrix keys, pin (127 × 3 × full grid)
     "volume": "tests.benchmarks.bench_volume",    # volume --out --xlsx from the store vs merge of the same
     "privacy": "tests.benchmarks.bench_privacy",  # merge --pseudonymise vs merge, 127 bundles
+    "transcript": "tests.benchmarks.bench_transcript",  # 4,000-cue import + cut; question switch, pane open vs closed
 }
 
 

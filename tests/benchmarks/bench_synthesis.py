@@ -218,7 +218,7 @@ def pin_timings(root: Path, pins: int) -> tuple[list[float], list[float]]:
                                       supports=["innovation"], tags=["essaimage"], answer=answer)
             pin_ms.append((time.perf_counter() - t0) * 1000)
             if interview.status is InterviewStatus.COMPLETE:       # a finished interview refuses answers
-                store.reopen_interview(project.id, interview.id, datetime.now(UTC))
+                store.life_cycle.reopen(project.id, interview.id, datetime.now(UTC))
             t0 = time.perf_counter()
             store.save_answer(project.id, interview.id, "structure.effectifs", f"{k} salariés", author="Bench")
             save_ms.append((time.perf_counter() - t0) * 1000)

@@ -131,7 +131,7 @@ def _pin_synthesis(store, passages: int) -> None:
         ws.synthesis.save_judgement(eq.id, "++", "Explication. " * 40, author="Lead")
     for pid, iid, qid in stale:
         if store.get_interview(pid, iid).status is InterviewStatus.COMPLETE:   # a finished interview refuses answers
-            store.reopen_interview(pid, iid, datetime.now(UTC))
+            store.life_cycle.reopen(pid, iid, datetime.now(UTC))
         store.save_answer(pid, iid, qid, "Réponse réécrite après coup.", author="Alice")
 
 

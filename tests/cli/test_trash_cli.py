@@ -19,7 +19,7 @@ def run(data_dir, *args: str):
 def test_trash_list_restore_empty(data_dir):
     with ProjectStore.open(data_dir, durable=False) as store:
         interview = store.list_interviews(CASE)[0]
-        store.trash_interview(CASE, interview.id, datetime(2019, 10, 14, 9, 0, tzinfo=timezone.utc))
+        store.trash.put(CASE, interview.id, datetime(2019, 10, 14, 9, 0, tzinfo=timezone.utc))
     result = run(data_dir, "trash", "list")
     assert result.exit_code == 0 and interview.id in result.stdout and "1 entretien dans la corbeille" in result.stdout
     result = run(data_dir, "trash", "empty")
@@ -30,23 +30,23 @@ def test_trash_list_restore_empty(data_dir):
     result = run(data_dir, "trash", "restore", CASE, interview.id)
     assert result.exit_code == 1 and "corbeille" in result.output
     with ProjectStore.open(data_dir, durable=False) as store:
-        store.trash_interview(CASE, interview.id, datetime(2019, 10, 14, 9, 0, tzinfo=timezone.utc))
+        store.trash.put(CASE, interview.id, datetime(2019, 10, 14, 9, 0, tzinfo=timezone.utc))
     result = run(data_dir, "trash", "empty", "--yes")
     assert result.exit_code == 0 and "1 entretien supprimé définitivement" in result.stdout
     with ProjectStore.open(data_dir, durable=False) as store:
-        assert store.list_trash() == [] and interview.id not in [i.id for i in store.list_interviews(CASE)]
+        assert store.trash.items() == [] and interview.id not in [i.id for i in store.list_interviews(CASE)]
 
 
 def test_trash_empty_names_unique_answers_and_needs_an_explicit_option(data_dir):
     with ProjectStore.open(data_dir, durable=False) as store:
         interview = store.list_interviews(CASE)[0]
         store.save_answer_checked(CASE, interview.id, "structure.presentation", "Seule copie.", author="Camille")
-        store.trash_interview(CASE, interview.id, datetime(2019, 10, 14, 9, 0, tzinfo=timezone.utc))
+        store.trash.put(CASE, interview.id, datetime(2019, 10, 14, 9, 0, tzinfo=timezone.utc))
     result = run(data_dir, "trash", "empty")
     assert result.exit_code == 1 and "nulle part ailleurs" in result.output
     result = run(data_dir, "trash", "empty", "--yes")
     assert result.exit_code == 1 and "rien n'a été supprimé" in result.output and "--including-unique-answers" in result.output
     with ProjectStore.open(data_dir, durable=False) as store:
-        assert len(store.list_trash()) == 1
+        assert len(store.trash.items()) == 1
     result = run(data_dir, "trash", "empty", "--yes", "--including-unique-answers")
     assert result.exit_code == 0 and "1 entretien supprimé définitivement" in result.stdout

@@ -29,9 +29,9 @@ def conducted(store: ProjectStore, visits=VISITS) -> str:
     guide = store.guide_for(planned.guide_id)
     sheet = InterviewSheet("Camille", [Interviewee("Jean-Pierre Marchand", "Directeur", "Mission locale")],
                            date(2019, 10, 14), InterviewMode.VIDEO)
-    interview = store.start_interview(CASE, guide, sheet, consent=True, at=T0, interview_id=planned.id)
-    store.open_sitting(CASE, interview.id, T0)
-    store.close_sitting(CASE, interview.id, T0 + timedelta(minutes=25),
+    interview = store.life_cycle.start(CASE, guide, sheet, consent=True, at=T0, interview_id=planned.id)
+    store.life_cycle.open_sitting(CASE, interview.id, T0)
+    store.life_cycle.close_sitting(CASE, interview.id, T0 + timedelta(minutes=25),
                         [(qid, T0 + timedelta(minutes=a), T0 + timedelta(minutes=b)) for qid, a, b in visits])
     return interview.id
 

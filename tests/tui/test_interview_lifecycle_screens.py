@@ -135,7 +135,7 @@ async def test_postpone_cancel_trash_and_restore(app, store):
         await pilot.press("enter")                      # restore
         await pilot.pause()
         assert iid in [i.id for i in store.list_interviews(CASE)]
-        assert store.list_trash() == []
+        assert store.trash.items() == []
 
 
 async def test_whats_left_by_section_jumps_and_reopens(app, store):

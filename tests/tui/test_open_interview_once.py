@@ -34,7 +34,7 @@ async def test_search_enter_on_the_open_interview_brings_its_screen_back(app, st
         first = await start_planned_interview(pilot)
         iid = first.interview_id
         await type_text(pilot, "Version un")
-        await wait_until(pilot, lambda: first._dirty_since is None)
+        await wait_until(pilot, lambda: first.editing.dirty_since is None)
         await pilot.press("ctrl+f")
         await pilot.pause()
         search = app.screen
@@ -90,10 +90,10 @@ async def test_a_save_over_an_answer_changed_under_the_editor_keeps_both(app, st
         screen = await start_planned_interview(pilot)
         iid = screen.interview_id
         await type_text(pilot, "abc")
-        await wait_until(pilot, lambda: screen._dirty_since is None)
+        await wait_until(pilot, lambda: screen.editing.dirty_since is None)
         store.save_answer(CASE, iid, QID, "Texte écrit ailleurs", author="Jean")
         await type_text(pilot, "d")
-        await wait_until(pilot, lambda: screen._dirty_since is None)
+        await wait_until(pilot, lambda: screen.editing.dirty_since is None)
         answer = stored(store, iid)
         assert answer.text == "abcd"
         assert [v.text for v in answer.concurrent] == ["Texte écrit ailleurs"]
@@ -109,7 +109,7 @@ async def test_an_import_while_the_interview_is_open_refreshes_the_editor(app, s
         screen = await start_planned_interview(pilot)
         iid = screen.interview_id
         await type_text(pilot, "Texte local")
-        await wait_until(pilot, lambda: screen._dirty_since is None)
+        await wait_until(pilot, lambda: screen.editing.dirty_since is None)
         # A colleague imports our bundle, continues the answer, and sends it back.
         mine = export_project(store, CASE, tmp_path / "mine", "json")
         other = ProjectStore.open(tmp_path / "other", durable=False)

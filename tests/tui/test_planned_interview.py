@@ -57,7 +57,7 @@ async def test_the_planned_sheet_postpones_and_deletes(app, store):
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("o")
         await wait_until(pilot, lambda: isinstance(app.screen, ProjectScreen) and not app.screen.interviews)
-    assert store.list_interviews(CASE) == [] and len(store.list_trash()) == 1
+    assert store.list_interviews(CASE) == [] and len(store.trash.items()) == 1
 
 
 async def test_keys_in_one_burst_go_to_the_right_field(app, store):

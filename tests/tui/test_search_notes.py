@@ -13,7 +13,7 @@ from tests.tui.tui_helpers import CASE, begin, wait_until
 
 def test_store_search_finds_a_word_of_the_notes(store):
     interview = begin(store)
-    store.save_notes(CASE, interview.id, "Rappeler l'agence d'Intérim de Lunéville")
+    store.life_cycle.save_notes(CASE, interview.id, "Rappeler l'agence d'Intérim de Lunéville")
     hits = store.search("interim")
     assert [(h.interview_id, h.question_id) for h in hits] == [(interview.id, INTERVIEW_NOTES)]
     assert "Intérim" in hits[0].excerpt[hits[0].match_start:hits[0].match_end]
@@ -21,7 +21,7 @@ def test_store_search_finds_a_word_of_the_notes(store):
 
 async def test_a_hit_in_the_notes_opens_them(app):
     interview = begin(app.store)
-    app.store.save_notes(CASE, interview.id, "Rappeler l'agence d'intérim")
+    app.store.life_cycle.save_notes(CASE, interview.id, "Rappeler l'agence d'intérim")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+f")

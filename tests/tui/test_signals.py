@@ -29,8 +29,8 @@ ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-
 CHILD = """
 import sys
 from pathlib import Path
-import pi87_field.tui.screens.interview as interview
-interview.AUTOSAVE_DELAY_SECONDS = interview.MAX_UNSAVED_SECONDS = 60
+import pi87_field.tui.editor_state as editor_state
+editor_state.AUTOSAVE_DELAY_SECONDS = editor_state.MAX_UNSAVED_SECONDS = 60
 from pi87_field.core.store import ProjectStore
 from pi87_field.tui.app import run
 raise SystemExit(run(ProjectStore.open(Path(sys.argv[1]))))

@@ -60,7 +60,7 @@ def record(store, iid):
 
 async def test_reading_a_finished_interview_adds_no_sitting(store):
     iid = held_interview(store)
-    store.finish_interview(CASE, iid, FIXED_NOW - timedelta(minutes=50))
+    store.life_cycle.finish(CASE, iid, FIXED_NOW - timedelta(minutes=50))
     before = record(store, iid)
     clock = Clock()
     app = make_app(store, interviewer="Camille", clock=clock)

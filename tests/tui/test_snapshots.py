@@ -75,7 +75,7 @@ def test_interview_screen(snap_compare, store):
 
 async def notes_ready(app, pilot, iid) -> None:
     """The interview on its answered question, the notes pane open with two timed notes."""
-    app.store.save_notes(CASE, iid, "[10:02] Rapport d'activité 2018 à demander.\n"
+    app.store.life_cycle.save_notes(CASE, iid, "[10:02] Rapport d'activité 2018 à demander.\n"
                                     "[10:04] Rappeler la directrice pour les chiffres d'intérim.")
     app.open_interview(CASE, iid, "effets.notables")
     await wait_until(pilot, lambda: getattr(app.screen, "current", None) is not None)

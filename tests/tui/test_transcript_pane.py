@@ -17,7 +17,7 @@ from tests.tui.tui_helpers import type_text, wait_until
 
 def _with_transcript(store, name: str = "teams.vtt") -> str:
     iid = conducted(store)
-    store.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / name))
+    store.life_cycle.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / name))
     return iid
 
 

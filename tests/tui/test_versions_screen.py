@@ -60,7 +60,7 @@ async def test_choosing_a_version_settles_the_conflict_everywhere(app, store, tm
         await pilot.pause()
     answer = store.get_interview(CASE, iid).answers[QID]
     assert answer.text == "Version de Jean, différente !" and answer.concurrent == []
-    assert "Version de Marie" in [e.text for e in store.answer_history(CASE, iid, QID)]
+    assert "Version de Marie" in [e.text for e in store.history.earlier_texts(CASE, iid, QID)]
     writeup = export_project(store, CASE, tmp_path, "docx")
     read = read_writeup(writeup)
     assert read.bundle.interviews[0].answers[QID].concurrent == []
@@ -97,7 +97,7 @@ async def test_history_restores_an_earlier_text_as_a_new_revision(app, store):
     answer = store.get_interview(CASE, interview.id).answers[QID]
     assert answer.text == "Premier texte"
     assert replaced.rev in answer.ancestors                   # a new revision over the replaced one
-    assert "Texte remplacé par erreur" in [e.text for e in store.answer_history(CASE, interview.id, QID)]
+    assert "Texte remplacé par erreur" in [e.text for e in store.history.earlier_texts(CASE, interview.id, QID)]
 
 
 def test_conflict_resolution_snapshot(snap_compare, store, monkeypatch):

@@ -28,16 +28,16 @@ def sheet(*names: str, mode=InterviewMode.ON_SITE, when=date(2019, 10, 14)) -> I
 def started(store: ProjectStore):
     planned = store.list_interviews(CASE)[0]
     guide = store.guide_for(planned.guide_id)
-    return store.start_interview(CASE, guide, sheet("Claire Martn"), consent=True, at=T0, interview_id=planned.id)
+    return store.life_cycle.start(CASE, guide, sheet("Claire Martn"), consent=True, at=T0, interview_id=planned.id)
 
 
 def test_start_needs_consent_and_a_person(store):
     planned = store.list_interviews(CASE)[0]
     guide = store.guide_for(planned.guide_id)
     with pytest.raises(StoreError, match="consentement"):
-        store.start_interview(CASE, guide, sheet("A"), consent=False, at=T0, interview_id=planned.id)
+        store.life_cycle.start(CASE, guide, sheet("A"), consent=False, at=T0, interview_id=planned.id)
     with pytest.raises(StoreError, match="interlocuteur"):
-        store.start_interview(CASE, guide, sheet(), consent=True, at=T0, interview_id=planned.id)
+        store.life_cycle.start(CASE, guide, sheet(), consent=True, at=T0, interview_id=planned.id)
     assert store.get_interview(CASE, planned.id).status == InterviewStatus.PLANNED
     interview = started(store)
     assert interview.status == InterviewStatus.IN_PROGRESS and interview.consent is True
@@ -48,7 +48,7 @@ def test_start_needs_consent_and_a_person(store):
 def test_sheet_edits_keep_the_answers(store):
     interview = started(store)
     store.save_answer(CASE, interview.id, "structure.presentation", "Créée en 1990")
-    store.update_sheet(CASE, interview.id, sheet("Claire Martin", "Paul Durand", mode=InterviewMode.PHONE,
+    store.life_cycle.update_sheet(CASE, interview.id, sheet("Claire Martin", "Paul Durand", mode=InterviewMode.PHONE,
                                                  when=date(2019, 10, 15)))
     again = store.get_interview(CASE, interview.id)
     assert [p.name for p in again.interviewees] == ["Claire Martin", "Paul Durand"]
@@ -59,47 +59,47 @@ def test_sheet_edits_keep_the_answers(store):
 def test_withdrawn_consent_keeps_answers_here_but_out_of_exports(store, tmp_path):
     interview = started(store)
     store.save_answer(CASE, interview.id, "structure.presentation", "Créée en 1990")
-    store.record_consent(CASE, interview.id, False, T0 + timedelta(minutes=30))
+    store.life_cycle.record_consent(CASE, interview.id, False, T0 + timedelta(minutes=30))
     kept = store.get_interview(CASE, interview.id)
     assert kept.consent is False and kept.answers["structure.presentation"].text == "Créée en 1990"
     assert kept.extra["consent_withdrawn_at"].startswith("2019-10-14T10:30")
     assert interview.id not in [i.id for i in project_bundle(store, CASE).interviews]
     path = export_project(store, CASE, tmp_path, "json")
     assert "Créée en 1990" not in path.read_text(encoding="utf-8")
-    store.record_consent(CASE, interview.id, True, T0 + timedelta(minutes=40))
+    store.life_cycle.record_consent(CASE, interview.id, True, T0 + timedelta(minutes=40))
     assert interview.id in [i.id for i in project_bundle(store, CASE).interviews]
 
 
 def test_postpone_cancel_finish_reopen(store):
     interview = started(store)
-    store.postpone_interview(CASE, interview.id, date(2019, 11, 4), "interlocutrice malade", T0)
+    store.life_cycle.postpone(CASE, interview.id, date(2019, 11, 4), "interlocutrice malade", T0)
     moved = store.get_interview(CASE, interview.id)
     assert moved.date == date(2019, 11, 4)
     assert moved.extra["postponed"][0] == {"from": "2019-10-14", "to": "2019-11-04",
                                            "reason": "interlocutrice malade", "at": "2019-10-14T10:00:00+02:00"}
     with pytest.raises(StoreError, match="motif"):
-        store.cancel_interview(CASE, interview.id, "  ", T0)
-    store.cancel_interview(CASE, interview.id, "structure fermée", T0)
+        store.life_cycle.cancel(CASE, interview.id, "  ", T0)
+    store.life_cycle.cancel(CASE, interview.id, "structure fermée", T0)
     assert store.get_interview(CASE, interview.id).status == InterviewStatus.CANCELLED
-    store.reopen_interview(CASE, interview.id, T0)
+    store.life_cycle.reopen(CASE, interview.id, T0)
     assert store.get_interview(CASE, interview.id).status == InterviewStatus.IN_PROGRESS
-    store.finish_interview(CASE, interview.id, T0 + timedelta(hours=1))
+    store.life_cycle.finish(CASE, interview.id, T0 + timedelta(hours=1))
     assert store.get_interview(CASE, interview.id).status == InterviewStatus.COMPLETE
     with pytest.raises(StoreError, match="rouvrez"):
-        store.postpone_interview(CASE, interview.id, date(2019, 12, 1), "", T0)
-    store.reopen_interview(CASE, interview.id, T0 + timedelta(hours=2))
+        store.life_cycle.postpone(CASE, interview.id, date(2019, 12, 1), "", T0)
+    store.life_cycle.reopen(CASE, interview.id, T0 + timedelta(hours=2))
     again = store.get_interview(CASE, interview.id)
     assert again.status == InterviewStatus.IN_PROGRESS and again.extra["reopened"]
 
 
 def test_sittings_and_question_times_are_saved_and_exported(store):
     interview = started(store)
-    store.open_sitting(CASE, interview.id, T0)
-    store.record_visits(CASE, interview.id, [("structure.presentation", T0, T0 + timedelta(minutes=4))])
-    store.close_sitting(CASE, interview.id, T0 + timedelta(minutes=50),
+    store.life_cycle.open_sitting(CASE, interview.id, T0)
+    store.life_cycle.record_visits(CASE, interview.id, [("structure.presentation", T0, T0 + timedelta(minutes=4))])
+    store.life_cycle.close_sitting(CASE, interview.id, T0 + timedelta(minutes=50),
                         [("structure.effectifs", T0 + timedelta(minutes=4), T0 + timedelta(minutes=50))])
-    store.open_sitting(CASE, interview.id, T0 + timedelta(days=1))
-    store.finish_interview(CASE, interview.id, T0 + timedelta(days=1, minutes=10))
+    store.life_cycle.open_sitting(CASE, interview.id, T0 + timedelta(days=1))
+    store.life_cycle.finish(CASE, interview.id, T0 + timedelta(days=1, minutes=10))
     again = store.get_interview(CASE, interview.id)
     assert timing.duration_seconds(again) == 60 * 60
     assert timing.started_at(again) == T0
@@ -111,8 +111,8 @@ def test_sittings_and_question_times_are_saved_and_exported(store):
 
 def test_crash_without_close_counts_up_to_the_last_question_left(store):
     interview = started(store)
-    store.open_sitting(CASE, interview.id, T0)
-    store.record_visits(CASE, interview.id, [("structure.presentation", T0, T0 + timedelta(minutes=7))])
+    store.life_cycle.open_sitting(CASE, interview.id, T0)
+    store.life_cycle.record_visits(CASE, interview.id, [("structure.presentation", T0, T0 + timedelta(minutes=7))])
     assert timing.duration_seconds(store.get_interview(CASE, interview.id)) == 7 * 60
 
 
@@ -128,7 +128,7 @@ def test_foreign_timing_entries_are_skipped_not_fatal(store):
 def test_notes_are_saved_alone(store):
     interview = started(store)
     store.save_answer(CASE, interview.id, "structure.presentation", "Créée en 1990")
-    store.save_notes(CASE, interview.id, "[14:32] Demander le bilan 2018\n")
+    store.life_cycle.save_notes(CASE, interview.id, "[14:32] Demander le bilan 2018\n")
     again = store.get_interview(CASE, interview.id)
     assert again.notes.startswith("[14:32] Demander le bilan 2018")
     assert again.answers["structure.presentation"].text == "Créée en 1990"
@@ -137,26 +137,26 @@ def test_notes_are_saved_alone(store):
 def test_trash_is_recoverable_out_of_exports_and_emptied_only_on_request(store, data_dir, tmp_path):
     interview = started(store)
     store.save_answer(CASE, interview.id, "structure.presentation", "Réponse à garder")
-    store.trash_interview(CASE, interview.id, T0)
+    store.trash.put(CASE, interview.id, T0)
     assert interview.id not in [i.id for i in store.list_interviews(CASE)]
     assert "Réponse à garder" not in export_project(store, CASE, tmp_path, "json").read_text(encoding="utf-8")
     assert not store.search("garder")
-    trashed = store.list_trash()
+    trashed = store.trash.items()
     assert [(t.project_id, t.interview.id) for t in trashed] == [(CASE, interview.id)]
-    restored = store.restore_from_trash(CASE, interview.id)
+    restored = store.trash.restore(CASE, interview.id)
     assert restored.answers["structure.presentation"].text == "Réponse à garder"
     assert "trashed_at" not in restored.extra
-    assert store.list_trash() == []
-    store.trash_interview(CASE, interview.id, T0)
+    assert store.trash.items() == []
+    store.trash.put(CASE, interview.id, T0)
     store.close()
     store = ProjectStore.open(data_dir, durable=False)  # a new session empties nothing on its own
-    assert len(store.list_trash()) == 1
+    assert len(store.trash.items()) == 1
     with pytest.raises(StoreError, match="nulle part ailleurs"):   # its answer exists only there
-        store.empty_trash()
-    assert store.empty_trash(destroy_unique=True) == 1
-    assert store.list_trash() == []
+        store.trash.empty()
+    assert store.trash.empty(destroy_unique=True) == 1
+    assert store.trash.items() == []
     with pytest.raises(StoreError, match="corbeille"):
-        store.restore_from_trash(CASE, interview.id)
+        store.trash.restore(CASE, interview.id)
     store.close()
 
 
@@ -166,8 +166,8 @@ def test_write_up_shows_hours_duration_and_time_per_question(store, tmp_path):
     from pi87_field.core.summary import interview_fact_rows
 
     interview = started(store)
-    store.open_sitting(CASE, interview.id, T0)
-    store.close_sitting(CASE, interview.id, T0 + timedelta(minutes=75),
+    store.life_cycle.open_sitting(CASE, interview.id, T0)
+    store.life_cycle.close_sitting(CASE, interview.id, T0 + timedelta(minutes=75),
                         [("structure.presentation", T0, T0 + timedelta(minutes=12)),
                          ("budget.cout", T0 + timedelta(minutes=12), T0 + timedelta(minutes=75))])
     again = store.get_interview(CASE, interview.id)

@@ -177,3 +177,13 @@ def test_the_demo_sheets_hold_names_and_roles_apart():
 def test_an_ambiguous_first_name_is_masked_not_left():
     (out,), _, _, _ = _run([_bundle("ec01", ["Jean Dupont", "Jean Martin"], ["Jean a parlé."])])
     assert out == [f"{AMBIGUOUS} a parlé."]
+
+
+def test_a_name_that_is_a_word_stays_a_word_in_lower_case_outside_file_names():
+    """The demo's evaluator "Karim Évaluateur": "d'un évaluateur" is a word; his file is his."""
+    bundle = _bundle("ec01", ["Rose Marchand"], [
+        "Les notes d'un évaluateur ; Karim Évaluateur relit ; une rose, un marchand ; cr_evaluateur_marchand.docx"])
+    bundle.interviews[0].interviewer = "Karim Évaluateur"
+    (out,), register, report, _ = _run([bundle])
+    karim, rose = register.label_for("Karim Évaluateur"), register.label_for("Rose Marchand")
+    assert out == [f"Les notes d'un évaluateur ; {karim} relit ; une rose, un marchand ; cr_{karim}_{rose}.docx"]

@@ -39,7 +39,7 @@ def sheet(*names: str, mode=InterviewMode.ON_SITE, interviewer="Camille") -> Int
 def started(store: ProjectStore):
     planned = store.list_interviews(CASE)[0]
     guide = store.guide_for(planned.guide_id)
-    return store.start_interview(CASE, guide, sheet("Claire Martin"), consent=True, at=T0, interview_id=planned.id)
+    return store.life_cycle.start(CASE, guide, sheet("Claire Martin"), consent=True, at=T0, interview_id=planned.id)
 
 
 def export_json(store: ProjectStore, folder: Path) -> Path:
@@ -54,12 +54,12 @@ def test_the_store_refuses_an_answer_to_a_locked_interview(make_store, lock):
     interview = started(store)
     store.save_answer_checked(CASE, interview.id, Q, "Créée en 1990", author="Camille")
     if lock == "finished":
-        store.finish_interview(CASE, interview.id, T0 + timedelta(hours=1))
+        store.life_cycle.finish(CASE, interview.id, T0 + timedelta(hours=1))
     elif lock == "cancelled":
-        store.reopen_interview(CASE, interview.id, T0)  # no-op while in progress
-        store.cancel_interview(CASE, interview.id, "Interlocutrice absente", T0)
+        store.life_cycle.reopen(CASE, interview.id, T0)  # no-op while in progress
+        store.life_cycle.cancel(CASE, interview.id, "Interlocutrice absente", T0)
     else:
-        store.record_consent(CASE, interview.id, False, T0)
+        store.life_cycle.record_consent(CASE, interview.id, False, T0)
     with pytest.raises(InterviewLockedError, match="Réponses verrouillées") as refused:
         store.save_answer_checked(CASE, interview.id, Q, "Texte tapé après coup", author="Camille")
     assert "Rien n'a été modifié" in str(refused.value)
@@ -72,8 +72,8 @@ def test_the_store_refuses_an_answer_to_a_locked_interview(make_store, lock):
 def test_reopening_unlocks_the_answers(make_store):
     store = make_store()
     interview = started(store)
-    store.finish_interview(CASE, interview.id, T0)
-    store.reopen_interview(CASE, interview.id, T0 + timedelta(minutes=5))
+    store.life_cycle.finish(CASE, interview.id, T0)
+    store.life_cycle.reopen(CASE, interview.id, T0 + timedelta(minutes=5))
     saved = store.save_answer_checked(CASE, interview.id, Q, "Complété après relecture", author="Camille")
     assert saved.answer.text == "Complété après relecture"
 
@@ -94,7 +94,7 @@ def test_sheet_checks_name_the_field_in_french(make_store):
     check_sheet(sheet("A"), consent=True)
     interview = started(store)
     with pytest.raises(SheetError, match="Choisissez le mode"):
-        store.update_sheet(CASE, interview.id, sheet("A", mode=None))
+        store.life_cycle.update_sheet(CASE, interview.id, sheet("A", mode=None))
 
 
 # -- conflict kinds come from core --------------------------------------------------------------
@@ -105,7 +105,7 @@ def test_conflicts_are_sorted_by_kind_with_where_to_settle_them(laptops, tmp_pat
     import_files(b, [export_json(a, tmp_path / "a0")])          # B knows A's interview
     for store, who, mode in ((a, "Camille", InterviewMode.PHONE), (b, "Dominique", InterviewMode.VIDEO)):
         store.save_answer_checked(CASE, iid, Q, f"Version de {who}", author=who)
-        store.update_sheet(CASE, iid, sheet("Claire Martin", mode=mode))
+        store.life_cycle.update_sheet(CASE, iid, sheet("Claire Martin", mode=mode))
     report = import_files(a, [export_json(b, tmp_path / "b1")])
     assert report.ok, report.errors
     groups = conflicts_by_kind(report.conflicts)
@@ -149,7 +149,7 @@ def test_keeping_a_version_keeps_its_author_and_records_the_settlement_beside_it
     other = a.resolve_conflict(CASE, iid, Q, "Créée en 1990, à Lunéville.", "answered", "Léa", base_rev=stored.rev)
     assert other.author == "Léa"
     # and a later typed edit no longer carries the settlement
-    a.reopen_interview(CASE, iid, T0)
+    a.life_cycle.reopen(CASE, iid, T0)
     typed = a.save_answer_checked(CASE, iid, Q, "Créée en 1990, à Lunéville (54).", author="Camille").answer
     assert "settled" not in typed.extra
 
@@ -225,10 +225,10 @@ def test_an_older_write_up_never_re_finishes_a_reopened_interview(make_store, tm
     store = make_store()
     iid = started(store).id
     store.save_answer_checked(CASE, iid, Q, "Créée en 1990.", author="Camille")
-    store.finish_interview(CASE, iid, T0 + timedelta(hours=1))
+    store.life_cycle.finish(CASE, iid, T0 + timedelta(hours=1))
     docx = export_project(store, CASE, tmp_path / "before", fmt="docx")
     bundle = export_json(store, tmp_path / "before-json")
-    store.reopen_interview(CASE, iid, T0 + timedelta(hours=2))
+    store.life_cycle.reopen(CASE, iid, T0 + timedelta(hours=2))
     for path in (docx, bundle):
         report = import_files(store, [path])
         assert report.ok, report.errors
@@ -242,8 +242,8 @@ def test_an_older_write_up_never_re_finishes_a_reopened_interview(make_store, tm
 def test_re_importing_one_s_own_unchanged_export_changes_nothing(make_store, tmp_path):
     store = make_store()
     iid = started(store).id
-    store.finish_interview(CASE, iid, T0 + timedelta(hours=1))
-    store.reopen_interview(CASE, iid, T0 + timedelta(hours=2))
+    store.life_cycle.finish(CASE, iid, T0 + timedelta(hours=1))
+    store.life_cycle.reopen(CASE, iid, T0 + timedelta(hours=2))
     report = import_files(store, [export_json(store, tmp_path / "own")])
     assert report.ok and not [c for f in report.files for c in f.changes if c.outcome.value != "unchanged"]
 
@@ -251,16 +251,16 @@ def test_re_importing_one_s_own_unchanged_export_changes_nothing(make_store, tmp
 def test_a_reopening_travels_and_an_older_finish_does_not_undo_it(laptops, tmp_path):
     a, b = laptops
     iid = started(a).id
-    a.finish_interview(CASE, iid, T0 + timedelta(hours=1))
+    a.life_cycle.finish(CASE, iid, T0 + timedelta(hours=1))
     import_files(b, [export_json(a, tmp_path / "a-finished")])
-    b.reopen_interview(CASE, iid, T0 + timedelta(hours=2))          # B reopens to complete it
+    b.life_cycle.reopen(CASE, iid, T0 + timedelta(hours=2))          # B reopens to complete it
     import_files(a, [export_json(b, tmp_path / "b-reopened")])
     assert a.get_interview(CASE, iid).status.value == "in_progress"   # the reopening travelled
     import_files(b, [export_json(a, tmp_path / "a-now")])
     assert b.get_interview(CASE, iid).status.value == "in_progress"
     # both change it apart: a life-cycle conflict, ours kept, settled from the life cycle
-    a.finish_interview(CASE, iid, T0 + timedelta(hours=3))
-    b.cancel_interview(CASE, iid, "Doublon", T0 + timedelta(hours=3))
+    a.life_cycle.finish(CASE, iid, T0 + timedelta(hours=3))
+    b.life_cycle.cancel(CASE, iid, "Doublon", T0 + timedelta(hours=3))
     report = import_files(a, [export_json(b, tmp_path / "b-cancelled")])
     assert [c.kind for c in report.conflicts] == [ConflictKind.LIFE_CYCLE]
     assert a.get_interview(CASE, iid).status.value == "complete"
@@ -271,8 +271,8 @@ def test_a_postponement_keeps_the_former_date_in_the_record_and_the_write_up(mak
 
     store = make_store()
     planned = store.list_interviews(CASE)[0]
-    store.update_sheet(CASE, planned.id, sheet("Claire Martin"))        # planned on 14/10/2019
-    store.postpone_interview(CASE, planned.id, date(2019, 10, 21), "Interlocutrice malade", T0)
+    store.life_cycle.update_sheet(CASE, planned.id, sheet("Claire Martin"))        # planned on 14/10/2019
+    store.life_cycle.postpone(CASE, planned.id, date(2019, 10, 21), "Interlocutrice malade", T0)
     interview = store.get_interview(CASE, planned.id)
     assert interview.date == date(2019, 10, 21)
     assert interview.extra["postponed"][-1]["from"] == "2019-10-14"
@@ -295,16 +295,16 @@ def test_an_older_copy_arriving_for_a_trashed_interview_is_a_conflict_kept_in_th
     import_files(b, [export_json(a, tmp_path / "a0")])
     b.save_answer_checked(CASE, iid, "budget.cout", "12 000 €", author="Dominique")
     a.save_answer_checked(CASE, iid, Q, "Seule copie : réponse de Camille.", author="Camille")
-    a.trash_interview(CASE, iid, T0 + timedelta(hours=1))
+    a.trash.put(CASE, iid, T0 + timedelta(hours=1))
     report = import_files(a, [export_json(b, tmp_path / "b-older")])
     assert report.ok
     assert iid not in [i.id for i in a.list_interviews(CASE)]           # not "1 ajouté"
     [conflict] = [c for c in report.conflicts if c.interview_id == iid]
     assert conflict.kind is ConflictKind.LIFE_CYCLE and "corbeille" in conflict.detail
-    [item] = a.list_trash()
+    [item] = a.trash.items()
     assert item.interview.answers[Q].text == "Seule copie : réponse de Camille."
     assert item.interview.answers["budget.cout"].text == "12 000 €"     # what B brought is not lost
-    restored = a.restore_from_trash(CASE, iid)
+    restored = a.trash.restore(CASE, iid)
     assert restored.answers[Q].text == "Seule copie : réponse de Camille."
 
 
@@ -314,9 +314,28 @@ def test_emptying_the_trash_names_answers_that_exist_nowhere_else_and_refuses(ma
     store = make_store()
     iid = started(store).id
     store.save_answer_checked(CASE, iid, Q, "Seule copie.", author="Camille")
-    store.trash_interview(CASE, iid, T0)
+    store.trash.put(CASE, iid, T0)
     with pytest.raises(StoreError, match="1 réponse qui n’existe nulle part ailleurs") as refused:
-        store.empty_trash()
+        store.trash.empty()
     assert "Mission locale — 14/10/2019 : 1" in str(refused.value)
-    assert len(store.list_trash()) == 1
-    assert store.empty_trash(destroy_unique=True) == 1
+    assert len(store.trash.items()) == 1
+    assert store.trash.empty(destroy_unique=True) == 1
+
+
+def test_the_store_s_collaborators_and_its_former_names(make_store):
+    """ProjectStore keeps persistence; its life cycle, trash, history and search are collaborators.
+    Code written against the former names still works through the thin facade."""
+    store = make_store()
+    iid = started(store).id
+    store.finish_interview(CASE, iid, T0)                      # former name
+    assert store.get_interview(CASE, iid).status.value == "complete"
+    store.life_cycle.reopen(CASE, iid, T0)
+    store.save_answer_checked(CASE, iid, Q, "Créée en 1990.", author="Camille")
+    store.save_answer_checked(CASE, iid, Q, "Créée en 1991.", author="Dominique")
+    assert [e.text for e in store.history.earlier_texts(CASE, iid, Q)] == ["Créée en 1990."]
+    assert [e.text for e in store.answer_history(CASE, iid, Q)] == ["Créée en 1990."]
+    assert [h.interview_id for h in store.search("1991")] == [iid]
+    store.trash.put(CASE, iid, T0)
+    assert [t.interview.id for t in store.list_trash()] == [iid]
+    with pytest.raises(AttributeError):
+        store.no_such_method  # noqa: B018

@@ -442,7 +442,7 @@ def test_resolving_a_conflict_clears_it_and_keeps_both_texts_in_the_history(stor
                                       "answered", "Camille", base_rev=answer.rev)
     stored = store.get_interview(pid, iid).answers["structure.presentation"]
     assert stored.text == "Ma version et celle de Jean" and stored.concurrent == []
-    texts = [e.text for e in store.answer_history(pid, iid, "structure.presentation")]
+    texts = [e.text for e in store.history.earlier_texts(pid, iid, "structure.presentation")]
     assert "Ma version" in texts and "Version de Jean" in texts
     jean = Answer(text="Version de Jean", author="Jean", updated_at="2026-11-27T04:48:57+00:00")
     assert reconcile_answer(stored, jean)[1] == Outcome.OLDER
@@ -457,14 +457,14 @@ def test_restore_is_a_new_revision_and_the_replaced_text_stays_in_history(store,
     monkeypatch.setattr(
         "pi87_field.core.store.project_store._same_burst", lambda *args: False)  # a later edit
     store.save_answer(pid, iid, "structure.effectifs", "Second texte", author="A")
-    history = store.answer_history(pid, iid, "structure.effectifs")
+    history = store.history.earlier_texts(pid, iid, "structure.effectifs")
     assert [e.text for e in history] == ["Premier texte"]
     current = store.get_interview(pid, iid).answers["structure.effectifs"]
     restored = store.restore_answer(pid, iid, "structure.effectifs", history[0].text, history[0].state,
                                     "A", base_rev=current.rev)
     assert restored.text == "Premier texte"
     assert current.rev in restored.ancestors               # an edit over "Second texte", not older
-    assert [e.text for e in store.answer_history(pid, iid, "structure.effectifs")] == ["Second texte"]
+    assert [e.text for e in store.history.earlier_texts(pid, iid, "structure.effectifs")] == ["Second texte"]
 
 
 def test_history_reads_the_rolling_backups_too(store, monkeypatch):
@@ -474,7 +474,7 @@ def test_history_reads_the_rolling_backups_too(store, monkeypatch):
     store.save_answer(pid, iid, "structure.publics", "Avant la panne", author="A")
     store.save_answer(pid, iid, "structure.publics", "Avant la panne, suite", author="A")   # same burst
     store.save_answer(pid, iid, "structure.publics", "Maintenant", author="A")
-    entries = store.answer_history(pid, iid, "structure.publics")
+    entries = store.history.earlier_texts(pid, iid, "structure.publics")
     assert any(e.origin == "sauvegarde automatique" and e.text == "Avant la panne, suite" for e in entries)
     assert all(e.text != "Maintenant" for e in entries)
 
@@ -485,7 +485,7 @@ def test_an_import_that_replaces_an_answer_keeps_the_old_text_in_history(store):
     interview = store.get_interview(pid, iid)
     interview.answers["structure.presentation"] = Answer(text="Texte importé", author="B")
     store.save_interview(interview)
-    assert [e.text for e in store.answer_history(pid, iid, "structure.presentation")] == ["Texte local"]
+    assert [e.text for e in store.history.earlier_texts(pid, iid, "structure.presentation")] == ["Texte local"]
 
 
 def test_search_excerpt_is_centred_on_the_match_and_says_where_it_is(store):

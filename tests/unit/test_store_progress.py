@@ -34,7 +34,7 @@ def test_saves_and_life_cycle_changes_keep_the_figures_true(make_store):
     store.save_answer(project.id, interview.id, "structure.presentation", "", author="A")   # emptied
     assert _figures(store, project.id) == _truth(store, project.id)
     assert _figures(store, project.id).answered == 1
-    store.finish_interview(project.id, interview.id, AT)
+    store.life_cycle.finish(project.id, interview.id, AT)
     assert _figures(store, project.id).done == 1 == _truth(store, project.id).done
 
 
@@ -85,5 +85,5 @@ def test_a_trashed_interview_leaves_the_figures(make_store):
     store = make_store()
     project, interview = _case(store)
     before = _figures(store, project.id).total
-    store.trash_interview(project.id, interview.id, AT)
+    store.trash.put(project.id, interview.id, AT)
     assert _figures(store, project.id).total == before - 1 == _truth(store, project.id).total

@@ -136,7 +136,7 @@ def test_a_file_over_the_size_cap_is_refused_without_reading(tmp_path, monkeypat
 
 def test_segments_go_to_the_question_visited_at_their_midpoint(store):
     iid = conducted(store)
-    interview, outcome = store.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "teams.vtt"))
+    interview, outcome = store.life_cycle.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "teams.vtt"))
     assert outcome == AttachOutcome.ADDED
     transcript = transcript_of(store.get_interview(CASE, iid))
     assert transcript.started_at == "2019-10-14T10:00:00+02:00"      # the first sitting's start
@@ -151,7 +151,7 @@ def test_a_segment_in_no_visit_is_kept_hors_question(store):
     iid = conducted(store)
     raw = vtt([(60, 70, "pendant la présentation"), (12 * 60 + 10, 12 * 60 + 20, "pendant la pause"),
                (30 * 60, 30 * 60 + 5, "après la fin")]).encode()
-    store.attach_transcript(CASE, iid, parse_transcript(raw, "x.vtt"))
+    store.life_cycle.attach_transcript(CASE, iid, parse_transcript(raw, "x.vtt"))
     groups = by_question(transcript_of(store.get_interview(CASE, iid)))
     assert [s.text for s in groups[None]] == ["pendant la pause", "après la fin"]
     assert [s.text for s in groups["structure.presentation"]] == ["pendant la présentation"]
@@ -161,10 +161,10 @@ def test_started_at_places_the_recording_and_a_shift_cuts_again(store):
     iid = conducted(store)
     parsed = read_transcript_file(TRANSCRIPTS / "whisper.json")
     # said to start two minutes before the interview's clock: 00:05:10 falls in the presentation
-    store.attach_transcript(CASE, iid, parsed, started_at=T0 - timedelta(minutes=2))
+    store.life_cycle.attach_transcript(CASE, iid, parsed, started_at=T0 - timedelta(minutes=2))
     assert by_question(transcript_of(store.get_interview(CASE, iid)))["structure.presentation"][-1].start == 310.0
     # "décaler de +120 s": back on the interview's clock, 00:05:10 is in budget.cout again
-    store.shift_transcript(CASE, iid, 120)
+    store.life_cycle.shift_transcript(CASE, iid, 120)
     transcript = transcript_of(store.get_interview(CASE, iid))
     assert transcript.started_at == "2019-10-14T10:00:00+02:00"
     assert [s.question for s in transcript.segments] == [
@@ -173,17 +173,17 @@ def test_started_at_places_the_recording_and_a_shift_cuts_again(store):
 
 def test_the_same_transcript_again_changes_nothing_and_another_needs_confirmation(store):
     iid = conducted(store)
-    store.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "whisper.srt"))
-    store.shift_transcript(CASE, iid, 3)
+    store.life_cycle.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "whisper.srt"))
+    store.life_cycle.shift_transcript(CASE, iid, 3)
     before = tree_snapshot(store.root)
     # the same words, as SubRip or re-encoded: nothing written, the shift kept
-    _, outcome = store.attach_transcript(CASE, iid, parse_transcript(
+    _, outcome = store.life_cycle.attach_transcript(CASE, iid, parse_transcript(
         (TRANSCRIPTS / "whisper.srt").read_text().encode("cp1252"), "autre-nom.srt"))
     assert outcome == AttachOutcome.UNCHANGED and tree_snapshot(store.root) == before
     with pytest.raises(TranscriptExistsError, match=r"déjà une transcription \(whisper.srt, 4 segments\)"):
-        store.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "teams.vtt"))
+        store.life_cycle.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "teams.vtt"))
     assert tree_snapshot(store.root) == before
-    _, outcome = store.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "teams.vtt"), replace=True)
+    _, outcome = store.life_cycle.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "teams.vtt"), replace=True)
     assert outcome == AttachOutcome.REPLACED
     assert transcript_of(store.get_interview(CASE, iid)).source == "teams.vtt"
 
@@ -193,7 +193,7 @@ def test_no_sitting_and_no_started_at_is_refused(store):
 
     planned = store.save_interview(Interview(new_interview_id(), CASE, "etude-de-cas", "1"))
     with pytest.raises(StoreError, match="--started-at"):
-        store.attach_transcript(CASE, planned.id, read_transcript_file(TRANSCRIPTS / "whisper.srt"))
+        store.life_cycle.attach_transcript(CASE, planned.id, read_transcript_file(TRANSCRIPTS / "whisper.srt"))
 
 
 def test_quote_and_clock():
@@ -211,7 +211,7 @@ def test_the_transcript_travels_in_the_bundle_and_imports_once(store, make_store
     from pi87_field.core.exchange.importing import import_bundle
 
     iid = conducted(store)
-    store.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "teams.vtt"))
+    store.life_cycle.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "teams.vtt"))
     raw = bundle_to_bytes(project_bundle(store, CASE))
     shape = next(i for i in json.loads(raw)["interviews"] if i["id"] == iid)["transcript"]
     assert shape["source"] == "teams.vtt" and shape["started_at"] == "2019-10-14T10:00:00+02:00"

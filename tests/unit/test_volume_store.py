@@ -61,10 +61,10 @@ def _rewrite(store, interview_id: str, qid: str, text: str) -> None:
     finished = store.get_interview("ec01-commun", interview_id).status.value == "complete"
     now = datetime.now(UTC)
     if finished:
-        store.reopen_interview("ec01-commun", interview_id, now)
+        store.life_cycle.reopen("ec01-commun", interview_id, now)
     store.save_answer_checked("ec01-commun", interview_id, qid, text, author="Alice")
     if finished:
-        store.finish_interview("ec01-commun", interview_id, now)
+        store.life_cycle.finish("ec01-commun", interview_id, now)
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ def exported(store, tmp_path: Path) -> tuple[str, Path]:
     store.save_answer(PID, interview.id, "structure.presentation", "Créée en 1990", author="Anne")
     store.save_answer(PID, interview.id, "structure.effectifs", "Cinq salariés\n\ndont deux à mi-temps",
                       author="Anne")
-    store.save_notes(PID, interview.id, NOTES)
+    store.life_cycle.save_notes(PID, interview.id, NOTES)
     return interview.id, export_project(store, PID, tmp_path / "out", "docx")
 
 
@@ -150,7 +150,7 @@ def test_an_answer_emptied_in_word_is_to_complete_and_reported(store, tmp_path):
     answer = store.get_interview(PID, iid).answers["structure.presentation"]
     assert answer.state == AnswerState.TO_COMPLETE and answer.text == ""
     assert any("1.1" in w and "vidée" in w for w in result.notices), result.notices
-    assert "Créée en 1990" in [e.text for e in store.answer_history(PID, iid, "structure.presentation")]
+    assert "Créée en 1990" in [e.text for e in store.history.earlier_texts(PID, iid, "structure.presentation")]
 
 
 @pytest.mark.slow

@@ -30,12 +30,12 @@ def held_interview(store):
     guide = store.guide_for(planned.guide_id)
     sheet = InterviewSheet("Camille", [Interviewee("Claire Martin", "Directrice", "Mission locale")],
                            date(2019, 10, 14), InterviewMode.ON_SITE)
-    interview = store.start_interview(CASE, guide, sheet, consent=True, at=T0, interview_id=planned.id)
-    store.open_sitting(CASE, interview.id, T0)
+    interview = store.life_cycle.start(CASE, guide, sheet, consent=True, at=T0, interview_id=planned.id)
+    store.life_cycle.open_sitting(CASE, interview.id, T0)
     store.save_answer(CASE, interview.id, Q, "Créée en 1990, 40 salariés.")
-    store.close_sitting(CASE, interview.id, T0 + timedelta(minutes=75),
+    store.life_cycle.close_sitting(CASE, interview.id, T0 + timedelta(minutes=75),
                         [(Q, T0, T0 + timedelta(minutes=12))])
-    store.save_notes(CASE, interview.id, "Penser à redemander le bilan (notes de l'enquêtrice)")
+    store.life_cycle.save_notes(CASE, interview.id, "Penser à redemander le bilan (notes de l'enquêtrice)")
     return store.get_interview(CASE, interview.id)
 
 

@@ -209,13 +209,13 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
     incoming = [i for i in bundle.interviews if i.id not in damaged_ids]
     # The trash holds the newest copy of what it holds: a copy arriving is merged into it there
     # (nothing it brings is lost) and reported as a conflict, never added back to the project.
-    trashed = store.trashed_copies(pid) if known else {}
+    trashed = store.trash.newest_copies(pid) if known else {}
     for inc in [i for i in incoming if i.id in trashed and i.id not in known_interviews]:
         incoming.remove(inc)
         item = trashed[inc.id]
         changed, _ = reconcile_interview(item.interview, inc, pid, source)
         if changed:
-            store.save_trashed(item)
+            store.trash.write_back(item)
         result.changes.append(Change(
             Outcome.CONFLICT, pid, inc.id, fact=TRASHED,
             detail=f"entretien mis à la corbeille ici le {fr_local_datetime(item.trashed_at)} : la copie importée "

@@ -171,6 +171,7 @@ class Evidence:
     stale: bool = False                  # "preuve modifiée": the passage is no longer in the answer
     missing: bool = False                # "réponse introuvable": the answer is not in this store
     key: str = ""                        # its citation key ("lunevillois-2.1")
+    source_label: str = ""               # "transcription, 00:13:05" for a passage of a recording's transcript
 
 
 @dataclass
@@ -512,7 +513,8 @@ def synthesis_view(workspace: Workspace, *, pseudonymiser: Any = None) -> Synthe
             e = view.evidence
             cited.append(Evidence(e.project_id, e.interview_id, e.question_id, text(e.quote),
                                   tags=[text(t) for t in e.tags], stale=view.state == EVIDENCE_CHANGED,
-                                  missing=view.stale and view.state != EVIDENCE_CHANGED, key=e.key))
+                                  missing=view.stale and view.state != EVIDENCE_CHANGED, key=e.key,
+                                  source_label=e.source_label))
         out.append(Judgement(id=eq.id, registre=clean_text(eq.registre), text=clean_text(eq.text),
                              rating=j.rating, explanation=text(j.explanation),
                              mapped=[(m.guide_id, m.question_id) for m in eq.mapping], evidence=cited,
@@ -527,7 +529,8 @@ def synthesis_view(workspace: Workspace, *, pseudonymiser: Any = None) -> Synthe
             view = workspace.evidence_view(e)
             by_key[e.key] = Evidence(e.project_id, e.interview_id, e.question_id, text(e.quote),
                                      tags=[text(t) for t in e.tags], stale=view.state == EVIDENCE_CHANGED,
-                                     missing=view.stale and view.state != EVIDENCE_CHANGED, key=e.key)
+                                     missing=view.stale and view.state != EVIDENCE_CHANGED, key=e.key,
+                                     source_label=e.source_label)
     conflicts = [LeadConflict("source", src.key, [(_source_line(src.values(), text), text(src.edited_by),
                                                    src.updated_at, "version affichée")]
                               + [(_source_line(v.values, text), text(v.author), v.updated_at, v.source)

@@ -372,7 +372,8 @@ class _VolumeWriter:
         who = "; ".join(", ".join(x for x in (one_line(p.role), one_line(p.organisation)) if x)
                         for p in interview.interviewees if p.role or p.organisation)
         number = self.c.view_of(interview, slot.case.project).number(e.question_id) or e.question_id
-        parts = [slot.case.label, who, fr_date(interview.date) or "date à fixer", f"question {number}"]
+        parts = [slot.case.label, who, fr_date(interview.date) or "date à fixer", f"question {number}",
+                 e.source_label]
         return ", ".join(x for x in parts if x)
 
     def cited_paragraphs(self, text: str, style: str, *, ppr: str = "", props: str = "") -> None:

@@ -2,7 +2,8 @@
 
 Two word lists ship with the package (folded: lower case, no accents, one word a line):
 - `ordinary.txt`: words French writing in this field uses in lower case (the final report of the
-  PI 8.7 evaluation, the interview grids, the evaluation framework, spaCy's French stop words).
+  PI 8.7 evaluation, the interview grids, the evaluation framework, the tool's own French
+  messages and demo answers, spaCy's French stop words).
   A name word that is also one of these ("rose", "claire", "petit", "marchand"…) is *weak*: it is
   a name only where it is used as one (next to a civility, an initial or another part of the
   name, or tagged as a person by the French model in its sentence), never alone at the start of
@@ -62,10 +63,29 @@ def _build(sources: list[str]) -> tuple[set[str], set[str]]:
     return ordinary - _REPORT_PEOPLE, domain - _REPORT_PEOPLE
 
 
+def _french_strings(package: Path) -> list[str]:
+    """The French the tool itself writes (messages, labels, the demo's answers): its string
+    literals that hold an accented letter or a space, so that its own words are known."""
+    import ast
+
+    out = []
+    for path in sorted(package.rglob("*.py")):
+        if "privacy" in path.relative_to(package).parts:      # its examples are names
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
+                    and len(node.value.split()) >= 3 and re.search(r"[éèêàâçùûôî]", node.value):
+                out.append(node.value)
+    return out
+
+
 def main(argv: list[str]) -> int:
-    guides = Path(__file__).resolve().parents[3] / "interview_guides"
+    root = Path(__file__).resolve().parents[3]
     sources = [Path(a).read_text(encoding="utf-8") for a in argv]
-    sources += [p.read_text(encoding="utf-8") for p in sorted(guides.glob("*.yaml"))]
+    sources += [p.read_text(encoding="utf-8") for p in sorted((root / "interview_guides").glob("*.yaml"))]
+    sources += _french_strings(root / "pi87_field")
     ordinary, domain = _build(sources)
     ORDINARY_FILE.write_text("\n".join(sorted(ordinary)) + "\n", encoding="utf-8")
     DOMAIN_FILE.write_text("\n".join(sorted(domain)) + "\n", encoding="utf-8")

@@ -294,6 +294,8 @@ class NameFinder:
         case = _case(raw)
         after = text[end:end + 1]
         if token in self.by_token and len(token) >= 2:
+            # a name word that is an ordinary word ("rose", "évaluateur") is a name in lower case
+            # only inside a file name or joined to the rest of the name ("jean_dupont")
             weak = raw.lower() in COMMON_NAME_WORDS or token in self.common
             if case == "mixed":
                 return None
@@ -393,6 +395,8 @@ class NameFinder:
         for n in names:
             if n not in accepted and n.title_case:
                 finding.left.append((n.start, n.end, "nom connu laissé (mot courant)"))
+            elif n not in accepted and n.lower and n.token not in self.common and n.token not in COMMON_NAME_WORDS:
+                finding.left.append((n.start, n.end, "nom connu laissé (en minuscules)"))
         if not accepted:
             return
         first = accepted[0]
@@ -502,8 +506,12 @@ def _idiom(text: str, item: _Item) -> bool:
 
 
 def _file_name_part(text: str, start: int, end: int) -> bool:
-    """A word inside a file name: joined by "_" to another, or right before its extension."""
-    return text[end:end + 1] == "_" or text[start - 1:start] == "_" or bool(_FILE_EXTENSION.match(text, end))
+    """A word inside a file name ("dupont.docx", "cr_dupont2019.xlsx", "unml_boulanger_morvan")."""
+    token = re.split(r"[\s,;()«»\"]", text[max(0, start - 80):start])[-1] + re.split(r"[\s,;()«»\"]", text[start:end + 80])[0]
+    return "_" in token or bool(_FILE_EXTENSION.search(token))
+
+
+
 
 
 def apply_spans(text: str, spans: list[Span]) -> str:

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,29 +27,24 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from pi87_field.core import timing, transcript
 from pi87_field.core.ancestry import grown_from, lineage
 from pi87_field.core.errors import (
     DamagedFileError,
     FieldError,
     InterviewGoneError,
     InterviewLockedError,
-    SheetError,
     StoreError,
     StoreLockedError,
 )
 from pi87_field.core.facts import INTERVIEW_FACTS, PROJECT_FACTS, fact_rev, record_edits
 from pi87_field.core.guides import Guide, GuideLibrary
 from pi87_field.core.model import (
-    INTERVIEW_NOTES,
     EDITED_IN_WORD,
     SETTLED,
     Answer,
     AnswerState,
     AnswerVersion,
     Interview,
-    Interviewee,
-    InterviewMode,
     InterviewStatus,
     Project,
     ProjectKind,
@@ -92,9 +86,18 @@ from pi87_field.core.store.storage import (
     read_json_file,
     schema_of,
 )
+from pi87_field.core.store.history import HISTORY, AnswerHistory, HistoryEntry, push_history
+from pi87_field.core.store.lifecycle import InterviewLifeCycle
+from pi87_field.core.store.search import AnswerSearch, SearchHit
+from pi87_field.core.store.sheet import InterviewSheet, check_sheet
+from pi87_field.core.store.trash import Trash, TrashedInterview, describe_unique
 from pi87_field.core.summary import interview_order_key, interview_title, project_label
-from pi87_field.core.text import centred_excerpt, clean_text, one_line, slug
-from pi87_field.core.timestamps import instant_key, parse_instant
+from pi87_field.core.text import clean_text, one_line, slug
+from pi87_field.core.timestamps import parse_instant
+
+# Re-exported: the store's vocabulary, defined beside the collaborator that uses it.
+__all__ = ["EMPTY_REV", "META_FILE", "HistoryEntry", "InterviewSheet", "ProjectStore", "SavedAnswer", "SearchHit",
+           "StoreScan", "TrashedInterview", "check_sheet", "describe_unique"]
 
 META_FILE = "pi87-field.json"
 # Successive saves by the same author within this many seconds are one edit (one revision).
@@ -103,45 +106,12 @@ EDIT_BURST_SECONDS = 90
 EMPTY_REV = text_rev("", AnswerState.ANSWERED.value)
 # How a stored answer kept by a stale save is labelled among the concurrent versions.
 STALE_SOURCE = "enregistrée ailleurs pendant la saisie"
-# Earlier texts of an answer, kept in its interview file (a table never exported), per question.
-HISTORY = "history"
-MAX_HISTORY = 30
 
 
 @dataclass
 class StoreScan:
     projects: list[Project] = field(default_factory=list)
     damaged: list[DamagedFileError] = field(default_factory=list)
-
-
-@dataclass
-class InterviewSheet:
-    """The facts recorded before the grid opens and editable at any time after."""
-
-    interviewer: str
-    interviewees: list[Interviewee]
-    date: date | None
-    mode: InterviewMode | None
-
-
-def check_sheet(sheet: InterviewSheet, *, consent: bool | None = None) -> None:
-    """Refuse a sheet the grid cannot open on (`consent`: when starting the interview; None when
-    editing the sheet afterwards). Raises `SheetError` naming the field, in the order of the form."""
-    if not any(p.name or p.organisation for p in sheet.interviewees):
-        raise SheetError("Indiquez au moins un interlocuteur (nom ou organisation).", "interviewees")
-    if sheet.mode is None:
-        raise SheetError("Choisissez le mode : sur place, téléphone ou visio.", "mode")
-    if consent is False:
-        raise SheetError("Recueillez le consentement de chaque interlocuteur avant d'ouvrir la grille.",
-                         "consent")
-
-
-@dataclass(frozen=True)
-class TrashedInterview:
-    project_id: str
-    interview: Interview
-    path: Path
-    trashed_at: str
 
 
 @dataclass(frozen=True)
@@ -152,32 +122,48 @@ class SavedAnswer:
     conflict: AnswerVersion | None = None
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """An earlier text of an answer: from its revisions, or from a rolling backup."""
-
-    text: str
-    state: AnswerState
-    updated_at: str
-    author: str
-    origin: str               # "révision", "gardée lors d'un conflit", "sauvegarde automatique"…
-    backup_at: str = ""       # when the backup holding it was taken
-
-    @property
-    def rev(self) -> str:
-        return text_rev(self.text, self.state)
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    project_id: str
-    project_title: str
-    interview_id: str
-    interview_label: str
-    question_id: str
-    excerpt: str              # one line, the match in its middle
-    match_start: int = 0      # the match is excerpt[match_start:match_end]
-    match_end: int = 0
+# Where the methods that left ProjectStore live now (see ProjectStore.__getattr__).
+_MOVED = {
+    "start_interview": "life_cycle",
+    "update_sheet": "life_cycle",
+    "record_consent": "life_cycle",
+    "postpone_interview": "life_cycle",
+    "cancel_interview": "life_cycle",
+    "finish_interview": "life_cycle",
+    "reopen_interview": "life_cycle",
+    "save_notes": "life_cycle",
+    "open_sitting": "life_cycle",
+    "close_sitting": "life_cycle",
+    "record_visits": "life_cycle",
+    "attach_transcript": "life_cycle",
+    "shift_transcript": "life_cycle",
+    "trash_dir": "trash",
+    "trash_interview": "trash",
+    "list_trash": "trash",
+    "restore_from_trash": "trash",
+    "trashed_copies": "trash",
+    "save_trashed": "trash",
+    "unique_in_trash": "trash",
+    "empty_trash": "trash",
+    "answer_history": "history",
+    "iter_interviews": "finder",
+}
+_RENAMED = {
+    "answer_history": "earlier_texts",
+    "start_interview": "start",
+    "finish_interview": "finish",
+    "reopen_interview": "reopen",
+    "postpone_interview": "postpone",
+    "cancel_interview": "cancel",
+    "trash_interview": "put",
+    "list_trash": "items",
+    "restore_from_trash": "restore",
+    "trashed_copies": "newest_copies",
+    "save_trashed": "write_back",
+    "unique_in_trash": "unique_answers",
+    "empty_trash": "empty",
+    "trash_dir": "folder",
+}
 
 
 class ProjectStore:
@@ -197,6 +183,11 @@ class ProjectStore:
         self.guide_dirs = guide_dirs if guide_dirs is not None else [builtin_guides_dir(), self.root / "guides"]
         self._guides: GuideLibrary | None = None
         self._own_bursts: set[str] = set()     # bursts of autosaves started by this store
+        # What the store does beyond persistence, each a collaborator with one job.
+        self.life_cycle = InterviewLifeCycle(self)
+        self.trash = Trash(self)
+        self.history = AnswerHistory(self)
+        self.finder = AnswerSearch(self)
         # Progress facts per interview, noted on every write: the home never opens every interview.
         self.progress = ProgressKeeper(self.projects_dir, writer=writer)
 
@@ -555,7 +546,7 @@ class ProjectStore:
             if history:
                 db.table(HISTORY).insert_multiple(history)
             for qid, old in replaced:
-                _push_history(db, qid, old, "remplacée par un import")
+                push_history(db, qid, old, "remplacée par un import")
         self.progress.noted(path, interview)
         return interview
 
@@ -612,9 +603,9 @@ class ProjectStore:
                     new.ancestors = lineage(base_rev, *old.ancestors, exclude=(old.rev, new.rev))
                     new.burst = new_burst()
                     self._own_bursts.add(split_burst(new.burst)[0])
-                    _push_history(db, question_id, old, "gardée lors d'un conflit")
+                    push_history(db, question_id, old, "gardée lors d'un conflit")
                 elif not _grow(old, new, self._own_bursts):
-                    _push_history(db, question_id, old, "révision")
+                    push_history(db, question_id, old, "révision")
             else:
                 new.burst = new_burst()
                 self._own_bursts.add(split_burst(new.burst)[0])
@@ -681,13 +672,13 @@ class ProjectStore:
                 new.ancestors = grown_from(old.rev, old.ancestors, new.rev, *ended, *settled)
                 if resolve:
                     for version in old.concurrent:
-                        _push_history(db, question_id, Answer(text=version.text, state=version.state,
+                        push_history(db, question_id, Answer(text=version.text, state=version.state,
                                                               updated_at=version.updated_at,
                                                               author=version.author),
                                       "version écartée d'un conflit")
                 else:
                     new.concurrent = old.concurrent
-                _push_history(db, question_id, old, "remplacée au règlement du conflit" if resolve else "remplacée par une restauration")
+                push_history(db, question_id, old, "remplacée au règlement du conflit" if resolve else "remplacée par une restauration")
             new.burst = new_burst()
             self._own_bursts.add(split_burst(new.burst)[0])
             _put_answer(answers, old_doc, question_id, new)
@@ -695,44 +686,6 @@ class ProjectStore:
             noted = facts_from_docs(facts.get(doc_id=1) or {}, answers.all())
         self.progress.noted(path, noted)
         return new
-
-    def answer_history(self, project_id: str, interview_id: str, question_id: str) -> list[HistoryEntry]:
-        """Earlier texts of one answer, newest first: the revisions kept in its interview file,
-        then what the rolling backups hold; each text once, the current one left out."""
-        path = self.interview_file(project_id, interview_id)
-        db = open_file(path)
-        if db is None:
-            raise StoreError(f"Entretien introuvable : {interview_id}")
-        current_doc = db.table(ANSWERS).get(ANSWER.qid == question_id)
-        current = answer_from_dict({k: v for k, v in current_doc.items() if k != "qid"}) if current_doc else None
-        entries: list[HistoryEntry] = []
-        for doc in db.table(HISTORY).search(ANSWER.qid == question_id):
-            try:
-                answer = answer_from_dict({k: v for k, v in doc.items() if k not in ("qid", "why")})
-            except Exception:
-                continue
-            entries.append(HistoryEntry(answer.text, answer.state, answer.updated_at, answer.author,
-                                        str(doc.get("why") or "révision")))
-        folder = self.backups_dir / path.relative_to(self.projects_dir).parent / path.stem
-        for backup in sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []:
-            try:
-                old_db = open_file(backup)
-                found = old_db.table(ANSWERS).get(ANSWER.qid == question_id) if old_db is not None else None
-                if found is None:
-                    continue
-                answer = answer_from_dict({k: v for k, v in found.items() if k != "qid"})
-                taken = datetime.fromtimestamp(backup.stat().st_mtime).astimezone()
-            except Exception:  # a damaged backup has nothing to offer
-                continue
-            entries.append(HistoryEntry(answer.text, answer.state, answer.updated_at, answer.author,
-                                        "sauvegarde automatique", taken.isoformat(timespec="seconds")))
-        seen = {current.rev} if current is not None else set()
-        out: list[HistoryEntry] = []
-        for entry in sorted(entries, key=lambda e: _sort_time(e.updated_at), reverse=True):
-            if entry.rev not in seen and entry.text.strip():
-                seen.add(entry.rev)
-                out.append(entry)
-        return out
 
     def answer_place(self, project_id: str, interview_id: str, question_id: str) -> str:
         """Where an answer is, for a person: "INSUP · TCC · Claire Martin — 14/10/2019 · 6.1"
@@ -764,254 +717,6 @@ class ProjectStore:
                 target = folder / f"{interview_id}.{stamp}-{n}.json"
             os.replace(path, target)
 
-    # -- interview life cycle: each rule here, once (screens and the CLI call these) -----------
-
-    def _change(self, project_id: str, interview_id: str, change) -> Interview:
-        """Read one interview, apply `change`, write it back (one atomic write)."""
-        interview = self.get_interview(project_id, interview_id)
-        change(interview)
-        return self.save_interview(interview)
-
-
-    def start_interview(self, project_id: str, guide: Guide, sheet: InterviewSheet, *, consent: bool,
-                        at: datetime, interview_id: str | None = None) -> Interview:
-        """Record the sheet and the consent, then open the grid: a planned interview of the
-        campaign (`interview_id`) or a new one. Refused without consent."""
-        from pi87_field.core.model import new_interview_id
-
-        check_sheet(sheet, consent=consent)
-        if interview_id:
-            interview = self.get_interview(project_id, interview_id)
-        else:
-            interview = Interview(id=new_interview_id(), project_id=project_id, guide_id=guide.id,
-                                  guide_version=guide.version)
-        if not interview.answers or interview.guide_id != guide.id:
-            interview.question_texts = guide.question_texts()
-        interview.guide_id, interview.guide_version = guide.id, guide.version
-        _apply_sheet(interview, sheet)
-        interview.consent = True
-        if not interview.consent_recorded_at:
-            interview.consent_recorded_at = at.isoformat(timespec="seconds")
-        if interview.status in (InterviewStatus.PLANNED, InterviewStatus.CANCELLED):
-            interview.status = InterviewStatus.IN_PROGRESS
-            interview.life_cycle = life_cycle_event("started", at.isoformat(timespec="seconds"))
-        return self.save_interview(interview)
-
-    def update_sheet(self, project_id: str, interview_id: str, sheet: InterviewSheet) -> Interview:
-        """Fix a name, add a person who joined midway, change the date or the mode."""
-        check_sheet(sheet)
-        return self._change(project_id, interview_id, lambda i: _apply_sheet(i, sheet))
-
-    def record_consent(self, project_id: str, interview_id: str, given: bool, at: datetime) -> Interview:
-        """Consent given, or withdrawn. A withdrawn consent keeps the answers on this computer
-        only: the grid is locked and the interview is left out of every export (Word, JSON,
-        volume) until consent is recorded again; to erase it, delete it and empty the trash."""
-        stamp = at.isoformat(timespec="seconds")
-
-        def change(interview: Interview) -> None:
-            if interview.consent is not given:
-                interview.life_cycle = life_cycle_event("consent_given" if given else "consent_withdrawn", stamp)
-            interview.consent = given
-            if given:
-                interview.consent_recorded_at = stamp
-                interview.extra.pop("consent_withdrawn_at", None)
-            else:
-                interview.extra["consent_withdrawn_at"] = stamp
-        return self._change(project_id, interview_id, change)
-
-    def postpone_interview(self, project_id: str, interview_id: str, new_date: date, reason: str,
-                           at: datetime) -> Interview:
-        def change(interview: Interview) -> None:
-            if interview.status == InterviewStatus.COMPLETE:
-                raise StoreError("Un entretien terminé ne se reporte pas : rouvrez-le d'abord.")
-            interview.extra.setdefault("postponed", []).append({
-                "from": interview.date.isoformat() if interview.date else None,
-                "to": new_date.isoformat(), "reason": reason, "at": at.isoformat(timespec="seconds")})
-            interview.date = new_date
-            interview.life_cycle = life_cycle_event("postponed", at.isoformat(timespec="seconds"))
-            if interview.status == InterviewStatus.CANCELLED:
-                interview.status = InterviewStatus.PLANNED
-                interview.extra.pop("cancelled", None)
-        return self._change(project_id, interview_id, change)
-
-    def cancel_interview(self, project_id: str, interview_id: str, reason: str, at: datetime) -> Interview:
-        if not reason.strip():
-            raise StoreError("Indiquez le motif de l'annulation.")
-
-        def change(interview: Interview) -> None:
-            if interview.status == InterviewStatus.COMPLETE:
-                raise StoreError("Un entretien terminé ne s'annule pas : rouvrez-le d'abord.")
-            interview.extra["cancelled"] = {"reason": reason.strip(), "at": at.isoformat(timespec="seconds"),
-                                            "previous_status": interview.status.value}
-            interview.status = InterviewStatus.CANCELLED
-            interview.life_cycle = life_cycle_event("cancelled", at.isoformat(timespec="seconds"))
-        return self._change(project_id, interview_id, change)
-
-    def finish_interview(self, project_id: str, interview_id: str, at: datetime) -> Interview:
-        def change(interview: Interview) -> None:
-            if interview.status != InterviewStatus.COMPLETE:
-                interview.life_cycle = life_cycle_event("finished", at.isoformat(timespec="seconds"))
-            interview.status = InterviewStatus.COMPLETE
-            timing.close_sitting(interview, at)
-            interview.extra["finished_at"] = at.isoformat(timespec="seconds")
-        return self._change(project_id, interview_id, change)
-
-    def reopen_interview(self, project_id: str, interview_id: str, at: datetime) -> Interview:
-        """A finished or cancelled interview goes back to "en cours" (answers untouched)."""
-        def change(interview: Interview) -> None:
-            if interview.status not in (InterviewStatus.COMPLETE, InterviewStatus.CANCELLED):
-                return
-            cancelled = interview.extra.pop("cancelled", None)
-            previous = cancelled.get("previous_status") if isinstance(cancelled, dict) else None
-            interview.status = (InterviewStatus(previous) if previous in ("planned", "in_progress")
-                                else InterviewStatus.IN_PROGRESS)
-            interview.extra.setdefault("reopened", []).append(at.isoformat(timespec="seconds"))
-            interview.life_cycle = life_cycle_event("reopened", at.isoformat(timespec="seconds"))
-        return self._change(project_id, interview_id, change)
-
-    def save_notes(self, project_id: str, interview_id: str, text: str) -> Interview:
-        """The interview-level notes (context, documents to collect, follow-ups)."""
-        cleaned = clean_text(text)
-
-        def change(interview: Interview) -> None:
-            interview.notes = cleaned
-        return self._change(project_id, interview_id, change)
-
-    def open_sitting(self, project_id: str, interview_id: str, at: datetime) -> Interview:
-        return self._change(project_id, interview_id, lambda i: timing.open_sitting(i, at))
-
-    def close_sitting(self, project_id: str, interview_id: str, at: datetime,
-                      visits: list[tuple[str, datetime, datetime]] = ()) -> Interview:  # type: ignore[assignment]
-        """End the current sitting, with the question visits not yet written."""
-        def change(interview: Interview) -> None:
-            for qid, entered, left in visits:
-                timing.record_visit(interview, qid, entered, left)
-            timing.close_sitting(interview, at)
-        return self._change(project_id, interview_id, change)
-
-    def record_visits(self, project_id: str, interview_id: str,
-                      visits: list[tuple[str, datetime, datetime]]) -> Interview:
-        def change(interview: Interview) -> None:
-            for qid, entered, left in visits:
-                timing.record_visit(interview, qid, entered, left)
-        return self._change(project_id, interview_id, change)
-
-    # -- transcript of the recording (core/transcript: the rules; here, one atomic write) -------
-
-    def attach_transcript(self, project_id: str, interview_id: str, parsed: transcript.ParsedTranscript, *,
-                          started_at: datetime | None = None, replace: bool = False
-                          ) -> tuple[Interview, transcript.AttachOutcome]:
-        """Attach a transcript read at the door; the same one again writes nothing, another one
-        needs `replace` (else `TranscriptExistsError`)."""
-        interview = self.get_interview(project_id, interview_id)
-        outcome = transcript.attach(interview, parsed, started_at=started_at, replace=replace)
-        if outcome == transcript.AttachOutcome.UNCHANGED:
-            return interview, outcome
-        return self.save_interview(interview), outcome
-
-    def shift_transcript(self, project_id: str, interview_id: str, seconds: float) -> Interview:
-        """"Décaler de ±N s": the transcript moves on the interview's clock and is cut again."""
-        return self._change(project_id, interview_id, lambda i: transcript.shift(i, seconds))
-
-    # -- trash: deleted interviews stay recoverable until the trash is emptied -----------------
-
-    @property
-    def trash_dir(self) -> Path:
-        return self.root / "trash"
-
-    def trash_interview(self, project_id: str, interview_id: str, at: datetime) -> Path:
-        """Move an interview to the trash: out of lists, search and exports, restorable."""
-        self._require_writer()
-        self._change(project_id, interview_id,
-                     lambda i: i.extra.__setitem__("trashed_at", at.isoformat(timespec="seconds")))
-        source = self.interview_file(project_id, interview_id)
-        # trash/<project>/<n>/<uuid>.json: the file keeps its name (the reader checks it), and
-        # an interview trashed, restored and trashed again keeps both copies.
-        n = 1
-        while (self.trash_dir / project_id / str(n) / source.name).exists():
-            n += 1
-        target = ensure_dir(self.trash_dir / project_id / str(n)) / source.name
-        os.replace(source, target)
-        return target
-
-    def list_trash(self) -> list[TrashedInterview]:
-        out: list[TrashedInterview] = []
-        if not self.trash_dir.is_dir():
-            return out
-        for path in sorted(self.trash_dir.glob("*/*/*.json")):
-            project_id = path.parent.parent.name
-            try:
-                interview = self._read_interview(path, project_id)
-            except FieldError:  # a damaged file in the trash stays there, unlisted
-                continue
-            out.append(TrashedInterview(project_id, interview, path, str(interview.extra.get("trashed_at", ""))))
-        out.sort(key=lambda t: t.trashed_at, reverse=True)
-        return out
-
-    def restore_from_trash(self, project_id: str, interview_id: str) -> Interview:
-        self._require_writer()
-        candidates = [t for t in self.list_trash() if t.project_id == project_id and t.interview.id == interview_id]
-        if not candidates:
-            raise StoreError(f"Aucun entretien « {interview_id} » dans la corbeille.")
-        if not self.has_project(project_id):
-            raise StoreError(f"Projet inconnu : « {project_id} » (restaurez d'abord le projet).")
-        target = self.interview_file(project_id, interview_id)
-        if target.exists():
-            raise StoreError("Cet entretien existe déjà dans le projet : rien n'a été remplacé.")
-        ensure_dir(target.parent)
-        os.replace(candidates[0].path, target)
-        return self._change(project_id, interview_id, lambda i: i.extra.pop("trashed_at", None))
-
-    def trashed_copies(self, project_id: str) -> dict[str, TrashedInterview]:
-        """The newest trashed copy of each of the project's interviews in the trash, by id."""
-        out: dict[str, TrashedInterview] = {}
-        for item in self.list_trash():          # newest first
-            if item.project_id == project_id:
-                out.setdefault(item.interview.id, item)
-        return out
-
-    def save_trashed(self, item: TrashedInterview) -> None:
-        """Write back a trashed interview where it lies (an import merged a copy into it)."""
-        self._require_writer()
-        self._write_interview(item.path, item.interview)
-
-    def unique_in_trash(self) -> list[tuple[TrashedInterview, list[str]]]:
-        """The trashed interviews holding answers that exist nowhere else in the store (their
-        interview is not in its project, or its copy there never had that text), with the
-        question ids of those answers."""
-        out = []
-        for item in self.list_trash():
-            try:
-                live: Interview | None = self.get_interview(item.project_id, item.interview.id)
-            except FieldError:
-                live = None
-            known: set[str] = set()
-            for answer in (live.answers.values() if live is not None else ()):
-                known |= {answer.rev, *answer.ancestors, *(v.rev for v in answer.concurrent)}
-            unique = [qid for qid, a in item.interview.answers.items() if not a.is_empty and a.rev not in known]
-            if unique:
-                out.append((item, unique))
-        return out
-
-    def empty_trash(self, *, destroy_unique: bool = False) -> int:
-        """Destroy every interview in the trash (only ever on an explicit command). Refused, with
-        what would be lost named, when it holds answers that exist nowhere else, unless
-        `destroy_unique` (the user was shown them and confirmed)."""
-        self._require_writer()
-        unique = self.unique_in_trash()
-        if unique and not destroy_unique:
-            raise StoreError(f"La corbeille contient {describe_unique(unique)} : rien n'a été supprimé. "
-                             "Restaurez ce qu'il faut garder, ou confirmez leur destruction.")
-        count = 0
-        if self.trash_dir.is_dir():
-            for path in list(self.trash_dir.glob("*/*/*.json")):
-                path.unlink()
-                count += 1
-            for folder in sorted(self.trash_dir.glob("*/*"), reverse=True) + sorted(self.trash_dir.glob("*")):
-                if folder.is_dir() and not any(folder.iterdir()):
-                    folder.rmdir()
-        return count
-
     def exportable_interviews(self, project_id: str) -> list[Interview]:
         """The interviews that may leave this computer: not those whose consent was withdrawn."""
         return [i for i in self.list_interviews(project_id) if i.consent is not False]
@@ -1029,54 +734,17 @@ class ProjectStore:
                 self.save_interview(interview, touch=False)
         return True
 
-    def iter_interviews(self) -> Iterator[tuple[Project, Interview]]:
-        for project in self.list_projects():
-            for interview in self.list_interviews(project.id):
-                yield project, interview
-
     def search(self, needle: str, limit: int = 200) -> list[SearchHit]:
-        """Case- and accent-insensitive search across every answer and every interview's notes
-        (a hit in the notes has `question_id` INTERVIEW_NOTES)."""
-        from pi87_field.core.text import fold, fold_with_positions
+        """Case- and accent-insensitive search across every answer of the store."""
+        return self.finder.search(needle, limit)
 
-        target = fold(needle)
-        hits: list[SearchHit] = []
-        if not target:
-            return hits
-        for project, interview in self.iter_interviews():
-            texts = [(qid, answer.text) for qid, answer in interview.answers.items()]
-            if interview.notes:
-                texts.append((INTERVIEW_NOTES, interview.notes))
-            for qid, text in texts:
-                folded, positions = fold_with_positions(text)
-                pos = folded.find(target)
-                if pos < 0:
-                    continue
-                last = pos + len(target) - 1
-                snippet, lo, hi = centred_excerpt(text, positions[pos], positions[last] + 1)
-                hits.append(SearchHit(project.id, project.title, interview.id, interview_title(project, interview),
-                                      qid, snippet, lo, hi))
-                if len(hits) >= limit:
-                    return hits
-        return hits
-
-
-def describe_unique(unique: list[tuple[TrashedInterview, list[str]]]) -> str:
-    """"3 réponses qui n'existent nulle part ailleurs (Claire Martin (Mission locale) : 3)"."""
-    from pi87_field.core.fr import plural
-
-    total = sum(len(qids) for _, qids in unique)
-    where = "; ".join(f"{interview_title(None, item.interview)} : {len(qids)}" for item, qids in unique[:5])
-    more = f"; et {plural(len(unique) - 5, 'autre entretien', 'autres entretiens')}" if len(unique) > 5 else ""
-    return (f"{plural(total, 'réponse', 'réponses')} qui "
-            f"{'n’existe' if total == 1 else 'n’existent'} nulle part ailleurs ({where}{more})")
-
-
-def _apply_sheet(interview: Interview, sheet: InterviewSheet) -> None:
-    interview.interviewer = sheet.interviewer
-    interview.interviewees = [p for p in sheet.interviewees if p.name or p.organisation]
-    interview.date = sheet.date
-    interview.mode = sheet.mode
+    def __getattr__(self, name: str) -> Any:
+        """The names this class had before its life cycle, trash and history became collaborators
+        (`life_cycle`, `trash`, `history`), for code written against them."""
+        owner = _MOVED.get(name)
+        if owner is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(getattr(self, owner), _RENAMED.get(name, name))
 
 
 def _or_none(read, doc: Any) -> Any:
@@ -1165,21 +833,3 @@ def _put_answer(answers: Any, old_doc: Document | None, question_id: str, answer
         answers.remove(doc_ids=[old_doc.doc_id])
         answers.insert(Document(doc, doc_id=old_doc.doc_id))
 
-
-def _push_history(db: TinyDB, question_id: str, answer: Answer, why: str) -> None:
-    """Keep `answer` as an earlier text of `question_id` (the last MAX_HISTORY per question)."""
-    if answer.is_empty:
-        return
-    table = db.table(HISTORY)
-    mine = sorted(table.search(ANSWER.qid == question_id), key=lambda d: d.doc_id)
-    if any(text_rev(d.get("text", ""), d.get("state", "")) == answer.rev for d in mine[-3:]):
-        return
-    doc = answer_to_dict(answer)
-    table.insert({"qid": question_id, "why": why, "text": doc["text"], "state": doc["state"],
-                  "updated_at": doc["updated_at"], "author": doc["author"]})
-    extra = len(mine) + 1 - MAX_HISTORY
-    if extra > 0:
-        table.remove(doc_ids=[d.doc_id for d in mine[:extra]])
-
-
-_sort_time = instant_key

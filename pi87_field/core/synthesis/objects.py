@@ -17,6 +17,7 @@ descends from; divergent edits are kept both ways, never dropped.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,12 @@ from pi87_field.core.ancestry import grown_from
 from pi87_field.core.errors import ImportFormatError
 from pi87_field.core.model import now_iso
 from pi87_field.core.text import clean_text
+from pi87_field.core.transcript import clock
+
+# Evidence.extra: where a passage pinned from a recording's transcript starts, in seconds into the
+# recording (an optional key of `pi87-field-synthesis/1` evidence: a file without it stays valid,
+# and older versions keep it as an unknown key).
+TRANSCRIPT_AT = "transcript_at"
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
@@ -71,7 +78,22 @@ class Evidence:
 
     @property
     def id(self) -> str:
-        return evidence_id(self.project_id, self.interview_id, self.question_id, self.quote)
+        quote = self.quote if self.transcript_at is None else f"transcription\x00{self.quote}"
+        return evidence_id(self.project_id, self.interview_id, self.question_id, quote)
+
+    @property
+    def transcript_at(self) -> float | None:
+        """Seconds into the recording, for a passage of a transcript; None for a passage of an answer."""
+        value = self.extra.get(TRANSCRIPT_AT)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            return None
+        return float(value)
+
+    @property
+    def source_label(self) -> str:
+        """"transcription, 00:13:05" for a passage of a transcript, "" for one of an answer."""
+        at = self.transcript_at
+        return "" if at is None else f"transcription, {clock(at)}"
 
 
 @dataclass(slots=True)

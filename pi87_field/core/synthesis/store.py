@@ -32,6 +32,7 @@ from pi87_field.core.store.storage import META, edit_file, open_file, schema_of
 from pi87_field.core.synthesis.codebook import GROUP_LEAD, seed_tags
 from pi87_field.core.synthesis import citations
 from pi87_field.core.synthesis.objects import (
+    TRANSCRIPT_AT,
     SOURCE_FIELDS,
     CellSummary,
     Conclusions,
@@ -60,6 +61,7 @@ from pi87_field.core.synthesis.objects import (
     tag_to_dict,
 )
 from pi87_field.core.text import clean_text
+from pi87_field.core.transcript import transcript_of
 
 SYNTHESIS_DIR = "synthesis"
 SYNTHESIS_SCHEMA = 1
@@ -424,8 +426,10 @@ class SynthesisStore:
 
     def pin_evidence(self, project_id: str, interview_id: str, question_id: str, quote: str, *,
                      supports: list[str], tags: list[str] | None = None, author: str = "",
-                     answer: Answer | None = None) -> Evidence:
-        """Pin an exact passage of one answer as evidence for `supports` (evaluative questions).
+                     answer: Answer | None = None, transcript_at: float | None = None) -> Evidence:
+        """Pin an exact passage of one answer as evidence for `supports` (evaluative questions);
+        with `transcript_at` (seconds into the recording), a passage of the interview's transcript
+        cut on that question (its source then says "transcription, 00:13:05").
 
         Pinning the same passage again adds the new questions and tags to the existing evidence.
         `answer` may be passed by a caller that already holds the current answer (one read less).
@@ -435,13 +439,18 @@ class SynthesisStore:
         quote = clean_text(quote).strip()
         if not norm_space(quote):
             raise StoreError("Passage vide : sélectionnez un extrait de la réponse.")
-        if answer is None:
-            answer = self.store.get_interview(project_id, interview_id).answers.get(question_id)
-        if answer is None or not passage_in(quote, answer.text):
-            raise StoreError("Ce passage ne figure pas dans la réponse : rien n'a été épinglé.")
+        if transcript_at is not None:
+            rev = _transcript_passage(self.store.get_interview(project_id, interview_id), question_id, quote)
+        else:
+            if answer is None:
+                answer = self.store.get_interview(project_id, interview_id).answers.get(question_id)
+            if answer is None or not passage_in(quote, answer.text):
+                raise StoreError("Ce passage ne figure pas dans la réponse : rien n'a été épinglé.")
+            rev = answer.rev
         objects = dict(self._load("evidence"))
-        new = Evidence(project_id, interview_id, question_id, quote, rev=answer.rev,
-                       tags=_unique(tags or []), supports=_unique(supports), author=author)
+        new = Evidence(project_id, interview_id, question_id, quote, rev=rev,
+                       tags=_unique(tags or []), supports=_unique(supports), author=author,
+                       extra={} if transcript_at is None else {TRANSCRIPT_AT: round(float(transcript_at), 3)})
         old = objects.get(new.id)
         if old is not None:
             new.tags = _unique([*old.tags, *new.tags])
@@ -691,3 +700,12 @@ _FROM: dict[str, Any] = {"evidence": evidence_from_dict, "judgements": judgement
 _TO: dict[str, Any] = {"evidence": evidence_to_dict, "judgements": judgement_to_dict,
        "summaries": summary_to_dict, "codebook": tag_to_dict, "sources": source_to_dict,
        "conclusions": conclusions_to_dict, "recommendations": recommendation_to_dict}
+
+
+def _transcript_passage(interview: Any, question_id: str, quote: str) -> str:
+    """The revision (digest) of the transcript holding `quote` among `question_id`'s passages."""
+    held = transcript_of(interview)
+    said = " ".join(s.text for s in held.segments if s.question == question_id) if held else ""
+    if held is None or not passage_in(quote, said):
+        raise StoreError("Ce passage ne figure pas dans la transcription de cette question : rien n'a été épinglé.")
+    return held.digest

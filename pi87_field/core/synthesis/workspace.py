@@ -22,6 +22,7 @@ from pi87_field.core.labels import EVIDENCE_CHANGED, EVIDENCE_OK, EVIDENCE_UNKNO
 from pi87_field.core.synthesis.framework import EvaluativeQuestion, Framework, find_framework
 from pi87_field.core.synthesis.objects import CellSummary, Evidence, Judgement, passage_in
 from pi87_field.core.synthesis.store import SynthesisStore
+from pi87_field.core.transcript import transcript_of
 
 
 
@@ -195,6 +196,13 @@ class Workspace:
     # -- evidence, judgements, summaries ----------------------------------------------------------
 
     def evidence_state(self, ev: Evidence) -> tuple[str, Answer | None]:
+        if ev.transcript_at is not None:      # a passage of the recording's transcript
+            interview = self.interview(ev.project_id, ev.interview_id)
+            held = transcript_of(interview) if interview is not None else None
+            if held is None:
+                return EVIDENCE_UNKNOWN, None
+            said = " ".join(s.text for s in held.segments if s.question == ev.question_id)
+            return (EVIDENCE_OK if passage_in(ev.quote, said) else EVIDENCE_CHANGED), None
         answer = self.answer(ev.project_id, ev.interview_id, ev.question_id)
         if answer is None:
             return EVIDENCE_UNKNOWN, None

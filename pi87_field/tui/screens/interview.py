@@ -3,13 +3,14 @@
 Saving: every edit starts a debounced autosave (a worker that sleeps first; continuous typing
 is still written at least every MAX_UNSAVED_SECONDS), and the answer is written at once when
 the question changes, when its state changes, when the screen is left, on ctrl+q and on
-SIGTERM/SIGHUP (through `FieldApp.flush_pending`)."""
+SIGTERM/SIGHUP (through `FieldApp.flush_pending`). What is typed, its state, the revision it
+descends from and the decisions of saving are `tui.editor_state.EditorState` (no Textual);
+this screen shows them and writes through the store."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from time import monotonic
 
 from rich.text import Text
 from textual import getters, on, work
@@ -34,11 +35,11 @@ from pi87_field.core.model import (
     InterviewStatus,
     Project,
 )
-from pi87_field.core.store import EMPTY_REV
 from pi87_field.core.summary import interview_title, project_label
 from pi87_field.core.text import excerpt
 from pi87_field.tui import heap
 from pi87_field.tui.base import FieldApp
+from pi87_field.tui.editor_state import AUTOSAVE_DELAY_SECONDS, TEXT_KEEPS_STATE_REASON, EditorState, StoreChange
 from pi87_field.tui.pending import PendingAnswer
 from pi87_field.tui.progress import STATE_MARKS, STATE_STYLES, clip, display_mark
 from pi87_field.tui.widgets.answer_editor import AnswerEditor
@@ -46,17 +47,7 @@ from pi87_field.tui.widgets.elapsed_clock import ElapsedClock
 from pi87_field.tui.widgets.navigator import QuestionNavigator, Slot
 from pi87_field.tui.widgets.transcript_pane import TranscriptPane
 
-AUTOSAVE_DELAY_SECONDS = 0.6
-MAX_UNSAVED_SECONDS = 1.0
 NARROW_WIDTH = 70
-# Text typed into an answer in these states makes it an answer (what was said was asked)...
-TEXT_ENDS_STATE = frozenset({AnswerState.NOT_ASKED})
-# ...while in these the text explains the state, or is the part said so far.
-TEXT_KEEPS_STATE_REASON = {
-    AnswerState.NOT_APPLICABLE: "le texte le justifie",
-    AnswerState.DECLINED: "le texte le justifie",
-    AnswerState.TO_COMPLETE: "réponse partielle",
-}
 
 
 # The store's lock (AnswerLock), said at 80 columns with the keys that lift it.
@@ -140,13 +131,8 @@ class InterviewScreen(Screen):
         self.slots: list[Slot] = []
         self.answers: dict[str, Answer] = {}
         self.index = 0
-        self._state = AnswerState.ANSWERED
-        self._saved_text = ""
-        self._dirty_since: float | None = None
-        self._state_dirty = False
-        # The stored revision the editor's text was loaded from: every save is checked against it.
-        self._base_rev = EMPTY_REV
-        self.last_saved_at: str = ""
+        # The current answer as typed, the revision it descends from, what is not written yet.
+        self.editing = EditorState()
         self.editor: AnswerEditor | None = None
         self._unmounting = False
         self._heap_held = False
@@ -243,22 +229,14 @@ class InterviewScreen(Screen):
         self.index = max(0, min(index, len(self.slots) - 1))
         slot = self.slots[self.index]
         self._entered_at = self.app.now()
-        answer = self.answers.get(slot.qid)
-        self._state = answer.state if answer else AnswerState.ANSWERED
-        self._saved_text = answer.text if answer else ""
-        self._base_rev = answer.rev if answer else EMPTY_REV
-        self._dirty_since = None
-        self._state_dirty = False
+        saved_text = self.editing.load(self.answers.get(slot.qid))
         pending = self.app.pending.get(self.project_id, self.interview_id, slot.qid)
         if pending is not None:  # typed earlier, not written yet: the editor shows it, still unsaved
-            self._state = AnswerState(pending.state)
-            self._base_rev = pending.base_rev
+            self.editing.load_pending(AnswerState(pending.state), pending.base_rev)
             self.editor.load_text(pending.text)
-            self._dirty_since = monotonic()
-            self._state_dirty = True
             self._set_status("⚠ NON enregistré (en attente)")
         else:
-            self.editor.load_text(self._saved_text)
+            self.editor.load_text(saved_text)
             self._set_status(self._resting_status())
         self.editor.move_cursor(self.editor.document.end)
         self.query_one("#question-text", Static).update(self._question_markup(slot))
@@ -296,13 +274,8 @@ class InterviewScreen(Screen):
             lines.append(Text(f"  Relance : {relance}", style="italic"))
         return Text("\n").join(lines)
 
-    def _mark(self) -> str:
-        if self._state == AnswerState.ANSWERED and self.editor is not None and not self.editor.text.strip():
-            return "empty"
-        return self._state.value
-
     def _show_state(self) -> None:
-        mark = self._mark()
+        mark = self.editing.mark(self.editor.text if self.editor is not None else None)
         from pi87_field.core.model import ANSWER_STATE_LABELS
 
         reason = self.locked_reason
@@ -348,28 +321,20 @@ class InterviewScreen(Screen):
     def _answer_changed(self) -> None:
         if self.editor is None or not self.slots:
             return
-        if self.editor.text == self._saved_text:
-            if self._dirty_since is not None and not self._state_dirty:
-                self._dirty_since = None
-                self._set_status(f"✓ enregistré à {self.last_saved_at}" if self.last_saved_at else "✓ à jour")
+        change = self.editing.typed(self.editor.text)
+        if change.clean_again:
+            self._set_status(self.editing.saved_status())
+        if not change.autosave:
             return
-        if self._state in TEXT_ENDS_STATE and self.editor.text.strip():
-            # Text typed into a "non abordé" answer is an answer: never export "[non abordé]"
-            # followed by what was said.
-            was = self._state.label
-            self._state = AnswerState.ANSWERED
-            self._state_dirty = True
-            self.notify(f"Texte saisi : l'état « {was} » devient « répondu ».", title="État de la réponse")
-            self._show_state()
-        elif self._state != AnswerState.ANSWERED and self.editor.text.strip() and not self._saved_text.strip() \
-                and self._dirty_since is None:
-            # "sans objet" or "refus" with a justification, "à compléter" with what was said so
-            # far: the state stays, and the evaluator is told once.
-            self.notify(f"Texte saisi : l'état « {self._state.label} » est conservé "
-                        f"({TEXT_KEEPS_STATE_REASON[self._state]}). F2 ou ctrl+e : répondu.",
+        if change.ended_state is not None:
+            self.notify(f"Texte saisi : l'état « {change.ended_state.label} » devient « répondu ».",
                         title="État de la réponse")
-        if self._dirty_since is None:
-            self._dirty_since = monotonic()
+            self._show_state()
+        elif change.kept_state is not None:
+            self.notify(f"Texte saisi : l'état « {change.kept_state.label} » est conservé "
+                        f"({TEXT_KEEPS_STATE_REASON[change.kept_state]}). F2 ou ctrl+e : répondu.",
+                        title="État de la réponse")
+        if change.started:
             self._set_status("… saisie en cours")
             self._show_state()
         self.autosave()
@@ -377,10 +342,7 @@ class InterviewScreen(Screen):
     @work(exclusive=True, group="autosave")
     async def autosave(self) -> None:
         """Debounced save: wait for a pause in typing, but never longer than MAX_UNSAVED_SECONDS."""
-        delay = AUTOSAVE_DELAY_SECONDS
-        if self._dirty_since is not None:
-            delay = min(delay, max(0.0, self._dirty_since + MAX_UNSAVED_SECONDS - monotonic()))
-        await asyncio.sleep(delay)
+        await asyncio.sleep(self.editing.autosave_delay())
         self.save_now()
 
     def save_now(self) -> bool:
@@ -388,22 +350,19 @@ class InterviewScreen(Screen):
         if self.editor is None or not self.slots:
             return True
         text = self.editor.text
-        # The text itself decides, not only the Changed message: a key bound with priority (ctrl+n)
-        # can be handled before the message of a paste that came just before it.
-        if self._dirty_since is None and not self._state_dirty and text == self._saved_text:
+        if not self.editing.needs_save(text):
             return True
-        if text != self._saved_text and self._state in TEXT_ENDS_STATE and text.strip():
-            self._state = AnswerState.ANSWERED  # typed into a "non abordé": an answer (see _answer_changed)
+        state = self.editing.state_to_save(text)
         slot = self.slots[self.index]
         try:
             saved = self.app.store.save_answer_checked(
-                self.project_id, self.interview_id, slot.qid, text, state=self._state.value,
-                author=self.author, base_rev=self._base_rev)
+                self.project_id, self.interview_id, slot.qid, text, state=state.value,
+                author=self.author, base_rev=self.editing.base_rev)
         except (FieldError, OSError) as exc:
             error = str(exc) if isinstance(exc, FieldError) else f"Enregistrement impossible ({os_reason(exc)})"
             first_failure = self.app.pending.get(self.project_id, self.interview_id, slot.qid) is None
             self.app.pending.put(PendingAnswer(
-                self.project_id, self.interview_id, slot.qid, text, self._state.value, self._base_rev,
+                self.project_id, self.interview_id, slot.qid, text, state.value, self.editing.base_rev,
                 self.author, self._where(slot), error))
             self._set_status("⚠ NON enregistré")
             if first_failure:
@@ -414,8 +373,7 @@ class InterviewScreen(Screen):
         self._edited()
         answer = saved.answer
         self.answers[slot.qid] = answer
-        self._saved_text = text
-        self._base_rev = answer.rev
+        self.editing.saved(text, answer, fr_time(self.app.now()))
         if saved.conflict is not None:
             # Another screen or an import changed this answer while it was being typed: both
             # texts are kept, the other one as a concurrent version to resolve.
@@ -425,9 +383,6 @@ class InterviewScreen(Screen):
             if not self._unmounting:
                 self._show_versions()
                 self.refresh_bindings()
-        self._dirty_since = None
-        self._state_dirty = False
-        self.last_saved_at = fr_time(self.app.now())
         if self._unmounting:  # the widgets are going: the store has the answer, that is what counts
             return True
         self._set_status(self._resting_status())
@@ -443,10 +398,7 @@ class InterviewScreen(Screen):
 
     def _resting_status(self) -> str:
         """The status line when nothing is being typed: saved, or other answers still pending."""
-        waiting = len(self.app.pending.for_interview(self.project_id, self.interview_id))
-        if waiting:
-            return f"⚠ {plural(waiting, 'réponse')} en attente"
-        return f"✓ enregistré à {self.last_saved_at}" if self.last_saved_at else "✓ à jour"
+        return self.editing.resting_status(len(self.app.pending.for_interview(self.project_id, self.interview_id)))
 
     def _set_status(self, text: str) -> None:
         if self.editor is not None and not self._unmounting:
@@ -477,7 +429,7 @@ class InterviewScreen(Screen):
         if not visits:
             return
         try:
-            self.interview = self.app.store.record_visits(self.project_id, self.interview_id, visits)
+            self.interview = self.app.store.life_cycle.record_visits(self.project_id, self.interview_id, visits)
         except (FieldError, OSError):
             pass  # the answer itself is what matters; a lost visit is not worth an alarm
 
@@ -489,9 +441,9 @@ class InterviewScreen(Screen):
             return
         start, visits = begun
         try:
-            self.app.store.open_sitting(self.project_id, self.interview_id, start)
+            self.app.store.life_cycle.open_sitting(self.project_id, self.interview_id, start)
             if visits:
-                self.app.store.record_visits(self.project_id, self.interview_id, visits)
+                self.app.store.life_cycle.record_visits(self.project_id, self.interview_id, visits)
             self.interview = self.app.store.get_interview(self.project_id, self.interview_id)
         except (FieldError, OSError) as exc:
             if not self._unmounting:
@@ -516,7 +468,7 @@ class InterviewScreen(Screen):
             visits.append((self.slots[self.index].qid, self._entered_at, self.app.now()))
         self._entered_at = None
         try:
-            self.app.store.close_sitting(self.project_id, self.interview_id, self.app.now(), visits)
+            self.app.store.life_cycle.close_sitting(self.project_id, self.interview_id, self.app.now(), visits)
         except (FieldError, OSError):
             pass
 
@@ -538,7 +490,7 @@ class InterviewScreen(Screen):
             return True
         text = self.notes.text
         try:
-            self.interview = self.app.store.save_notes(self.project_id, self.interview_id, text)
+            self.interview = self.app.store.life_cycle.save_notes(self.project_id, self.interview_id, text)
         except (FieldError, OSError) as exc:
             self._set_status("⚠ notes NON enregistrées")
             self.notify(f"{exc}", title="Notes non enregistrées", severity="error", timeout=10)
@@ -733,7 +685,7 @@ class InterviewScreen(Screen):
         missing = len(self.missing_slots())
         self._record_visit()
         try:
-            self.app.store.finish_interview(self.project_id, self.interview_id, self.app.now())
+            self.app.store.life_cycle.finish(self.project_id, self.interview_id, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Statut non enregistré", severity="error")
             return
@@ -744,7 +696,7 @@ class InterviewScreen(Screen):
 
     def reopen(self) -> None:
         try:
-            self.app.store.reopen_interview(self.project_id, self.interview_id, self.app.now())
+            self.app.store.life_cycle.reopen(self.project_id, self.interview_id, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non rouvert", severity="error")
             return
@@ -766,7 +718,7 @@ class InterviewScreen(Screen):
             if self.editor is not None:
                 self.editor.focus()
 
-        self.app.push_screen(StatePicker(self._state.value), chosen)
+        self.app.push_screen(StatePicker(self.editing.state.value), chosen)
 
     # -- what changed in the store under the screen (an import, a restore) --------------------
 
@@ -793,19 +745,14 @@ class InterviewScreen(Screen):
         self.answers = dict(interview.answers)
         for qid, answer in self.answers.items():
             self.navigator.set_mark(qid, display_mark(answer))
-        slot = self.slots[self.index]
-        stored = self.answers.get(slot.qid)
-        stored_rev = stored.rev if stored else EMPTY_REV
-        if stored_rev == self._base_rev:
+        change = self.editing.follow(self.answers.get(self.slots[self.index].qid))
+        if change is StoreChange.SAME:
             self._show_versions()
             return
-        if self._dirty_since is not None or self._state_dirty:
+        if change is StoreChange.SAVE:
             self.save_now()
             return
-        self._state = stored.state if stored else AnswerState.ANSWERED
-        self._saved_text = stored.text if stored else ""
-        self._base_rev = stored_rev
-        self.editor.load_text(self._saved_text)
+        self.editor.load_text(self.editing.saved_text)
         self.editor.move_cursor(self.editor.document.end)
         self._show_state()
         self._show_versions()
@@ -886,18 +833,14 @@ class InterviewScreen(Screen):
         if self.editor is not None and self.editor.read_only:
             self.notify(self.locked_reason, title="Réponses verrouillées")
             return
-        new = AnswerState(state)
-        if toggle and new == self._state and new != AnswerState.ANSWERED:
-            new = AnswerState.ANSWERED  # the same key again undoes it
-        self._state = new
-        self._state_dirty = True
+        self.editing.choose_state(AnswerState(state), toggle=toggle)  # the same key again undoes it
         self.save_now()
         self._show_state()
 
     def action_save(self) -> None:
-        self._state_dirty = self._state_dirty or self._dirty_since is not None
-        if self.save_now() and self.last_saved_at:
-            self._set_status(f"✓ enregistré à {self.last_saved_at}")
+        self.editing.save_requested()
+        if self.save_now() and self.editing.last_saved_at:
+            self._set_status(self.editing.saved_status())
 
     def action_show_history(self) -> None:
         self.action_show_versions()
@@ -915,7 +858,7 @@ class InterviewScreen(Screen):
             return
         store = self.app.store
         try:
-            history = store.answer_history(self.project_id, self.interview_id, slot.qid)
+            history = store.history.earlier_texts(self.project_id, self.interview_id, slot.qid)
         except FieldError as exc:
             self.notify(str(exc), title="Historique illisible", severity="error")
             history = []
@@ -933,15 +876,10 @@ class InterviewScreen(Screen):
         """A conflict was settled or a version restored: show it (nothing was typed since)."""
         self.answers[question_id] = answer
         self.navigator.set_mark(question_id, display_mark(answer))
-        if self._dirty_since is None and not self._state_dirty:
+        if not self.editing.dirty:
             self._set_status(self._resting_status())
         if self.current is not None and self.current.qid == question_id and self.editor is not None:
-            self._state = answer.state
-            self._saved_text = answer.text
-            self._base_rev = answer.rev
-            self._dirty_since = None
-            self._state_dirty = False
-            self.editor.load_text(answer.text)
+            self.editor.load_text(self.editing.load(answer))
             self.editor.move_cursor(self.editor.document.end)
             self._show_state()
             self._show_versions()
@@ -1006,5 +944,5 @@ class InterviewScreen(Screen):
         """The app's retry wrote an answer typed earlier on this screen."""
         self.answers[question_id] = answer
         self.navigator.set_mark(question_id, display_mark(answer))
-        if self._dirty_since is None and not self._state_dirty:
+        if not self.editing.dirty:
             self._set_status(self._resting_status())

@@ -204,7 +204,7 @@ class NewInterviewScreen(Screen):
                 return
             try:
                 when = parse_date(values["date"])
-                self.app.store.postpone_interview(self.project_id, self.planned, when,
+                self.app.store.life_cycle.postpone(self.project_id, self.planned, when,
                                                   one_line(values["reason"]), self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Report refusé", severity="error")
@@ -222,7 +222,7 @@ class NewInterviewScreen(Screen):
             if values is None:
                 return
             try:
-                self.app.store.cancel_interview(self.project_id, self.planned, one_line(values["reason"]),
+                self.app.store.life_cycle.cancel(self.project_id, self.planned, one_line(values["reason"]),
                                                 self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Annulation refusée", severity="error")
@@ -240,7 +240,7 @@ class NewInterviewScreen(Screen):
             if not yes:
                 return
             try:
-                self.app.store.trash_interview(self.project_id, self.planned, self.app.now())
+                self.app.store.trash.put(self.project_id, self.planned, self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Suppression refusée", severity="error")
                 return
@@ -254,7 +254,7 @@ class NewInterviewScreen(Screen):
     @on(Button.Pressed, "#n-reopen")
     def _reopen(self) -> None:
         try:
-            self.app.store.reopen_interview(self.project_id, self.planned, self.app.now())
+            self.app.store.life_cycle.reopen(self.project_id, self.planned, self.app.now())
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non rouvert", severity="error")
             return
@@ -295,9 +295,9 @@ class NewInterviewScreen(Screen):
             return
         if self.edit:
             try:
-                store.update_sheet(self.project_id, self.planned, sheet)
+                store.life_cycle.update_sheet(self.project_id, self.planned, sheet)
                 if consent != bool(self._consent_before):
-                    store.record_consent(self.project_id, self.planned, consent, self.app.now())
+                    store.life_cycle.record_consent(self.project_id, self.planned, consent, self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Fiche non enregistrée", severity="error")
                 return
@@ -308,7 +308,7 @@ class NewInterviewScreen(Screen):
             self._done("saved", message)
             return
         try:
-            interview = store.start_interview(self.project_id, guide, sheet, consent=True, at=self.app.now(),
+            interview = store.life_cycle.start(self.project_id, guide, sheet, consent=True, at=self.app.now(),
                                               interview_id=self.planned_id)
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Entretien non enregistré", severity="error")

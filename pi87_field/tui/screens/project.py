@@ -191,7 +191,7 @@ class ProjectScreen(Screen):
             if not yes:
                 return
             try:
-                self.app.store.trash_interview(self.project_id, interview.id, self.app.now())
+                self.app.store.trash.put(self.project_id, interview.id, self.app.now())
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Suppression refusée", severity="error")
                 return

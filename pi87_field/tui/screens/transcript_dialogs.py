@@ -36,7 +36,7 @@ def ask_shift(screen: Screen, app: FieldApp, project_id: str, interview_id: str,
                           title=TITLE, severity="error")
             return
         try:
-            interview = app.store.shift_transcript(project_id, interview_id, seconds)
+            interview = app.store.life_cycle.shift_transcript(project_id, interview_id, seconds)
         except (FieldError, OSError) as exc:
             screen.notify(_error(exc), title=TITLE, severity="error")
             return
@@ -69,7 +69,7 @@ def import_file(screen: Screen, app: FieldApp, project_id: str, interview_id: st
     try:
         started_at = parse_started_at(start) if start.strip() else None
         parsed = read_transcript_file(path)
-        interview, outcome = app.store.attach_transcript(project_id, interview_id, parsed, started_at=started_at,
+        interview, outcome = app.store.life_cycle.attach_transcript(project_id, interview_id, parsed, started_at=started_at,
                                                          replace=replace)
     except TranscriptExistsError as exc:
         def confirmed(yes: bool | None) -> None:

@@ -49,7 +49,7 @@ class TrashScreen(Screen):
     def reload(self) -> None:
         store = self.app.store
         labels = {p.id: project_label(p) for p in store.list_projects()}
-        self.items = store.list_trash()
+        self.items = store.trash.items()
         self.query_one(FittedTable).set_rows([
             (f"{t.project_id}/{t.interview.id}/{n}", [labels.get(t.project_id, t.project_id),
                                                      interview_title(None, t.interview),
@@ -77,7 +77,7 @@ class TrashScreen(Screen):
             return
         item = self.items[table.cursor_row]
         try:
-            self.app.store.restore_from_trash(item.project_id, item.interview.id)
+            self.app.store.trash.restore(item.project_id, item.interview.id)
         except (FieldError, OSError) as exc:
             self.notify(str(exc), title="Restauration impossible", severity="error")
             return
@@ -91,14 +91,14 @@ class TrashScreen(Screen):
             if not yes:
                 return
             try:
-                count = self.app.store.empty_trash(destroy_unique=True)   # named in the question
+                count = self.app.store.trash.empty(destroy_unique=True)   # named in the question
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Corbeille non vidée", severity="error")
                 return
             self.notify(f"Corbeille vidée : {plural(count, 'entretien supprimé', 'entretiens supprimés')} définitivement.")
             self.reload()
 
-        held = self.app.store.unique_in_trash()
+        held = self.app.store.trash.unique_answers()
         lost = f", dont {describe_unique(held)}" if held else ""
         self.app.push_screen(ConfirmDialog(
             "Vider la corbeille ?",

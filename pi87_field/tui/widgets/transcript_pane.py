@@ -35,6 +35,7 @@ from pi87_field.core.transcript import (
 )
 
 PANE_TITLE = "Transcription"
+PAGE = 30       # passages listed at once (see `_fill`)
 HINT = "i : insérer · d : décaler · h : hors question"
 
 
@@ -81,7 +82,8 @@ class TranscriptPane(Vertical):
         self.question: str | None = None
         self.outside = False          # showing the "hors question" passages instead of the question's
         self._shown: tuple[str | None, bool, int] | None = None
-        self.ticked: set[int] = set()
+        self.ticked: set[int] = set()      # indexes in `segments` of the passages ticked
+        self.offset_in_list = 0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="transcript-head", markup=False)
@@ -102,10 +104,12 @@ class TranscriptPane(Vertical):
             self._refresh()
 
     def show_question(self, question_id: str | None) -> None:
+        """The question shown changed: its passages are listed once the question itself is drawn
+        (the switch's frame never waits for a few hundred wrapped passages)."""
         self.question = question_id
         self.outside = False
         if self.display:
-            self._refresh()
+            self.call_after_refresh(self._refresh)
 
     def count(self, question_id: str | None) -> int:
         return len(self.groups.get(question_id, ()))
@@ -119,13 +123,13 @@ class TranscriptPane(Vertical):
         if key == self._shown:
             return
         self._shown = key
-        head = self.query_one("#transcript-head", Static)
-        listing = self.query_one("#transcript-list", OptionList)
-        listing.clear_options()
+        self.offset_in_list = 0
         self.ticked.clear()
+        head = self.query_one("#transcript-head", Static)
         if self.transcript is None:
             head.update("Aucune transcription : ctrl+p « Importer une transcription » (WebVTT, SubRip, "
                         "JSON de Whisper).")
+            self.query_one("#transcript-list", OptionList).clear_options()
             return
         outside = self.count(None)
         segments = self.segments
@@ -135,9 +139,27 @@ class TranscriptPane(Vertical):
             more = f" · {outside} hors question (h)" if outside else ""
             head.update(f"{plural(len(segments), 'passage')} sur cette question{more}" if segments
                         else f"Aucun passage sur cette question{more}")
-        listing.add_options([Option(segment_prompt(s)) for s in segments])
-        if segments:
-            listing.highlighted = 0
+        self._fill(0)
+
+    def _fill(self, offset: int, highlight: int | None = None) -> None:
+        """One page of passages (wrapping a few hundred costs more than a frame): PAGE from
+        `offset`, with an entry to the previous or next page at either end."""
+        listing = self.query_one("#transcript-list", OptionList)
+        segments = self.segments
+        self.offset_in_list = offset = max(0, min(offset, max(0, len(segments) - 1)))
+        end = min(len(segments), offset + PAGE)
+        options: list[Option] = []
+        if offset:
+            options.append(Option(Text(f"↑ {plural(offset, 'passage')} avant (Entrée)", style="dim"), id="prev"))
+        options += [Option(segment_prompt(segments[i], i in self.ticked), id=f"s{i}") for i in range(offset, end)]
+        if end < len(segments):
+            options.append(Option(Text(f"↓ {plural(len(segments) - end, 'passage')} après (Entrée)", style="dim"),
+                                  id="next"))
+        listing.clear_options()
+        listing.add_options(options)
+        if options:
+            first = 1 if offset else 0
+            listing.highlighted = highlight if highlight is not None else min(first, len(options) - 1)
 
     def on_show(self) -> None:
         self._refresh()
@@ -147,24 +169,32 @@ class TranscriptPane(Vertical):
     def focus_list(self) -> None:
         self.query_one("#transcript-list", OptionList).focus()
 
+    def _highlighted(self) -> str | None:
+        listing = self.query_one("#transcript-list", OptionList)
+        if listing.highlighted is None or listing.option_count == 0:
+            return None
+        return listing.get_option_at_index(listing.highlighted).id
+
     def action_tick(self) -> None:
         listing = self.query_one("#transcript-list", OptionList)
-        index = listing.highlighted
-        segments = self.segments
-        if index is None or not 0 <= index < len(segments):
+        option_id = self._highlighted()
+        if not option_id or not option_id.startswith("s"):
             return
+        index = int(option_id[1:])
         self.ticked ^= {index}
-        listing.replace_option_prompt_at_index(index, segment_prompt(segments[index], index in self.ticked))
-        if index + 1 < len(segments):
-            listing.highlighted = index + 1
+        assert listing.highlighted is not None
+        position = listing.highlighted
+        listing.replace_option_prompt_at_index(position, segment_prompt(self.segments[index], index in self.ticked))
+        if position + 1 < listing.option_count:
+            listing.highlighted = position + 1
 
     def chosen(self) -> list[Segment]:
         """The passages ticked, in time order; none ticked: the highlighted one."""
-        listing = self.query_one("#transcript-list", OptionList)
         segments = self.segments
         picked = sorted(i for i in self.ticked if 0 <= i < len(segments))
-        if not picked and listing.highlighted is not None and listing.highlighted < len(segments):
-            picked = [listing.highlighted]
+        option_id = self._highlighted()
+        if not picked and option_id and option_id.startswith("s"):
+            picked = [int(option_id[1:])]
         return [segments[i] for i in picked]
 
     def action_insert(self) -> None:
@@ -172,17 +202,21 @@ class TranscriptPane(Vertical):
         if not passage:
             self.notify("Aucun passage à insérer sur cette question.", title=PANE_TITLE)
             return
-        listing = self.query_one("#transcript-list", OptionList)
-        for index in sorted(self.ticked):
-            if index < len(self.segments):
-                listing.replace_option_prompt_at_index(index, segment_prompt(self.segments[index]))
-        self.ticked.clear()
+        if self.ticked:
+            self.ticked.clear()
+            listing = self.query_one("#transcript-list", OptionList)
+            self._fill(self.offset_in_list, listing.highlighted)
         self.post_message(self.InsertPassage(quote(passage)))
 
     @on(OptionList.OptionSelected, "#transcript-list")
     def _entered(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_insert()     # Entrée: like i
+        if event.option.id == "next":
+            self._fill(self.offset_in_list + PAGE)
+        elif event.option.id == "prev":
+            self._fill(self.offset_in_list - PAGE)
+        else:
+            self.action_insert()     # Entrée on a passage: like i
 
     def action_toggle_outside(self) -> None:
         self.outside = not self.outside
