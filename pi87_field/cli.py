@@ -27,6 +27,7 @@ from pi87_field import __version__
 from pi87_field.cli_fr import install as install_french_click
 from pi87_field.core.errors import FieldError, GuideError
 from pi87_field.core.fr import plural
+from pi87_field.core.text import clip_words
 from pi87_field.locations import data_dir as resolve_data_dir
 
 out = Console(highlight=False, soft_wrap=False)
@@ -750,10 +751,12 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
                       f"{r.cases_cited}/{r.cases_mapped}",
                       str(len(r.stale)) if r.stale else "—")
     out.print(table)
+    out.print("Cas cités / concernés : un cas est un projet (étude de cas ou série d'entretiens) ; il est concerné "
+              "quand sa grille porte une des questions rattachées, entretien fait ou non.", soft_wrap=True, markup=False)
     for r in rows:
         for item in r.stale:
             out.print(f"  • {r.question.id} : {item.state} — {ws.label(item.project_id)} / {item.question_id} : "
-                      f"« {item.text[:60]} »", soft_wrap=True, markup=False)
+                      f"« {clip_words(item.text, 60)} »", soft_wrap=True, markup=False)
         if r.conflicts:
             out.print(f"  • {r.question.id} : {plural(r.conflicts, 'version concurrente', 'versions concurrentes')} à arbitrer",
                       soft_wrap=True, markup=False)
