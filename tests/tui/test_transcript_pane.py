@@ -119,3 +119,56 @@ async def test_import_from_the_palette_and_confirm_before_replacing(app, store):
         await pilot.press("o")
         await wait_until(pilot, lambda: pane.query_one(OptionList).option_count == 3)
         assert transcript_of(store.get_interview(CASE, iid)).source == "teams.vtt"
+
+
+async def test_the_lead_pins_a_passage_of_the_transcript(app, store):
+    from textual.widgets import Checkbox
+
+    from pi87_field.tui.screens.evaluative_question import PinDialog
+
+    iid = _with_transcript(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot, iid, "role-fse.modernisation")
+        await pilot.press("f8")
+        pane = screen.query_one(TranscriptPane)
+        await wait_until(pilot, lambda: pane.query_one(OptionList).option_count == 1)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, PinDialog))
+        app.screen.query_one("#pin-q-pertinence", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen)
+        evidence = app.workspace.synthesis.evidence()
+    assert len(evidence) == 1 and evidence[0].source_label == "transcription, 00:13:05"
+    assert evidence[0].supports == ["pertinence"] and evidence[0].question_id == "role-fse.modernisation"
+
+
+async def test_a_long_question_is_listed_a_page_at_a_time(app, store):
+    from pi87_field.core.transcript import parse_transcript
+    from tests.support.transcripts import vtt as make_vtt
+
+    iid = conducted(store)
+    cues = [(320 + n * 5, 320 + n * 5 + 4, f"réplique {n}") for n in range(70)]   # all in budget.cout
+    store.attach_transcript(CASE, iid, parse_transcript(make_vtt(cues).encode(), "long.vtt"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot, iid, "budget.cout")
+        await pilot.press("f8")
+        pane = screen.query_one(TranscriptPane)
+        listing = pane.query_one(OptionList)
+        await wait_until(pilot, lambda: listing.option_count == 31)        # 30 passages + "↓ 40 passages après"
+        listing.highlighted = 30
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pane.offset_in_list == 30)
+        assert listing.get_option_at_index(0).id == "prev" and listing.get_option_at_index(1).id == "s30"
+        await pilot.press("space", "space", "i")
+        await wait_until(pilot, lambda: "réplique 30 réplique 31" in screen.editor.text)
+
+
+async def test_whats_left_lists_a_question_the_recording_covers_but_the_answer_does_not(app, store):
+    iid = _with_transcript(store)
+    store.save_answer(CASE, iid, "budget.cout", "", state="not_asked", author="Camille")
+    store.save_answer(CASE, iid, "structure.effectifs", "", state="not_asked", author="Camille")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot, iid)
+        missing = {s.qid for s in screen.missing_slots()}
+    assert "budget.cout" in missing                 # "non abordé", yet 2 passages in the recording
+    assert "structure.effectifs" not in missing     # "non abordé" and nothing in the recording

@@ -46,6 +46,7 @@ from pi87_field.tui.widgets.answer_editor import AnswerEditor
 from pi87_field.tui.widgets.elapsed_clock import ElapsedClock
 from pi87_field.tui.widgets.navigator import QuestionNavigator, Slot
 from pi87_field.tui.widgets.transcript_pane import TranscriptPane
+from pi87_field.core.transcript import clock
 
 NARROW_WIDTH = 70
 
@@ -309,7 +310,7 @@ class InterviewScreen(Screen):
         notes = self.interview.review_notes.get(self.current.qid, []) if self.interview and self.current else []
         panel.display = bool(notes)
         if notes:
-            lines = [Text(f"✎ {len(notes)} note(s) de relecture", style="bold")]
+            lines = [Text(f"✎ {plural(len(notes), 'note de relecture', 'notes de relecture')}", style="bold")]
             for note in notes[-2:]:
                 who = ", ".join(x for x in (note.author, fr_datetime(note.date) if note.date else "") if x)
                 lines.append(Text(f"{who or 'relecteur'} : {excerpt(note.text, 140)}"))
@@ -557,6 +558,35 @@ class InterviewScreen(Screen):
 
         ask_shift(self, self.app, self.project_id, self.interview_id, self._transcript_changed)
 
+    @on(TranscriptPane.PinAsked)
+    def _pin_passage(self, event: TranscriptPane.PinAsked) -> None:
+        """The lead pins a passage of the transcript as evidence (source "transcription, 00:13:05")."""
+        from pi87_field.tui.screens.evaluative_question import PinDialog
+
+        ws = self.app.workspace
+        if ws is None:
+            return
+        quote = " ".join(s.text.strip() for s in event.segments)
+        at = event.segments[0].start
+
+        def done(result: tuple[list[str], list[str]] | None) -> None:
+            if result is None:
+                return
+            tags, supports = result
+            if not supports:
+                self.notify("Cochez au moins une question évaluative.", title="Non épinglé", severity="warning")
+                return
+            try:
+                ws.synthesis.pin_evidence(self.project_id, self.interview_id, event.question_id, quote,
+                                          supports=supports, tags=tags, author=self.app.interviewer,
+                                          transcript_at=at)
+            except FieldError as exc:
+                self.notify(str(exc), title="Non épinglé", severity="error")
+                return
+            self.notify(f"« {excerpt(quote, 60)} » (transcription, {clock(at)})", title="Passage épinglé")
+
+        self.app.push_screen(PinDialog(ws, quote, [], [], f"Épingler — transcription, {clock(at)}"), done)
+
     def _transcript_changed(self, interview: Interview) -> None:
         self.interview = interview
         self.transcript_pane.load(interview)
@@ -639,8 +669,17 @@ class InterviewScreen(Screen):
         return Grid.of(self.interview, self.guide, answers=self.answers)
 
     def missing_slots(self) -> list[Slot]:
-        """What's left: questions without an answer or state, and those "à compléter"."""
-        return self.grid().missing
+        """What's left: questions without an answer or state, and those "à compléter"; and those
+        the recording's transcript has passages for but whose answer has no text (set aside as
+        "non abordé" or "sans objet" while the recording says something was said)."""
+        missing = self.grid().missing
+        pane = self.transcript_pane
+        if not pane.groups:
+            return missing
+        listed = {s.qid for s in missing}
+        said = [s for s in self.slots if s.section_index and s.qid not in listed and pane.count(s.qid)
+                and not (self.answers[s.qid].text.strip() if s.qid in self.answers else "")]
+        return [s for s in self.slots if s.qid in listed or s in said]
 
     def action_next_unanswered(self) -> None:
         if not self.slots:

@@ -36,7 +36,7 @@ from pi87_field.core.transcript import (
 
 PANE_TITLE = "Transcription"
 PAGE = 30       # passages listed at once (see `_fill`)
-HINT = "i : insérer · d : décaler · h : hors question"
+HINT = "i : insérer · e : épingler · d : décaler · h : hors question"
 
 
 def segment_prompt(segment: Segment, ticked: bool = False) -> Text:
@@ -60,6 +60,8 @@ class TranscriptPane(Vertical):
                 tooltip="Insérer les passages choisis (ou celui en surbrillance) dans la réponse, « … » [hh:mm:ss]."),
         Binding("d", "shift", "Décaler", id="transcript.shift",
                 tooltip="Décaler la transcription de ±N secondes : le découpage par question est refait."),
+        Binding("e", "pin", "Épingler", id="transcript.pin",
+                tooltip="Épingler le passage comme preuve pour des questions évaluatives (synthèse)."),
         Binding("h", "toggle_outside", "Hors question", id="transcript.outside",
                 tooltip="Afficher les passages hors question (pendant aucune question) ou ceux de la question."),
         Binding("escape", "leave", "Réponse", id="transcript.leave", tooltip="Revenir à la réponse."),
@@ -69,6 +71,14 @@ class TranscriptPane(Vertical):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
+
+    class PinAsked(Message):
+        """Pin the passage as evidence (the screen opens the synthesis' pin dialog)."""
+
+        def __init__(self, question_id: str, segments: list[Segment]) -> None:
+            super().__init__()
+            self.question_id = question_id
+            self.segments = segments
 
     class ShiftAsked(Message):
         """"Décaler de ±N s": the screen asks how much (dialogs live with the screens)."""
@@ -217,6 +227,17 @@ class TranscriptPane(Vertical):
             self._fill(self.offset_in_list - PAGE)
         else:
             self.action_insert()     # Entrée on a passage: like i
+
+    def action_pin(self) -> None:
+        passage = self.chosen()
+        if not passage:
+            self.notify("Aucun passage à épingler sur cette question.", title=PANE_TITLE)
+            return
+        if self.outside or self.question is None:
+            self.notify("Un passage hors question ne s'épingle pas : décalez la transcription (d) pour le "
+                        "placer sur sa question.", title=PANE_TITLE, severity="warning")
+            return
+        self.post_message(self.PinAsked(self.question, passage))
 
     def action_toggle_outside(self) -> None:
         self.outside = not self.outside
