@@ -117,7 +117,7 @@ async def test_an_import_while_the_interview_is_open_refreshes_the_editor(app, s
         other.save_answer(CASE, iid, QID, "Texte local, complété par Jean", author="Jean")
         theirs = export_project(other, CASE, tmp_path / "theirs", "json")
         other.close()
-        await run_from_palette(pilot, "importer", expect="importer")
+        await run_from_palette(pilot, "importer des fichiers", expect="Importer des fichiers")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ImportScreen))
         app.screen.query_one(Input).value = str(theirs)

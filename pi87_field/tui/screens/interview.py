@@ -310,7 +310,7 @@ class InterviewScreen(Screen):
         notes = self.interview.review_notes.get(self.current.qid, []) if self.interview and self.current else []
         panel.display = bool(notes)
         if notes:
-            lines = [Text(f"✎ {len(notes)} note(s) de relecture", style="bold")]
+            lines = [Text(f"✎ {plural(len(notes), 'note de relecture', 'notes de relecture')}", style="bold")]
             for note in notes[-2:]:
                 who = ", ".join(x for x in (note.author, fr_datetime(note.date) if note.date else "") if x)
                 lines.append(Text(f"{who or 'relecteur'} : {excerpt(note.text, 140)}"))
