@@ -84,3 +84,15 @@ def fold_with_positions(value: str) -> tuple[str, list[int]]:
         folded.append(part)
         positions.extend([index] * len(part))
     return "".join(folded), positions
+
+
+def clip_words(text: str, limit: int) -> str:
+    """`text` on one line, at most `limit` characters, cut between words (never inside one),
+    "…" marking the cut."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[:max(1, limit - 1)]
+    if " " in cut and not line[len(cut)].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"

@@ -42,7 +42,7 @@ async def test_synthesis_screen_lists_the_five_questions(demo_app):
         for registre in ("Pertinence", "Efficacité / impact", "Efficience (et mise en œuvre)",
                          "Cohérence interne et externe", "Innovation"):
             assert registre in text
-        assert "non évalué" in text and "0/6" in text
+        assert "non évalué" in text and "0/9" in text     # every project of the campaign is concerned
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, EvaluativeQuestionScreen))
         assert pilot.app.screen.question_id == "efficacite"

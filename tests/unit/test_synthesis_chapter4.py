@@ -200,3 +200,13 @@ def test_a_file_without_chapter_four_stays_valid_and_unknown_keys_are_kept(leads
     src = parse_synthesis({**doc, "sources": [{"key": "k", "title": "x", "isbn": "123"}]}).sources[0]
     assert src.extra == {"isbn": "123"}
     json.dumps(export_synthesis(a))
+
+
+def test_quotes_are_cut_between_words():
+    from pi87_field.core.text import clip_words
+
+    text = "Les demandeurs d'emploi vont eux-mêmes recueillir les besoins des entreprises"
+    cut = clip_words(text, 30)
+    assert cut == "Les demandeurs d'emploi vont…" and len(cut) <= 30
+    assert text.startswith(cut[:-1]) and text[len(cut) - 1] == " "    # the cut falls on a space
+    assert clip_words("court", 30) == "court"

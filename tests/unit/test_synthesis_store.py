@@ -110,8 +110,10 @@ def test_status_counts_cases_cited_and_mapped(ws):
     _answer(ws, "suites.poursuite", "Essaimage vers deux autres missions locales.", project_id="ec02-mef-auxerrois")
     ws.synthesis.pin_evidence(LUNEVILLE, iid, "suites.specificites", "caractère innovant", supports=["innovation"])
     innovation = ws.question_status("innovation")
-    assert (innovation.evidence_count, innovation.cases_cited, innovation.cases_mapped) == (1, 1, 2)
-    assert ws.question_status("efficience").cases_mapped == 0
+    # cases = projects: the 8 case studies (answered or not yet visited) and the interview series,
+    # every one following a guide that holds a grid question mapped to the question (issue 19)
+    assert (innovation.evidence_count, innovation.cases_cited, innovation.cases_mapped) == (1, 1, 9)
+    assert ws.question_status("efficience").cases_mapped == 9
 
 
 def test_evidence_on_an_unknown_answer_is_flagged(ws):

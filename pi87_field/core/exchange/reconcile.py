@@ -100,7 +100,8 @@ class ConflictKind(StrEnum):
         return {"answer": "à régler sur la question, dans l'entretien (historique des versions)",
                 "fact": "à régler en corrigeant la fiche (de l'entretien ou du projet)",
                 "life_cycle": "à régler depuis le cycle de vie de l'entretien (terminer, rouvrir, reporter)",
-                "synthesis": "à régler dans la synthèse (question évaluative ou cellule)"}[self.value]
+                "synthesis": "à régler dans la synthèse : v sur la question évaluative, les conclusions, "
+                              "les préconisations ou les documents ; la cellule dans la matrice"}[self.value]
 
 
 # Change.fact of a copy that arrived for an interview in the trash here (kept there, merged).

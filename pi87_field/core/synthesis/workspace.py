@@ -187,11 +187,11 @@ class Workspace:
         return out
 
     def cases_mapped(self, eq: EvaluativeQuestion) -> set[str]:
-        """Projects holding at least one non-empty answer to a grid question mapped to `eq`."""
-        ids = set(eq.mapped_ids)
-        return {p.id for p in self._projects
-                if any(q in i.answers and not i.answers[q].is_empty
-                       for i in self.interviews(p.id) for q in ids)}
+        """The cases (projects) `eq` concerns: every project following a guide that holds a grid
+        question mapped to `eq` — with or without an interview yet (a case study not visited
+        still counts in "cités / concernés"), an interview series being one case."""
+        guides = {m.guide_id for m in eq.mapping}
+        return {p.id for g in guides for p in self.projects_for_guide(g)}
 
     # -- evidence, judgements, summaries ----------------------------------------------------------
 
