@@ -21,6 +21,7 @@ from pi87_field.core.campaign import CASE_STUDY_GUIDE, build_campaign
 from pi87_field.core.exchange.importing import EDITED_IN_WORD, IMPORTS_KEY
 from pi87_field.core.grid import Grid, GridSection, orphan_questions, ordered_interviews
 from pi87_field.core.guides import Guide, GuideLibrary, Question, Section, numbered, question_numbers
+from pi87_field.core.labels import NOT_RATED
 from pi87_field.core.model import Answer, Interview, Project, ProjectKind, now_iso
 from pi87_field.core.summary import interview_title, project_label
 from pi87_field.core.text import clean_text, one_line
@@ -188,6 +189,7 @@ class Judgement:
     author: str = ""
     updated_at: str = ""
     number: str = ""                     # the framework's number of the question ("1"…"5")
+    conflict: LeadConflict | None = None  # two leads' divergent versions, the shown one first
 
 
 @dataclass
@@ -199,6 +201,7 @@ class CellSummary:
     text: str
     review: bool = False                 # "à revoir": an answer it summarises changed since
     author: str = ""
+    conflict: LeadConflict | None = None  # two leads' divergent versions, the shown one first
 
 
 @dataclass
@@ -233,9 +236,10 @@ class RecommendationView:
 
 @dataclass
 class LeadConflict:
-    """A chapter 4 object (source, conclusions, préconisation) edited both ways by two leads."""
+    """A lead's object (judgement, cell summary, source, conclusions, préconisation) edited both
+    ways by two leads: every version, the one shown first."""
 
-    kind: str                            # "source", "conclusions", "préconisation"
+    kind: str                            # "jugement", "synthèse de cellule", "source", "conclusions", "préconisation"
     key: str
     versions: list[tuple[str, str, str, str]] = field(default_factory=list)   # (text, author, when, source)
 
@@ -518,10 +522,11 @@ def synthesis_view(workspace: Workspace, *, pseudonymiser: Any = None) -> Synthe
         out.append(Judgement(id=eq.id, registre=clean_text(eq.registre), text=clean_text(eq.text),
                              rating=j.rating, explanation=text(j.explanation),
                              mapped=[(m.guide_id, m.question_id) for m in eq.mapping], evidence=cited,
-                             author=text(j.author), updated_at=j.updated_at, number=eq.number))
+                             author=text(j.author), updated_at=j.updated_at, number=eq.number,
+                             conflict=judgement_conflict(f"{eq.number}. {clean_text(eq.registre)}".lstrip(". "), j, text)))
     cells = {(s.project_id, s.question_id): CellSummary(s.project_id, s.question_id, text(s.text),
                                                          review=workspace.summary_state(s) == SUMMARY_REVIEW,
-                                                         author=text(s.author))
+                                                         author=text(s.author), conflict=summary_conflict(s, text))
              for s in summaries.values()}
     by_key = {e.key: e for j in out for e in j.evidence}
     for e in evidence:     # a passage no judgement cites any more may still be cited by a text
@@ -531,7 +536,9 @@ def synthesis_view(workspace: Workspace, *, pseudonymiser: Any = None) -> Synthe
                                      tags=[text(t) for t in e.tags], stale=view.state == EVIDENCE_CHANGED,
                                      missing=view.stale and view.state != EVIDENCE_CHANGED, key=e.key,
                                      source_label=e.source_label)
-    conflicts = [LeadConflict("source", src.key, [(_source_line(src.values(), text), text(src.edited_by),
+    conflicts = [j.conflict for j in out if j.conflict is not None]
+    conflicts += [c.conflict for c in cells.values() if c.conflict is not None]
+    conflicts += [LeadConflict("source", src.key, [(_source_line(src.values(), text), text(src.edited_by),
                                                    src.updated_at, "version affichée")]
                               + [(_source_line(v.values, text), text(v.author), v.updated_at, v.source)
                                  for v in src.concurrent]) for src in sources if src.concurrent]
@@ -556,6 +563,35 @@ def synthesis_view(workspace: Workspace, *, pseudonymiser: Any = None) -> Synthe
         sources={src.key: SourceRef(src.key, text(src.title), text(src.author), src.date, src.kind,
                                     text(src.locator), src.url, text(src.note)) for src in sources},
         evidence=by_key, lead_conflicts=conflicts)
+
+
+def _judgement_text(values: dict, text: Callable[[str], str]) -> str:
+    rating = str(values.get("rating") or "") or NOT_RATED
+    explanation = text(str(values.get("explanation") or ""))
+    return f"Niveau d’atteinte : {rating}" + (f"\n{explanation}" if explanation else "")
+
+
+def judgement_conflict(key: str, j: Any, text: Callable[[str], str]) -> LeadConflict | None:
+    """A judgement two leads edited both ways, as the volume and the workbook show it."""
+    if not j.concurrent:
+        return None
+    return LeadConflict("jugement", key, [
+        (_judgement_text({"rating": j.rating, "explanation": j.explanation}, text), text(j.author), j.updated_at,
+         "version affichée")] + [(_judgement_text(v.values, text), text(v.author), v.updated_at, v.source)
+                                 for v in j.concurrent])
+
+
+def summary_conflict(s: Any, text: Callable[[str], str]) -> LeadConflict | None:
+    """A cell summary two leads edited both ways (key: project id / grid question id)."""
+    if not s.concurrent:
+        return None
+
+    def shown(values: dict) -> str:
+        tags = ", ".join(text(str(t)) for t in values.get("tags") or [])
+        return text(str(values.get("text") or "")) + (f"\nÉtiquettes : {tags}" if tags else "")
+    return LeadConflict("synthèse de cellule", f"{s.project_id} / {s.question_id}", [
+        (shown({"text": s.text, "tags": s.tags}), text(s.author), s.updated_at, "version affichée")]
+        + [(shown(v.values), text(v.author), v.updated_at, v.source) for v in s.concurrent])
 
 
 def _source_line(values: dict, text: Callable[[str], str]) -> str:

@@ -41,6 +41,7 @@ from pi87_field.core.merge.content import (
     Case,
     Evidence,
     Judgement,
+    LeadConflict,
     MatrixPart,
     VolumeContent,
     guide_id_of,
@@ -426,6 +427,8 @@ class _VolumeWriter:
                           widths[1])], cant_split=False),
         ]
         self.add(B.table(widths, rows, header=False))
+        if j.conflict is not None:  # beside the judgement: every version, the annex holds them too
+            self.add(lead_conflict_xml(j.conflict, S.CONCURRENT))
         self.p(self.coverage_line(j), S.SMALL, ppr='<w:spacing w:before="80" w:after="120"/>')
         if not j.evidence:
             self.p([B.run("Aucun passage cité pour cette question.", style=S.STATE_CHAR)], S.ANSWER)
@@ -562,6 +565,8 @@ class _VolumeWriter:
                 head = [B.run(SUMMARY_LABEL, B.rpr(bold=True, color=S.ACCENT))]
                 if summary.review:
                     head += [B.run("  "), B.run(f"⚠ {REVIEW}", B.rpr(bold=True, color=S.WARN))]
+                if summary.conflict is not None:
+                    head += [B.run("  "), B.link(ANNEXES[0][1], f"⚠ {conflict_count_label(summary.conflict)}")]
                 content = B.paragraph(head, S.CELL) + B.text_paragraphs(summary.text, S.CELL)
                 if links:
                     refs: list[str] = [B.run("Réponses : ")]
@@ -700,7 +705,7 @@ class _VolumeWriter:
         if not found:
             self.p("Aucun conflit : aucune réponse n’a été modifiée différemment par deux évaluateurs.", S.NOTICE)
             return
-        self.p(f"{format_int(len(found))} réponse(s) modifiée(s) différemment par plusieurs évaluateurs. La version "
+        self.p(f"{plural(len(found), 'réponse modifiée', 'réponses modifiées')} différemment par plusieurs évaluateurs. La version "
                "la plus récente est affichée comme réponse ; chaque version est reproduite ici en entier, le "
                "passage qui diffère surligné.", S.NOTICE)
         for case, k, interview, qid, answer in found:
@@ -712,15 +717,16 @@ class _VolumeWriter:
             self.add(self.conflict_xml(answer, S.CONCURRENT))
 
     def lead_conflicts(self) -> None:
-        """Chapter 4 objects (documents, conclusions, préconisations) two leads edited differently:
-        every version in full, the differing words highlighted."""
+        """The lead's objects two leads edited differently (judgements, cell summaries, chapter 4's
+        documents, conclusions, préconisations): every version in full, the differing words
+        highlighted."""
         conflicts = self.synthesis.lead_conflicts if self.synthesis is not None else []
         if not conflicts:
             return
-        self.p(f"{plural(len(conflicts), 'élément')} du chapitre 4 modifié(s) différemment par deux chefs d’équipe : "
+        self.p(f"{plural(len(conflicts), 'élément')} de la synthèse modifié(s) différemment par deux chefs d’équipe : "
                "la version affichée est celle de cet espace de travail ; chaque version est reproduite ici.", S.NOTICE)
         for c in conflicts:
-            self.p([B.run(f"Chapitre 4 — {c.kind} {c.key}", B.rpr(bold=True))], S.QUESTION)
+            self.p([B.run(self.lead_conflict_title(c), B.rpr(bold=True))], S.QUESTION)
             first = c.versions[0][0]
             for n, (text, author, when, origin) in enumerate(c.versions):
                 other = c.versions[1][0] if n == 0 and len(c.versions) > 1 else first
@@ -730,6 +736,19 @@ class _VolumeWriter:
                 self.add("".join(B.paragraph(runs, S.CONCURRENT)
                                  for runs in marked_runs(citations.strip_citations(text),
                                                          citations.strip_citations(other))))
+
+    def lead_conflict_title(self, c: LeadConflict) -> str:
+        """"Jugement — 2. Efficacité", "Synthèse de cellule — 3. INSUP — 8.1", "Chapitre 4 — source k"."""
+        if c.kind == "jugement":
+            return f"Jugement — {c.key}"
+        if c.kind == "synthèse de cellule":
+            project_id, _, qid = c.key.partition(" / ")
+            case = next((x for x in self.c.cases if x.project.id == project_id), None)
+            guide = self.c.guides.get(case.project.guide_id) if case else None
+            number = guide.number(qid) if guide is not None else ""
+            return f"Synthèse de cellule — {case.number}. {case.label} — {number or qid}" if case \
+                else f"Synthèse de cellule — {c.key}"
+        return f"Chapitre 4 — {c.kind} {c.key}"
 
     def provenance_annex(self) -> None:
         self.body.heading(1, ANNEXES[1][0], anchor=ANNEXES[1][1])
@@ -812,7 +831,8 @@ class _VolumeWriter:
                             B.cell(B.paragraph(_state_runs(a), S.TABLE_TEXT), widths[2]),
                         ]))
             self.p([B.run(f"{j.registre or j.id} : ", B.rpr(bold=True)),
-                    B.run(f"{count} réponse(s) « non abordé » ou refusée(s) aux {len(j.mapped)} question(s) rattachée(s)")],
+                    B.run(f"{plural(count, 'réponse « non abordé » ou refusée', 'réponses « non abordé » ou refusées')} pour "
+                          f"{plural(len(j.mapped), 'question rattachée', 'questions rattachées')}")],
                    S.ANSWER, ppr='<w:keepNext/><w:spacing w:before="200"/>')
             if count:
                 self.add(B.table(widths, rows))
@@ -846,3 +866,24 @@ def build_volume(content: VolumeContent, progress: Callable[[str], None] | None 
                          first_page_plain=not content.pseudonymised and not only)
     writer = _VolumeWriter(content, progress, only)
     return B.document_bytes_with_body(document, writer.chunks(), stream=True, footnotes=writer.footnotes)
+
+
+def conflict_count_label(conflict: LeadConflict) -> str:
+    return f"Conflit : {len(conflict.versions)} versions"
+
+
+def lead_conflict_xml(conflict: LeadConflict, style: str, *, heading: bool = True) -> str:
+    """Every version of a lead's object edited both ways (judgement, cell summary, chapter 4),
+    each with who, when and where it came from, the shown one first. A helper Part I and the
+    conflicts annex share."""
+    out = ""
+    if heading:
+        out += B.paragraph([B.run(f"⚠ {conflict_count_label(conflict)}", B.rpr(bold=True, color=S.WARN))], style,
+                           ppr="<w:keepNext/>")
+    for n, (text, author, when, source) in enumerate(conflict.versions):
+        who = ", ".join(x for x in (one_line(author), fr_datetime(when), one_line(source) if n else "") if x)
+        label = "Version affichée" if n == 0 else "Version concurrente"
+        out += B.paragraph([B.run(label, B.rpr(bold=True)), B.run(f" — {who}" if who else "")], style,
+                           ppr="<w:keepNext/>")
+        out += B.text_paragraphs(text, style) if text.strip() else B.paragraph("", style)
+    return out

@@ -10,6 +10,8 @@
   d'atteinte, Explications), plus figures.
 - "Couverture": campaign cases and interviews without a write-up, planned interviews without
   answers, and mapped grid questions left "non abordé" or declined.
+- "Versions concurrentes" (when there are some): every version of a judgement, a cell summary
+  or a chapter 4 object two leads edited both ways, one row per version.
 
 Every sheet: wrapped text, the header row frozen, filters on. Written with openpyxl's
 write-only mode (rows streamed to the file, constant memory).

@@ -27,7 +27,7 @@ from pi87_field.core.fr import fr_datetime, plural
 from pi87_field.core.guides import numbered
 from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, Interview, Project
 from pi87_field.core.summary import interview_title
-from pi87_field.core.synthesis import EvidenceView, Workspace
+from pi87_field.core.synthesis import NOT_RATED, SUMMARY_REVIEW, EvidenceView, Workspace
 from pi87_field.core.text import one_line
 from pi87_field.tui.base import FieldApp
 from pi87_field.tui.screens.chapter4 import SYNTHESIS_HELP, SettleDialog, TextEditorScreen, version_label
@@ -230,7 +230,7 @@ class EvaluativeQuestionScreen(Screen):
         with Horizontal(id="eq-bottom"):
             yield EvidenceTable(EvidenceTable.COLUMNS, id="eq-evidence")
             with Vertical(id="eq-judgement"):
-                yield Select([], prompt="Niveau : non évalué", allow_blank=True, id="eq-rating")
+                yield Select([], prompt=f"Niveau : {NOT_RATED}", allow_blank=True, id="eq-rating")
                 explanation = TextArea("", id="eq-explanation", soft_wrap=True)
                 explanation.border_title = "Explications"
                 yield explanation
@@ -374,7 +374,7 @@ class EvaluativeQuestionScreen(Screen):
         parts = [f"{self.eq.number}. {self.eq.registre}", f"niveau {ws.framework.rating_label(judgement.rating)}",
                  plural(len(self.evidence), "preuve"), plural(cases, "cas cité", "cas cités")]
         if stale:
-            parts.append(f"⚠ {stale} à revoir")
+            parts.append(f"⚠ {stale} {SUMMARY_REVIEW}")
         if judgement.concurrent:
             parts.append(f"⚠ {plural(len(judgement.concurrent), 'version concurrente', 'versions concurrentes')} (v)")
         self.query_one("#eq-title", Static).update(Text(" · ".join(parts), style="bold", end=""))
@@ -522,7 +522,7 @@ class EvaluativeQuestionScreen(Screen):
         label = self.ws.framework.rating_label
         mine = f"Niveau : {label(judgement.rating)}\n\n{judgement.explanation}"
         theirs = f"Niveau : {label(str(v.values.get('rating', '')))}\n\n{v.values.get('explanation', '')}"
-        more = f" (et {len(judgement.concurrent) - 1} autre(s))" if len(judgement.concurrent) > 1 else ""
+        more = f" (et {plural(len(judgement.concurrent) - 1, 'autre')})" if len(judgement.concurrent) > 1 else ""
 
         def done(result: tuple[str, str] | None) -> None:
             if result is None:
