@@ -395,7 +395,7 @@ def trash_list(ctx: click.Context) -> None:
         when = item.trashed_at[:16].replace("T", " ")
         out.print(f"{item.project_id} {item.interview.id}  {interview_title(None, item.interview)} · supprimé le {when}",
                   markup=False, soft_wrap=True)
-    out.print(f"{len(items)} entretien{'s' if len(items) > 1 else ''} dans la corbeille · "
+    out.print(f"{plural(len(items), 'entretien')} dans la corbeille · "
               "pi87-field trash restore PROJET ID · pi87-field trash empty --yes", markup=False)
 
 
@@ -434,7 +434,7 @@ def trash_empty(ctx: click.Context, yes: bool, unique: bool) -> None:
             fail(f"la corbeille contient {describe_unique(held)} : rien n'a été supprimé ; restaurez ce qu'il "
                  "faut garder (trash restore), ou relancez avec --yes --including-unique-answers.")
         count = store.trash.empty(destroy_unique=unique)
-    out.print(f"Corbeille vidée : {count} entretien{'s' if count > 1 else ''} supprimé{'s' if count > 1 else ''} "
+    out.print(f"Corbeille vidée : {plural(count, 'entretien supprimé', 'entretiens supprimés')} "
               "définitivement.")
 
 
@@ -758,7 +758,7 @@ def synthesis_status(ctx: click.Context, as_json: bool) -> None:
             out.print(f"  • {r.question.id} : {item.state} — {ws.label(item.project_id)} / {item.question_id} : "
                       f"« {clip_words(item.text, 60)} »", soft_wrap=True, markup=False)
         if r.conflicts:
-            out.print(f"  • {r.question.id} : {r.conflicts} version(s) concurrente(s) à arbitrer",
+            out.print(f"  • {r.question.id} : {plural(r.conflicts, 'version concurrente', 'versions concurrentes')} à arbitrer",
                       soft_wrap=True, markup=False)
     for key, where in unknown:
         out.print(f"  • référence introuvable : « {key} » ({where})", soft_wrap=True, markup=False)

@@ -35,6 +35,7 @@ from pi87_field.core.text import one_line
 __all__ = [
     "AmountError", "DATE_FORMAT", "format_amount", "format_int", "format_percent", "fr_date", "fr_datetime",
     "fr_local_datetime", "fr_quote", "fr_spaces", "fr_time", "parse_amount", "parse_fr_date", "percent", "plural",
+    "agreed",
 ]
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -105,8 +106,12 @@ def format_percent(ratio: float | None) -> str:
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """The count and its noun or participle, agreed: "0 ajouté", "1 ajouté", "15 ajoutés"."""
-    word = singular if abs(count) < 2 else (plural_form if plural_form is not None else singular + "s")
-    return f"{format_int(count)} {word}"
+    return f"{format_int(count)} {agreed(count, singular, plural_form)}"
+
+
+def agreed(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The word alone, agreed with `count` ("Évaluateur·rices : A, B"): `plural`'s rule."""
+    return singular if abs(count) < 2 else (plural_form if plural_form is not None else singular + "s")
 
 
 # An ordinary space (or tab) where French typography puts a no-break one: after « and before »,

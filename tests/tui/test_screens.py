@@ -383,7 +383,7 @@ async def test_review_notes_are_shown_under_the_answer(app, store):
         panel = screen.query_one("#review-notes")
         assert panel.display
         shown = str(panel.render())
-        assert "1 note(s) de relecture" in shown
+        assert "1 note de relecture" in shown
         assert "Relectrice [b]Anne, 20/10/2019 à 08:00 : Vérifier [/b] le chiffre" in shown
         await pilot.press("ctrl+n")
         await pilot.pause()

@@ -114,7 +114,7 @@ def test_a_full_disk_during_an_import_says_what_went_in(store, tmp_path, monkeyp
     monkeypatch.setattr(storage, "atomic_write_bytes", disk_fills_up)
     report = import_files(store, [path])
     (result,) = report.files
-    assert "disque plein" in result.error and "4 entretien(s) sur 6" in result.error
+    assert "disque plein" in result.error and "4 entretiens enregistrés sur 6" in result.error
     assert "intacte" not in result.error and "rien n'a été écrit" in result.error
     assert "No space" not in result.error and ".tmp" not in result.error
     assert report.totals()[Outcome.ADDED] == 5          # the project and 4 interviews

@@ -189,8 +189,8 @@ def test_coverage_lists_cases_without_a_write_up_and_mapped_questions_left_aside
                for t in annex)
     assert "Entretien 1 — Mission locale du Lunévillois — date à fixer : prévu, aucune réponse enregistrée." in texts
     # Alice left budget.cout "non abordé" and declined budget.connaissance-pi87 (interview 2 of ec01)
-    assert "Pertinence : 1 réponse(s) « non abordé » ou refusée(s) aux 6 question(s) rattachée(s)" in annex
-    assert "Efficience (et mise en œuvre) : 1 réponse(s) « non abordé » ou refusée(s) aux 6 question(s) rattachée(s)" in annex
+    assert "Pertinence : 1 réponse « non abordé » ou refusée pour 6 questions rattachées" in annex
+    assert "Efficience (et mise en œuvre) : 1 réponse « non abordé » ou refusée pour 6 questions rattachées" in annex
 
 
 def test_workbook_every_answer_in_full_in_the_matrix_sheet(built):

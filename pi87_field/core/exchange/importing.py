@@ -15,7 +15,7 @@ from pathlib import Path
 from pi87_field.core.bundle import Bundle, read_bundle_file
 from pi87_field.core.errors import FieldError, ImportFormatError, StoreError, os_reason
 from pi87_field.core.exchange.reconcile import TRASHED, Change, Outcome, reconcile_interview, reconcile_project
-from pi87_field.core.fr import fr_local_datetime
+from pi87_field.core.fr import fr_local_datetime, plural
 from pi87_field.core.model import EDITED_IN_WORD, now_iso
 from pi87_field.core.store import ProjectStore
 
@@ -238,8 +238,9 @@ def import_bundle(store: ProjectStore, bundle: Bundle, source: str = "", result:
         result.changes.extend(c for c in merged.changes
                               if c.interview_id in written or c.outcome in (Outcome.UNCHANGED, Outcome.OLDER))
         done = len(written - {""})
-        raise StoreError(f"{str(exc).rstrip('.')} ; import interrompu : {done} entretien(s) sur {len(pending)} "
-                         "enregistré(s), relancez-le une fois le problème réglé pour compléter.") from None
+        raise StoreError(f"{str(exc).rstrip('.')} ; import interrompu : "
+                         f"{plural(done, 'entretien enregistré', 'entretiens enregistrés')} sur {len(pending)}, "
+                         "relancez-le une fois le problème réglé pour compléter.") from None
     result.changes.extend(merged.changes)
     if not merged.changes:
         result.changes.append(Change(Outcome.UNCHANGED, pid, detail="déjà importé"))

@@ -705,7 +705,7 @@ class _VolumeWriter:
         if not found:
             self.p("Aucun conflit : aucune réponse n’a été modifiée différemment par deux évaluateurs.", S.NOTICE)
             return
-        self.p(f"{format_int(len(found))} réponse(s) modifiée(s) différemment par plusieurs évaluateurs. La version "
+        self.p(f"{plural(len(found), 'réponse modifiée', 'réponses modifiées')} différemment par plusieurs évaluateurs. La version "
                "la plus récente est affichée comme réponse ; chaque version est reproduite ici en entier, le "
                "passage qui diffère surligné.", S.NOTICE)
         for case, k, interview, qid, answer in found:
@@ -831,7 +831,8 @@ class _VolumeWriter:
                             B.cell(B.paragraph(_state_runs(a), S.TABLE_TEXT), widths[2]),
                         ]))
             self.p([B.run(f"{j.registre or j.id} : ", B.rpr(bold=True)),
-                    B.run(f"{count} réponse(s) « non abordé » ou refusée(s) aux {len(j.mapped)} question(s) rattachée(s)")],
+                    B.run(f"{plural(count, 'réponse « non abordé » ou refusée', 'réponses « non abordé » ou refusées')} pour "
+                          f"{plural(len(j.mapped), 'question rattachée', 'questions rattachées')}")],
                    S.ANSWER, ppr='<w:keepNext/><w:spacing w:before="200"/>')
             if count:
                 self.add(B.table(widths, rows))

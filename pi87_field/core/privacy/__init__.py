@@ -14,6 +14,9 @@ The API (for the CLI, the TUI export dialog, `merge` and the volume):
 - `register`: one register per store (`<data dir>/pseudonyms.json`, atomic, 0600, backups,
   its own lock): one label per person ("Personne 07", evaluators "Enquêteur·rice 02") across
   projects, interviews, exports and volumes; two people never share one.
+- `detect`: people on no sheet (civilities, spaCy's French NER on candidate sentences only,
+  filtered by `lexicon`), phones (`phonenumbers`) and e-mails, also obfuscated "(at)".
+- `lexicon`: the field's words (ordinary words, capitalised words of organisations and places).
 - `names`: finding every mention of a known person in free text (full names in any order,
   parts alone, civility forms, initials, elided and hyphenated forms, e-mails, phone numbers),
   ordinary words left alone ("un petit nombre" stays when Nathalie Petit was interviewed).

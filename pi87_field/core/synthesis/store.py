@@ -25,6 +25,7 @@ from typing import Any
 
 from pi87_field.core.ancestry import grown_from, merge_lineages
 from pi87_field.core.errors import DamagedFileError, StoreError
+from pi87_field.core.labels import NOT_RATED, RATING_SCALE
 from pi87_field.core.model import Answer, check_interview_id, check_project_id, now_iso
 from pi87_field.core.store import ProjectStore
 from pi87_field.core.store.storage import META, edit_file, open_file, schema_of
@@ -497,11 +498,11 @@ class SynthesisStore:
         return self._load("judgements").get(question_id) or Judgement(question_id)
 
     def save_judgement(self, question_id: str, rating: str, explanation: str, *, author: str = "",
-                       scale: tuple[str, ...] = ("+", "++", "+++")) -> Judgement:
+                       scale: tuple[str, ...] = RATING_SCALE) -> Judgement:
         rating = rating.strip()
         if rating and rating not in scale:
             raise StoreError(f"Niveau d'atteinte « {rating} » inconnu (attendus : {', '.join(scale)} "
-                             "ou vide pour non évalué).")
+                             f"ou vide pour {NOT_RATED}).")
         objects = dict(self._load("judgements"))
         old = objects.get(question_id) or Judgement(question_id)
         explanation = clean_text(explanation).strip()

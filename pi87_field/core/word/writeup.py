@@ -59,7 +59,7 @@ from pi87_field.core.summary import (
     project_heading,
     project_label,
 )
-from pi87_field.core.fr import fr_date, fr_datetime, fr_spaces
+from pi87_field.core.fr import agreed, fr_date, fr_datetime, fr_spaces
 from pi87_field.core.text import clean_text, one_line
 from pi87_field.core.transcript import question_passages, segment_line, transcript_of
 from pi87_field.core.word import build as B
@@ -242,7 +242,7 @@ class _Writer:
             self.p("", S.SMALL)
         names = evaluators(self.bundle)
         info = [
-            f"Évaluateur·rice{'s' if len(names) > 1 else ''} : {', '.join(names) or 'non renseigné'}",
+            f"{agreed(len(names), 'Évaluateur·rice')} : {', '.join(names) or 'non renseigné'}",
             f"Exporté le {fr_datetime(self.bundle.exported_at)}" if self.working
             else f"Document établi le {fr_datetime(self.bundle.exported_at[:10])}",
             *([f"Identifiant : {project.id}"] if self.working else []),

@@ -107,7 +107,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             names = ", ".join(t.name for t in self._changed[:3]) + (" …" if len(self._changed) > 3 else "")
             count = len(self._changed)
             self.status.update(Text.assemble(
-                (f"⚠ {count} fichier{'s' if count > 1 else ''} modifié{'s' if count > 1 else ''} depuis "
+                (f"⚠ {plural(count, 'fichier modifié', 'fichiers modifiés')} depuis "
                  "le dernier export de pi87-field", "bold red"), f" ({names}) : des modifications faites "
                 "dans Word ne sont peut-être pas encore importées (ctrl+o).\n",
                 ("o", "bold"), " écraser quand même · ", ("p", "bold"), " passer ces fichiers · ",
@@ -138,7 +138,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         if not plan:
             self.status.update(Text("Rien à exporter.", style="yellow"))
             return
-        self.status.update(Text(f"Export de {len(plan)} projet{'s' if len(plan) > 1 else ''}…"))
+        self.status.update(Text(f"Export de {plural(len(plan), 'projet')}…"))
         store = self.app.store
         residual: list[tuple[int, Path]] = []
         written, failed = await asyncio.to_thread(_export_all, store, [pid for pid, _t in plan], folder, fmt, pseudo,
@@ -157,7 +157,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             self.notify(message, title="Non exporté", severity="error", timeout=12)
         if written:
             count = len(written)
-            self.notify(f"{count} fichier{'s' if count > 1 else ''} dans {folder}", title="Exporté", timeout=8)
+            self.notify(f"{plural(count, 'fichier')} dans {folder}", title="Exporté", timeout=8)
         if residual:
             # The residual-risk list stays beside the files (never inside them): say where, and how long.
             words = sum(n for n, _ in residual)

@@ -153,7 +153,7 @@ class HomeScreen(Screen):
         table.set_rows(rows)
         self._shown = table.row_keys_shown
         count = len(self._shown)
-        status = f"{count} projet{'s' if count > 1 else ''}"
+        status = plural(count, "projet")
         if needle:
             status += f" sur {len(self.projects)} (filtre « {self.query_one(Input).value.strip()} »)"
         if self.damaged:

@@ -311,7 +311,7 @@ class InterviewScreen(Screen):
         notes = self.interview.review_notes.get(self.current.qid, []) if self.interview and self.current else []
         panel.display = bool(notes)
         if notes:
-            lines = [Text(f"✎ {len(notes)} note(s) de relecture", style="bold")]
+            lines = [Text(f"✎ {plural(len(notes), 'note de relecture', 'notes de relecture')}", style="bold")]
             for note in notes[-2:]:
                 who = ", ".join(x for x in (note.author, fr_datetime(note.date) if note.date else "") if x)
                 lines.append(Text(f"{who or 'relecteur'} : {excerpt(note.text, 140)}"))
@@ -536,7 +536,12 @@ class InterviewScreen(Screen):
     # -- transcript of the recording (the pane: tui/widgets/transcript_pane.py) -------------------
 
     def action_toggle_transcript(self) -> None:
+        """F8: open the pane (and go into it); from the answer with the pane open, go into it;
+        from the pane, close it."""
         pane = self.transcript_pane
+        if pane.display and not pane.has_focus_within:
+            pane.focus_list()
+            return
         pane.display = not pane.display
         self.set_class(pane.display, "-with-transcript")
         if pane.display:

@@ -155,7 +155,7 @@ class MatrixScreen(Screen):
             project, _gid, qid = current
             line = f"{self.ws.label(project.id)} × {qid} — {self.rows[table.cursor_row][2]}"
         self.query_one("#matrix-status", Static).update(Text(clip(line, 150) + "\nEntrée : ouvrir la cellule · "
-                                                             "✎ synthèse · ⚠ à revoir · — sans réponse", end=""))
+                                                             f"✎ synthèse · ⚠ {SUMMARY_REVIEW} · — {ANSWER_STATE_LABELS['empty']}", end=""))
 
     @on(DataTable.CellHighlighted)
     def _highlighted(self) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Header, Static
 
 from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
+from pi87_field.core.fr import plural
 from pi87_field.core.store.project_store import describe_unique
 from pi87_field.core.summary import interview_title, project_label
 from pi87_field.tui.base import FieldApp
@@ -56,7 +57,7 @@ class TrashScreen(Screen):
             for n, t in enumerate(self.items)])
         count = len(self.items)
         status = ("La corbeille est vide." if not count else
-                  f"{count} entretien{'s' if count > 1 else ''} dans la corbeille, hors des exports · "
+                  f"{plural(count, 'entretien')} dans la corbeille, hors des exports · "
                   "Entrée : restaurer · ctrl+x : vider")
         self.query_one("#trash-status", Static).update(Text(status))
         self.refresh_bindings()
@@ -94,14 +95,15 @@ class TrashScreen(Screen):
             except (FieldError, OSError) as exc:
                 self.notify(str(exc), title="Corbeille non vidée", severity="error")
                 return
-            self.notify(f"Corbeille vidée : {count} entretien(s) supprimé(s) définitivement.")
+            self.notify(f"Corbeille vidée : {plural(count, 'entretien supprimé', 'entretiens supprimés')} définitivement.")
             self.reload()
 
         held = self.app.store.trash.unique_answers()
         lost = f", dont {describe_unique(held)}" if held else ""
         self.app.push_screen(ConfirmDialog(
             "Vider la corbeille ?",
-            f"{len(self.items)} entretien(s) seront supprimés définitivement (réponses comprises{lost})."), answered)
+            f"{plural(len(self.items), 'entretien sera supprimé', 'entretiens seront supprimés')} définitivement "
+            f"(réponses comprises{lost})."), answered)
 
     def action_back(self) -> None:
         self.app.leave_screen(self)
