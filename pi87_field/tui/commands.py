@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from rich.align import Align
 from rich.markup import escape
@@ -18,10 +17,8 @@ from textual.widgets.option_list import Option
 
 from pi87_field.core.summary import project_label
 from pi87_field.core.text import fold, fold_with_positions
+from pi87_field.tui.base import FieldApp
 from pi87_field.tui.progress import clip
-
-if TYPE_CHECKING:
-    from pi87_field.tui.base import FieldApp
 
 
 def folded_match(matcher: Matcher, name: str) -> tuple[float, list[int]]:
@@ -84,7 +81,8 @@ def screen_key_commands(app: FieldApp) -> list[tuple[str, Callable[[], object], 
 
 class Pi87Commands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app: FieldApp = self.app  # type: ignore[assignment]
+        app = self.app
+        assert isinstance(app, FieldApp), "the palette's commands are those of pi87-field's app"
         out: list[tuple[str, Callable[[], object], str]] = []
         current = getattr(app.screen, "project_id", None)
         if current is None:

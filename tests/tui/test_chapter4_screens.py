@@ -180,3 +180,38 @@ async def test_settle_two_leads_preconisations_by_merging(demo_app, store, tmp_p
     [r] = Workspace(store).synthesis.recommendations()
     assert not r.concurrent and r.text.startswith("Version de la cheffe A.") and "cheffe B" in r.text
     assert r.subpoints == ["a1", "b1"] and r.extra["settled_by"] == "Cheffe A"
+
+
+async def test_an_answer_with_two_versions_is_flagged_where_it_can_be_pinned(demo_app, store):
+    from pi87_field.core.model import AnswerVersion
+    from pi87_field.tui.screens.evaluative_question import PinDialog
+
+    ws = Workspace(store)
+    # the first case's answer to efficacité's first mapped grid question gets a concurrent version
+    eq = ws.framework.question("efficacite")
+    target = None
+    for project in ws.projects_for_guide(eq.mapping[0].guide_id):
+        for interview in ws.interviews(project.id):
+            answer = interview.answers.get(eq.mapping[0].question_id)
+            if answer is not None and answer.text.strip():
+                target = (project.id, interview, answer)
+                break
+        if target:
+            break
+    assert target is not None
+    pid, interview, answer = target
+    answer.concurrent.append(AnswerVersion(text="Une autre version du même passage.", state=answer.state,
+                                           updated_at="2019-10-20T10:00:00+02:00", author="Bruno Lefèvre"))
+    store.save_interview(interview, touch=False)
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await _synthesis(pilot)
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, EvaluativeQuestionScreen))
+        reader = pilot.app.screen.query_one("#eq-reader", TextArea)
+        assert "⚠ conflit : 2 versions de cette réponse" in reader.text and "Bruno Lefèvre" in reader.text
+        row = next(s.start for s in pilot.app.screen.segments if s.interview_id == interview.id)
+        reader.move_cursor((row, 0))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, PinDialog))
+        assert "⚠ conflit" in str(pilot.app.screen.query_one("#pin-warning").render())
+        await pilot.press("escape")

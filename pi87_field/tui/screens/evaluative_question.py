@@ -23,7 +23,7 @@ from textual.widgets import Checkbox, DataTable, Header, Select, Static, TextAre
 
 from pi87_field.tui.widgets.field_footer import FieldFooter
 from pi87_field.core.errors import FieldError
-from pi87_field.core.fr import plural
+from pi87_field.core.fr import fr_datetime, plural
 from pi87_field.core.guides import numbered
 from pi87_field.core.model import ANSWER_STATE_LABELS, Answer, Interview, Project
 from pi87_field.core.summary import interview_title
@@ -61,6 +61,15 @@ def reader_entries(ws: Workspace, guide_id: str, question_id: str) -> list[tuple
             for interview in ws.interviews(project.id) if interview.guide_id == guide_id]
 
 
+def concurrent_warning(answer: Answer) -> str:
+    """One line saying an answer has concurrent versions, who wrote which, and which is shown."""
+    shown = ", ".join(x for x in (answer.author or "?", fr_datetime(answer.updated_at)) if x)
+    others = " ; ".join(", ".join(x for x in (v.author or "?", fr_datetime(v.updated_at)) if x)
+                        for v in answer.concurrent)
+    return (f"⚠ conflit : {plural(len(answer.concurrent) + 1, 'version')} de cette réponse — affichée : {shown} ; "
+            f"autre(s) : {others}. Épingler cite la version affichée ; à régler dans l'entretien (ctrl+r).")
+
+
 def build_reader(ws: Workspace, guide_id: str, question_id: str, question_text: str, page: int = 0,
                  page_size: int | None = None) -> tuple[str, list[Segment], int]:
     """The document of one page of the cases' answers to one grid question, where each answer
@@ -85,6 +94,8 @@ def build_reader(ws: Workspace, guide_id: str, question_id: str, question_text: 
         if not answer.text.strip():
             lines += [f"({ANSWER_STATE_LABELS.get(answer.mark, answer.mark)})", ""]
             continue
+        if answer.concurrent:
+            lines.append(concurrent_warning(answer))
         body = answer.text.split("\n")
         segments.append(Segment(len(lines), len(lines) + len(body), project.id, interview.id, question_id, answer))
         lines += body
@@ -111,8 +122,10 @@ class PinDialog(ModalScreen[tuple[list[str], list[str]] | None]):
         Binding("ctrl+s,enter", "save", "Épingler", id="pin.save", priority=True),
     ]
 
-    def __init__(self, ws: Workspace, quote: str, supports: list[str], tags: list[str], title: str) -> None:
+    def __init__(self, ws: Workspace, quote: str, supports: list[str], tags: list[str], title: str,
+                 warning: str = "") -> None:
         super().__init__()
+        self.warning = warning
         self.ws = ws
         self.quote = quote
         self.supports = supports
@@ -123,6 +136,8 @@ class PinDialog(ModalScreen[tuple[list[str], list[str]] | None]):
         with Vertical():
             yield Static(Text(self.heading, style="bold"))
             yield Static(Text(f"« {clip(self.quote, 300)} »"), id="pin-quote")
+            if self.warning:
+                yield Static(Text(self.warning, style="bold yellow"), id="pin-warning")
             yield TagInput([t.name for t in self.ws.synthesis.codebook()], ", ".join(self.tags), id="pin-tags")
             for q in self.ws.framework.questions:
                 yield ReadableCheckbox(f"{q.number}. {q.registre}", q.id in self.supports, id=f"pin-q-{q.id}")
@@ -333,8 +348,9 @@ class EvaluativeQuestionScreen(Screen):
             self.reload_evidence()
             self.app.notify(f"« {clip(quote, 60)} »", title="Passage épinglé")
 
+        warning = concurrent_warning(segment.answer) if segment.answer.concurrent else ""
         self.app.push_screen(PinDialog(self.ws, quote, [self.question_id], [],
-                                       f"Épingler — {self.ws.label(segment.project_id)}"), done)
+                                       f"Épingler — {self.ws.label(segment.project_id)}", warning), done)
 
     # -- evidence ---------------------------------------------------------------------------------
 
