@@ -233,3 +233,17 @@ def test_a_bundle_with_an_absurd_transcript_is_refused(store):
         {"start": 0, "end": 1, "text": "x", "speaker": "", "question": None}] * (MAX_SEGMENTS + 1)}
     with pytest.raises(ImportFormatError, match="20\u00a0001 segments : au plus 20\u00a0000"):
         bundle_from_bytes(json.dumps(data).encode(), "x.json")
+
+
+def test_visits_written_after_the_import_cut_it_again_when_the_sitting_ends(store):
+    from pi87_field.core.transcript import by_question
+
+    iid = conducted(store, visits=[("structure.presentation", 0, 5)])
+    store.attach_transcript(CASE, iid, read_transcript_file(TRANSCRIPTS / "teams.vtt"))
+    assert by_question(transcript_of(store.get_interview(CASE, iid)))[None][0].start == 310.0
+    # the interview went on (imported during a pause): the budget question's visit is written later
+    store.open_sitting(CASE, iid, T0 + timedelta(minutes=30))
+    store.close_sitting(CASE, iid, T0 + timedelta(minutes=31), [("budget.cout", T0 + timedelta(minutes=5),
+                                                                T0 + timedelta(minutes=12))])
+    groups = by_question(transcript_of(store.get_interview(CASE, iid)))
+    assert [s.start for s in groups["budget.cout"]] == [310.0, 323.0]

@@ -144,11 +144,14 @@ class InterviewLifeCycle:
 
     def close_sitting(self, project_id: str, interview_id: str, at: datetime,
                       visits: list[tuple[str, datetime, datetime]] = ()) -> Interview:  # type: ignore[assignment]
-        """End the current sitting, with the question visits not yet written."""
+        """End the current sitting, with the question visits not yet written; a transcript
+        attached before these visits were written is cut again (once per sitting, not per visit:
+        switching questions stays one small write)."""
         def change(interview: Interview) -> None:
             for qid, entered, left in visits:
                 timing.record_visit(interview, qid, entered, left)
             timing.close_sitting(interview, at)
+            transcript.recut(interview)
         return self._change(project_id, interview_id, change)
 
     def record_visits(self, project_id: str, interview_id: str,
