@@ -151,7 +151,10 @@ def test_conflict(snap_compare, store, size, monkeypatch):
         # the dialog alone, over the home screen: the grid under it redraws in its own time
         from pi87_field.tui.screens.versions import VersionsScreen
 
-        await wait_until(pilot, lambda: app.screen.progress)
+        from pi87_field.tui.widgets.field_footer import FieldFooter
+
+        # the home's figures and its footer's keys drawn before the dialog covers them
+        await wait_until(pilot, lambda: app.screen.progress and app.screen.query_one(FieldFooter).children)
         answer = store.get_interview(CASE, iid).answers[qid]
         app.push_screen(VersionsScreen("Lunévillois · Atout Emploi · Claire Martin — 14/10/2019 · 3.1",
                                        CASE, iid, qid, answer, store.answer_history(CASE, iid, qid)))

@@ -54,14 +54,14 @@ async def test_passages_go_into_two_answers_with_their_time(app, store):
     iid = _with_transcript(store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(app, pilot, iid, "budget.cout")
-        await type_text(pilot, "Budget :")
+        await type_text(pilot, "Budget :")        # the editor turns " :" into a no-break space and ":"
         await pilot.press("f8")
         pane = screen.query_one(TranscriptPane)
         await wait_until(pilot, lambda: pane.query_one(OptionList).option_count == 2)
         await pilot.press("space", "space", "i")     # both passages (space ticks and moves on), one quotation
         await wait_until(pilot, lambda: "»" in screen.editor.text)
         assert screen.editor.has_focus
-        assert screen.editor.text == ("Budget :\n«\u00a0Le budget total était de 328 318 €, dont la moitié en FSE. "
+        assert screen.editor.text == ("Budget\u00a0:\n«\u00a0Le budget total était de 328 318 €, dont la moitié en FSE. "
                                       "Le reste vient du conseil départemental.\u00a0» [00:05:10]\n")
         await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n")
         await wait_until(pilot, lambda: screen.current.qid == "role-fse.modernisation")
