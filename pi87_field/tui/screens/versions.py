@@ -212,7 +212,9 @@ class VersionsScreen(ModalScreen[Answer | None]):
         self._keep(item.text, item.state)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        editing = self.edit_area.display
+        # asked by the footer at any time, also while the dialog is being taken down (no children)
+        areas = self.query("#versions-edit")
+        editing = bool(areas) and areas.first().display
         if action == "edit":
             return (not editing and bool(self.shown)) or None
         if action == "keep_edit":
