@@ -66,6 +66,18 @@ async def test_to_complete_is_set_shown_counted_and_written(app, store, tmp_path
     assert "[à compléter]" in texts and any(t.startswith("Structure créée en 1990") for t in texts)
 
 
+async def test_f6_sets_to_complete_from_inside_the_answer(app, store):
+    iid = started(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = await open_grid(app, pilot, iid, Q)
+        await type_text(pilot, "Chiffres à reprendre")
+        assert grid.editor.has_focus
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: Q in store.get_interview(CASE, iid).answers
+                         and store.get_interview(CASE, iid).answers[Q].state == AnswerState.TO_COMPLETE)
+        assert store.get_interview(CASE, iid).answers[Q].text == "Chiffres à reprendre"
+
+
 async def test_a_justification_keeps_sans_objet(app, store):
     iid = started(store)
     async with app.run_test(size=(80, 24)) as pilot:

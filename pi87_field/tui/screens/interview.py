@@ -104,7 +104,8 @@ class InterviewScreen(Screen):
                 tooltip="État : refus de répondre (appuyer de nouveau pour revenir à répondu)."),
         Binding("f5", "set_state('not_applicable')", "Sans objet", id="interview.not_applicable", show=False,
                 tooltip="État : sans objet (appuyer de nouveau pour revenir à répondu)."),
-        Binding("f6", "set_state('to_complete')", "À compléter", id="interview.to_complete", show=False,
+        # priority: the answer editor (a TextArea) binds f6 itself (select the line) and would take it first
+        Binding("f6", "set_state('to_complete')", "À compléter", id="interview.to_complete", show=False, priority=True,
                 tooltip="État : à compléter, réponse partielle à finir après l'entretien (notes, enregistrement)."),
         Binding("f8", "toggle_transcript", "Transcription", id="interview.transcript", show=False, priority=True,
                 tooltip="Transcription de l'enregistrement : passages de la question, à insérer dans la réponse."),
