@@ -130,6 +130,26 @@ async def test_letters_type_in_the_explanation(demo_app):
         assert isinstance(pilot.app.screen, EvaluativeQuestionScreen)
 
 
+async def test_matrix_keeps_the_question_column_and_names_questions_not_ids(demo_app):
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await _open_synthesis(pilot)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, MatrixScreen))
+        matrix = pilot.app.screen
+        table = matrix.query_one(DataTable)
+        row = [q for _g, q, _t in matrix.rows].index("resultats.principaux")
+        table.cursor_coordinate = (row, len(matrix.projects) - 1)
+        await pilot.press("right")                                      # the last case, far right
+        await wait_until(pilot, lambda: table.scroll_x > 0)
+        first_label = str(table.get_cell_at((0, 0)))
+        shown = "\n".join(str(line.text) for line in (table.render_line(y) for y in range(table.size.height)))
+        assert first_label[:8] in shown                                  # the question column is still there
+        pilot.app.push_screen(CellScreen(LUNEVILLE, "etude-de-cas", "resultats.principaux"))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CellScreen) and pilot.app.screen.title)
+        title = pilot.app.screen.title
+        assert "resultats.principaux" not in title and "Principaux résultats du projet" in title
+
+
 async def test_matrix_cell_summary_and_review(demo_app, store):
     async with demo_app.run_test(size=(80, 24)) as pilot:
         await _open_synthesis(pilot)

@@ -31,6 +31,14 @@ CELL_WIDTH = 22
 ROW_LABEL_WIDTH = 20
 
 
+def question_label(ws: Workspace, guide_id: str, question_id: str, text: str) -> str:
+    """A grid question as the reader knows it: the guide's number and its text ("3.1 Budget…"),
+    never its internal id."""
+    guide = ws.guide(guide_id)
+    number = guide.number(question_id) if guide else ""
+    return f"{number} {text}" if number else text
+
+
 class MatrixTable(DataTable):
     """Grid questions (rows) × cases (columns), cursor on cells."""
 
@@ -124,13 +132,12 @@ class MatrixScreen(Screen):
                          or any(i.guide_id in guides for i in ws.interviews(p.id))]
         table = self.query_one(MatrixTable)
         table.clear(columns=True)
+        table.fixed_columns = 1          # the question stays in view while the cases scroll by
         table.add_column("Question", key="question", width=ROW_LABEL_WIDTH)
         for project in self.projects:
             table.add_column(clip(ws.label(project.id), CELL_WIDTH), key=project.id, width=CELL_WIDTH)
         for gid, qid, text in self.rows:
-            guide = ws.guide(gid)
-            number = guide.number(qid) if guide else ""
-            label = Text(clip(f"{number} {text}" if number else text, ROW_LABEL_WIDTH), style="bold", end="")
+            label = Text(clip(question_label(ws, gid, qid, text), ROW_LABEL_WIDTH), style="bold", end="")
             table.add_row(label, *(cell_text(ws, p, gid, qid) for p in self.projects), key=f"{gid}/{qid}")
         self._status()
 
@@ -147,13 +154,13 @@ class MatrixScreen(Screen):
         table = self.query_one(MatrixTable)
         if current is None:
             if self.rows:
-                _g, qid, text = self.rows[max(0, table.cursor_row)]
-                line = f"{qid} — {text}"
+                gid, qid, text = self.rows[max(0, table.cursor_row)]
+                line = question_label(self.ws, gid, qid, text)
             else:
                 line = "Aucune question."
         else:
-            project, _gid, qid = current
-            line = f"{self.ws.label(project.id)} × {qid} — {self.rows[table.cursor_row][2]}"
+            project, gid, qid = current
+            line = f"{self.ws.label(project.id)} × {question_label(self.ws, gid, qid, self.rows[table.cursor_row][2])}"
         self.query_one("#matrix-status", Static).update(Text(clip(line, 150) + "\nEntrée : ouvrir la cellule · "
                                                              f"✎ synthèse · ⚠ {SUMMARY_REVIEW} · — {ANSWER_STATE_LABELS['empty']}", end=""))
 
@@ -216,7 +223,10 @@ class CellScreen(Screen):
 
     def on_mount(self) -> None:
         ws = self.ws
-        self.title = f"{ws.label(self.project_id)} × {self.question_id}"
+        guide = ws.guide(self.guide_id)
+        question = guide.question(self.question_id) if guide else None
+        text = question.text if question else self.question_id
+        self.title = f"{ws.label(self.project_id)} × {question_label(ws, self.guide_id, self.question_id, text)}"
         summary = ws.summary(self.project_id, self.question_id)
         text, tags = (summary.text, list(summary.tags)) if summary else ("", [])
         self.query_one("#cell-summary", TextArea).load_text(text)
