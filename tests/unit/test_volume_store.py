@@ -321,3 +321,30 @@ def test_same_named_files_from_two_evaluators_are_two_provenance_rows(tmp_path):
     assert [r[0].split("\n")[0] for r in rows] == ["compte-rendu.json (même nom)"] * 2
     assert sorted(r[2] for r in rows) == ["Alice", "Bruno"]
     assert rows[0][4].replace("\n", "") != rows[1][4].replace("\n", "") and all(len(r[4].replace("\n", "")) == 64 for r in rows)
+
+
+def test_cover_counts_only_the_files_that_brought_data_and_says_so(store, tmp_path):
+    """Importing the same write-up twice (and its JSON twin) logs one file: the cover must not call
+    that count the files received."""
+    import docx
+
+    from pi87_field.core.exchange.exporting import export_project
+    from pi87_field.core.exchange.importing import import_files
+
+    other_root = tmp_path / "other"
+    other = ProjectStore.open(other_root)
+    pid = other.list_projects()[0].id
+    iid = other.list_interviews(pid)[0].id
+    interview = other.get_interview(pid, iid)
+    interview.consent = True
+    other.save_interview(interview)
+    other.save_answer(pid, iid, "structure.presentation", "Texte de l'évaluatrice", author="Alice")
+    word = export_project(other, pid, tmp_path / "x", "docx")
+    twin = export_project(other, pid, tmp_path / "x", "json")
+    other.close()
+    import_files(store, [word, twin, word])
+    out = tmp_path / "v.docx"
+    volume_from_store(store, out)
+    cover = "\n".join(c.text for t in docx.Document(str(out)).tables[:2] for r in t.rows for c in r.cells)
+    assert "Fichiers ayant apporté des données" in cover and "Fichiers reçus" not in cover
+    assert "1 (un fichier dont tout était déjà connu" in cover

@@ -259,7 +259,9 @@ class _VolumeWriter:
             ("Entretiens", f"{format_int(len(answered))} avec réponses sur {format_int(len(interviews))}"),
             ("Réponses", format_int(answers)),
             ("Réponses en conflit", format_int(conflicts)),
-            ("Fichiers reçus", self._files_line()),
+            # The store logs only the files that brought something (a file already known leaves the
+            # store as it was), so from the store the row says exactly that; a merge lists every file given.
+            ("Fichiers ayant apporté des données" if c.origin == "store" else "Fichiers reçus", self._files_line()),
             ("Évaluateurs", ", ".join(c.evaluators) or "non renseigné"),
         ]
         if self.synthesis is not None:
@@ -282,6 +284,9 @@ class _VolumeWriter:
         by_status: dict[str, int] = {}
         for s in sources:
             by_status[s.status] = by_status.get(s.status, 0) + 1
+        if self.c.origin == "store":
+            return (f"{format_int(len(sources))} (un fichier dont tout était déjà connu — un doublon, "
+                    "le même compte rendu en Word et en JSON — n’est pas compté)")
         return f"{format_int(len(sources))} : " + ", ".join(f"{format_int(n)} {label}" for label, n in by_status.items())
 
     # -- Part I: chapter 4 of the report --
