@@ -303,6 +303,26 @@ class SynthesisChange:
     detail: str = ""
 
 
+def _merge_keyed(held: dict, incoming: list, rev_of_values, kind: str, source: str,
+                 changes: list[SynthesisChange]) -> bool:
+    """Merge keyed chapter 4 objects (sources, préconisations) into `held`, in place, by
+    `_merge_versioned`; the local object keeps its uid. True when `held` changed."""
+    changed = False
+    for inc in incoming:
+        local = held.get(inc.key)
+        merged, outcome = _merge_versioned(local, inc, lambda v: rev_of_values(v.values),
+                                           lambda x: x.values(), source)
+        if merged is not None and local is not None:
+            merged = replace(merged, uid=local.uid or merged.uid)
+        if merged is not None and not merged.uid:
+            merged = replace(merged, uid=_new_uid())
+        changes.append(SynthesisChange(outcome, kind, inc.key))
+        if merged is not None:
+            held[inc.key] = merged
+            changed = True
+    return changed
+
+
 def _merge_versioned(local, incoming, rev_of, values_of, source: str):
     """(merged object or None if unchanged, outcome) for judgements and summaries."""
     if local is None or getattr(local, "is_blank", False):
@@ -408,19 +428,7 @@ def merge_synthesis(ws: Workspace, parsed: ParsedSynthesis, source: str = "") ->
             changes.append(SynthesisChange("added", "tag", tag.name))
 
     sources = syn.raw("sources")
-    src_changed = False
-    for inc_src in parsed.sources:
-        local_src = sources.get(inc_src.key)
-        merged, outcome = _merge_versioned(local_src, inc_src, lambda v: source_rev(v.values),
-                                           lambda x: x.values(), source)
-        if merged is not None and local_src is not None:
-            merged = replace(merged, uid=local_src.uid or merged.uid)
-        if merged is not None and not merged.uid:
-            merged = replace(merged, uid=_new_uid())
-        changes.append(SynthesisChange(outcome, "source", inc_src.key))
-        if merged is not None:
-            sources[inc_src.key] = merged
-            src_changed = True
+    src_changed = _merge_keyed(sources, parsed.sources, source_rev, "source", source, changes)
 
     c_merged = None
     if parsed.conclusions is not None and not parsed.conclusions.is_blank:
@@ -430,19 +438,7 @@ def merge_synthesis(ws: Workspace, parsed: ParsedSynthesis, source: str = "") ->
         changes.append(SynthesisChange(outcome, "conclusions", "§4.1"))
 
     recs = syn.raw("recommendations")
-    r_changed = False
-    for inc_r in parsed.recommendations:
-        local_r = recs.get(inc_r.key)
-        merged, outcome = _merge_versioned(local_r, inc_r, lambda v: recommendation_rev(v.values),
-                                           lambda x: x.values(), source)
-        if merged is not None and local_r is not None:
-            merged = replace(merged, uid=local_r.uid or merged.uid)
-        if merged is not None and not merged.uid:
-            merged = replace(merged, uid=_new_uid())
-        changes.append(SynthesisChange(outcome, "recommendation", inc_r.key))
-        if merged is not None:
-            recs[inc_r.key] = merged
-            r_changed = True
+    r_changed = _merge_keyed(recs, parsed.recommendations, recommendation_rev, "recommendation", source, changes)
 
     if src_changed:
         syn.replace_all("sources", sources)
